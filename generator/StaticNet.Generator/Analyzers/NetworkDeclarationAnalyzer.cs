@@ -1,0 +1,81 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
+using StaticNet.Generator.Diagnostics;
+using StaticNet.Generator.Parsing;
+
+namespace StaticNet.Generator.Analyzers;
+
+/// <summary>
+/// Reports the problems of a <c>[Network]</c> type's shape (not partial, generic, static or abstract), of the language
+/// version and of the compilation options. The generator skips such types silently; the attribute's arguments are
+/// checked by the generator itself.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class NetworkDeclarationAnalyzer : DiagnosticAnalyzer
+{
+    /// <inheritdoc/>
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
+        DiagnosticDescriptors.LanguageVersionNotSupported,
+        DiagnosticDescriptors.TypeNotPartial,
+        DiagnosticDescriptors.GenericTypeNotSupported,
+        DiagnosticDescriptors.StaticOrAbstractType,
+        DiagnosticDescriptors.UnsafeBlocksDisabled);
+
+    /// <inheritdoc/>
+    public override void Initialize(AnalysisContext context)
+    {
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.EnableConcurrentExecution();
+        context.RegisterCompilationStartAction(start =>
+        {
+            INamedTypeSymbol? attributeType = start.Compilation.GetTypeByMetadataName(NetworkShape.AttributeMetadataName);
+            if (attributeType is null)
+            {
+                return;
+            }
+
+            bool allowUnsafe = start.Compilation.Options is CSharpCompilationOptions { AllowUnsafe: true };
+            start.RegisterSymbolAction(symbolContext => Analyze(symbolContext, attributeType, allowUnsafe), SymbolKind.NamedType);
+        });
+    }
+
+    private static void Analyze(SymbolAnalysisContext context, INamedTypeSymbol attributeType, bool allowUnsafe)
+    {
+        var type = (INamedTypeSymbol)context.Symbol;
+        AttributeData? attribute = null;
+        foreach (AttributeData candidate in type.GetAttributes())
+        {
+            if (SymbolEqualityComparer.Default.Equals(candidate.AttributeClass, attributeType))
+            {
+                attribute = candidate;
+                break;
+            }
+        }
+
+        if (attribute?.ApplicationSyntaxReference is not { } reference)
+        {
+            return;
+        }
+
+        if (NetworkShape.FindProblem(type, context.CancellationToken) is { } problem)
+        {
+            context.ReportDiagnostic(problem);
+            return;
+        }
+
+        Location location = reference.GetSyntax(context.CancellationToken).GetLocation();
+        if (!NetworkShape.IsLanguageVersionSupported(reference.SyntaxTree))
+        {
+            LanguageVersion version = ((CSharpParseOptions)reference.SyntaxTree.Options).LanguageVersion;
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.LanguageVersionNotSupported, location, type.Name, version.ToDisplayString()));
+            return;
+        }
+
+        if (!allowUnsafe)
+        {
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.UnsafeBlocksDisabled, location, type.Name));
+        }
+    }
+}

@@ -1,0 +1,131 @@
+using Microsoft.CodeAnalysis;
+
+namespace StaticNet.Generator.Diagnostics;
+
+/// <summary>Every diagnostic StaticNet reports. IDs are never reused; each is listed in AnalyzerReleases.*.md and docs/diagnostics.</summary>
+internal static class DiagnosticDescriptors
+{
+    private const string Usage = "StaticNet.Usage";
+    private const string Topology = "StaticNet.Topology";
+    private const string Performance = "StaticNet.Performance";
+
+    public static readonly DiagnosticDescriptor LanguageVersionNotSupported = new(
+        id: "SNET0001",
+        title: "C# language version too old for StaticNet",
+        messageFormat: "StaticNet generates code for '{0}' that needs C# 11 or later, but the project uses C# {1}; set <LangVersion>11</LangVersion> or later (or remove it to use the SDK's default)",
+        category: Usage,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor TypeNotPartial = new(
+        id: "SNET0002",
+        title: "Network type must be partial",
+        messageFormat: "'{0}' must be declared 'partial' so that StaticNet can add the generated members; add the 'partial' modifier to '{0}'",
+        category: Usage,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor GenericTypeNotSupported = new(
+        id: "SNET0003",
+        title: "Network type must not be generic or nested in a generic type",
+        messageFormat: "'{0}' is generic or nested in a generic type, which StaticNet does not support; declare the network in a non-generic type",
+        category: Usage,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor LayersMissing = new(
+        id: "SNET0004",
+        title: "Layers must have at least two entries",
+        messageFormat: "'{0}' needs 'Layers' with at least two entries (the input size, then the size of each layer, as in Layers = [2, 16, 1]), but {1}",
+        category: Topology,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor LayerSizeTooSmall = new(
+        id: "SNET0005",
+        title: "Layer size must be at least 1",
+        messageFormat: "Entry {0} of 'Layers' is {1}; every layer size must be at least 1",
+        category: Topology,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor ConflictingActivations = new(
+        id: "SNET0006",
+        title: "Activations conflicts with Activation or Output",
+        messageFormat: "'Activations' gives one activation per layer and cannot be combined with '{0}'; remove '{0}' or 'Activations'",
+        category: Topology,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor ActivationsLengthMismatch = new(
+        id: "SNET0007",
+        title: "Activations must have one entry per layer",
+        messageFormat: "'Activations' has {0} entries but 'Layers' declares {1} layers (its length minus one); give exactly {1} activations",
+        category: Topology,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor SoftmaxOnHiddenLayer = new(
+        id: "SNET0008",
+        title: "Softmax is only allowed on the last layer",
+        messageFormat: "Layer {0} is a hidden layer and cannot use Softmax; use Softmax only as the output activation (Output = Activation.Softmax)",
+        category: Topology,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor CrossEntropyRequiresSoftmax = new(
+        id: "SNET0009",
+        title: "CrossEntropy needs a Softmax output",
+        messageFormat: "Loss.CrossEntropy needs a Softmax output layer, but the output activation is {0}; set Output = Activation.Softmax, or use Loss.BinaryCrossEntropy with a Sigmoid output",
+        category: Topology,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor BinaryCrossEntropyRequiresSigmoid = new(
+        id: "SNET0010",
+        title: "BinaryCrossEntropy needs a Sigmoid output",
+        messageFormat: "Loss.BinaryCrossEntropy needs a Sigmoid output layer, but the output activation is {0}; set Output = Activation.Sigmoid, or use Loss.CrossEntropy with a Softmax output",
+        category: Topology,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor UndefinedEnumValue = new(
+        id: "SNET0011",
+        title: "Undefined enum value",
+        messageFormat: "'{0}' is {1}, which is not a defined {2} value; use one of the named {2} members",
+        category: Usage,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor NetworkTooLarge = new(
+        id: "SNET0012",
+        title: "Network too large",
+        messageFormat: "The network needs {0} parameters and {1} elements of scratch memory per call, but a .NET array holds at most {2} elements; reduce the layer sizes",
+        category: Topology,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor StaticOrAbstractType = new(
+        id: "SNET0013",
+        title: "Network type must not be static or abstract",
+        messageFormat: "'{0}' is {1}, but StaticNet generates constructors and instance members for it; remove the '{1}' modifier",
+        category: Usage,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor ScratchOnHeap = new(
+        id: "SNET0014",
+        title: "Scratch memory too large for the stack",
+        messageFormat: "'{0}' needs {1} bytes of scratch memory per call, more than the {2} bytes StaticNet puts on the stack; its methods rent the scratch from ArrayPool instead (still allocation-free after warm-up)",
+        category: Performance,
+        defaultSeverity: DiagnosticSeverity.Info,
+        isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor UnsafeBlocksDisabled = new(
+        id: "SNET0015",
+        title: "AllowUnsafeBlocks is off: scratch memory is zeroed",
+        messageFormat: "The project does not set <AllowUnsafeBlocks>true</AllowUnsafeBlocks>, so the code generated for '{0}' cannot use [SkipLocalsInit] and zeroes its scratch memory on every call; set AllowUnsafeBlocks to true to avoid that cost",
+        category: Performance,
+        defaultSeverity: DiagnosticSeverity.Info,
+        isEnabledByDefault: true);
+}

@@ -1,0 +1,70 @@
+using System;
+using System.Text;
+
+namespace StaticNet.Generator.Emit;
+
+/// <summary>A small indented text writer for generated source, in the manner of dotnet/runtime's generators.</summary>
+internal sealed class SourceWriter
+{
+    private const int IndentSize = 4;
+    private readonly StringBuilder _builder = new();
+    private int _indent;
+
+    public void WriteLine(string line)
+    {
+        if (line.Length > 0)
+        {
+            _builder.Append(' ', _indent * IndentSize).Append(line);
+        }
+
+        _builder.Append('\n');
+    }
+
+    public void WriteLine() => _builder.Append('\n');
+
+    /// <summary>Writes each line of a multi-line text at the current indentation (for raw-string boilerplate).</summary>
+    public void WriteLines(string text)
+    {
+        foreach (string line in text.Replace("\r\n", "\n").Split('\n'))
+        {
+            WriteLine(line.TrimEnd());
+        }
+    }
+
+    public void IncreaseIndent() => _indent++;
+
+    public void DecreaseIndent() => _indent--;
+
+    /// <summary>Writes <c>{</c>, indents until disposed, then writes <c>}</c> (plus an optional suffix such as <c>;</c>).</summary>
+    public Block WriteBlock(string? header = null, string closing = "}")
+    {
+        if (header is not null)
+        {
+            WriteLine(header);
+        }
+
+        WriteLine("{");
+        _indent++;
+        return new Block(this, closing);
+    }
+
+    public override string ToString() => _builder.ToString();
+
+    public readonly struct Block : IDisposable
+    {
+        private readonly SourceWriter _writer;
+        private readonly string _closing;
+
+        public Block(SourceWriter writer, string closing)
+        {
+            _writer = writer;
+            _closing = closing;
+        }
+
+        public void Dispose()
+        {
+            _writer._indent--;
+            _writer.WriteLine(_closing);
+        }
+    }
+}

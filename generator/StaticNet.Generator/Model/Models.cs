@@ -1,0 +1,49 @@
+namespace StaticNet.Generator.Model;
+
+/// <summary>One dense layer as declared: <c>Outputs = Activation(W·x + b)</c> with <c>W</c> of shape [Outputs, Inputs].</summary>
+internal sealed record LayerSpec(int Inputs, int Outputs, ActivationKind Activation);
+
+/// <summary>One type declaration of the hierarchy that holds the network, e.g. <c>("class", "XorNet")</c>.</summary>
+internal sealed record TypeDeclarationInfo(string Keyword, string Name);
+
+/// <summary>Where the network type lives: its namespace (empty for the global one) and its declarations, outermost first.</summary>
+internal sealed record HierarchyInfo(string Namespace, EquatableArray<TypeDeclarationInfo> Types)
+{
+    /// <summary>The declaration of the network type itself.</summary>
+    public TypeDeclarationInfo Target => Types[Types.Count - 1];
+
+    /// <summary>The dotted name without <c>global::</c>, e.g. <c>Samples.Outer.XorNet</c>; unique per type, so it names the file.</summary>
+    public string FullName
+    {
+        get
+        {
+            var builder = new System.Text.StringBuilder(Namespace);
+            foreach (TypeDeclarationInfo type in Types)
+            {
+                if (builder.Length > 0)
+                {
+                    builder.Append('.');
+                }
+
+                builder.Append(type.Name);
+            }
+
+            return builder.ToString();
+        }
+    }
+}
+
+/// <summary>
+/// A parsed <c>[Network]</c> declaration. <see cref="IsValid"/> is false when the declaration has errors: then only
+/// the type, the loss and the precision are meaningful, and the emitter writes members that throw.
+/// </summary>
+internal sealed record NetworkSpec(
+    HierarchyInfo Type,
+    EquatableArray<int> LayerSizes,
+    EquatableArray<LayerSpec> Layers,
+    LossKind Loss,
+    ScalarKind Scalar,
+    bool IsValid);
+
+/// <summary>The facts about the compilation that change the emitted code.</summary>
+internal sealed record TargetInfo(bool AllowUnsafe);

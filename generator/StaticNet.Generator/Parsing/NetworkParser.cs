@@ -1,0 +1,326 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using StaticNet.Generator.Diagnostics;
+using StaticNet.Generator.Model;
+using StaticNet.Generator.Planning;
+
+namespace StaticNet.Generator.Parsing;
+
+/// <summary>Turns one <c>[Network]</c> attribute into a <see cref="NetworkSpec"/> and the diagnostics of its arguments.</summary>
+internal static class NetworkParser
+{
+    private const string LayersName = "Layers";
+    private const string ActivationName = "Activation";
+    private const string OutputName = "Output";
+    private const string ActivationsName = "Activations";
+    private const string LossName = "Loss";
+    private const string PrecisionName = "Precision";
+
+    /// <summary>
+    /// Parses the declaration, or returns <see langword="null"/> for one the generator must not emit code for: a shape
+    /// problem or an old language version (both reported by the analyzer), attribute arguments the compiler already
+    /// rejects, or the second of duplicate attributes.
+    /// </summary>
+    public static NetworkParseResult? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    {
+        if (context.TargetSymbol is not INamedTypeSymbol type ||
+            context.Attributes.IsEmpty ||
+            !NetworkShape.IsLanguageVersionSupported(context.TargetNode.SyntaxTree) ||
+            NetworkShape.FindProblem(type, cancellationToken) is not null ||
+            !IsFirstNetworkAttribute(type, context.Attributes[0]))
+        {
+            return null;
+        }
+
+        AttributeData attribute = context.Attributes[0];
+        if (attribute.NamedArguments.Any(argument => HasErrors(argument.Value)) || attribute.ConstructorArguments.Any(HasErrors))
+        {
+            return null;
+        }
+
+        var parser = new ArgumentReader(attribute, cancellationToken);
+        return parser.Read(GetHierarchy(type));
+    }
+
+    private static bool HasErrors(TypedConstant constant) =>
+        constant.Kind == TypedConstantKind.Error ||
+        (constant.Kind == TypedConstantKind.Array && !constant.IsNull && constant.Values.Any(HasErrors));
+
+    /// <summary>
+    /// With the attribute applied twice (an error the compiler reports), generate for the first application only,
+    /// so that two outputs never share a file name.
+    /// </summary>
+    private static bool IsFirstNetworkAttribute(INamedTypeSymbol type, AttributeData attribute)
+    {
+        AttributeData? first = null;
+        foreach (AttributeData candidate in type.GetAttributes())
+        {
+            if (candidate.AttributeClass?.ToDisplayString() != NetworkShape.AttributeMetadataName)
+            {
+                continue;
+            }
+
+            if (first is null || Compare(candidate.ApplicationSyntaxReference, first.ApplicationSyntaxReference) < 0)
+            {
+                first = candidate;
+            }
+        }
+
+        return first is null || SameApplication(first.ApplicationSyntaxReference, attribute.ApplicationSyntaxReference);
+
+        static int Compare(SyntaxReference? left, SyntaxReference? right)
+        {
+            int byPath = string.CompareOrdinal(left?.SyntaxTree.FilePath, right?.SyntaxTree.FilePath);
+            return byPath != 0 ? byPath : (left?.Span.Start ?? 0).CompareTo(right?.Span.Start ?? 0);
+        }
+
+        static bool SameApplication(SyntaxReference? left, SyntaxReference? right) =>
+            left is null || right is null || (left.SyntaxTree == right.SyntaxTree && left.Span == right.Span);
+    }
+
+    private static HierarchyInfo GetHierarchy(INamedTypeSymbol type)
+    {
+        var types = new List<TypeDeclarationInfo>();
+        for (INamedTypeSymbol? current = type; current is not null; current = current.ContainingType)
+        {
+            types.Insert(0, new TypeDeclarationInfo(Keyword(current), current.Name));
+        }
+
+        string ns = type.ContainingNamespace.IsGlobalNamespace ? string.Empty : type.ContainingNamespace.ToDisplayString();
+        return new HierarchyInfo(ns, types.ToEquatableArray());
+
+        static string Keyword(INamedTypeSymbol symbol) => symbol switch
+        {
+            { IsRecord: true, TypeKind: TypeKind.Struct } => "record struct",
+            { IsRecord: true } => "record",
+            { TypeKind: TypeKind.Struct } => "struct",
+            { TypeKind: TypeKind.Interface } => "interface",
+            _ => "class",
+        };
+    }
+
+    /// <summary>Reads and validates the named arguments of one attribute application.</summary>
+    private sealed class ArgumentReader
+    {
+        private readonly AttributeData _attribute;
+        private readonly CancellationToken _cancellationToken;
+        private readonly AttributeSyntax? _syntax;
+        private readonly Dictionary<string, TypedConstant> _arguments = new(StringComparer.Ordinal);
+        private readonly List<DiagnosticInfo> _diagnostics = new();
+
+        public ArgumentReader(AttributeData attribute, CancellationToken cancellationToken)
+        {
+            _attribute = attribute;
+            _cancellationToken = cancellationToken;
+            _syntax = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax;
+            foreach (KeyValuePair<string, TypedConstant> argument in attribute.NamedArguments)
+            {
+                _arguments[argument.Key] = argument.Value;
+            }
+        }
+
+        private bool HasErrors => _diagnostics.Any(d => d.Descriptor.DefaultSeverity == DiagnosticSeverity.Error);
+
+        public NetworkParseResult Read(HierarchyInfo hierarchy)
+        {
+            LossKind loss = ReadEnum(LossName, LossKind.MeanSquaredError, 2, "Loss");
+            ScalarKind scalar = ReadEnum(PrecisionName, ScalarKind.Single, 1, "Precision");
+            int[]? sizes = ReadLayers();
+            ActivationKind[]? activations = sizes is null ? null : ReadActivations(sizes.Length - 1);
+
+            EquatableArray<LayerSpec> layers = EquatableArray<LayerSpec>.Empty;
+            if (sizes is not null && activations is not null)
+            {
+                CheckLoss(loss, activations[activations.Length - 1]);
+                long parameters = 0;
+                var specs = new LayerSpec[activations.Length];
+                for (int i = 0; i < specs.Length; i++)
+                {
+                    _cancellationToken.ThrowIfCancellationRequested();
+                    specs[i] = new LayerSpec(sizes[i], sizes[i + 1], activations[i]);
+                    parameters += ((long)sizes[i] + 1) * sizes[i + 1];
+                }
+
+                layers = specs.ToEquatableArray();
+                long scratch = NetworkPlanner.ScratchLength(layers);
+                if (parameters > NetworkPlanner.MaxArrayLength || scratch > NetworkPlanner.MaxArrayLength)
+                {
+                    Report(DiagnosticDescriptors.NetworkTooLarge, ArgumentLocation(LayersName),
+                        parameters.ToString(CultureInfo.InvariantCulture), scratch.ToString(CultureInfo.InvariantCulture),
+                        NetworkPlanner.MaxArrayLength.ToString(CultureInfo.InvariantCulture));
+                }
+            }
+
+            bool valid = !HasErrors && layers.Count > 0;
+            if (valid && NetworkPlanner.ScratchLength(layers) * NetworkPlanner.ElementSize(scalar) is var bytes && bytes > NetworkPlanner.StackScratchLimitBytes)
+            {
+                Report(DiagnosticDescriptors.ScratchOnHeap, ArgumentLocation(LayersName), hierarchy.Target.Name,
+                    bytes.ToString(CultureInfo.InvariantCulture), NetworkPlanner.StackScratchLimitBytes.ToString(CultureInfo.InvariantCulture));
+            }
+
+            var spec = new NetworkSpec(
+                hierarchy,
+                valid ? sizes!.ToEquatableArray() : EquatableArray<int>.Empty,
+                valid ? layers : EquatableArray<LayerSpec>.Empty,
+                loss,
+                scalar,
+                valid);
+            return new NetworkParseResult(spec, _diagnostics.ToEquatableArray());
+        }
+
+        private int[]? ReadLayers()
+        {
+            if (!_arguments.TryGetValue(LayersName, out TypedConstant layers) || layers.IsNull || layers.Kind != TypedConstantKind.Array || layers.Values.Length < 2)
+            {
+                string found = !_arguments.TryGetValue(LayersName, out layers) ? "'Layers' is missing"
+                    : layers.IsNull || layers.Kind != TypedConstantKind.Array ? "'Layers' is null"
+                    : $"'Layers' has {layers.Values.Length} {(layers.Values.Length == 1 ? "entry" : "entries")}";
+                Report(DiagnosticDescriptors.LayersMissing, ArgumentLocation(LayersName) ?? AttributeLocation(), TargetName(), found);
+                return null;
+            }
+
+            var sizes = new int[layers.Values.Length];
+            bool valid = true;
+            for (int i = 0; i < sizes.Length; i++)
+            {
+                sizes[i] = layers.Values[i].Value is int size ? size : 0;
+                if (sizes[i] < 1)
+                {
+                    Report(DiagnosticDescriptors.LayerSizeTooSmall, ElementLocation(LayersName, i, sizes.Length),
+                        i.ToString(CultureInfo.InvariantCulture), sizes[i].ToString(CultureInfo.InvariantCulture));
+                    valid = false;
+                }
+            }
+
+            return valid ? sizes : null;
+        }
+
+        private ActivationKind[]? ReadActivations(int layerCount)
+        {
+            if (_arguments.TryGetValue(ActivationsName, out TypedConstant list) && !list.IsNull && list.Kind == TypedConstantKind.Array)
+            {
+                string? conflict = _arguments.ContainsKey(ActivationName) ? ActivationName : _arguments.ContainsKey(OutputName) ? OutputName : null;
+                if (conflict is not null)
+                {
+                    Report(DiagnosticDescriptors.ConflictingActivations, ArgumentLocation(ActivationsName), conflict);
+                    return null;
+                }
+
+                if (list.Values.Length != layerCount)
+                {
+                    Report(DiagnosticDescriptors.ActivationsLengthMismatch, ArgumentLocation(ActivationsName),
+                        list.Values.Length.ToString(CultureInfo.InvariantCulture), layerCount.ToString(CultureInfo.InvariantCulture));
+                    return null;
+                }
+
+                var perLayer = new ActivationKind[layerCount];
+                bool valid = true;
+                for (int i = 0; i < layerCount; i++)
+                {
+                    int value = list.Values[i].Value is int v ? v : -1;
+                    Location? location = ElementLocation(ActivationsName, i, layerCount);
+                    if (!IsDefined(value, 5))
+                    {
+                        Report(DiagnosticDescriptors.UndefinedEnumValue, location, $"Activations[{i}]", value.ToString(CultureInfo.InvariantCulture), "Activation");
+                        valid = false;
+                    }
+                    else if (value == (int)ActivationKind.Softmax && i < layerCount - 1)
+                    {
+                        Report(DiagnosticDescriptors.SoftmaxOnHiddenLayer, location, (i + 1).ToString(CultureInfo.InvariantCulture));
+                        valid = false;
+                    }
+
+                    perLayer[i] = (ActivationKind)value;
+                }
+
+                return valid ? perLayer : null;
+            }
+
+            ActivationKind hidden = ReadEnum(ActivationName, ActivationKind.ReLU, 5, "Activation");
+            ActivationKind output = ReadEnum(OutputName, ActivationKind.Identity, 5, "Activation");
+            if (hidden == ActivationKind.Softmax && layerCount > 1)
+            {
+                Report(DiagnosticDescriptors.SoftmaxOnHiddenLayer, ArgumentLocation(ActivationName), "1");
+                return null;
+            }
+
+            if (HasErrors)
+            {
+                return null;
+            }
+
+            var activations = new ActivationKind[layerCount];
+            for (int i = 0; i < layerCount; i++)
+            {
+                activations[i] = i == layerCount - 1 ? output : hidden;
+            }
+
+            return activations;
+        }
+
+        private void CheckLoss(LossKind loss, ActivationKind output)
+        {
+            if (loss == LossKind.CrossEntropy && output != ActivationKind.Softmax)
+            {
+                Report(DiagnosticDescriptors.CrossEntropyRequiresSoftmax, ArgumentLocation(LossName) ?? AttributeLocation(), output.ToString());
+            }
+            else if (loss == LossKind.BinaryCrossEntropy && output != ActivationKind.Sigmoid)
+            {
+                Report(DiagnosticDescriptors.BinaryCrossEntropyRequiresSigmoid, ArgumentLocation(LossName) ?? AttributeLocation(), output.ToString());
+            }
+        }
+
+        private TEnum ReadEnum<TEnum>(string name, TEnum defaultValue, int maxValue, string enumName)
+            where TEnum : struct, Enum
+        {
+            if (!_arguments.TryGetValue(name, out TypedConstant constant) || constant.Value is not int value)
+            {
+                return defaultValue;
+            }
+
+            if (!IsDefined(value, maxValue))
+            {
+                Report(DiagnosticDescriptors.UndefinedEnumValue, ArgumentLocation(name), name, value.ToString(CultureInfo.InvariantCulture), enumName);
+                return defaultValue;
+            }
+
+            return (TEnum)(object)value;
+        }
+
+        private static bool IsDefined(int value, int maxValue) => value >= 0 && value <= maxValue;
+
+        private string TargetName() => _attribute.ApplicationSyntaxReference?.GetSyntax(_cancellationToken).Parent?.Parent is BaseTypeDeclarationSyntax declaration
+            ? declaration.Identifier.ValueText
+            : "The network";
+
+        private void Report(DiagnosticDescriptor descriptor, Location? location, params string[] arguments) =>
+            _diagnostics.Add(DiagnosticInfo.Create(descriptor, location ?? AttributeLocation(), arguments));
+
+        private Location? AttributeLocation() => _syntax?.GetLocation();
+
+        private AttributeArgumentSyntax? ArgumentSyntax(string name) =>
+            _syntax?.ArgumentList?.Arguments.FirstOrDefault(argument => argument.NameEquals?.Name.Identifier.ValueText == name);
+
+        private Location? ArgumentLocation(string name) => ArgumentSyntax(name)?.GetLocation();
+
+        /// <summary>The location of one element of an array argument, or of the whole argument when the elements cannot be matched.</summary>
+        private Location? ElementLocation(string name, int index, int count)
+        {
+            AttributeArgumentSyntax? argument = ArgumentSyntax(name);
+            IReadOnlyList<SyntaxNode>? elements = argument?.Expression switch
+            {
+                CollectionExpressionSyntax collection => (IReadOnlyList<SyntaxNode>)collection.Elements,
+                ArrayCreationExpressionSyntax { Initializer: { } initializer } => (IReadOnlyList<SyntaxNode>)initializer.Expressions,
+                ImplicitArrayCreationExpressionSyntax { Initializer: { } initializer } => (IReadOnlyList<SyntaxNode>)initializer.Expressions,
+                _ => null,
+            };
+
+            return elements is not null && elements.Count == count ? elements[index].GetLocation() : argument?.GetLocation();
+        }
+    }
+}

@@ -1,0 +1,60 @@
+using StaticNet.Generator.Model;
+
+namespace StaticNet.Generator.Planning;
+
+/// <summary>
+/// Everything the emitter needs to write one network, decided up front so that the emitter only formats text.
+/// Offsets are in elements of the scalar type.
+/// </summary>
+internal sealed record NetworkPlan(
+    HierarchyInfo Type,
+    bool IsValid,
+    ScalarKind Scalar,
+    LossKind Loss,
+    bool SkipLocalsInit,
+    EquatableArray<int> LayerSizes,
+    EquatableArray<LayerPlan> Layers,
+    int ParameterCount,
+    int ActivationsLength,
+    int DeltaLength,
+    int ForwardScratchLength,
+    int BackwardScratchLength,
+    bool ScratchOnHeap)
+{
+    public int InputSize => LayerSizes.Count > 0 ? LayerSizes[0] : 0;
+
+    public int OutputSize => LayerSizes.Count > 0 ? LayerSizes[LayerSizes.Count - 1] : 0;
+
+    public LayerPlan OutputLayer => Layers[Layers.Count - 1];
+
+    public string HintName => Type.FullName + ".g.cs";
+}
+
+/// <summary>One dense layer with where its parameters, gradients and activations live and how its kernels are shaped.</summary>
+/// <param name="Number">1-based, as in the comments and diagnostics.</param>
+/// <param name="WeightOffset">Offset of <c>W[Outputs, Inputs]</c> in the parameters (and gradients).</param>
+/// <param name="BiasOffset">Offset of <c>b[Outputs]</c> in the parameters (and gradients).</param>
+/// <param name="OutputOffset">Offset of this layer's activations in the activations scratch.</param>
+/// <param name="InputActivation">The activation of the layer below (whose outputs are this layer's inputs), or null for the first layer.</param>
+/// <param name="Accumulators">Independent vector accumulators in the inner products over the inputs.</param>
+/// <param name="ScalarInputs">Whether the inputs are so few that the inner products are written out as scalar code.</param>
+/// <param name="InitLimit">Bound of the uniform initialisation: He for the ReLU family, Glorot otherwise.</param>
+/// <param name="InitName">Name of the initialisation, for the comment.</param>
+internal sealed record LayerPlan(
+    int Number,
+    int Inputs,
+    int Outputs,
+    ActivationKind Activation,
+    ActivationKind? InputActivation,
+    int WeightOffset,
+    int BiasOffset,
+    int OutputOffset,
+    int Accumulators,
+    bool ScalarInputs,
+    double InitLimit,
+    string InitName)
+{
+    public int WeightCount => Inputs * Outputs;
+
+    public bool IsFirst => InputActivation is null;
+}

@@ -1,0 +1,11 @@
+namespace StaticNet.Generator;
+
+/// <summary>Names of the incremental pipeline's steps, so tests can assert on how each step ran.</summary>
+internal static class TrackingNames
+{
+    public const string Parse = nameof(Parse);
+    public const string Diagnostics = nameof(Diagnostics);
+    public const string Spec = nameof(Spec);
+    public const string Target = nameof(Target);
+    public const string Plan = nameof(Plan);
+}
