@@ -1,0 +1,72 @@
+using System;
+using StaticNet.Tests.Networks;
+using Xunit;
+
+namespace StaticNet.Tests;
+
+/// <summary>After warm-up, no generated method allocates: measured with the thread's allocation counter.</summary>
+public sealed class AllocationTests
+{
+    private const int Calls = 100;
+
+    [Fact]
+    public void A_regression_network_allocates_nothing() => AssertNoAllocation(new XorNet(), classifier: false);
+
+    [Fact]
+    public void A_classifier_allocates_nothing() => AssertNoAllocation(new T2(), classifier: true);
+
+    [Fact]
+    public void A_double_network_allocates_nothing() => AssertNoAllocation(new DoubleCrossEntropy(), classifier: true);
+
+    [Fact]
+    public void A_network_whose_scratch_is_rented_allocates_nothing_after_warm_up() => AssertNoAllocation(new HeapScratch(), classifier: true);
+
+    private static void AssertNoAllocation<T>(INetwork<T> net, bool classifier)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        int inputs = net.Parameters.Length > 0 ? InputSizeOf(net) : 0;
+        int outputs = OutputSizeOf(net);
+        var input = new T[inputs];
+        var batch = new T[inputs * 4];
+        var target = new T[outputs];
+        target[0] = T.One;
+        var output = new T[outputs];
+        var batchOutput = new T[outputs * 4];
+        var gradients = new T[net.Parameters.Length];
+        var inputGradient = new T[inputs];
+        T rate = T.CreateChecked(1e-6);
+        var labelled = net as IClassifierNetwork<T>;
+
+        for (int pass = 0; pass < 2; pass++)
+        {
+            // Pass 0 warms up (JIT, tiering, ArrayPool); pass 1 measures.
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int call = 0; call < Calls; call++)
+            {
+                net.Forward(input, output);
+                net.ForwardBatch(batch, batchOutput);
+                net.ComputeLoss(input, target);
+                net.Backward(input, target, gradients);
+                net.Backward(input, target, gradients, inputGradient);
+                net.TrainStep(input, target, rate);
+                if (classifier)
+                {
+                    labelled!.Predict(input);
+                    labelled.ComputeLoss(input, 0);
+                    labelled.Backward(input, 0, gradients);
+                    labelled.TrainStep(input, 0, rate);
+                }
+            }
+
+            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            if (pass == 1)
+            {
+                Assert.Equal(0, allocated);
+            }
+        }
+    }
+
+    private static int InputSizeOf(object net) => (int)net.GetType().GetField("InputSize")!.GetValue(null)!;
+
+    private static int OutputSizeOf(object net) => (int)net.GetType().GetField("OutputSize")!.GetValue(null)!;
+}

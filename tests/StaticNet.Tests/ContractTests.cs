@@ -1,0 +1,184 @@
+using System;
+using System.Linq;
+using System.Threading.Tasks;
+using StaticNet.Tests.Networks;
+using Xunit;
+
+namespace StaticNet.Tests;
+
+/// <summary>The public contract of generated networks: sizes, argument checks, initialisation, the interfaces, threads.</summary>
+public sealed class ContractTests
+{
+    [Fact]
+    public void Constants_and_layer_sizes_follow_the_declaration()
+    {
+        Assert.Equal(2, XorNet.InputSize);
+        Assert.Equal(1, XorNet.OutputSize);
+        Assert.Equal((2 * 16) + 16 + (16 * 16) + 16 + 16 + 1, XorNet.ParameterCount);
+        Assert.Equal([2, 16, 16, 1], XorNet.LayerSizes.ToArray());
+        Assert.Equal(8970, T2.ParameterCount);
+        Assert.Equal(XorNet.ParameterCount, new XorNet().Parameters.Length);
+    }
+
+    [Fact]
+    public void Generic_code_sees_the_static_members_through_the_interface()
+    {
+        (int input, int output, int count, int[] sizes, float[] parameters) = Describe<T2>();
+        Assert.Equal((64, 10, 8970), (input, output, count));
+        Assert.Equal([64, 64, 64, 10], sizes);
+        Assert.Equal(new T2(3).Parameters.ToArray(), parameters);
+        Assert.IsAssignableFrom<IClassifierNetwork<float>>(new T2());
+        Assert.False(new XorNet() is IClassifierNetwork<float>);
+        Assert.IsAssignableFrom<INetwork<double>>(new DoubleRegression());
+
+        static (int, int, int, int[], float[]) Describe<TNet>()
+            where TNet : class, INetwork<TNet, float> =>
+            (TNet.InputSize, TNet.OutputSize, TNet.ParameterCount, TNet.LayerSizes.ToArray(), TNet.Create(3).Parameters.ToArray());
+    }
+
+    [Fact]
+    public void Parameters_is_a_view_in_the_documented_layout()
+    {
+        // Layer 1 of XorNet: W[16 x 2] at 0, b at 32; layer 2: W[16 x 16] at 48, b at 304; layer 3: W[1 x 16] at 320, b at 336.
+        var net = new XorNet();
+        net.Parameters.Clear();
+        net.Parameters[336] = 0.25f;
+        Span<float> output = stackalloc float[1];
+        net.Forward([3, 4], output);
+        Assert.Equal(0.25f, output[0]);
+
+        // A unit weight from input 1 to hidden unit 0, then from hidden unit 0 to hidden unit 5, then from unit 5 to the output.
+        net.Parameters[(0 * 2) + 1] = 1;
+        net.Parameters[48 + (5 * 16) + 0] = 1;
+        net.Parameters[320 + 5] = 1;
+        net.Forward([3, 0.5f], output);
+        Assert.Equal(0.25f + MathF.Tanh(MathF.Tanh(0.5f)), output[0], 6);
+    }
+
+    [Fact]
+    public void The_same_seed_gives_the_same_parameters_and_the_default_seed_is_documented()
+    {
+        Assert.Equal(new T2(5).Parameters.ToArray(), new T2(5).Parameters.ToArray());
+        Assert.NotEqual(new T2(5).Parameters.ToArray(), new T2(6).Parameters.ToArray());
+        Assert.Equal(new T2(T2.DefaultSeed).Parameters.ToArray(), new T2().Parameters.ToArray());
+    }
+
+    [Fact]
+    public void Initialisation_is_He_uniform_for_ReLU_and_Glorot_uniform_otherwise_with_zero_biases()
+    {
+        // The documented algorithm re-implemented here: SplitMix64 from the seed, one stream over the layers' weights in
+        // order, each weight (2u - 1) * limit with u from the top 24 bits; biases zero. Integer arithmetic and sqrt only,
+        // so the result is the same on every machine.
+        AssertInitialisation(new T2(17).Parameters.ToArray(), seed: 17, [64, 64, 64, 10], [true, true, false]);
+        AssertInitialisation(new XorNet(-3).Parameters.ToArray(), seed: -3, [2, 16, 16, 1], [false, false, false]);
+
+        static void AssertInitialisation(float[] actual, int seed, int[] sizes, bool[] he)
+        {
+            ulong state = unchecked((ulong)(long)seed) ^ 0x5DEECE66DUL;
+            int offset = 0;
+            for (int layer = 0; layer < sizes.Length - 1; layer++)
+            {
+                int inputs = sizes[layer], outputs = sizes[layer + 1];
+                float limit = (float)(he[layer] ? Math.Sqrt(6.0 / inputs) : Math.Sqrt(6.0 / (inputs + outputs)));
+                for (int k = 0; k < inputs * outputs; k++)
+                {
+                    float u = (Next(ref state) >> 40) * (1.0f / (1 << 24));
+                    Assert.Equal(((2f * u) - 1f) * limit, actual[offset + k]);
+                }
+
+                offset += inputs * outputs;
+                Assert.All(actual.Skip(offset).Take(outputs), bias => Assert.Equal(0f, bias));
+                offset += outputs;
+            }
+
+            Assert.Equal(actual.Length, offset);
+        }
+
+        static ulong Next(ref ulong state)
+        {
+            unchecked
+            {
+                ulong z = state += 0x9E3779B97F4A7C15UL;
+                z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+                z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+                return z ^ (z >> 31);
+            }
+        }
+    }
+
+    [Fact]
+    public void The_first_parameters_of_seed_1_are_pinned()
+    {
+        // Pinned once from the algorithm above; a change here changes every user's initial network.
+        float[] first = new XorNet(1).Parameters[..4].ToArray();
+        Assert.Equal([-0.42981115f, -0.243591189f, -0.451524705f, -0.34022373f], first);
+    }
+
+    [Fact]
+    public void Spans_of_the_wrong_length_throw_ArgumentException_naming_both_lengths()
+    {
+        var net = new T2();
+        float[] input = new float[64], output = new float[10], gradients = new float[T2.ParameterCount];
+
+        AssertLength(() => net.Forward(new float[63], output), "input", 64, 63);
+        AssertLength(() => net.Forward(input, new float[11]), "output", 10, 11);
+        AssertLength(() => net.ComputeLoss(input, new float[9]), "target", 10, 9);
+        AssertLength(() => net.Backward(input, output, new float[5]), "gradients", T2.ParameterCount, 5);
+        AssertLength(() => net.Backward(input, output, gradients, new float[65]), "inputGradient", 64, 65);
+        AssertLength(() => net.TrainStep(new float[1], output, 0.1f), "input", 64, 1);
+        AssertLength(() => net.Predict(new float[0]), "input", 64, 0);
+        AssertLength(() => net.ForwardBatch(new float[128], new float[10]), "outputs", 20, 10);
+        ArgumentException notMultiple = Assert.Throws<ArgumentException>(() => net.ForwardBatch(new float[100], new float[10]));
+        Assert.Equal("inputs", notMultiple.ParamName);
+        Assert.Contains("multiple of 64", notMultiple.Message, StringComparison.Ordinal);
+        Assert.Contains("100", notMultiple.Message, StringComparison.Ordinal);
+
+        static void AssertLength(Action call, string parameter, int expected, int actual)
+        {
+            ArgumentException exception = Assert.Throws<ArgumentException>(call);
+            Assert.Equal(parameter, exception.ParamName);
+            Assert.Contains($"length {expected}", exception.Message, StringComparison.Ordinal);
+            Assert.Contains($"length {actual}", exception.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(10)]
+    [InlineData(int.MaxValue)]
+    public void A_label_out_of_range_throws_ArgumentOutOfRangeException(int label)
+    {
+        var net = new T2();
+        float[] input = new float[64];
+        float[] before = net.Parameters.ToArray();
+        Assert.Equal("label", Assert.Throws<ArgumentOutOfRangeException>(() => net.TrainStep(input, label, 0.1f)).ParamName);
+        Assert.Throws<ArgumentOutOfRangeException>(() => net.Backward(input, label, new float[T2.ParameterCount]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => net.ComputeLoss(input, label));
+        Assert.Equal(before, net.Parameters.ToArray());
+    }
+
+    [Fact]
+    public void Forward_from_several_threads_at_once_on_one_instance_gives_the_single_threaded_results()
+    {
+        var net = new T2(seed: 11);
+        var random = new Random(12);
+        float[][] inputs = Enumerable.Range(0, 64).Select(_ => Enumerable.Range(0, 64).Select(_ => (float)random.NextDouble()).ToArray()).ToArray();
+        float[][] expected = inputs.Select(x =>
+        {
+            var y = new float[10];
+            net.Forward(x, y);
+            return y;
+        }).ToArray();
+
+        Parallel.For(0, 8, new ParallelOptions { MaxDegreeOfParallelism = 8 }, worker =>
+        {
+            var y = new float[10];
+            for (int round = 0; round < 200; round++)
+            {
+                int k = (worker + round) % inputs.Length;
+                net.Forward(inputs[k], y);
+                Assert.Equal(expected[k], y);
+            }
+        });
+    }
+}
