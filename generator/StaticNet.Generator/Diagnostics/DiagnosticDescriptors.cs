@@ -36,7 +36,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor LayersMissing = new(
         id: "SNET0004",
         title: "Layers must have at least two entries",
-        messageFormat: "'{0}' needs 'Layers' with at least two entries (the input size, then the size of each layer, as in Layers = [2, 16, 1]), but {1}",
+        messageFormat: "'{0}' has no usable 'Layers' ({1}); give at least two entries, the input size then the size of each layer, as in Layers = [2, 16, 1]",
         category: Topology,
         defaultSeverity: DiagnosticSeverity.Error,
         isEnabledByDefault: true);
@@ -44,7 +44,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor LayerSizeTooSmall = new(
         id: "SNET0005",
         title: "Layer size must be at least 1",
-        messageFormat: "Entry {0} of 'Layers' is {1}; every layer size must be at least 1",
+        messageFormat: "Entry {0} of 'Layers' is {1}; give every layer a size of at least 1",
         category: Topology,
         defaultSeverity: DiagnosticSeverity.Error,
         isEnabledByDefault: true);

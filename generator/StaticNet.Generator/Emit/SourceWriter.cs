@@ -9,18 +9,28 @@ internal sealed class SourceWriter
     private const int IndentSize = 4;
     private readonly StringBuilder _builder = new();
     private int _indent;
+    private bool _pendingBlankLine;
 
     public void WriteLine(string line)
     {
-        if (line.Length > 0)
+        if (line.Length == 0)
         {
-            _builder.Append(' ', _indent * IndentSize).Append(line);
+            WriteLine();
+            return;
         }
 
-        _builder.Append('\n');
+        // A blank line is written only once something other than a closing brace follows it, so that writers can
+        // separate members freely without leaving blank lines at the end of a block (or two in a row).
+        if (_pendingBlankLine && line[0] != '}')
+        {
+            _builder.Append('\n');
+        }
+
+        _pendingBlankLine = false;
+        _builder.Append(' ', _indent * IndentSize).Append(line).Append('\n');
     }
 
-    public void WriteLine() => _builder.Append('\n');
+    public void WriteLine() => _pendingBlankLine = _builder.Length > 0;
 
     /// <summary>Writes each line of a multi-line text at the current indentation (for raw-string boilerplate).</summary>
     public void WriteLines(string text)

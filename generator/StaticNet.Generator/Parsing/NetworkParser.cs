@@ -32,7 +32,7 @@ internal static class NetworkParser
             context.Attributes.IsEmpty ||
             !NetworkShape.IsLanguageVersionSupported(context.TargetNode.SyntaxTree) ||
             NetworkShape.FindProblem(type, cancellationToken) is not null ||
-            !IsFirstNetworkAttribute(type, context.Attributes[0]))
+            !DeclaresFirstNetworkAttribute(type, context.TargetNode))
         {
             return null;
         }
@@ -52,10 +52,10 @@ internal static class NetworkParser
         (constant.Kind == TypedConstantKind.Array && !constant.IsNull && constant.Values.Any(HasErrors));
 
     /// <summary>
-    /// With the attribute applied twice (an error the compiler reports), generate for the first application only,
-    /// so that two outputs never share a file name.
+    /// With the attribute applied twice, on two partial declarations (an error the compiler reports), generate for the
+    /// declaration that holds the first application only, so that two outputs never share a file name.
     /// </summary>
-    private static bool IsFirstNetworkAttribute(INamedTypeSymbol type, AttributeData attribute)
+    private static bool DeclaresFirstNetworkAttribute(INamedTypeSymbol type, SyntaxNode declaration)
     {
         AttributeData? first = null;
         foreach (AttributeData candidate in type.GetAttributes())
@@ -71,16 +71,14 @@ internal static class NetworkParser
             }
         }
 
-        return first is null || SameApplication(first.ApplicationSyntaxReference, attribute.ApplicationSyntaxReference);
+        return first?.ApplicationSyntaxReference is not { } reference ||
+            (reference.SyntaxTree == declaration.SyntaxTree && declaration.Span.Contains(reference.Span));
 
         static int Compare(SyntaxReference? left, SyntaxReference? right)
         {
             int byPath = string.CompareOrdinal(left?.SyntaxTree.FilePath, right?.SyntaxTree.FilePath);
             return byPath != 0 ? byPath : (left?.Span.Start ?? 0).CompareTo(right?.Span.Start ?? 0);
         }
-
-        static bool SameApplication(SyntaxReference? left, SyntaxReference? right) =>
-            left is null || right is null || (left.SyntaxTree == right.SyntaxTree && left.Span == right.Span);
     }
 
     private static HierarchyInfo GetHierarchy(INamedTypeSymbol type)
@@ -177,9 +175,9 @@ internal static class NetworkParser
         {
             if (!_arguments.TryGetValue(LayersName, out TypedConstant layers) || layers.IsNull || layers.Kind != TypedConstantKind.Array || layers.Values.Length < 2)
             {
-                string found = !_arguments.TryGetValue(LayersName, out layers) ? "'Layers' is missing"
-                    : layers.IsNull || layers.Kind != TypedConstantKind.Array ? "'Layers' is null"
-                    : $"'Layers' has {layers.Values.Length} {(layers.Values.Length == 1 ? "entry" : "entries")}";
+                string found = !_arguments.TryGetValue(LayersName, out layers) ? "it is missing"
+                    : layers.IsNull || layers.Kind != TypedConstantKind.Array ? "it is null"
+                    : $"it has {layers.Values.Length} {(layers.Values.Length == 1 ? "entry" : "entries")}";
                 Report(DiagnosticDescriptors.LayersMissing, ArgumentLocation(LayersName) ?? AttributeLocation(), TargetName(), found);
                 return null;
             }

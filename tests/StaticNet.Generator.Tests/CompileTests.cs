@@ -1,0 +1,101 @@
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Xunit;
+
+namespace StaticNet.Generator.Tests;
+
+/// <summary>The generated code compiles with no warning at the highest warning level, whatever the declaration.</summary>
+public sealed class CompileTests
+{
+    public static TheoryData<string> Declarations => new()
+    {
+        "[Network(Layers = [2, 16, 16, 1], Activation = Activation.Tanh, Output = Activation.Identity, Loss = Loss.MeanSquaredError)]",
+        "[Network(Layers = [64, 64, 64, 10], Activation = Activation.ReLU, Output = Activation.Softmax, Loss = Loss.CrossEntropy)]",
+        "[Network(Layers = [1, 1])]",
+        "[Network(Layers = [3, 1], Output = Activation.Softmax, Loss = Loss.CrossEntropy)]",
+        "[Network(Layers = [7, 9, 8, 17], Activation = Activation.LeakyReLU, Output = Activation.ReLU)]",
+        "[Network(Layers = [33, 65, 3], Activation = Activation.Sigmoid, Output = Activation.Sigmoid, Loss = Loss.BinaryCrossEntropy)]",
+        "[Network(Layers = [5, 4, 3, 2, 1], Activations = [Activation.Identity, Activation.Tanh, Activation.Sigmoid, Activation.Softmax])]",
+        "[Network(Layers = [9, 8, 7], Activation = Activation.Tanh, Output = Activation.Softmax, Loss = Loss.CrossEntropy, Precision = Precision.Double)]",
+        "[Network(Layers = [4, 20000, 3], Output = Activation.Softmax, Loss = Loss.CrossEntropy)]",
+        "[Network(Layers = [4, 20000, 3], Output = Activation.Sigmoid, Loss = Loss.BinaryCrossEntropy, Precision = Precision.Double)]",
+    };
+
+    [Theory]
+    [MemberData(nameof(Declarations))]
+    public void Generated_code_compiles_without_warnings(string attribute)
+    {
+        foreach (bool allowUnsafe in new[] { true, false })
+        {
+            GeneratorResult result = GeneratorHarness.Run(Wrap(attribute), allowUnsafe: allowUnsafe);
+            Assert.Single(result.Sources);
+            AssertNoWarnings(result.Output.GetDiagnostics());
+            Assert.Equal(allowUnsafe, result.Source.Contains("SkipLocalsInit", System.StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public void Nested_types_records_and_the_global_namespace_are_supported()
+    {
+        const string Source = """
+            using StaticNet;
+
+            /// <summary>Global.</summary>
+            [Network(Layers = [2, 3])]
+            public partial class GlobalNet;
+
+            namespace A.B
+            {
+                /// <summary>Outer.</summary>
+                public partial class Outer
+                {
+                    /// <summary>Inner.</summary>
+                    public partial struct Middle
+                    {
+                        /// <summary>Nested.</summary>
+                        [Network(Layers = [2, 3])]
+                        public partial class Nested;
+                    }
+                }
+
+                /// <summary>A record.</summary>
+                [Network(Layers = [2, 3])]
+                public partial record RecordNet;
+            }
+            """;
+        GeneratorResult result = GeneratorHarness.Run(Source);
+        Assert.Equal(["A.B.Outer.Middle.Nested.g.cs", "A.B.RecordNet.g.cs", "GlobalNet.g.cs"], result.Sources.Select(s => s.HintName).Order().ToArray());
+        AssertNoWarnings(result.Output.GetDiagnostics());
+    }
+
+    [Fact]
+    public void Two_networks_with_the_same_name_in_different_namespaces_get_different_files()
+    {
+        GeneratorResult result = GeneratorHarness.Run("""
+            using StaticNet;
+            namespace One { /// <summary>1.</summary>
+            [Network(Layers = [2, 3])] public partial class Net; }
+            namespace Two { /// <summary>2.</summary>
+            [Network(Layers = [2, 3])] public partial class Net; }
+            """);
+        Assert.Equal(2, result.Sources.Length);
+        AssertNoWarnings(result.Output.GetDiagnostics());
+    }
+
+    internal static string Wrap(string attribute) => $$"""
+        using StaticNet;
+
+        namespace Consumer;
+
+        /// <summary>Declared by a test.</summary>
+        {{attribute}}
+        public partial class Net;
+        """;
+
+    internal static void AssertNoWarnings(ImmutableArray<Diagnostic> diagnostics)
+    {
+        Diagnostic[] problems = diagnostics.Where(d => d.Severity >= DiagnosticSeverity.Warning).ToArray();
+        Assert.True(problems.Length == 0, string.Join("\n", problems.Select(d => d.ToString())));
+    }
+}

@@ -1,0 +1,269 @@
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Xunit;
+
+namespace StaticNet.Generator.Tests;
+
+/// <summary>
+/// One test per SNET diagnostic: the ID, the severity, the squiggle on the offending argument, a message that says how
+/// to fix it, and no cascade of compiler errors.
+/// </summary>
+public sealed class DiagnosticTests
+{
+    [Theory]
+    [InlineData(LanguageVersion.CSharp7_3)]
+    [InlineData(LanguageVersion.CSharp10)]
+    public void SNET0001_an_old_language_version_is_reported_and_nothing_is_generated(LanguageVersion version)
+    {
+        const string Source = """
+            using StaticNet;
+            namespace Consumer
+            {
+                /// <summary>Old.</summary>
+                [Network(Layers = new[] { 2, 3 })]
+                public partial class Net { }
+            }
+            """;
+        GeneratorResult result = GeneratorHarness.Run(Source, version);
+        Assert.Empty(result.Sources);
+        Diagnostic diagnostic = AssertSingle(result, "SNET0001", "Network(Layers = new[] { 2, 3 })");
+        Assert.Contains("C# 11", diagnostic.GetMessage(), System.StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void SNET0001_is_not_reported_on_the_latest_language_version()
+    {
+        GeneratorResult result = GeneratorHarness.Run(Sources.XorNet, LanguageVersion.Latest);
+        Assert.DoesNotContain(result.AllDiagnostics, d => d.Id == "SNET0001");
+        Assert.Single(result.Sources);
+    }
+
+    [Fact]
+    public void SNET0002_a_type_that_is_not_partial()
+    {
+        GeneratorResult result = GeneratorHarness.Run(Declare("[Network(Layers = [2, 3])]", "public class Net { }"));
+        Assert.Empty(result.Sources);
+        Diagnostic diagnostic = AssertSingle(result, "SNET0002", "Net");
+        Assert.Contains("add the 'partial' modifier", diagnostic.GetMessage(), System.StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void SNET0002_a_containing_type_that_is_not_partial()
+    {
+        GeneratorResult result = GeneratorHarness.Run("""
+            using StaticNet;
+            /// <summary>Outer.</summary>
+            public class Outer
+            {
+                /// <summary>Net.</summary>
+                [Network(Layers = [2, 3])]
+                public partial class Net;
+            }
+            """);
+        Assert.Empty(result.Sources);
+        AssertSingle(result, "SNET0002", "Outer");
+    }
+
+    [Fact]
+    public void SNET0003_a_type_nested_in_a_generic_type()
+    {
+        GeneratorResult result = GeneratorHarness.Run("""
+            using StaticNet;
+            /// <summary>Outer.</summary>
+            /// <typeparam name="T">Anything.</typeparam>
+            public partial class Outer<T>
+            {
+                /// <summary>Net.</summary>
+                [Network(Layers = [2, 3])]
+                public partial class Net;
+            }
+            """);
+        Assert.Empty(result.Sources);
+        AssertSingle(result, "SNET0003", "Net");
+    }
+
+    [Fact]
+    public void SNET0003_a_generic_type()
+    {
+        GeneratorResult result = GeneratorHarness.Run(Declare("[Network(Layers = [2, 3])]", "/// <typeparam name=\"T\">Anything.</typeparam>\npublic partial class Net<T>;"));
+        Assert.Empty(result.Sources);
+        AssertSingle(result, "SNET0003", "Net");
+    }
+
+    [Theory]
+    [InlineData("[Network(Layers = [3])]", "Layers = [3]", "has 1 entry")]
+    [InlineData("[Network(Layers = [])]", "Layers = []", "has 0 entries")]
+    [InlineData("[Network(Layers = null!)]", "Layers = null!", "is null")]
+    [InlineData("[Network(Activation = Activation.Tanh)]", "Network(Activation = Activation.Tanh)", "is missing")]
+    [InlineData("[Network]", "Network", "is missing")]
+    public void SNET0004_layers_missing_or_too_short(string attribute, string squiggle, string found)
+    {
+        Diagnostic diagnostic = AssertTopologyError(attribute, "SNET0004", squiggle);
+        Assert.Contains(found, diagnostic.GetMessage(), System.StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("[Network(Layers = [3, 0, 1])]", "0")]
+    [InlineData("[Network(Layers = new[] { 3, 5, -2 })]", "-2")]
+    [InlineData("[Network(Layers = new int[] { -1, 5 })]", "-1")]
+    public void SNET0005_a_layer_size_below_one(string attribute, string squiggle) =>
+        AssertTopologyError(attribute, "SNET0005", squiggle);
+
+    [Theory]
+    [InlineData("[Network(Layers = [2, 3], Activation = Activation.Tanh, Activations = [Activation.ReLU])]")]
+    [InlineData("[Network(Layers = [2, 3], Output = Activation.Tanh, Activations = [Activation.ReLU])]")]
+    public void SNET0006_Activations_with_Activation_or_Output(string attribute) =>
+        AssertTopologyError(attribute, "SNET0006", "Activations = [Activation.ReLU]");
+
+    [Fact]
+    public void SNET0007_Activations_of_the_wrong_length()
+    {
+        Diagnostic diagnostic = AssertTopologyError("[Network(Layers = [2, 3, 4], Activations = [Activation.ReLU])]", "SNET0007", "Activations = [Activation.ReLU]");
+        Assert.Contains("give exactly 2 activations", diagnostic.GetMessage(), System.StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("[Network(Layers = [2, 3, 4], Activation = Activation.Softmax)]", "Activation = Activation.Softmax")]
+    [InlineData("[Network(Layers = [2, 3, 4], Activations = [Activation.Softmax, Activation.Identity])]", "Activation.Softmax")]
+    public void SNET0008_Softmax_on_a_hidden_layer(string attribute, string squiggle) =>
+        AssertTopologyError(attribute, "SNET0008", squiggle);
+
+    [Fact]
+    public void SNET0009_CrossEntropy_without_a_Softmax_output()
+    {
+        Diagnostic diagnostic = AssertTopologyError("[Network(Layers = [2, 3], Output = Activation.Sigmoid, Loss = Loss.CrossEntropy)]", "SNET0009", "Loss = Loss.CrossEntropy");
+        Assert.Contains("Sigmoid", diagnostic.GetMessage(), System.StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void SNET0010_BinaryCrossEntropy_without_a_Sigmoid_output() =>
+        AssertTopologyError("[Network(Layers = [2, 3], Output = Activation.Softmax, Loss = Loss.BinaryCrossEntropy)]", "SNET0010", "Loss = Loss.BinaryCrossEntropy");
+
+    [Theory]
+    [InlineData("[Network(Layers = [2, 3], Activation = (Activation)42)]", "Activation = (Activation)42")]
+    [InlineData("[Network(Layers = [2, 3], Loss = (Loss)(-1))]", "Loss = (Loss)(-1)")]
+    [InlineData("[Network(Layers = [2, 3], Precision = (Precision)7)]", "Precision = (Precision)7")]
+    [InlineData("[Network(Layers = [2, 3, 1], Activations = [Activation.Tanh, (Activation)9])]", "(Activation)9")]
+    public void SNET0011_an_undefined_enum_value(string attribute, string squiggle) =>
+        AssertTopologyError(attribute, "SNET0011", squiggle);
+
+    [Theory]
+    [InlineData("[Network(Layers = [100000, 100000])]")]
+    [InlineData("[Network(Layers = [1, 2000000000])]")]
+    public void SNET0012_a_network_too_large_for_an_array(string attribute)
+    {
+        string squiggle = attribute[9..^2];
+        AssertTopologyError(attribute, "SNET0012", squiggle);
+    }
+
+    [Theory]
+    [InlineData("public static partial class Net;", "static")]
+    [InlineData("public abstract partial class Net;", "abstract")]
+    public void SNET0013_a_static_or_abstract_type(string declaration, string modifier)
+    {
+        GeneratorResult result = GeneratorHarness.Run(Declare("[Network(Layers = [2, 3])]", declaration));
+        Assert.Empty(result.Sources);
+        Diagnostic diagnostic = AssertSingle(result, "SNET0013", "Net");
+        Assert.Contains($"remove the '{modifier}' modifier", diagnostic.GetMessage(), System.StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void SNET0014_scratch_above_the_stack_limit_is_an_info_and_the_code_is_generated()
+    {
+        GeneratorResult result = GeneratorHarness.Run(Declare("[Network(Layers = [4, 20000, 3])]", "public partial class Net;"));
+        Diagnostic diagnostic = AssertSingle(result, "SNET0014", "Layers = [4, 20000, 3]", DiagnosticSeverity.Info);
+        Assert.Contains("ArrayPool", diagnostic.GetMessage(), System.StringComparison.Ordinal);
+        Assert.Contains("ArrayPool<float>.Shared.Rent", result.Source, System.StringComparison.Ordinal);
+        CompileTests.AssertNoWarnings(result.Output.GetDiagnostics());
+    }
+
+    [Fact]
+    public void SNET0015_AllowUnsafeBlocks_off_is_an_info_and_the_code_is_generated_without_SkipLocalsInit()
+    {
+        GeneratorResult result = GeneratorHarness.Run(Sources.XorNet, allowUnsafe: false);
+        AssertSingle(result, "SNET0015", "Network(Layers = [2, 16, 16, 1], Activation = Activation.Tanh, Output = Activation.Identity, Loss = Loss.MeanSquaredError)", DiagnosticSeverity.Info);
+        Assert.DoesNotContain("SkipLocalsInit", result.Source, System.StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_valid_declaration_has_no_diagnostic()
+    {
+        Assert.Empty(GeneratorHarness.Run(Sources.T2).AllDiagnostics.Where(d => d.Severity != DiagnosticSeverity.Hidden));
+    }
+
+    [Fact]
+    public void Several_errors_in_one_declaration_are_all_reported()
+    {
+        GeneratorResult result = GeneratorHarness.Run(Declare("[Network(Layers = [0, 3, -1])]", "public partial class Net;"));
+        Assert.Equal(2, result.AllDiagnostics.Count(d => d.Id == "SNET0005"));
+    }
+
+    [Fact]
+    public void A_duplicated_attribute_generates_one_file_and_only_the_compiler_error()
+    {
+        GeneratorResult result = GeneratorHarness.Run("""
+            using StaticNet;
+            /// <summary>Net.</summary>
+            [Network(Layers = [2, 3])]
+            public partial class Net;
+            [Network(Layers = [2, 4])]
+            public partial class Net;
+            """);
+        Assert.Single(result.Sources);
+        Assert.Equal(["CS0579"], result.AllDiagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => d.Id).Distinct());
+    }
+
+    [Fact]
+    public void An_invalid_declaration_shows_one_error_and_no_cascade_in_code_that_uses_it()
+    {
+        GeneratorResult result = GeneratorHarness.Run(Sources.Invalid);
+        Assert.Equal(["SNET0005"], result.AllDiagnostics.Where(d => d.Severity >= DiagnosticSeverity.Warning).Select(d => d.Id));
+    }
+
+    [Fact]
+    public void Every_descriptor_has_an_ID_a_title_and_a_message_that_says_what_to_do()
+    {
+        var descriptors = typeof(NetworkGenerator).Assembly.GetType("StaticNet.Generator.Diagnostics.DiagnosticDescriptors")!
+            .GetFields()
+            .Select(field => (DiagnosticDescriptor)field.GetValue(null)!)
+            .ToArray();
+        Assert.Equal(15, descriptors.Length);
+        Assert.Equal(descriptors.Length, descriptors.Select(d => d.Id).Distinct().Count());
+        Assert.All(descriptors, d =>
+        {
+            Assert.Matches("^SNET00[0-9]{2}$", d.Id);
+            Assert.False(string.IsNullOrWhiteSpace(d.Title.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            Assert.Matches("(; |, )(set|add|use|give|declare|remove|reduce|its methods)", d.MessageFormat.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        });
+    }
+
+    private static string Declare(string attribute, string declaration) => $$"""
+        using StaticNet;
+
+        namespace Consumer;
+
+        /// <summary>Declared by a test.</summary>
+        {{attribute}}
+        {{declaration}}
+        """;
+
+    /// <summary>A topology error: reported with its squiggle, and the type still gets members, so nothing else is reported.</summary>
+    private static Diagnostic AssertTopologyError(string attribute, string id, string squiggle)
+    {
+        GeneratorResult result = GeneratorHarness.Run(Declare(attribute, "public partial class Net;"));
+        Diagnostic diagnostic = AssertSingle(result, id, squiggle);
+        Assert.Contains("InvalidDeclaration", result.Source, System.StringComparison.Ordinal);
+        Assert.Empty(result.AllDiagnostics.Where(d => d.Severity >= DiagnosticSeverity.Warning && d.Id != id));
+        return diagnostic;
+    }
+
+    private static Diagnostic AssertSingle(GeneratorResult result, string id, string squiggle, DiagnosticSeverity severity = DiagnosticSeverity.Error)
+    {
+        Diagnostic diagnostic = Assert.Single(result.AllDiagnostics, d => d.Id == id);
+        Assert.Equal(severity, diagnostic.Severity);
+        Assert.True(diagnostic.Location.IsInSource, $"{id} has no source location");
+        Assert.Equal(squiggle, diagnostic.Location.SourceTree!.GetText().ToString(diagnostic.Location.SourceSpan));
+        return diagnostic;
+    }
+}

@@ -1,0 +1,76 @@
+using System;
+using System.Collections.Immutable;
+using System.IO;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
+using StaticNet.Generator;
+using StaticNet.Generator.Analyzers;
+using Xunit;
+
+namespace StaticNet.Generator.Tests;
+
+/// <summary>Runs the generator and the analyzer in memory on C# sources, as the compiler does in a build.</summary>
+internal static class GeneratorHarness
+{
+    /// <summary>The framework the tests run on plus the StaticNet runtime library.</summary>
+    public static readonly ImmutableArray<MetadataReference> References = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!)
+        .Split(Path.PathSeparator)
+        .Where(path => Path.GetFileName(path).StartsWith("System.", StringComparison.Ordinal) || Path.GetFileName(path) is "mscorlib.dll" or "netstandard.dll")
+        .Append(typeof(NetworkAttribute).Assembly.Location)
+        .Distinct()
+        .Select(path => (MetadataReference)MetadataReference.CreateFromFile(path))
+        .ToImmutableArray();
+
+    public static CSharpParseOptions ParseOptions(LanguageVersion version = LanguageVersion.Latest) =>
+        new CSharpParseOptions(version, DocumentationMode.Diagnose);
+
+    public static CSharpCompilation Compilation(string source, LanguageVersion version = LanguageVersion.Latest, bool allowUnsafe = true) =>
+        Compilation([source], version, allowUnsafe);
+
+    public static CSharpCompilation Compilation(string[] sources, LanguageVersion version = LanguageVersion.Latest, bool allowUnsafe = true) =>
+        CSharpCompilation.Create(
+            "Consumer",
+            sources.Select((source, i) => CSharpSyntaxTree.ParseText(source, ParseOptions(version), path: $"Source{i}.cs")),
+            References,
+            new CSharpCompilationOptions(
+                OutputKind.DynamicallyLinkedLibrary,
+                allowUnsafe: allowUnsafe,
+                nullableContextOptions: NullableContextOptions.Enable,
+                warningLevel: 9999,
+                specificDiagnosticOptions: [new("CS1591", ReportDiagnostic.Warn)]));
+
+    public static GeneratorDriver Driver(bool trackSteps = false, LanguageVersion version = LanguageVersion.Latest) =>
+        CSharpGeneratorDriver.Create(
+            [new NetworkGenerator().AsSourceGenerator()],
+            parseOptions: ParseOptions(version),
+            driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: trackSteps));
+
+    /// <summary>Runs the generator; returns the compilation with the generated trees and the generator's own diagnostics.</summary>
+    public static GeneratorResult Run(Compilation compilation)
+    {
+        GeneratorDriver driver = Driver(version: ((CSharpParseOptions)compilation.SyntaxTrees.First().Options).LanguageVersion);
+        driver = driver.RunGeneratorsAndUpdateCompilation(compilation, out Compilation output, out ImmutableArray<Diagnostic> diagnostics);
+        GeneratorRunResult result = driver.GetRunResult().Results.Single();
+        Assert.Null(result.Exception);
+        return new GeneratorResult(output, diagnostics, result.GeneratedSources);
+    }
+
+    public static GeneratorResult Run(string source, LanguageVersion version = LanguageVersion.Latest, bool allowUnsafe = true) =>
+        Run(Compilation(source, version, allowUnsafe));
+
+    /// <summary>The analyzer's diagnostics on a compilation (normally the generator's output compilation).</summary>
+    public static ImmutableArray<Diagnostic> Analyze(Compilation compilation) =>
+        compilation.WithAnalyzers([new NetworkDeclarationAnalyzer()]).GetAnalyzerDiagnosticsAsync().GetAwaiter().GetResult();
+}
+
+internal sealed record GeneratorResult(Compilation Output, ImmutableArray<Diagnostic> Diagnostics, ImmutableArray<GeneratedSourceResult> Sources)
+{
+    /// <summary>The text of the only generated file.</summary>
+    public string Source => Sources.Single().SourceText.ToString();
+
+    /// <summary>Every diagnostic: the generator's, the analyzer's and the compiler's on the output compilation.</summary>
+    public ImmutableArray<Diagnostic> AllDiagnostics =>
+        Diagnostics.AddRange(GeneratorHarness.Analyze(Output)).AddRange(Output.GetDiagnostics());
+}

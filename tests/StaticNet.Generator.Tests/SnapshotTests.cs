@@ -1,0 +1,37 @@
+using System.Globalization;
+using Xunit;
+
+namespace StaticNet.Generator.Tests;
+
+/// <summary>The generated source, character for character, for a few declarations: reviewed like code.</summary>
+public sealed class SnapshotTests
+{
+    [Fact]
+    public void Small_network() => Snapshot.Verify(GeneratorHarness.Run(Sources.XorNet).Source, "XorNet");
+
+    [Fact]
+    public void T2_sized_classifier() => Snapshot.Verify(GeneratorHarness.Run(Sources.T2).Source, "T2");
+
+    [Fact]
+    public void Double_precision_in_the_global_namespace() => Snapshot.Verify(GeneratorHarness.Run(Sources.DoubleBinary).Source, "DoubleBinary");
+
+    [Fact]
+    public void Invalid_declaration_gets_members_that_throw() => Snapshot.Verify(GeneratorHarness.Run(Sources.Invalid).Source, "Broken");
+
+    [Fact]
+    public void The_generated_text_does_not_depend_on_the_culture()
+    {
+        string invariant = GeneratorHarness.Run(Sources.T2).Source;
+        CultureInfo saved = CultureInfo.CurrentCulture;
+        try
+        {
+            // Swedish formats negative numbers with U+2212 and decimals with a comma.
+            CultureInfo.CurrentCulture = new CultureInfo("sv-SE");
+            Assert.Equal(invariant, GeneratorHarness.Run(Sources.T2).Source);
+        }
+        finally
+        {
+            CultureInfo.CurrentCulture = saved;
+        }
+    }
+}
