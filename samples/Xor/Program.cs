@@ -11,32 +11,45 @@ public static class Program
 {
     public static void Main()
     {
-        float[][] inputs = [[0, 0], [0, 1], [1, 0], [1, 1]];
-        float[] targets = [0, 1, 1, 0];
-        var net = new XorNet(seed: 1);
+        XorNet net = XorTraining.Train(Console.WriteLine);
+        Console.WriteLine();
         Span<float> output = stackalloc float[XorNet.OutputSize];
+        for (int i = 0; i < XorTraining.Inputs.Length; i++)
+        {
+            net.Forward(XorTraining.Inputs[i], output);
+            Console.WriteLine($"{XorTraining.Inputs[i][0]} xor {XorTraining.Inputs[i][1]} = {output[0],7:F4} (target {XorTraining.Targets[i]})");
+        }
+    }
+}
 
-        Console.WriteLine($"XorNet: {string.Join(" -> ", XorNet.LayerSizes.ToArray())}, {XorNet.ParameterCount} parameters");
-        const int Epochs = 2000;
+/// <summary>Learns XOR with one <c>TrainStep</c> per sample.</summary>
+public static class XorTraining
+{
+    public const int Epochs = 500;
+
+    public static readonly float[][] Inputs = [[0, 0], [0, 1], [1, 0], [1, 1]];
+
+    public static readonly float[] Targets = [0, 1, 1, 0];
+
+    /// <summary>Trains from a fixed seed, writing the mean loss every 50 epochs to <paramref name="log"/>.</summary>
+    public static XorNet Train(Action<string>? log = null)
+    {
+        var net = new XorNet(seed: 1);
+        log?.Invoke($"XorNet: {string.Join(" -> ", XorNet.LayerSizes.ToArray())}, {XorNet.ParameterCount} parameters, {Epochs} epochs of SGD");
         for (int epoch = 1; epoch <= Epochs; epoch++)
         {
             float loss = 0;
-            for (int i = 0; i < inputs.Length; i++)
+            for (int i = 0; i < Inputs.Length; i++)
             {
-                loss += net.TrainStep(inputs[i], targets.AsSpan(i, 1), learningRate: 0.05f);
+                loss += net.TrainStep(Inputs[i], Targets.AsSpan(i, 1), learningRate: 0.05f);
             }
 
-            if (epoch == 1 || epoch % 200 == 0)
+            if (epoch == 1 || epoch % 50 == 0)
             {
-                Console.WriteLine($"epoch {epoch,5}: mean loss {loss / inputs.Length:F6}");
+                log?.Invoke($"epoch {epoch,4}: mean loss {loss / Inputs.Length:G4}");
             }
         }
 
-        Console.WriteLine();
-        for (int i = 0; i < inputs.Length; i++)
-        {
-            net.Forward(inputs[i], output);
-            Console.WriteLine($"{inputs[i][0]} xor {inputs[i][1]} = {output[0],7:F4} (target {targets[i]})");
-        }
+        return net;
     }
 }
