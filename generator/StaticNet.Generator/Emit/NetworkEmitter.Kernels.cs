@@ -407,6 +407,12 @@ internal sealed partial class NetworkEmitter
             return;
         }
 
+        if (layer.UnrolledChunks > 0)
+        {
+            WriteUnrolledDot(layer);
+            return;
+        }
+
         int k = layer.Accumulators;
         var declarations = new System.Text.StringBuilder();
         for (int a = 0; a < k; a++)
@@ -449,6 +455,39 @@ internal sealed partial class NetworkEmitter
         }
     }
 
+    /// <summary>
+    /// Writes <c>z = b[o] + row · x</c> for inputs that fit in a few vectors: every chunk written out, two accumulators,
+    /// then the remainder, whose length is a constant once the vector width is known.
+    /// </summary>
+    private void WriteUnrolledDot(LayerPlan layer)
+    {
+        int k = System.Math.Min(2, layer.UnrolledChunks);
+        _w.WriteLine(k == 1
+            ? $"{_s.Vector} acc0 = {_s.Vector}.Zero;"
+            : $"{_s.Vector} acc0 = {_s.Vector}.Zero, acc1 = {_s.Vector}.Zero;");
+        _w.WriteLine($"// {layer.Inputs} inputs, unrolled: a chunk is compiled only if it fits at this machine's vector width (the JIT folds each test).");
+        for (int c = 0; c < layer.UnrolledChunks; c++)
+        {
+            string at = ChunkOffset(c);
+            _w.WriteLine($"if ({ChunkEnd(c)} <= In) acc{c % k} += Load(ref row, {at}) * Load(ref x, {at});");
+        }
+
+        _w.WriteLine($"{T} z = At(ref b, o) + global::System.Numerics.Vector.Sum({(k == 1 ? "acc0" : "acc0 + acc1")});");
+        using (_w.WriteBlock("for (nuint i = In / VectorSize * VectorSize; i < In; i++)"))
+        {
+            _w.WriteLine("z += At(ref row, i) * At(ref x, i);");
+        }
+    }
+
+    private static string ChunkOffset(int chunk) => chunk switch
+    {
+        0 => "0",
+        1 => "VectorSize",
+        _ => $"{chunk} * VectorSize",
+    };
+
+    private static string ChunkEnd(int chunk) => chunk == 0 ? "VectorSize" : $"{chunk + 1} * VectorSize";
+
     /// <summary>Writes <c>target[0..In) += scale * source[0..In)</c>, with the scalar and vector forms of the factor in scope.</summary>
     private void WriteAxpy(LayerPlan layer, string target, string scalar, string vector, string source)
     {
@@ -457,6 +496,23 @@ internal sealed partial class NetworkEmitter
             for (int i = 0; i < layer.Inputs; i++)
             {
                 _w.WriteLine($"At(ref {target}, {i}) += {scalar} * At(ref {source}, {i});");
+            }
+
+            return;
+        }
+
+        if (layer.UnrolledChunks > 0)
+        {
+            _w.WriteLine($"// {layer.Inputs} inputs, unrolled: a chunk is compiled only if it fits at this machine's vector width (the JIT folds each test).");
+            for (int c = 0; c < layer.UnrolledChunks; c++)
+            {
+                string at = ChunkOffset(c);
+                _w.WriteLine($"if ({ChunkEnd(c)} <= In) Store(Load(ref {target}, {at}) + {vector} * Load(ref {source}, {at}), ref {target}, {at});");
+            }
+
+            using (_w.WriteBlock("for (nuint i = In / VectorSize * VectorSize; i < In; i++)"))
+            {
+                _w.WriteLine($"At(ref {target}, i) += {scalar} * At(ref {source}, i);");
             }
 
             return;

@@ -38,6 +38,10 @@ internal sealed record NetworkPlan(
 /// <param name="InputActivation">The activation of the layer below (whose outputs are this layer's inputs), or null for the first layer.</param>
 /// <param name="Accumulators">Independent vector accumulators in the inner products over the inputs.</param>
 /// <param name="ScalarInputs">Whether the inputs are so few that the inner products are written out as scalar code.</param>
+/// <param name="UnrolledChunks">
+/// When the inputs fit in a few vectors, the number of vector chunks written out one by one (each compiled only if it
+/// fits at the machine's vector width); 0 for the loop form.
+/// </param>
 /// <param name="InitLimit">Bound of the uniform initialisation: He for the ReLU family, Glorot otherwise.</param>
 /// <param name="InitName">Name of the initialisation, for the comment.</param>
 internal sealed record LayerPlan(
@@ -51,6 +55,7 @@ internal sealed record LayerPlan(
     int OutputOffset,
     int Accumulators,
     bool ScalarInputs,
+    int UnrolledChunks,
     double InitLimit,
     string InitName)
 {

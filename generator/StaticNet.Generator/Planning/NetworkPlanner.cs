@@ -16,6 +16,9 @@ internal static class NetworkPlanner
     /// <summary>Inner products over at most this many inputs are written out as scalar code.</summary>
     public const int ScalarInputLimit = 4;
 
+    /// <summary>Inputs that fit in at most this many of the narrowest vectors (128 bits) are unrolled completely.</summary>
+    public const int UnrollChunkLimit = 8;
+
     public static NetworkPlan Plan(NetworkSpec spec, TargetInfo target)
     {
         if (!spec.IsValid)
@@ -44,6 +47,7 @@ internal static class NetworkPlanner
                 OutputOffset: activationOffset,
                 Accumulators: AccumulatorsFor(layer.Inputs),
                 ScalarInputs: layer.Inputs <= ScalarInputLimit,
+                UnrolledChunks: UnrolledChunksFor(layer.Inputs, spec.Scalar),
                 InitLimit: he ? Math.Sqrt(6.0 / layer.Inputs) : Math.Sqrt(6.0 / (layer.Inputs + layer.Outputs)),
                 InitName: he ? $"He uniform, limit sqrt(6 / {layer.Inputs})" : $"Glorot uniform, limit sqrt(6 / ({layer.Inputs} + {layer.Outputs}))");
             parameterOffset = biasOffset + layer.Outputs;
@@ -84,6 +88,16 @@ internal static class NetworkPlanner
     public static int ElementSize(ScalarKind scalar) => scalar == ScalarKind.Double ? 8 : 4;
 
     private static int DeltaLength(EquatableArray<LayerSpec> layers) => layers.Max(layer => layer.Outputs);
+
+    /// <summary>
+    /// How many vector chunks to write out for <paramref name="inputs"/>: as many as the narrowest vector (128 bits: 4
+    /// floats, 2 doubles) needs, when that is at most <see cref="UnrollChunkLimit"/>; wider vectors use the first ones.
+    /// </summary>
+    private static int UnrolledChunksFor(int inputs, ScalarKind scalar)
+    {
+        int narrowest = 16 / ElementSize(scalar);
+        return inputs > ScalarInputLimit && inputs <= UnrollChunkLimit * narrowest ? inputs / narrowest : 0;
+    }
 
     private static int AccumulatorsFor(int inputs) => inputs switch
     {

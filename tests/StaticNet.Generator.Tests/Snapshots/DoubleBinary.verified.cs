@@ -428,15 +428,14 @@ file static class DoubleBinaryKernels
         for (nuint o = 0; o < Out; o++)
         {
             ref double row = ref At(ref w, o * In);
-            global::System.Numerics.Vector<double> acc0 = global::System.Numerics.Vector<double>.Zero;
-            nuint i = 0;
-            for (; i + VectorSize <= In; i += VectorSize)
-            {
-                acc0 += Load(ref row, i) * Load(ref x, i);
-            }
-
-            double z = At(ref b, o) + global::System.Numerics.Vector.Sum(acc0);
-            for (; i < In; i++)
+            global::System.Numerics.Vector<double> acc0 = global::System.Numerics.Vector<double>.Zero, acc1 = global::System.Numerics.Vector<double>.Zero;
+            // 9 inputs, unrolled: a chunk is compiled only if it fits at this machine's vector width (the JIT folds each test).
+            if (VectorSize <= In) acc0 += Load(ref row, 0) * Load(ref x, 0);
+            if (2 * VectorSize <= In) acc1 += Load(ref row, VectorSize) * Load(ref x, VectorSize);
+            if (3 * VectorSize <= In) acc0 += Load(ref row, 2 * VectorSize) * Load(ref x, 2 * VectorSize);
+            if (4 * VectorSize <= In) acc1 += Load(ref row, 3 * VectorSize) * Load(ref x, 3 * VectorSize);
+            double z = At(ref b, o) + global::System.Numerics.Vector.Sum(acc0 + acc1);
+            for (nuint i = In / VectorSize * VectorSize; i < In; i++)
             {
                 z += At(ref row, i) * At(ref x, i);
             }
@@ -458,13 +457,12 @@ file static class DoubleBinaryKernels
             global::System.Numerics.Vector<double> dv = new global::System.Numerics.Vector<double>(d);
             At(ref gb, o) += d;
             ref double gradientRow = ref At(ref gw, o * In);
-            nuint i = 0;
-            for (; i + VectorSize <= In; i += VectorSize)
-            {
-                Store(Load(ref gradientRow, i) + dv * Load(ref x, i), ref gradientRow, i);
-            }
-
-            for (; i < In; i++)
+            // 9 inputs, unrolled: a chunk is compiled only if it fits at this machine's vector width (the JIT folds each test).
+            if (VectorSize <= In) Store(Load(ref gradientRow, 0) + dv * Load(ref x, 0), ref gradientRow, 0);
+            if (2 * VectorSize <= In) Store(Load(ref gradientRow, VectorSize) + dv * Load(ref x, VectorSize), ref gradientRow, VectorSize);
+            if (3 * VectorSize <= In) Store(Load(ref gradientRow, 2 * VectorSize) + dv * Load(ref x, 2 * VectorSize), ref gradientRow, 2 * VectorSize);
+            if (4 * VectorSize <= In) Store(Load(ref gradientRow, 3 * VectorSize) + dv * Load(ref x, 3 * VectorSize), ref gradientRow, 3 * VectorSize);
+            for (nuint i = In / VectorSize * VectorSize; i < In; i++)
             {
                 At(ref gradientRow, i) += d * At(ref x, i);
             }
@@ -476,13 +474,12 @@ file static class DoubleBinaryKernels
             double d = At(ref dz, o);
             global::System.Numerics.Vector<double> dv = new global::System.Numerics.Vector<double>(d);
             ref double row = ref At(ref w, o * In);
-            nuint i = 0;
-            for (; i + VectorSize <= In; i += VectorSize)
-            {
-                Store(Load(ref dx, i) + dv * Load(ref row, i), ref dx, i);
-            }
-
-            for (; i < In; i++)
+            // 9 inputs, unrolled: a chunk is compiled only if it fits at this machine's vector width (the JIT folds each test).
+            if (VectorSize <= In) Store(Load(ref dx, 0) + dv * Load(ref row, 0), ref dx, 0);
+            if (2 * VectorSize <= In) Store(Load(ref dx, VectorSize) + dv * Load(ref row, VectorSize), ref dx, VectorSize);
+            if (3 * VectorSize <= In) Store(Load(ref dx, 2 * VectorSize) + dv * Load(ref row, 2 * VectorSize), ref dx, 2 * VectorSize);
+            if (4 * VectorSize <= In) Store(Load(ref dx, 3 * VectorSize) + dv * Load(ref row, 3 * VectorSize), ref dx, 3 * VectorSize);
+            for (nuint i = In / VectorSize * VectorSize; i < In; i++)
             {
                 At(ref dx, i) += d * At(ref row, i);
             }
@@ -507,13 +504,12 @@ file static class DoubleBinaryKernels
             double d = At(ref dz, o);
             global::System.Numerics.Vector<double> dv = new global::System.Numerics.Vector<double>(d);
             ref double row = ref At(ref w, o * In);
-            nuint i = 0;
-            for (; i + VectorSize <= In; i += VectorSize)
-            {
-                Store(Load(ref dx, i) + dv * Load(ref row, i), ref dx, i);
-            }
-
-            for (; i < In; i++)
+            // 9 inputs, unrolled: a chunk is compiled only if it fits at this machine's vector width (the JIT folds each test).
+            if (VectorSize <= In) Store(Load(ref dx, 0) + dv * Load(ref row, 0), ref dx, 0);
+            if (2 * VectorSize <= In) Store(Load(ref dx, VectorSize) + dv * Load(ref row, VectorSize), ref dx, VectorSize);
+            if (3 * VectorSize <= In) Store(Load(ref dx, 2 * VectorSize) + dv * Load(ref row, 2 * VectorSize), ref dx, 2 * VectorSize);
+            if (4 * VectorSize <= In) Store(Load(ref dx, 3 * VectorSize) + dv * Load(ref row, 3 * VectorSize), ref dx, 3 * VectorSize);
+            for (nuint i = In / VectorSize * VectorSize; i < In; i++)
             {
                 At(ref dx, i) += d * At(ref row, i);
             }
@@ -531,13 +527,12 @@ file static class DoubleBinaryKernels
             global::System.Numerics.Vector<double> stepVector = new global::System.Numerics.Vector<double>(step);
             At(ref b, o) += step;
             ref double row = ref At(ref w, o * In);
-            nuint i = 0;
-            for (; i + VectorSize <= In; i += VectorSize)
-            {
-                Store(Load(ref row, i) + stepVector * Load(ref x, i), ref row, i);
-            }
-
-            for (; i < In; i++)
+            // 9 inputs, unrolled: a chunk is compiled only if it fits at this machine's vector width (the JIT folds each test).
+            if (VectorSize <= In) Store(Load(ref row, 0) + stepVector * Load(ref x, 0), ref row, 0);
+            if (2 * VectorSize <= In) Store(Load(ref row, VectorSize) + stepVector * Load(ref x, VectorSize), ref row, VectorSize);
+            if (3 * VectorSize <= In) Store(Load(ref row, 2 * VectorSize) + stepVector * Load(ref x, 2 * VectorSize), ref row, 2 * VectorSize);
+            if (4 * VectorSize <= In) Store(Load(ref row, 3 * VectorSize) + stepVector * Load(ref x, 3 * VectorSize), ref row, 3 * VectorSize);
+            for (nuint i = In / VectorSize * VectorSize; i < In; i++)
             {
                 At(ref row, i) += step * At(ref x, i);
             }
