@@ -8,8 +8,10 @@ namespace Samples.Spiral;
 [Network(Layers = [2, 64, 3], Activation = Activation.ReLU, Output = Activation.Softmax, Loss = Loss.CrossEntropy)]
 public partial class SpiralNet;
 
+/// <summary>Trains <see cref="SpiralNet"/> on the spiral data and prints its progress.</summary>
 public static class Program
 {
+    /// <summary>The entry point.</summary>
     public static void Main()
     {
         SpiralResult result = SpiralTraining.Run(Console.WriteLine);
@@ -18,17 +20,32 @@ public static class Program
 }
 
 /// <summary>What a training run reached.</summary>
+/// <param name="Epochs">The number of passes over the data.</param>
+/// <param name="Steps">The number of training steps (one per sample per epoch).</param>
+/// <param name="Seconds">The training time.</param>
+/// <param name="Loss">The mean loss of the last epoch.</param>
+/// <param name="Accuracy">The training accuracy at the end, in [0, 1].</param>
 public sealed record SpiralResult(int Epochs, long Steps, double Seconds, double Loss, double Accuracy);
 
 /// <summary>Trains <see cref="SpiralNet"/> on the spiral data with one <c>TrainStep</c> per sample (plain SGD).</summary>
 public static class SpiralTraining
 {
+    /// <summary>The number of points on each arm of the spiral.</summary>
     public const int PointsPerClass = 100;
+
+    /// <summary>The number of arms (classes).</summary>
     public const int Classes = 3;
+
+    /// <summary>The number of passes over the data.</summary>
     public const int Epochs = 5000;
+
+    /// <summary>How often, in epochs, progress is reported.</summary>
     public const int ReportEvery = 250;
 
     /// <summary>Trains from fixed seeds and reports the loss and accuracy of every <see cref="ReportEvery"/>-th epoch to <paramref name="log"/>.</summary>
+    /// <param name="log">Receives a line of progress, or <see langword="null"/> for silence.</param>
+    /// <param name="epochs">The number of passes over the data.</param>
+    /// <returns>What the run reached.</returns>
     public static SpiralResult Run(Action<string>? log = null, int epochs = Epochs)
     {
         (float[] inputs, int[] labels) = SpiralData(PointsPerClass, Classes, seed: 0);
@@ -66,6 +83,11 @@ public static class SpiralTraining
         return new SpiralResult(epochs, (long)epochs * count, seconds, loss, Accuracy(net, inputs, labels));
     }
 
+    /// <summary>The fraction of points whose predicted class is their label.</summary>
+    /// <param name="net">The network.</param>
+    /// <param name="inputs">The points, two coordinates each.</param>
+    /// <param name="labels">The class of each point.</param>
+    /// <returns>The accuracy, in [0, 1].</returns>
     public static double Accuracy(SpiralNet net, float[] inputs, int[] labels)
     {
         int correct = 0;
@@ -84,6 +106,10 @@ public static class SpiralTraining
     /// The spiral data set of the seed material (nnfs.io): class k's points lie on an arm at radius r in [0, 1] and angle
     /// 2.5 (4k + 4r) plus Gaussian noise of 0.2 (here from a seeded generator, so every run is the same).
     /// </summary>
+    /// <param name="points">The number of points per class.</param>
+    /// <param name="classes">The number of classes.</param>
+    /// <param name="seed">The seed of the noise.</param>
+    /// <returns>The points, two coordinates each, and the class of each point.</returns>
     public static (float[] Inputs, int[] Labels) SpiralData(int points, int classes, int seed)
     {
         var random = new Random(seed);

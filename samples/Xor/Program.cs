@@ -7,8 +7,10 @@ namespace Samples.Xor;
 [Network(Layers = [2, 16, 16, 1], Activation = Activation.Tanh, Output = Activation.Identity, Loss = Loss.MeanSquaredError)]
 public partial class XorNet;
 
+/// <summary>Trains <see cref="XorNet"/> and prints its four answers.</summary>
 public static class Program
 {
+    /// <summary>The entry point.</summary>
     public static void Main()
     {
         XorNet net = XorTraining.Train(Console.WriteLine);
@@ -25,13 +27,18 @@ public static class Program
 /// <summary>Learns XOR with one <c>TrainStep</c> per sample.</summary>
 public static class XorTraining
 {
+    /// <summary>The number of passes over the four samples.</summary>
     public const int Epochs = 500;
 
+    /// <summary>The four inputs of XOR.</summary>
     public static readonly float[][] Inputs = [[0, 0], [0, 1], [1, 0], [1, 1]];
 
+    /// <summary>The expected output of each of <see cref="Inputs"/>.</summary>
     public static readonly float[] Targets = [0, 1, 1, 0];
 
     /// <summary>Trains from a fixed seed, writing the mean loss every 50 epochs to <paramref name="log"/>.</summary>
+    /// <param name="log">Receives a line of progress, or <see langword="null"/> for silence.</param>
+    /// <returns>The trained network.</returns>
     public static XorNet Train(Action<string>? log = null)
     {
         var net = new XorNet(seed: 1);
