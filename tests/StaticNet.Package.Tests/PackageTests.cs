@@ -1,0 +1,146 @@
+using System;
+using System.Globalization;
+using System.IO;
+using System.IO.Compression;
+using System.Linq;
+using System.Reflection.Metadata;
+using System.Reflection.PortableExecutable;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using System.Text.RegularExpressions;
+using System.Xml.Linq;
+using Xunit;
+
+namespace StaticNet.Package.Tests;
+
+/// <summary>
+/// The StaticNet package works the way a user consumes it: one package reference, restored from a feed, brings the
+/// runtime library and the generator; the generated code compiles warning-free for net8.0 and net10.0, is documented,
+/// and survives a trimmed self-contained publish.
+/// </summary>
+public sealed partial class PackageTests(PackageFixture fixture) : IClassFixture<PackageFixture>
+{
+    [Fact]
+    public void The_package_holds_the_runtime_library_the_generator_the_readme_and_the_licence()
+    {
+        Assert.True(File.Exists(fixture.PackagePath), $"no {Path.GetFileName(fixture.PackagePath)} in the feed; dotnet pack printed:\n{fixture.PackOutput}");
+        using ZipArchive archive = ZipFile.OpenRead(fixture.PackagePath);
+        string[] entries = archive.Entries.Select(e => e.FullName).ToArray();
+        foreach (string expected in new[]
+        {
+            "lib/net8.0/StaticNet.dll", "lib/net8.0/StaticNet.xml",
+            "lib/net10.0/StaticNet.dll", "lib/net10.0/StaticNet.xml",
+            "analyzers/dotnet/cs/StaticNet.Generator.dll",
+            "README.md", "LICENSE",
+        })
+        {
+            Assert.Contains(expected, entries);
+        }
+
+        // The generator is an analyzer only: never a library the consumer references.
+        Assert.DoesNotContain(entries, e => e.StartsWith("lib/", StringComparison.Ordinal) && e.Contains("Generator", StringComparison.Ordinal));
+        Assert.Equal(File.ReadAllBytes(Path.Combine(fixture.RepoRoot, "README.md")), ReadAll(archive.GetEntry("README.md")!));
+        Assert.Equal(File.ReadAllBytes(Path.Combine(fixture.RepoRoot, "LICENSE")), ReadAll(archive.GetEntry("LICENSE")!));
+    }
+
+    [Fact]
+    public void The_package_metadata_comes_from_Directory_Build_props()
+    {
+        using ZipArchive archive = ZipFile.OpenRead(fixture.PackagePath);
+        using Stream stream = archive.GetEntry("StaticNet.nuspec")!.Open();
+        XElement metadata = XDocument.Load(stream).Root!.Elements().Single(e => e.Name.LocalName == "metadata");
+        string Value(string name) => metadata.Elements().Single(e => e.Name.LocalName == name).Value;
+        XElement Element(string name) => metadata.Elements().Single(e => e.Name.LocalName == name);
+
+        XDocument props = XDocument.Load(Path.Combine(fixture.RepoRoot, "Directory.Build.props"));
+        string repositoryUrl = props.Descendants("StaticNetRepositoryUrl").Single().Value;
+
+        Assert.Equal("StaticNet", Value("id"));
+        Assert.Equal(fixture.Version, Value("version"));
+        Assert.Equal("MIT", Value("license"));
+        Assert.Equal("expression", Element("license").Attribute("type")!.Value);
+        Assert.Equal("README.md", Value("readme"));
+        Assert.Equal(repositoryUrl, Value("projectUrl"));
+        Assert.Equal(repositoryUrl, Element("repository").Attribute("url")!.Value);
+        Assert.Contains("source generator", Value("description"), StringComparison.Ordinal);
+        Assert.Contains("source-generator", Value("tags").Split(' '));
+
+        // One dependency group per target framework, and no dependency on the generator's project.
+        string[] groups = Element("dependencies").Elements().Select(g => g.Attribute("targetFramework")!.Value).Order(StringComparer.Ordinal).ToArray();
+        Assert.Equal(["net10.0", "net8.0"], groups);
+        Assert.DoesNotContain(Element("dependencies").Descendants(), d => d.Attribute("id")?.Value.Contains("Generator", StringComparison.Ordinal) == true);
+    }
+
+    [Fact]
+    public void The_packed_generator_targets_netstandard2_0_and_Roslyn_4_8_so_that_every_current_SDK_loads_it()
+    {
+        using ZipArchive archive = ZipFile.OpenRead(fixture.PackagePath);
+        using var pe = new PEReader(new MemoryStream(ReadAll(archive.GetEntry("analyzers/dotnet/cs/StaticNet.Generator.dll")!)));
+        MetadataReader reader = pe.GetMetadataReader();
+        var references = reader.AssemblyReferences.Select(handle => reader.GetAssemblyReference(handle))
+            .ToDictionary(r => reader.GetString(r.Name), r => r.Version, StringComparer.Ordinal);
+        Assert.Contains("netstandard", references.Keys);
+        Assert.Equal(new Version(2, 0, 0, 0), references["netstandard"]);
+
+        // A generator built against a newer Roslyn than the consumer's compiler is not loaded (CS9057).
+        Assert.True(references["Microsoft.CodeAnalysis"] <= new Version(4, 8, 0, 0), $"references Microsoft.CodeAnalysis {references["Microsoft.CodeAnalysis"]}");
+        Assert.True(references["Microsoft.CodeAnalysis.CSharp"] <= new Version(4, 8, 0, 0), $"references Microsoft.CodeAnalysis.CSharp {references["Microsoft.CodeAnalysis.CSharp"]}");
+    }
+
+    [Fact]
+    public void A_consumer_restores_the_package_from_the_folder_feed_and_its_generated_code_compiles_documented_for_net8_0()
+    {
+        string consumer = fixture.CreateConsumer("consumer-net8");
+        DotNet.Run(consumer, "build", "-f", "net8.0", "-c", "Release", "--disable-build-servers");
+
+        // Restored into the consumers' own packages folder, from the package just packed.
+        string restored = Path.Combine(fixture.Packages, "staticnet", fixture.Version, $"staticnet.{fixture.Version}.nupkg");
+        Assert.True(File.Exists(restored), $"StaticNet was not restored into {fixture.Packages}");
+        Assert.Equal(SHA512.HashData(File.ReadAllBytes(fixture.PackagePath)), SHA512.HashData(File.ReadAllBytes(restored)));
+
+        // The generator ran from the package (EmitCompilerGeneratedFiles writes its output under obj/) ...
+        string generated = Path.Combine(consumer, "obj", "Release", "net8.0", "generated", "StaticNet.Generator", "StaticNet.Generator.NetworkGenerator", "Samples.Xor.XorNet.g.cs");
+        Assert.True(File.Exists(generated), $"no generated file {generated}");
+
+        // ... and the generated members are in the documentation file (a missing comment, CS1591, fails the build).
+        string documentation = File.ReadAllText(Path.Combine(consumer, "bin", "Release", "net8.0", "Consumer.xml"));
+        Assert.Contains("M:Samples.Xor.XorNet.Forward(System.ReadOnlySpan{System.Single},System.Span{System.Single})", documentation, StringComparison.Ordinal);
+        Assert.Contains("M:Samples.Xor.XorNet.TrainStep(", documentation, StringComparison.Ordinal);
+        Assert.Contains("F:Samples.Xor.XorNet.ParameterCount", documentation, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_consumer_publishes_trimmed_and_self_contained_and_the_network_learns_xor()
+    {
+        string consumer = fixture.CreateConsumer("consumer-trimmed");
+        string publish = Path.Combine(consumer, "publish");
+        string rid = RuntimeInformation.RuntimeIdentifier;
+        DotNet.Run(consumer, "publish", "-f", "net10.0", "-c", "Release", "-r", rid, "--self-contained", "-p:PublishTrimmed=true", "-o", publish, "--disable-build-servers");
+
+        // Self-contained (the runtime is in the folder) and trimmed (an assembly the program never uses is gone).
+        Assert.Contains(Directory.GetFiles(publish), f => Path.GetFileName(f).StartsWith("System.Private.CoreLib", StringComparison.Ordinal));
+        Assert.False(File.Exists(Path.Combine(publish, "System.Private.Xml.dll")), "System.Private.Xml.dll was published: the output is not trimmed");
+
+        string program = Path.Combine(publish, OperatingSystem.IsWindows() ? "Consumer.exe" : "Consumer");
+        string output = DotNet.Start(program, consumer);
+        Match[] answers = XorLine().Matches(output).ToArray();
+        Assert.True(answers.Length == 4, $"expected the four answers of XOR in:\n{output}");
+        foreach (Match answer in answers)
+        {
+            double value = double.Parse(answer.Groups["value"].Value.Replace(',', '.'), CultureInfo.InvariantCulture);
+            double target = double.Parse(answer.Groups["target"].Value, CultureInfo.InvariantCulture);
+            Assert.True(Math.Abs(value - target) < 0.05, $"{answer.Value.Trim()}: the trimmed program did not learn XOR");
+        }
+    }
+
+    private static byte[] ReadAll(ZipArchiveEntry entry)
+    {
+        using Stream stream = entry.Open();
+        using var copy = new MemoryStream();
+        stream.CopyTo(copy);
+        return copy.ToArray();
+    }
+
+    [GeneratedRegex(@"^\d xor \d = +(?<value>-?\d+[.,]\d+) \(target (?<target>\d)\)\s*$", RegexOptions.Multiline)]
+    private static partial Regex XorLine();
+}
