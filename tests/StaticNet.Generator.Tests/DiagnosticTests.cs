@@ -224,10 +224,7 @@ public sealed class DiagnosticTests
     [Fact]
     public void Every_descriptor_has_an_ID_a_title_and_a_message_that_says_what_to_do()
     {
-        var descriptors = typeof(NetworkGenerator).Assembly.GetType("StaticNet.Generator.Diagnostics.DiagnosticDescriptors")!
-            .GetFields()
-            .Select(field => (DiagnosticDescriptor)field.GetValue(null)!)
-            .ToArray();
+        DiagnosticDescriptor[] descriptors = Repository.Descriptors;
         Assert.Equal(15, descriptors.Length);
         Assert.Equal(descriptors.Length, descriptors.Select(d => d.Id).Distinct().Count());
         Assert.All(descriptors, d =>

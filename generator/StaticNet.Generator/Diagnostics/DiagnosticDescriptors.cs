@@ -2,9 +2,18 @@ using Microsoft.CodeAnalysis;
 
 namespace StaticNet.Generator.Diagnostics;
 
-/// <summary>Every diagnostic StaticNet reports. IDs are never reused; each is listed in AnalyzerReleases.*.md and docs/diagnostics.</summary>
+/// <summary>
+/// Every diagnostic StaticNet reports. IDs are never reused; each is listed in AnalyzerReleases.*.md and has a page
+/// docs/diagnostics/SNETxxxx.md, which its help link (<see cref="HelpLink"/>) points at.
+/// </summary>
 internal static class DiagnosticDescriptors
 {
+    /// <summary>
+    /// The repository's address: a PLACEHOLDER until the repository is published. It is StaticNetRepositoryUrl in
+    /// Directory.Build.props (the package's project and repository URL); a test checks that the two agree.
+    /// </summary>
+    public const string RepositoryUrl = "https://github.com/staticnet/StaticNet";
+
     private const string Usage = "StaticNet.Usage";
     private const string Topology = "StaticNet.Topology";
     private const string Performance = "StaticNet.Performance";
@@ -15,7 +24,8 @@ internal static class DiagnosticDescriptors
         messageFormat: "StaticNet generates code for '{0}' that needs C# 11 or later, but the project uses C# {1}; set <LangVersion>11</LangVersion> or later (or remove it to use the SDK's default)",
         category: Usage,
         defaultSeverity: DiagnosticSeverity.Error,
-        isEnabledByDefault: true);
+        isEnabledByDefault: true,
+        helpLinkUri: HelpLink("SNET0001"));
 
     public static readonly DiagnosticDescriptor TypeNotPartial = new(
         id: "SNET0002",
@@ -23,7 +33,8 @@ internal static class DiagnosticDescriptors
         messageFormat: "'{0}' must be declared 'partial' so that StaticNet can add the generated members; add the 'partial' modifier to '{0}'",
         category: Usage,
         defaultSeverity: DiagnosticSeverity.Error,
-        isEnabledByDefault: true);
+        isEnabledByDefault: true,
+        helpLinkUri: HelpLink("SNET0002"));
 
     public static readonly DiagnosticDescriptor GenericTypeNotSupported = new(
         id: "SNET0003",
@@ -31,7 +42,8 @@ internal static class DiagnosticDescriptors
         messageFormat: "'{0}' is generic or nested in a generic type, which StaticNet does not support; declare the network in a non-generic type",
         category: Usage,
         defaultSeverity: DiagnosticSeverity.Error,
-        isEnabledByDefault: true);
+        isEnabledByDefault: true,
+        helpLinkUri: HelpLink("SNET0003"));
 
     public static readonly DiagnosticDescriptor LayersMissing = new(
         id: "SNET0004",
@@ -39,7 +51,8 @@ internal static class DiagnosticDescriptors
         messageFormat: "'{0}' has no usable 'Layers' ({1}); give at least two entries, the input size then the size of each layer, as in Layers = [2, 16, 1]",
         category: Topology,
         defaultSeverity: DiagnosticSeverity.Error,
-        isEnabledByDefault: true);
+        isEnabledByDefault: true,
+        helpLinkUri: HelpLink("SNET0004"));
 
     public static readonly DiagnosticDescriptor LayerSizeTooSmall = new(
         id: "SNET0005",
@@ -47,7 +60,8 @@ internal static class DiagnosticDescriptors
         messageFormat: "Entry {0} of 'Layers' is {1}; give every layer a size of at least 1",
         category: Topology,
         defaultSeverity: DiagnosticSeverity.Error,
-        isEnabledByDefault: true);
+        isEnabledByDefault: true,
+        helpLinkUri: HelpLink("SNET0005"));
 
     public static readonly DiagnosticDescriptor ConflictingActivations = new(
         id: "SNET0006",
@@ -55,7 +69,8 @@ internal static class DiagnosticDescriptors
         messageFormat: "'Activations' gives one activation per layer and cannot be combined with '{0}'; remove '{0}' or 'Activations'",
         category: Topology,
         defaultSeverity: DiagnosticSeverity.Error,
-        isEnabledByDefault: true);
+        isEnabledByDefault: true,
+        helpLinkUri: HelpLink("SNET0006"));
 
     public static readonly DiagnosticDescriptor ActivationsLengthMismatch = new(
         id: "SNET0007",
@@ -63,7 +78,8 @@ internal static class DiagnosticDescriptors
         messageFormat: "'Activations' has {0} entries but 'Layers' declares {1} layers (its length minus one); give exactly {1} activations",
         category: Topology,
         defaultSeverity: DiagnosticSeverity.Error,
-        isEnabledByDefault: true);
+        isEnabledByDefault: true,
+        helpLinkUri: HelpLink("SNET0007"));
 
     public static readonly DiagnosticDescriptor SoftmaxOnHiddenLayer = new(
         id: "SNET0008",
@@ -71,7 +87,8 @@ internal static class DiagnosticDescriptors
         messageFormat: "Layer {0} is a hidden layer and cannot use Softmax; use Softmax only as the output activation (Output = Activation.Softmax)",
         category: Topology,
         defaultSeverity: DiagnosticSeverity.Error,
-        isEnabledByDefault: true);
+        isEnabledByDefault: true,
+        helpLinkUri: HelpLink("SNET0008"));
 
     public static readonly DiagnosticDescriptor CrossEntropyRequiresSoftmax = new(
         id: "SNET0009",
@@ -79,7 +96,8 @@ internal static class DiagnosticDescriptors
         messageFormat: "Loss.CrossEntropy needs a Softmax output layer, but the output activation is {0}; set Output = Activation.Softmax, or use Loss.BinaryCrossEntropy with a Sigmoid output",
         category: Topology,
         defaultSeverity: DiagnosticSeverity.Error,
-        isEnabledByDefault: true);
+        isEnabledByDefault: true,
+        helpLinkUri: HelpLink("SNET0009"));
 
     public static readonly DiagnosticDescriptor BinaryCrossEntropyRequiresSigmoid = new(
         id: "SNET0010",
@@ -87,7 +105,8 @@ internal static class DiagnosticDescriptors
         messageFormat: "Loss.BinaryCrossEntropy needs a Sigmoid output layer, but the output activation is {0}; set Output = Activation.Sigmoid, or use Loss.CrossEntropy with a Softmax output",
         category: Topology,
         defaultSeverity: DiagnosticSeverity.Error,
-        isEnabledByDefault: true);
+        isEnabledByDefault: true,
+        helpLinkUri: HelpLink("SNET0010"));
 
     public static readonly DiagnosticDescriptor UndefinedEnumValue = new(
         id: "SNET0011",
@@ -95,7 +114,8 @@ internal static class DiagnosticDescriptors
         messageFormat: "'{0}' is {1}, which is not a defined {2} value; use one of the named {2} members",
         category: Usage,
         defaultSeverity: DiagnosticSeverity.Error,
-        isEnabledByDefault: true);
+        isEnabledByDefault: true,
+        helpLinkUri: HelpLink("SNET0011"));
 
     public static readonly DiagnosticDescriptor NetworkTooLarge = new(
         id: "SNET0012",
@@ -103,7 +123,8 @@ internal static class DiagnosticDescriptors
         messageFormat: "The network needs {0} parameters and {1} elements of scratch memory per call, but a .NET array holds at most {2} elements; reduce the layer sizes",
         category: Topology,
         defaultSeverity: DiagnosticSeverity.Error,
-        isEnabledByDefault: true);
+        isEnabledByDefault: true,
+        helpLinkUri: HelpLink("SNET0012"));
 
     public static readonly DiagnosticDescriptor StaticOrAbstractType = new(
         id: "SNET0013",
@@ -111,7 +132,8 @@ internal static class DiagnosticDescriptors
         messageFormat: "'{0}' is {1}, but StaticNet generates constructors and instance members for it; remove the '{1}' modifier",
         category: Usage,
         defaultSeverity: DiagnosticSeverity.Error,
-        isEnabledByDefault: true);
+        isEnabledByDefault: true,
+        helpLinkUri: HelpLink("SNET0013"));
 
     public static readonly DiagnosticDescriptor ScratchOnHeap = new(
         id: "SNET0014",
@@ -119,7 +141,8 @@ internal static class DiagnosticDescriptors
         messageFormat: "'{0}' needs {1} bytes of scratch memory per call, more than the {2} bytes StaticNet puts on the stack; its methods rent the scratch from ArrayPool instead (still allocation-free after warm-up)",
         category: Performance,
         defaultSeverity: DiagnosticSeverity.Info,
-        isEnabledByDefault: true);
+        isEnabledByDefault: true,
+        helpLinkUri: HelpLink("SNET0014"));
 
     public static readonly DiagnosticDescriptor UnsafeBlocksDisabled = new(
         id: "SNET0015",
@@ -127,5 +150,9 @@ internal static class DiagnosticDescriptors
         messageFormat: "The project does not set <AllowUnsafeBlocks>true</AllowUnsafeBlocks>, so the code generated for '{0}' cannot use [SkipLocalsInit] and zeroes its scratch memory on every call; set AllowUnsafeBlocks to true to avoid that cost",
         category: Performance,
         defaultSeverity: DiagnosticSeverity.Info,
-        isEnabledByDefault: true);
+        isEnabledByDefault: true,
+        helpLinkUri: HelpLink("SNET0015"));
+
+    /// <summary>The help link of a diagnostic: its page in the repository's docs/diagnostics folder.</summary>
+    public static string HelpLink(string id) => $"{RepositoryUrl}/blob/main/docs/diagnostics/{id}.md";
 }
