@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -169,6 +170,44 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
+    public void SNET0020_a_file_local_type()
+    {
+        GeneratorResult result = GeneratorHarness.Run(Declare("[Network(Layers = [2, 3])]", "file partial class Net;"));
+        Assert.Empty(result.Sources);
+        Diagnostic diagnostic = AssertSingle(result, "SNET0020", "Net");
+        Assert.Contains("remove the 'file' modifier", diagnostic.GetMessage(), System.StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void SNET0020_a_type_nested_in_a_file_local_type()
+    {
+        GeneratorResult result = GeneratorHarness.Run(Declare("file partial class Outer\n{", "    [Network(Layers = [2, 3])]\n    public partial class Net;\n}"));
+        Assert.Empty(result.Sources);
+        AssertSingle(result, "SNET0020", "Outer");
+    }
+
+    [Fact]
+    public void A_type_named_with_a_keyword_in_a_namespace_named_with_a_keyword_gets_compiling_code()
+    {
+        // Found by the fuzz test: the hint name had an '@' (the generator threw, CS8785) and the code said 'class class'.
+        GeneratorResult result = GeneratorHarness.Run("""
+            using StaticNet;
+
+            namespace Fuzz.@namespace;
+
+            /// <summary>Keyword.</summary>
+            [Network(Layers = [2, 3])]
+            public partial class @class;
+
+            /// <summary>Contextual keyword.</summary>
+            [Network(Layers = [2, 3])]
+            public partial class @record;
+            """);
+        Assert.Equal(["Fuzz.namespace.class.g.cs", "Fuzz.namespace.record.g.cs"], result.Sources.Select(s => s.HintName).Order().ToArray());
+        CompileTests.AssertNoWarnings(result.Output.GetDiagnostics().Where(d => d.Id != "CS8981").ToImmutableArray());
+    }
+
+    [Fact]
     public void SNET0014_scratch_above_the_stack_limit_is_an_info_and_the_code_is_generated()
     {
         GeneratorResult result = GeneratorHarness.Run(Declare("[Network(Layers = [4, 20000, 3])]", "public partial class Net;"));
@@ -225,7 +264,7 @@ public sealed class DiagnosticTests
     public void Every_descriptor_has_an_ID_a_title_and_a_message_that_says_what_to_do()
     {
         DiagnosticDescriptor[] descriptors = Repository.Descriptors;
-        Assert.Equal(15, descriptors.Length);
+        Assert.Equal(16, descriptors.Length);
         Assert.Equal(descriptors.Length, descriptors.Select(d => d.Id).Distinct().Count());
         Assert.All(descriptors, d =>
         {

@@ -8,7 +8,7 @@ using StaticNet.Generator.Parsing;
 namespace StaticNet.Generator.Analyzers;
 
 /// <summary>
-/// Reports the problems of a <c>[Network]</c> type's shape (not partial, generic, static or abstract), of the language
+/// Reports the problems of a <c>[Network]</c> type's shape (not partial, generic, file-local, static or abstract), of the language
 /// version and of the compilation options. The generator skips such types silently; the attribute's arguments are
 /// checked by the generator itself.
 /// </summary>
@@ -21,6 +21,7 @@ public sealed class NetworkDeclarationAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.TypeNotPartial,
         DiagnosticDescriptors.GenericTypeNotSupported,
         DiagnosticDescriptors.StaticOrAbstractType,
+        DiagnosticDescriptors.FileLocalType,
         DiagnosticDescriptors.UnsafeBlocksDisabled);
 
     /// <inheritdoc/>
@@ -44,6 +45,11 @@ public sealed class NetworkDeclarationAnalyzer : DiagnosticAnalyzer
     private static void Analyze(SymbolAnalysisContext context, INamedTypeSymbol attributeType, bool allowUnsafe)
     {
         var type = (INamedTypeSymbol)context.Symbol;
+        if (!NetworkShape.IsCandidate(type))
+        {
+            return;
+        }
+
         AttributeData? attribute = null;
         foreach (AttributeData candidate in type.GetAttributes())
         {

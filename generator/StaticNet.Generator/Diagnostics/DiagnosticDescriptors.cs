@@ -153,6 +153,15 @@ internal static class DiagnosticDescriptors
         isEnabledByDefault: true,
         helpLinkUri: HelpLink("SNET0015"));
 
+    public static readonly DiagnosticDescriptor FileLocalType = new(
+        id: "SNET0020",
+        title: "Network type must not be file-local",
+        messageFormat: "'{0}' is a file-local type, which no other file can extend, so StaticNet cannot add the generated members to it; remove the 'file' modifier (internal or private keep the type out of sight just as well)",
+        category: Usage,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: HelpLink("SNET0020"));
+
     /// <summary>The help link of a diagnostic: its page in the repository's docs/diagnostics folder.</summary>
     public static string HelpLink(string id) => $"{RepositoryUrl}/blob/main/docs/diagnostics/{id}.md";
 }

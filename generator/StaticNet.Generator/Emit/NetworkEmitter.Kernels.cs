@@ -14,7 +14,7 @@ internal sealed partial class NetworkEmitter
 
     private void WriteKernels()
     {
-        _w.WriteLine($"/// <summary>The kernels of <see cref=\"global::{_plan.Type.FullName}\"/>: straight-line code per layer, sizes as constants.</summary>");
+        _w.WriteLine($"/// <summary>The kernels of <see cref=\"global::{_plan.Type.QualifiedName}\"/>: straight-line code per layer, sizes as constants.</summary>");
         _w.WriteLine(GeneratedCodeAttribute);
         if (_plan.SkipLocalsInit)
         {

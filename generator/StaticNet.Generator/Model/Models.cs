@@ -3,17 +3,29 @@ namespace StaticNet.Generator.Model;
 /// <summary>One dense layer as declared: <c>Outputs = Activation(W·x + b)</c> with <c>W</c> of shape [Outputs, Inputs].</summary>
 internal sealed record LayerSpec(int Inputs, int Outputs, ActivationKind Activation);
 
-/// <summary>One type declaration of the hierarchy that holds the network, e.g. <c>("class", "XorNet")</c>.</summary>
+/// <summary>
+/// One type declaration of the hierarchy that holds the network, e.g. <c>("class", "XorNet")</c>; the name as an
+/// identifier in C# source (<c>@class</c> for a type named with a keyword).
+/// </summary>
 internal sealed record TypeDeclarationInfo(string Keyword, string Name);
 
-/// <summary>Where the network type lives: its namespace (empty for the global one) and its declarations, outermost first.</summary>
+/// <summary>
+/// Where the network type lives: its namespace (empty for the global one) and its declarations, outermost first; names
+/// spelled as identifiers in C# source (<c>@namespace</c>, <c>@class</c>).
+/// </summary>
 internal sealed record HierarchyInfo(string Namespace, EquatableArray<TypeDeclarationInfo> Types)
 {
     /// <summary>The declaration of the network type itself.</summary>
     public TypeDeclarationInfo Target => Types[Types.Count - 1];
 
-    /// <summary>The dotted name without <c>global::</c>, e.g. <c>Samples.Outer.XorNet</c>; unique per type, so it names the file.</summary>
-    public string FullName
+    /// <summary>
+    /// The dotted name without <c>global::</c> or <c>@</c>, e.g. <c>Samples.Outer.XorNet</c>; unique per type, so it names
+    /// the file (where <c>@</c> is not allowed) and the network in comments and messages.
+    /// </summary>
+    public string FullName => QualifiedName.Replace("@", string.Empty);
+
+    /// <summary>The dotted name as C# source spells it, without <c>global::</c>: <c>Samples.Outer.XorNet</c>, <c>Fuzz.@namespace.@class</c>.</summary>
+    public string QualifiedName
     {
         get
         {

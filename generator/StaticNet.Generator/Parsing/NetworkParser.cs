@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using StaticNet.Generator.Diagnostics;
 using StaticNet.Generator.Model;
@@ -23,12 +24,13 @@ internal static class NetworkParser
 
     /// <summary>
     /// Parses the declaration, or returns <see langword="null"/> for one the generator must not emit code for: a shape
-    /// problem or an old language version (both reported by the analyzer), attribute arguments the compiler already
-    /// rejects, or the second of duplicate attributes.
+    /// problem or an old language version (both reported by the analyzer), a declaration or attribute the compiler
+    /// already rejects (reported by the compiler), or the second of duplicate attributes.
     /// </summary>
     public static NetworkParseResult? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
     {
         if (context.TargetSymbol is not INamedTypeSymbol type ||
+            !NetworkShape.IsCandidate(type) ||
             context.Attributes.IsEmpty ||
             !NetworkShape.IsLanguageVersionSupported(context.TargetNode.SyntaxTree) ||
             NetworkShape.FindProblem(type, cancellationToken) is not null ||
@@ -38,7 +40,8 @@ internal static class NetworkParser
         }
 
         AttributeData attribute = context.Attributes[0];
-        if (attribute.NamedArguments.Any(argument => HasErrors(argument.Value)) || attribute.ConstructorArguments.Any(HasErrors))
+        if (attribute.NamedArguments.Any(argument => HasErrors(argument.Value)) || attribute.ConstructorArguments.Any(HasErrors) ||
+            IsRejectedByTheCompiler(attribute, context.SemanticModel, cancellationToken))
         {
             return null;
         }
@@ -46,6 +49,17 @@ internal static class NetworkParser
         var parser = new ArgumentReader(attribute, cancellationToken);
         return parser.Read(GetHierarchy(type));
     }
+
+    /// <summary>
+    /// Whether the compiler reports an error on the attribute itself: a syntax error, an argument of the wrong type or
+    /// not constant, an unknown or positional argument, a repeated attribute. The values Roslyn recovers from such an
+    /// attribute (a double read as an int, an argument left out) mean nothing, so the generator reports nothing of its
+    /// own on them and leaves the word to the compiler.
+    /// </summary>
+    private static bool IsRejectedByTheCompiler(AttributeData attribute, SemanticModel model, CancellationToken cancellationToken) =>
+        attribute.ApplicationSyntaxReference is not { } reference ||
+        reference.SyntaxTree != model.SyntaxTree ||
+        model.GetDiagnostics(reference.Span, cancellationToken).Any(d => d.Severity == DiagnosticSeverity.Error);
 
     private static bool HasErrors(TypedConstant constant) =>
         constant.Kind == TypedConstantKind.Error ||
@@ -86,11 +100,16 @@ internal static class NetworkParser
         var types = new List<TypeDeclarationInfo>();
         for (INamedTypeSymbol? current = type; current is not null; current = current.ContainingType)
         {
-            types.Insert(0, new TypeDeclarationInfo(Keyword(current), current.Name));
+            types.Insert(0, new TypeDeclarationInfo(Keyword(current), Identifier(current.Name)));
         }
 
+        // The display string spells a keyword namespace part as @namespace, as the generated code must.
         string ns = type.ContainingNamespace.IsGlobalNamespace ? string.Empty : type.ContainingNamespace.ToDisplayString();
         return new HierarchyInfo(ns, types.ToEquatableArray());
+
+        // A type named with a keyword (@class, @record) keeps its @ in the generated code.
+        static string Identifier(string name) =>
+            SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None || SyntaxFacts.GetContextualKeywordKind(name) != SyntaxKind.None ? "@" + name : name;
 
         static string Keyword(INamedTypeSymbol symbol) => symbol switch
         {

@@ -17,6 +17,29 @@ internal static class NetworkShape
 
     public const LanguageVersion MinimumLanguageVersion = LanguageVersion.CSharp11;
 
+    /// <summary>
+    /// Whether the type is one StaticNet looks at: a class or record class whose name and namespace are identifiers.
+    /// On anything else (a struct, an interface, an enum, a delegate, which [Network] does not apply to; a declaration
+    /// whose name a syntax error left out) the compiler reports the error, and StaticNet adds none.
+    /// </summary>
+    public static bool IsCandidate(INamedTypeSymbol type)
+    {
+        if (type.TypeKind != TypeKind.Class)
+        {
+            return false;
+        }
+
+        for (ISymbol? current = type; current is not null && current is not INamespaceSymbol { IsGlobalNamespace: true }; current = current.ContainingSymbol)
+        {
+            if (!SyntaxFacts.IsValidIdentifier(current.Name))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>Returns the first problem of the type's shape, or <see langword="null"/> when code can be generated for it.</summary>
     public static Diagnostic? FindProblem(INamedTypeSymbol type, CancellationToken cancellationToken)
     {
@@ -33,6 +56,16 @@ internal static class NetworkShape
             if (!IsPartial(current, cancellationToken))
             {
                 return Diagnostic.Create(DiagnosticDescriptors.TypeNotPartial, IdentifierLocation(current, cancellationToken), current.Name);
+            }
+        }
+
+        for (INamedTypeSymbol? current = type; current is not null; current = current.ContainingType)
+        {
+            // The generated part would be a different, non-file type of the same name: the user's type would silently
+            // get nothing.
+            if (current.IsFileLocal)
+            {
+                return Diagnostic.Create(DiagnosticDescriptors.FileLocalType, IdentifierLocation(current, cancellationToken), current.Name);
             }
         }
 
