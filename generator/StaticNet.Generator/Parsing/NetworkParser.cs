@@ -6,6 +6,7 @@ using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
 using StaticNet.Generator.Diagnostics;
 using StaticNet.Generator.Model;
 using StaticNet.Generator.Planning;
@@ -52,14 +53,73 @@ internal static class NetworkParser
 
     /// <summary>
     /// Whether the compiler reports an error on the attribute itself: a syntax error, an argument of the wrong type or
-    /// not constant, an unknown or positional argument, a repeated attribute. The values Roslyn recovers from such an
+    /// not constant, an unknown or positional argument, a repeated argument. The values Roslyn recovers from such an
     /// attribute (a double read as an int, an argument left out) mean nothing, so the generator reports nothing of its
     /// own on them and leaves the word to the compiler.
     /// </summary>
-    private static bool IsRejectedByTheCompiler(AttributeData attribute, SemanticModel model, CancellationToken cancellationToken) =>
-        attribute.ApplicationSyntaxReference is not { } reference ||
-        reference.SyntaxTree != model.SyntaxTree ||
-        model.GetDiagnostics(reference.Span, cancellationToken).Any(d => d.Severity == DiagnosticSeverity.Error);
+    /// <remarks>
+    /// The compiler's diagnostics for a span cost a walk over every declaration of the compilation, so they are asked
+    /// for only when a look at the bound attribute finds something off; the answer is always the compiler's.
+    /// </remarks>
+    private static bool IsRejectedByTheCompiler(AttributeData attribute, SemanticModel model, CancellationToken cancellationToken)
+    {
+        if (attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) is not AttributeSyntax syntax || syntax.SyntaxTree != model.SyntaxTree)
+        {
+            return true;
+        }
+
+        if (syntax.ContainsDiagnostics)
+        {
+            return true;
+        }
+
+        return LooksWrong(syntax, model, cancellationToken) &&
+            model.GetDiagnostics(syntax.Span, cancellationToken).Any(d => d.Severity == DiagnosticSeverity.Error);
+    }
+
+    /// <summary>Whether the bound attribute shows a sign of a compiler error (false alarms only cost time).</summary>
+    private static bool LooksWrong(AttributeSyntax syntax, SemanticModel model, CancellationToken cancellationToken)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (AttributeArgumentSyntax argument in syntax.ArgumentList?.Arguments ?? default)
+        {
+            // NetworkAttribute takes named properties only, each once.
+            if (argument.NameEquals is null || !names.Add(argument.NameEquals.Name.Identifier.ValueText))
+            {
+                return true;
+            }
+        }
+
+        if (model.GetOperation(syntax, cancellationToken) is not { } operation)
+        {
+            return true;
+        }
+
+        foreach (IOperation node in operation.DescendantsAndSelf())
+        {
+            switch (node)
+            {
+                case { Kind: OperationKind.Invalid }:
+                case IConversionOperation conversion when !conversion.Conversion.Exists || (conversion.IsImplicit && !conversion.Conversion.IsImplicit):
+                case ISimpleAssignmentOperation assignment when !IsAttributeConstant(assignment.Value):
+                case IArrayCreationOperation { Initializer: { } initializer } array when array.DimensionSizes.Length != 1 ||
+                    array.DimensionSizes[0].ConstantValue is not { HasValue: true, Value: int length } || length != initializer.ElementValues.Length:
+                    return true;
+            }
+        }
+
+        return false;
+
+        // What an attribute argument may be: a constant, or an array or collection of constants.
+        static bool IsAttributeConstant(IOperation value) => value switch
+        {
+            { ConstantValue.HasValue: true } => true,
+            IConversionOperation conversion => IsAttributeConstant(conversion.Operand),
+            IArrayCreationOperation array => array.Initializer is null ? array.DimensionSizes.All(IsAttributeConstant) : array.Initializer.ElementValues.All(IsAttributeConstant),
+            { Syntax: CollectionExpressionSyntax } => value.ChildOperations.All(IsAttributeConstant),
+            _ => false,
+        };
+    }
 
     private static bool HasErrors(TypedConstant constant) =>
         constant.Kind == TypedConstantKind.Error ||

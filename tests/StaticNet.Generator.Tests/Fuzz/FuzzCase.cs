@@ -18,11 +18,15 @@ internal enum Verdict
 
 /// <summary>
 /// One fuzzed declaration: its files (their names start with <see cref="Id"/>), what the oracle expects, the SNET
-/// errors it allows, and the compilation settings it needs.
+/// errors it allows, and the compilation settings it needs. <see cref="Template"/> names the text around the attribute
+/// (the hierarchy, the modifiers, the other members); <see cref="UsesGeneratedMembers"/> says whether that text uses
+/// the members the generator adds, so that it compiles only together with the generated file.
 /// </summary>
 internal sealed record FuzzCase(
     int Number,
     string Category,
+    string Template,
+    bool UsesGeneratedMembers,
     Verdict Verdict,
     IReadOnlyCollection<string> AllowedErrors,
     IReadOnlyList<string> Files,
