@@ -76,6 +76,33 @@ public sealed class IncrementalTests
     }
 
     [Fact]
+    public void Editing_one_of_ten_networks_re_emits_that_one_only()
+    {
+        string[] networks = Enumerable.Range(0, 10).Select(i => $$"""
+            using StaticNet;
+            namespace Benchmarks;
+            /// <summary>T3 number {{i}}.</summary>
+            [Network(Layers = [784, 128, 64, 10], Activation = Activation.ReLU, Output = Activation.Softmax, Loss = Loss.CrossEntropy)]
+            public partial class T3Net{{i}};
+            """).ToArray();
+        CSharpCompilation compilation = GeneratorHarness.Compilation([.. networks, Unrelated]);
+        GeneratorDriver driver = GeneratorHarness.Driver(trackSteps: true).RunGenerators(compilation);
+
+        SyntaxTree third = compilation.SyntaxTrees.ElementAt(3);
+        CSharpCompilation edited = compilation.ReplaceSyntaxTree(third, CSharpSyntaxTree.ParseText(networks[3].Replace("[784, 128, 64, 10]", "[784, 100, 64, 10]", StringComparison.Ordinal), GeneratorHarness.ParseOptions(), third.FilePath));
+        GeneratorRunResult result = driver.RunGenerators(edited).GetRunResult().Results.Single();
+
+        IncrementalStepRunReason[] plans = result.TrackedSteps[TrackingNames.Plan].SelectMany(run => run.Outputs).Select(output => output.Reason).ToArray();
+        Assert.Equal(10, plans.Length);
+        Assert.Equal(1, plans.Count(reason => reason == IncrementalStepRunReason.Modified));
+        Assert.All(plans.Where(reason => reason != IncrementalStepRunReason.Modified), reason => Assert.True(reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, $"a plan ran as {reason}"));
+
+        IncrementalStepRunReason[] outputs = result.TrackedOutputSteps.SelectMany(pair => pair.Value).SelectMany(run => run.Outputs).Select(output => output.Reason).ToArray();
+        Assert.Equal(1, outputs.Count(reason => reason == IncrementalStepRunReason.Modified));
+        Assert.DoesNotContain(IncrementalStepRunReason.New, outputs);
+    }
+
+    [Fact]
     public void No_step_output_holds_a_symbol_a_syntax_node_or_a_compilation()
     {
         CSharpCompilation compilation = GeneratorHarness.Compilation([Sources.T2, Sources.Invalid, Sources.DoubleBinary]);
