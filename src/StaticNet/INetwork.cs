@@ -82,6 +82,9 @@ public interface INetwork<TSelf, T> : INetwork<T>
     /// <summary>The layer sizes from input to output, as declared.</summary>
     static abstract ReadOnlySpan<int> LayerSizes { get; }
 
+    /// <summary>The whole declaration as data: layer sizes, activations, loss and precision.</summary>
+    static abstract NetworkTopology Topology { get; }
+
     /// <summary>Creates a network whose parameters are initialised deterministically from <paramref name="seed"/>.</summary>
     /// <param name="seed">The seed of the parameter initialisation.</param>
     /// <returns>A new network.</returns>

@@ -128,4 +128,36 @@ internal static class DiagnosticDescriptors
         category: Performance,
         defaultSeverity: DiagnosticSeverity.Info,
         isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor WeightsFileNotFound = new(
+        id: "SNET0016",
+        title: "Weights file not found",
+        messageFormat: "The Weights file '{0}' is not available to the generator: {1}",
+        category: Usage,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor WeightsFileInvalid = new(
+        id: "SNET0017",
+        title: "Weights file is not a valid safetensors file",
+        messageFormat: "The Weights file '{0}' is not a valid safetensors file: {1}; save it again (for example with SafeTensors.Save, or from PyTorch as shown in the README)",
+        category: Usage,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor WeightsMismatch = new(
+        id: "SNET0018",
+        title: "Weights do not fit the network",
+        messageFormat: "The Weights do not fit the network {0}: {1}",
+        category: Topology,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor WeightsDTypeNotSupported = new(
+        id: "SNET0019",
+        title: "Weights tensor has an unsupported dtype",
+        messageFormat: "Tensor '{1}' of the Weights file '{0}' has dtype {2}, but StaticNet reads F32, F64, F16 and BF16 tensors; convert it before saving (for example tensor.float() in PyTorch)",
+        category: Usage,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true);
 }

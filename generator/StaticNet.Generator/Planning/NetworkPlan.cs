@@ -1,4 +1,5 @@
 using StaticNet.Generator.Model;
+using StaticNet.Generator.Weights;
 
 namespace StaticNet.Generator.Planning;
 
@@ -19,7 +20,8 @@ internal sealed record NetworkPlan(
     int DeltaLength,
     int ForwardScratchLength,
     int BackwardScratchLength,
-    bool ScratchOnHeap)
+    bool ScratchOnHeap,
+    BakedWeights? Weights = null)
 {
     public int InputSize => LayerSizes.Count > 0 ? LayerSizes[0] : 0;
 
@@ -28,6 +30,9 @@ internal sealed record NetworkPlan(
     public LayerPlan OutputLayer => Layers[Layers.Count - 1];
 
     public string HintName => Type.FullName + ".g.cs";
+
+    /// <summary>The file that holds the baked-in <see cref="Weights"/>, apart from the code so that the code stays readable.</summary>
+    public string WeightsHintName => Type.FullName + ".Weights.g.cs";
 }
 
 /// <summary>One dense layer with where its parameters, gradients and activations live and how its kernels are shaped.</summary>

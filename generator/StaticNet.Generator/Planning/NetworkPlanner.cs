@@ -1,6 +1,7 @@
 using System;
 using System.Linq;
 using StaticNet.Generator.Model;
+using StaticNet.Generator.Weights;
 
 namespace StaticNet.Generator.Planning;
 
@@ -19,7 +20,7 @@ internal static class NetworkPlanner
     /// <summary>Inputs that fit in at most this many of the narrowest vectors (128 bits) are unrolled completely.</summary>
     public const int UnrollChunkLimit = 8;
 
-    public static NetworkPlan Plan(NetworkSpec spec, TargetInfo target)
+    public static NetworkPlan Plan(NetworkSpec spec, TargetInfo target, BakedWeights? weights = null)
     {
         if (!spec.IsValid)
         {
@@ -71,7 +72,8 @@ internal static class NetworkPlanner
             delta,
             forward,
             backward,
-            ScratchLength(spec.Layers) * ElementSize(spec.Scalar) > StackScratchLimitBytes);
+            ScratchLength(spec.Layers) * ElementSize(spec.Scalar) > StackScratchLimitBytes,
+            weights);
     }
 
     /// <summary>
