@@ -84,12 +84,9 @@ public static class SafeTensors
         {
             using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, ChunkLength))
             {
-                using (Stream stream = wrap(file))
-                {
-                    Write(network, stream, names);
-                    stream.Flush();
-                }
-
+                Stream stream = wrap(file);
+                Write(network, stream, names);
+                stream.Flush();
                 file.Flush(flushToDisk: true);
             }
 
@@ -293,11 +290,7 @@ public static class SafeTensors
     private static LayerTensors[] Resolve(SafeTensorsHeader header, ReadOnlySpan<int> sizes, string[]? names, string networkName)
     {
         int layerCount = sizes.Length - 1;
-        var byName = new Dictionary<string, TensorEntry>(StringComparer.Ordinal);
-        foreach (TensorEntry tensor in header.Tensors)
-        {
-            byName[tensor.Name] = tensor;
-        }
+        IReadOnlyDictionary<string, TensorEntry> byName = header.ByName;
 
         string network = $"{networkName} ({string.Join(" -> ", sizes.ToArray())})";
         names ??= SequentialPrefixes(header, layerCount, network);
@@ -318,7 +311,7 @@ public static class SafeTensors
         return layers;
     }
 
-    private static TensorEntry Find(Dictionary<string, TensorEntry> byName, string name, string role, string network)
+    private static TensorEntry Find(IReadOnlyDictionary<string, TensorEntry> byName, string name, string role, string network)
     {
         if (byName.TryGetValue(name, out TensorEntry? tensor))
         {

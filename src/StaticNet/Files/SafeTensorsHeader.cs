@@ -60,15 +60,19 @@ internal sealed class SafeTensorsHeader
     /// <summary>The reserved key of the metadata map.</summary>
     public const string MetadataKey = "__metadata__";
 
-    private SafeTensorsHeader(List<TensorEntry> tensors, Dictionary<string, string> metadata, long dataLength)
+    private SafeTensorsHeader(List<TensorEntry> tensors, Dictionary<string, TensorEntry> byName, Dictionary<string, string> metadata, long dataLength)
     {
         Tensors = tensors;
+        ByName = byName;
         Metadata = metadata;
         DataLength = dataLength;
     }
 
     /// <summary>The tensors in the order of the header.</summary>
     public IReadOnlyList<TensorEntry> Tensors { get; }
+
+    /// <summary>The tensors by name.</summary>
+    public IReadOnlyDictionary<string, TensorEntry> ByName { get; }
 
     public IReadOnlyDictionary<string, string> Metadata { get; }
 
@@ -85,28 +89,23 @@ internal sealed class SafeTensorsHeader
 
     public static bool IsLoadable(TensorDType dtype) => dtype is TensorDType.F16 or TensorDType.BF16 or TensorDType.F32 or TensorDType.F64;
 
-    private static bool TryParseDType(string name, out TensorDType dtype)
+    private static readonly string[] DTypeNames =
+        ["BOOL", "U8", "I8", "F8_E5M2", "F8_E4M3", "I16", "U16", "F16", "BF16", "I32", "U32", "F32", "I64", "U64", "F64"];
+
+    /// <summary>Matches the current string token against the dtype names without allocating a string for it.</summary>
+    private static bool TryParseDType(ref Utf8JsonReader reader, out TensorDType dtype)
     {
-        dtype = name switch
+        for (int i = 0; i < DTypeNames.Length; i++)
         {
-            "BOOL" => TensorDType.Bool,
-            "U8" => TensorDType.U8,
-            "I8" => TensorDType.I8,
-            "F8_E5M2" => TensorDType.F8E5M2,
-            "F8_E4M3" => TensorDType.F8E4M3,
-            "I16" => TensorDType.I16,
-            "U16" => TensorDType.U16,
-            "F16" => TensorDType.F16,
-            "BF16" => TensorDType.BF16,
-            "I32" => TensorDType.I32,
-            "U32" => TensorDType.U32,
-            "F32" => TensorDType.F32,
-            "I64" => TensorDType.I64,
-            "U64" => TensorDType.U64,
-            "F64" => TensorDType.F64,
-            _ => (TensorDType)(-1),
-        };
-        return (int)dtype >= 0;
+            if (reader.ValueTextEquals(DTypeNames[i]))
+            {
+                dtype = (TensorDType)i;
+                return true;
+            }
+        }
+
+        dtype = default;
+        return false;
     }
 
     /// <summary>Parses and validates the JSON header.</summary>
@@ -126,7 +125,9 @@ internal sealed class SafeTensorsHeader
 
         var tensors = new List<TensorEntry>();
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
-        var names = new HashSet<string>(StringComparer.Ordinal);
+        var byName = new Dictionary<string, TensorEntry>(StringComparer.Ordinal);
+        bool sawMetadata = false;
+        var integers = new List<long>();
         try
         {
             // The deepest legal value is a shape array inside a tensor object inside the root: depth 3.
@@ -145,7 +146,7 @@ internal sealed class SafeTensorsHeader
                 }
 
                 string name = reader.GetString()!;
-                if (!names.Add(name))
+                if (name == MetadataKey ? sawMetadata : byName.ContainsKey(name))
                 {
                     throw Invalid($"the name '{name}' appears twice in the header");
                 }
@@ -153,11 +154,14 @@ internal sealed class SafeTensorsHeader
                 Read(ref reader);
                 if (name == MetadataKey)
                 {
+                    sawMetadata = true;
                     ReadMetadata(ref reader, metadata);
                 }
                 else
                 {
-                    tensors.Add(ReadTensor(ref reader, name));
+                    TensorEntry tensor = ReadTensor(ref reader, name, integers);
+                    tensors.Add(tensor);
+                    byName.Add(name, tensor);
                 }
             }
 
@@ -176,7 +180,7 @@ internal sealed class SafeTensorsHeader
             throw Invalid($"the header is not valid UTF-8 JSON ({exception.Message})");
         }
 
-        return new SafeTensorsHeader(tensors, metadata, Validate(tensors));
+        return new SafeTensorsHeader(tensors, byName, metadata, Validate(tensors));
     }
 
     private static void Read(ref Utf8JsonReader reader)
@@ -194,7 +198,10 @@ internal sealed class SafeTensorsHeader
             return;
         }
 
-        Expect(ref reader, JsonTokenType.StartObject, "'__metadata__' must be an object of strings");
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw Invalid("'__metadata__' must be an object of strings");
+        }
         while (true)
         {
             Read(ref reader);
@@ -205,7 +212,10 @@ internal sealed class SafeTensorsHeader
 
             string key = reader.GetString()!;
             Read(ref reader);
-            Expect(ref reader, JsonTokenType.String, $"the metadata value of '{key}' must be a string");
+            if (reader.TokenType != JsonTokenType.String)
+            {
+                throw Invalid($"the metadata value of '{key}' must be a string");
+            }
             if (!metadata.TryAdd(key, reader.GetString()!))
             {
                 throw Invalid($"the metadata key '{key}' appears twice");
@@ -213,12 +223,15 @@ internal sealed class SafeTensorsHeader
         }
     }
 
-    private static TensorEntry ReadTensor(ref Utf8JsonReader reader, string name)
+    private static TensorEntry ReadTensor(ref Utf8JsonReader reader, string name, List<long> integers)
     {
-        Expect(ref reader, JsonTokenType.StartObject, $"the entry of tensor '{name}' must be an object");
-        string? dtypeName = null;
-        List<long>? shape = null;
-        List<long>? offsets = null;
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw Invalid($"the entry of tensor '{name}' must be an object");
+        }
+        TensorDType? dtype = null;
+        long[]? shape = null;
+        long[]? offsets = null;
         while (true)
         {
             Read(ref reader);
@@ -227,39 +240,47 @@ internal sealed class SafeTensorsHeader
                 break;
             }
 
-            string field = reader.GetString()!;
-            Read(ref reader);
-            switch (field)
+            bool isDType = reader.ValueTextEquals("dtype"u8), isShape = reader.ValueTextEquals("shape"u8), isOffsets = reader.ValueTextEquals("data_offsets"u8);
+            if (!isDType && !isShape && !isOffsets)
             {
-                case "dtype" when dtypeName is null:
-                    Expect(ref reader, JsonTokenType.String, $"the dtype of tensor '{name}' must be a string");
-                    dtypeName = reader.GetString()!;
-                    break;
-                case "shape" when shape is null:
-                    shape = ReadIntegers(ref reader, name, "shape");
-                    break;
-                case "data_offsets" when offsets is null:
-                    offsets = ReadIntegers(ref reader, name, "data_offsets");
-                    break;
-                case "dtype" or "shape" or "data_offsets":
-                    throw Invalid($"tensor '{name}' has '{field}' twice");
-                default:
-                    reader.Skip();
-                    break;
+                // Another field: its name must still be a valid string, as in the reference implementation.
+                _ = reader.GetString();
+                Read(ref reader);
+                reader.Skip();
+                continue;
+            }
+
+            if ((isDType && dtype is not null) || (isShape && shape is not null) || (isOffsets && offsets is not null))
+            {
+                throw Invalid($"tensor '{name}' has '{reader.GetString()}' twice");
+            }
+
+            Read(ref reader);
+            if (isDType)
+            {
+                if (reader.TokenType != JsonTokenType.String)
+                {
+                    throw Invalid($"the dtype of tensor '{name}' must be a string");
+                }
+                dtype = TryParseDType(ref reader, out TensorDType parsed) ? parsed
+                    : throw Invalid($"tensor '{name}' has the unknown dtype '{reader.GetString()}'");
+            }
+            else if (isShape)
+            {
+                shape = ReadIntegers(ref reader, name, "shape", integers);
+            }
+            else
+            {
+                offsets = ReadIntegers(ref reader, name, "data_offsets", integers);
             }
         }
 
-        if (dtypeName is null || shape is null || offsets is null)
+        if (dtype is null || shape is null || offsets is null)
         {
             throw Invalid($"tensor '{name}' needs 'dtype', 'shape' and 'data_offsets'");
         }
 
-        if (!TryParseDType(dtypeName, out TensorDType dtype))
-        {
-            throw Invalid($"tensor '{name}' has the unknown dtype '{dtypeName}'");
-        }
-
-        if (offsets.Count != 2)
+        if (offsets.Length != 2)
         {
             throw Invalid($"the data_offsets of tensor '{name}' must be two integers [begin, end]");
         }
@@ -275,30 +296,34 @@ internal sealed class SafeTensorsHeader
         {
             if (!TryMultiply(elements, dimension, out elements))
             {
-                throw Invalid($"the shape {TensorEntry.FormatShape(shape.ToArray())} of tensor '{name}' is too large");
+                throw Invalid($"the shape {TensorEntry.FormatShape(shape)} of tensor '{name}' is too large");
             }
         }
 
-        bool fits = TryMultiply(elements, ElementSize(dtype), out long bytes);
+        string dtypeName = DTypeNames[(int)dtype.Value];
+        bool fits = TryMultiply(elements, ElementSize(dtype.Value), out long bytes);
         if (!fits || bytes != end - begin)
         {
             string needed = fits ? bytes.ToString(CultureInfo.InvariantCulture) : "more than 2^63";
-            throw Invalid($"tensor '{name}' of dtype {dtypeName} and shape {TensorEntry.FormatShape(shape.ToArray())} needs {needed} bytes, but its data_offsets [{begin}, {end}] hold {end - begin}");
+            throw Invalid($"tensor '{name}' of dtype {dtypeName} and shape {TensorEntry.FormatShape(shape)} needs {needed} bytes, but its data_offsets [{begin}, {end}] hold {end - begin}");
         }
 
-        return new TensorEntry(name, dtype, dtypeName, shape.ToArray(), begin, end);
+        return new TensorEntry(name, dtype.Value, dtypeName, shape, begin, end);
     }
 
-    private static List<long> ReadIntegers(ref Utf8JsonReader reader, string name, string field)
+    private static long[] ReadIntegers(ref Utf8JsonReader reader, string name, string field, List<long> values)
     {
-        Expect(ref reader, JsonTokenType.StartArray, $"the {field} of tensor '{name}' must be an array of integers");
-        var values = new List<long>();
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            throw Invalid($"the {field} of tensor '{name}' must be an array of integers");
+        }
+        values.Clear();
         while (true)
         {
             Read(ref reader);
             if (reader.TokenType == JsonTokenType.EndArray)
             {
-                return values;
+                return values.ToArray();
             }
 
             if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out long value) || value < 0)
@@ -343,14 +368,6 @@ internal sealed class SafeTensorsHeader
         }
 
         return expected;
-    }
-
-    private static void Expect(ref Utf8JsonReader reader, JsonTokenType type, string message)
-    {
-        if (reader.TokenType != type)
-        {
-            throw Invalid(message);
-        }
     }
 
     public static InvalidDataException Invalid(string reason) => new($"Not a valid safetensors file: {reason}.");
