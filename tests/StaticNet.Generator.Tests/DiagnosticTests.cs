@@ -228,7 +228,7 @@ public sealed class DiagnosticTests
             .GetFields()
             .Select(field => (DiagnosticDescriptor)field.GetValue(null)!)
             .ToArray();
-        Assert.Equal(15, descriptors.Length);
+        Assert.Equal(19, descriptors.Length);
         Assert.Equal(descriptors.Length, descriptors.Select(d => d.Id).Distinct().Count());
         Assert.All(descriptors, d =>
         {

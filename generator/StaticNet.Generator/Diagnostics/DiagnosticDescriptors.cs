@@ -132,7 +132,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor WeightsFileNotFound = new(
         id: "SNET0016",
         title: "Weights file not found",
-        messageFormat: "The Weights file '{0}' is not available to the generator: {1}",
+        messageFormat: "The Weights file '{0}' is not available to the generator ({1}); add it to the project as <AdditionalFiles Include=\"{0}\" /> (the path is relative to the project folder) and reference the StaticNet package, whose build step hands .safetensors files to the generator",
         category: Usage,
         defaultSeverity: DiagnosticSeverity.Error,
         isEnabledByDefault: true);
@@ -140,7 +140,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor WeightsFileInvalid = new(
         id: "SNET0017",
         title: "Weights file is not a valid safetensors file",
-        messageFormat: "The Weights file '{0}' is not a valid safetensors file: {1}; save it again (for example with SafeTensors.Save, or from PyTorch as shown in the README)",
+        messageFormat: "The Weights file '{0}' is not a valid safetensors file: {1}; use a file written by SafeTensors.Save or by the PyTorch lines of the README",
         category: Usage,
         defaultSeverity: DiagnosticSeverity.Error,
         isEnabledByDefault: true);
@@ -148,7 +148,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor WeightsMismatch = new(
         id: "SNET0018",
         title: "Weights do not fit the network",
-        messageFormat: "The Weights do not fit the network {0}: {1}",
+        messageFormat: "The Weights do not fit the network {0}: {1}; use a file saved from a model of this topology, or set WeightNames to the module name of each layer",
         category: Topology,
         defaultSeverity: DiagnosticSeverity.Error,
         isEnabledByDefault: true);
@@ -156,7 +156,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor WeightsDTypeNotSupported = new(
         id: "SNET0019",
         title: "Weights tensor has an unsupported dtype",
-        messageFormat: "Tensor '{1}' of the Weights file '{0}' has dtype {2}, but StaticNet reads F32, F64, F16 and BF16 tensors; convert it before saving (for example tensor.float() in PyTorch)",
+        messageFormat: "Tensor '{1}' of the Weights file '{0}' has dtype {2}, but StaticNet reads F32, F64, F16 and BF16 tensors; use floating-point tensors (in PyTorch, save {{k: v.float() for k, v in state_dict.items()}})",
         category: Usage,
         defaultSeverity: DiagnosticSeverity.Error,
         isEnabledByDefault: true);

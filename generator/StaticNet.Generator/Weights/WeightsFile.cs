@@ -62,7 +62,7 @@ internal sealed record WeightsFile(string FullPath, string ProjectPath, Equatabl
         }
         catch (FormatException)
         {
-            return Damaged(fullPath, "the build step's text form of it is damaged; rebuild the project");
+            return new WeightsFile(fullPath, projectPath, EquatableArray<byte>.Empty, "the build step's text form of it is damaged; rebuild the project", Converted: true);
         }
     }
 

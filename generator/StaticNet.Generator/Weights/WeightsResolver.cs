@@ -33,7 +33,8 @@ internal static class WeightsResolver
             : new EquatableArray<DiagnosticInfo>([new DiagnosticInfo(problem.Descriptor, request.Tree, request.Span, new EquatableArray<string>(problem.Arguments))]);
     }
 
-    private sealed class Problem(DiagnosticDescriptor descriptor, params string[] arguments)
+    /// <summary>Why a Weights argument cannot be baked: the descriptor and its message arguments.</summary>
+    internal sealed class Problem(DiagnosticDescriptor descriptor, params string[] arguments)
     {
         public DiagnosticDescriptor Descriptor { get; } = descriptor;
 
@@ -51,17 +52,40 @@ internal static class WeightsResolver
         CancellationToken cancellationToken,
         out Problem? problem)
     {
-        problem = null;
         WeightsFile? file = Find(path, files, out problem);
         if (file is null)
         {
             return null;
         }
 
-        ReadOnlySpan<byte> bytes = file.Content.AsSpan();
-        List<TensorInfo> tensors = new();
-        int dataStart = 0;
-        string? error = file.Error ?? SafeTensorsReader.TryRead(bytes, out tensors, out dataStart);
+        if (file.Error is not null)
+        {
+            problem = new Problem(DiagnosticDescriptors.WeightsFileInvalid, path, file.Error);
+            return null;
+        }
+
+        byte[]? values = ReadValues(file.Content.AsSpan(), path, layerNames, sizes, scalar, network, convert, cancellationToken, out problem);
+        return values is null ? null : new BakedWeights(path, System.Convert.ToBase64String(values), values.Length);
+    }
+
+    /// <summary>
+    /// Validates a whole safetensors file against the topology and, when <paramref name="convert"/>, returns the
+    /// parameters as little-endian bytes of the network's scalar type in the parameter layout. Null with the
+    /// <paramref name="problem"/> when the file is invalid or does not fit (or when not converting).
+    /// </summary>
+    internal static byte[]? ReadValues(
+        ReadOnlySpan<byte> bytes,
+        string path,
+        EquatableArray<string> layerNames,
+        EquatableArray<int> sizes,
+        ScalarKind scalar,
+        string network,
+        bool convert,
+        CancellationToken cancellationToken,
+        out Problem? problem)
+    {
+        problem = null;
+        string? error = SafeTensorsReader.TryRead(bytes, out List<TensorInfo> tensors, out int dataStart);
         if (error is not null)
         {
             problem = new Problem(DiagnosticDescriptors.WeightsFileInvalid, path, error);
@@ -121,7 +145,7 @@ internal static class WeightsResolver
             offset = Convert(bytes.Slice(dataStart), bias, scalar, output, offset);
         }
 
-        return new BakedWeights(path, System.Convert.ToBase64String(output), output.Length);
+        return output;
     }
 
     private static WeightsFile? Find(string path, EquatableArray<WeightsFile> files, out Problem? problem)
@@ -142,14 +166,14 @@ internal static class WeightsResolver
             if (!file.Converted && wanted.Length > 0 && (full == wanted || full.EndsWith("/" + wanted, StringComparison.Ordinal)))
             {
                 problem = new Problem(DiagnosticDescriptors.WeightsFileNotFound, path,
-                    "it is an AdditionalFiles item, but it reached the compiler as a binary file, which a source generator cannot read; StaticNet's build step (build/StaticNet.targets, imported by the StaticNet package) converts it, so reference the StaticNet package rather than the generator alone");
+                    "it is an AdditionalFiles item, but it reached the compiler as a binary file, which a source generator cannot read: build/StaticNet.targets of the StaticNet package did not convert it");
                 return null;
             }
         }
 
-        string[] known = files.Where(file => file.Converted).Select(file => file.ProjectPath).OrderBy(name => name, StringComparer.Ordinal).ToArray();
+        string[] known = files.Where(file => file.Converted && file.ProjectPath.Length > 0).Select(file => file.ProjectPath).OrderBy(name => name, StringComparer.Ordinal).ToArray();
         problem = new Problem(DiagnosticDescriptors.WeightsFileNotFound, path,
-            $"add <AdditionalFiles Include=\"{path}\" /> to the project file (the path is relative to the project folder){(known.Length == 0 ? string.Empty : "; the project's weights files are " + string.Join(", ", known.Select(name => $"'{name}'")))}");
+            known.Length == 0 ? "it is not among the project's AdditionalFiles" : "it is not among the project's AdditionalFiles, whose weights files are " + string.Join(", ", known.Select(name => $"'{name}'")));
         return null;
     }
 
@@ -190,7 +214,7 @@ internal static class WeightsResolver
             string parameter = dot < 0 ? string.Empty : tensor.Name.Substring(dot + 1);
             if (!IsCanonicalIndex(index) || parameter is not ("weight" or "bias"))
             {
-                error = $"tensor '{tensor.Name}' is not the weight or bias of a layer of an nn.Sequential (named like '0.weight', '0.bias', '2.weight'); set WeightNames to the module name of each Linear layer, e.g. [\"fc1\", \"fc2\"]";
+                error = $"tensor '{tensor.Name}' is not the weight or bias of a layer of an nn.Sequential (named like '0.weight', '0.bias', '2.weight')";
                 return null;
             }
 

@@ -33,6 +33,9 @@ namespace Samples
         public static global::System.ReadOnlySpan<int> LayerSizes => throw global::StaticNet.GeneratedCodeHelpers.InvalidDeclaration("Samples.Broken");
 
         /// <summary>Not generated: the [Network] declaration has errors (see the SNET diagnostics).</summary>
+        public static global::StaticNet.NetworkTopology Topology => throw global::StaticNet.GeneratedCodeHelpers.InvalidDeclaration("Samples.Broken");
+
+        /// <summary>Not generated: the [Network] declaration has errors (see the SNET diagnostics).</summary>
         public global::System.Span<float> Parameters => throw global::StaticNet.GeneratedCodeHelpers.InvalidDeclaration("Samples.Broken");
 
         /// <summary>Not generated: the [Network] declaration has errors (see the SNET diagnostics).</summary>

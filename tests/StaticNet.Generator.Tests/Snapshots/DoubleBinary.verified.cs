@@ -42,6 +42,13 @@ partial class DoubleBinary : global::StaticNet.INetwork<DoubleBinary, double>
     /// <summary>The layer sizes from input to output: 3, 9, 1.</summary>
     public static global::System.ReadOnlySpan<int> LayerSizes => new int[] { 3, 9, 1 };
 
+    /// <summary>The declaration as data: 3 -> 9 LeakyReLU -> 1 Sigmoid, BinaryCrossEntropy, Double.</summary>
+    public static global::StaticNet.NetworkTopology Topology { get; } = new global::StaticNet.NetworkTopology(
+        new int[] { 3, 9, 1 },
+        new global::StaticNet.Activation[] { global::StaticNet.Activation.LeakyReLU, global::StaticNet.Activation.Sigmoid },
+        global::StaticNet.Loss.BinaryCrossEntropy,
+        global::StaticNet.Precision.Double);
+
     /// <summary>
     /// Every parameter of the network in one flat block, owned by this instance; writes change the network.
     /// </summary>

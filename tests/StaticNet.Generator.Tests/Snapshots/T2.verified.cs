@@ -45,6 +45,13 @@ namespace Benchmarks
         /// <summary>The layer sizes from input to output: 64, 64, 64, 10.</summary>
         public static global::System.ReadOnlySpan<int> LayerSizes => new int[] { 64, 64, 64, 10 };
 
+        /// <summary>The declaration as data: 64 -> 64 ReLU -> 64 ReLU -> 10 Softmax, CrossEntropy, Single.</summary>
+        public static global::StaticNet.NetworkTopology Topology { get; } = new global::StaticNet.NetworkTopology(
+            new int[] { 64, 64, 64, 10 },
+            new global::StaticNet.Activation[] { global::StaticNet.Activation.ReLU, global::StaticNet.Activation.ReLU, global::StaticNet.Activation.Softmax },
+            global::StaticNet.Loss.CrossEntropy,
+            global::StaticNet.Precision.Single);
+
         /// <summary>
         /// Every parameter of the network in one flat block, owned by this instance; writes change the network.
         /// </summary>

@@ -45,6 +45,13 @@ namespace Samples
         /// <summary>The layer sizes from input to output: 2, 16, 16, 1.</summary>
         public static global::System.ReadOnlySpan<int> LayerSizes => new int[] { 2, 16, 16, 1 };
 
+        /// <summary>The declaration as data: 2 -> 16 Tanh -> 16 Tanh -> 1 Identity, MeanSquaredError, Single.</summary>
+        public static global::StaticNet.NetworkTopology Topology { get; } = new global::StaticNet.NetworkTopology(
+            new int[] { 2, 16, 16, 1 },
+            new global::StaticNet.Activation[] { global::StaticNet.Activation.Tanh, global::StaticNet.Activation.Tanh, global::StaticNet.Activation.Identity },
+            global::StaticNet.Loss.MeanSquaredError,
+            global::StaticNet.Precision.Single);
+
         /// <summary>
         /// Every parameter of the network in one flat block, owned by this instance; writes change the network.
         /// </summary>
