@@ -6,6 +6,7 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 
@@ -199,7 +200,7 @@ public static class SafeTensors
             : throw new NotSupportedException($"StaticNet saves float and double networks, not {typeof(T).Name}.");
         NetworkTopology topology = TNet.Topology;
         ReadOnlySpan<int> sizes = TNet.LayerSizes;
-        int elementSize = Marshal.SizeOf<T>();
+        int elementSize = Unsafe.SizeOf<T>();
 
         var json = new ArrayBufferWriter<byte>();
         using (var writer = new Utf8JsonWriter(json))
@@ -528,6 +529,14 @@ public static class SafeTensors
     private static void Convert<T>(ReadOnlySpan<byte> source, TensorDType dtype, Span<T> destination)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        // The file's own type on a little-endian machine: the bytes are the values (a copy that does not care about alignment).
+        if (BitConverter.IsLittleEndian &&
+            ((dtype == TensorDType.F32 && typeof(T) == typeof(float)) || (dtype == TensorDType.F64 && typeof(T) == typeof(double))))
+        {
+            source[..(destination.Length * Unsafe.SizeOf<T>())].CopyTo(MemoryMarshal.AsBytes(destination));
+            return;
+        }
+
         switch (dtype)
         {
             case TensorDType.F32:
