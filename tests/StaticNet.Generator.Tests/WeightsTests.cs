@@ -93,6 +93,39 @@ public sealed class WeightsTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Baked_networks_nested_in_types_records_and_the_global_namespace_compile_without_warnings()
+    {
+        string source = $$"""
+            using StaticNet;
+
+            /// <summary>Global.</summary>
+            [Network(Layers = [2, 3, 1], Weights = "{{Path}}")]
+            public partial class GlobalNet;
+
+            namespace A.B
+            {
+                /// <summary>Outer.</summary>
+                public partial class Outer
+                {
+                    /// <summary>Inner.</summary>
+                    public partial struct Middle
+                    {
+                        /// <summary>Nested.</summary>
+                        [Network(Layers = [2, 3, 1], Precision = Precision.Double, Weights = "{{Path}}")]
+                        public partial record Nested;
+                    }
+                }
+            }
+            """;
+        GeneratorResult result = Run(source, InMemoryAdditionalText.Weights(Path, TinyFile()));
+        Assert.Equal(
+            ["A.B.Outer.Middle.Nested.Weights.g.cs", "A.B.Outer.Middle.Nested.g.cs", "GlobalNet.Weights.g.cs", "GlobalNet.g.cs"],
+            result.Sources.Select(s => s.HintName).Order(StringComparer.Ordinal));
+        CompileTests.AssertNoWarnings(result.Output.GetDiagnostics());
+        Assert.Empty(result.Diagnostics);
+    }
+
+    [Fact]
     public void Weights_paths_match_with_either_separator_a_dot_segment_or_the_full_path()
     {
         foreach (string path in new[] { "models/tiny.safetensors", "models\\\\tiny.safetensors", "./models/../models/tiny.safetensors", "/project/models/tiny.safetensors" })
