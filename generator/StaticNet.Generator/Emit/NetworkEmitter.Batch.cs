@@ -79,7 +79,7 @@ internal sealed partial class NetworkEmitter
                 {
                     LayerPlan layer = _plan.Layers[i];
                     (string current, string below) = Deltas(layer);
-                    string input = layer.IsFirst ? "ref xb, InputSize" : $"{Offset("acts", _plan.Layers[i - 1].OutputOffset)}, ActivationsLength";
+                    string input = BlockInputOf(layer);
                     string propagate = layer.IsFirst ? string.Empty : $", ref {below}";
                     _w.WriteLine($"BackwardBlockLayer{layer.Number}(ref p, ref g, {input}, ref {current}{propagate}, m);");
                 }
@@ -114,13 +114,16 @@ internal sealed partial class NetworkEmitter
     {
         foreach (LayerPlan layer in _plan.Layers)
         {
-            string input = layer.IsFirst ? "ref xb, InputSize" : $"{Offset("acts", _plan.Layers[layer.Number - 2].OutputOffset)}, ActivationsLength";
+            string input = BlockInputOf(layer);
             string destination = layer == _plan.OutputLayer
                 ? $"{output}, {outputStride}"
                 : $"{Offset("acts", layer.OutputOffset)}, ActivationsLength";
             _w.WriteLine($"ForwardBlockLayer{layer.Number}(ref p, {input}, {destination}, m);");
         }
     }
+
+    /// <summary>The rows a layer reads in a block, and their stride: the block's inputs, or the block's activations of the layer below.</summary>
+    private string BlockInputOf(LayerPlan layer) => layer.IsFirst ? "ref xb, InputSize" : $"{InputOf(layer)}, ActivationsLength";
 
     private void WriteForwardBlockLayer(LayerPlan layer)
     {
