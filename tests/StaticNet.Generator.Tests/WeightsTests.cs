@@ -444,5 +444,7 @@ public sealed class WeightsTests(ITestOutputHelper output)
         public T Backward(ReadOnlySpan<T> input, ReadOnlySpan<T> target, Span<T> gradients, Span<T> inputGradient) => throw new NotSupportedException();
 
         public T TrainStep(ReadOnlySpan<T> input, ReadOnlySpan<T> target, T learningRate) => throw new NotSupportedException();
+
+        public T BackwardBatch(ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, Span<T> gradients) => throw new NotSupportedException();
     }
 }

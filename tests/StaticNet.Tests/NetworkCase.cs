@@ -127,6 +127,11 @@ public abstract class NetworkAdapter
 
     public abstract double TrainStep(double[] input, double[] target, double learningRate);
 
+    /// <summary>Calls BackwardBatch on samples and targets stored row by row, adding into <paramref name="gradients"/>.</summary>
+    public abstract double BackwardBatch(double[] inputs, double[] targets, double[] gradients);
+
+    public abstract double BackwardBatch(double[] inputs, int[] labels, double[] gradients);
+
     public abstract int Predict(double[] input);
 
     public abstract double ComputeLoss(double[] input, int label);
@@ -186,6 +191,22 @@ public sealed class NetworkAdapter<T>(INetwork<T> network, int outputSize) : Net
 
     public override double TrainStep(double[] input, double[] target, double learningRate) =>
         double.CreateChecked(network.TrainStep(From(input), From(target), T.CreateChecked(learningRate)));
+
+    public override double BackwardBatch(double[] inputs, double[] targets, double[] gradients)
+    {
+        T[] g = From(gradients);
+        T loss = network.BackwardBatch(From(inputs), From(targets), g);
+        ToDouble(g).CopyTo(gradients, 0);
+        return double.CreateChecked(loss);
+    }
+
+    public override double BackwardBatch(double[] inputs, int[] labels, double[] gradients)
+    {
+        T[] g = From(gradients);
+        T loss = Classifier.BackwardBatch(From(inputs), labels, g);
+        ToDouble(g).CopyTo(gradients, 0);
+        return double.CreateChecked(loss);
+    }
 
     public override int Predict(double[] input) => Classifier.Predict(From(input));
 

@@ -208,6 +208,7 @@ internal sealed partial class NetworkEmitter
 
         WriteForwardMethods();
         WriteTrainingMethods();
+        WriteBatchMethods();
         if (IsClassifier)
         {
             WriteClassifierMethods();
@@ -332,20 +333,9 @@ internal sealed partial class NetworkEmitter
         WriteMethodAttributes();
         using (_w.WriteBlock($"public void ForwardBatch(global::System.ReadOnlySpan<{T}> inputs, global::System.Span<{T}> outputs)"))
         {
-            _w.WriteLines($$"""
-                int count = inputs.Length / InputSize;
-                if (inputs.Length != count * InputSize)
-                {
-                    {{Helpers}}.ThrowNotMultiple(nameof(inputs), InputSize, inputs.Length);
-                }
-
-                if (outputs.Length != (long)count * OutputSize)
-                {
-                    {{Helpers}}.ThrowLengthMismatch(nameof(outputs), (long)count * OutputSize, outputs.Length);
-                }
-
-                """);
-            WriteWithScratch("ForwardScratchLength", scratch =>
+            WriteBatchCountCheck();
+            WriteBatchLengthCheck("outputs", "OutputSize");
+            WriteWithScratch("BatchForwardScratchLength", scratch =>
                 _w.WriteLine($"{_kernels}.ForwardBatch(ref {Parameters}, ref {Ref("inputs")}, ref {scratch}, ref {Ref("outputs")}, count);"));
         }
 
@@ -439,6 +429,103 @@ internal sealed partial class NetworkEmitter
                 _w.WriteLine($"{T} loss = {_kernels}.TrainStep(ref {Parameters}, ref {Ref("input")}, ref {Ref("target")}, learningRate, ref {scratch});"), "loss");
         }
 
+    }
+
+    private void WriteBatchMethods()
+    {
+        _w.WriteLine();
+        _w.WriteLines($$"""
+            /// <summary>
+            /// Backpropagates a batch of samples stored row by row (sample <c>k</c> is <c>inputs[(k * InputSize)..((k + 1) * InputSize)]</c>
+            /// with its target in the same rows of <paramref name="targets"/>): adds the mean over the samples of dLoss/dParameters
+            /// into <paramref name="gradients"/> and returns the mean loss. The samples go through the network in blocks, each layer
+            /// as one matrix operation on the block. Reads the parameters only. An empty batch returns 0 and adds nothing.
+            /// </summary>
+            /// <param name="inputs">The samples; the length must be a multiple of <see cref="InputSize"/>.</param>
+            /// <param name="targets">The expected outputs: <see cref="OutputSize"/> values per sample.</param>
+            /// <param name="gradients">Accumulates the mean gradient: <see cref="ParameterCount"/> values in the layout of <see cref="Parameters"/>.</param>
+            /// <returns>The mean loss of the samples.</returns>
+            /// <exception cref="global::System.ArgumentException">A span does not have the length given above.</exception>
+            """);
+        WriteMethodAttributes();
+        using (_w.WriteBlock($"public {T} BackwardBatch(global::System.ReadOnlySpan<{T}> inputs, global::System.ReadOnlySpan<{T}> targets, global::System.Span<{T}> gradients)"))
+        {
+            WriteBatchCountCheck();
+            WriteBatchLengthCheck("targets", "OutputSize");
+            WriteLengthCheck("gradients", "ParameterCount");
+            WriteEmptyBatchReturn();
+            string labels = IsClassifier ? $"ref global::System.Runtime.CompilerServices.Unsafe.NullRef<int>(), " : string.Empty;
+            WriteWithScratch("BatchScratchLength", scratch =>
+                _w.WriteLine($"{T} loss = {_kernels}.BackwardBatch(ref {Parameters}, ref {Ref("gradients")}, ref {Ref("inputs")}, ref {Ref("targets")}, {labels}count, ref {scratch});"), "loss");
+        }
+
+        if (!IsClassifier)
+        {
+            return;
+        }
+
+        _w.WriteLine();
+        _w.WriteLines($$"""
+            /// <summary>
+            /// As <see cref="BackwardBatch(global::System.ReadOnlySpan{{{T}}}, global::System.ReadOnlySpan{{{T}}}, global::System.Span{{{T}}})"/>
+            /// with one-hot targets at <paramref name="labels"/>, one class per sample. Every label is checked before anything is changed.
+            /// </summary>
+            /// <param name="inputs">The samples; the length must be a multiple of <see cref="InputSize"/>.</param>
+            /// <param name="labels">The class of each sample, in [0, <see cref="OutputSize"/>).</param>
+            /// <param name="gradients">Accumulates the mean gradient: <see cref="ParameterCount"/> values in the layout of <see cref="Parameters"/>.</param>
+            /// <returns>The mean loss of the samples.</returns>
+            /// <exception cref="global::System.ArgumentException">A span does not have the length given above.</exception>
+            /// <exception cref="global::System.ArgumentOutOfRangeException">A label is not a class.</exception>
+            """);
+        WriteMethodAttributes();
+        using (_w.WriteBlock($"public {T} BackwardBatch(global::System.ReadOnlySpan<{T}> inputs, global::System.ReadOnlySpan<int> labels, global::System.Span<{T}> gradients)"))
+        {
+            WriteBatchCountCheck();
+            WriteBatchLengthCheck("labels", "1");
+            WriteLengthCheck("gradients", "ParameterCount");
+            using (_w.WriteBlock("foreach (int label in labels)"))
+            {
+                WriteLabelCheck();
+            }
+
+            _w.WriteLine();
+            WriteEmptyBatchReturn();
+            WriteWithScratch("BatchScratchLength", scratch =>
+                _w.WriteLine($"{T} loss = {_kernels}.BackwardBatch(ref {Parameters}, ref {Ref("gradients")}, ref {Ref("inputs")}, ref global::System.Runtime.CompilerServices.Unsafe.NullRef<{T}>(), ref {Ref("labels")}, count, ref {scratch});"), "loss");
+        }
+    }
+
+    private void WriteBatchCountCheck()
+    {
+        _w.WriteLines($$"""
+            int count = inputs.Length / InputSize;
+            if (inputs.Length != count * InputSize)
+            {
+                {{Helpers}}.ThrowNotMultiple(nameof(inputs), InputSize, inputs.Length);
+            }
+
+            """);
+    }
+
+    private void WriteBatchLengthCheck(string parameter, string perSample)
+    {
+        string expected = perSample == "1" ? "count" : $"(long)count * {perSample}";
+        using (_w.WriteBlock($"if ({parameter}.Length != {expected})"))
+        {
+            _w.WriteLine($"{Helpers}.ThrowLengthMismatch(nameof({parameter}), {expected}, {parameter}.Length);");
+        }
+
+        _w.WriteLine();
+    }
+
+    private void WriteEmptyBatchReturn()
+    {
+        using (_w.WriteBlock("if (count == 0)"))
+        {
+            _w.WriteLine($"return {_s.Literal(0)};");
+        }
+
+        _w.WriteLine();
     }
 
     private void WriteClassifierMethods()
@@ -673,6 +760,13 @@ internal sealed partial class NetworkEmitter
             /// <param name="learningRate">Unused.</param>
             /// <returns>Nothing.</returns>
             public {{T}} TrainStep(global::System.ReadOnlySpan<{{T}}> input, global::System.ReadOnlySpan<{{T}}> target, {{T}} learningRate) => {{fail}};
+
+            {{Doc}}
+            /// <param name="inputs">Unused.</param>
+            /// <param name="targets">Unused.</param>
+            /// <param name="gradients">Unused.</param>
+            /// <returns>Nothing.</returns>
+            public {{T}} BackwardBatch(global::System.ReadOnlySpan<{{T}}> inputs, global::System.ReadOnlySpan<{{T}}> targets, global::System.Span<{{T}}> gradients) => {{fail}};
             """);
 
         if (IsClassifier)
@@ -703,6 +797,13 @@ internal sealed partial class NetworkEmitter
                 /// <param name="learningRate">Unused.</param>
                 /// <returns>Nothing.</returns>
                 public {{T}} TrainStep(global::System.ReadOnlySpan<{{T}}> input, int label, {{T}} learningRate) => {{fail}};
+
+                {{Doc}}
+                /// <param name="inputs">Unused.</param>
+                /// <param name="labels">Unused.</param>
+                /// <param name="gradients">Unused.</param>
+                /// <returns>Nothing.</returns>
+                public {{T}} BackwardBatch(global::System.ReadOnlySpan<{{T}}> inputs, global::System.ReadOnlySpan<int> labels, global::System.Span<{{T}}> gradients) => {{fail}};
                 """);
         }
     }
