@@ -156,7 +156,6 @@ internal sealed class SafeTensorsReader
         }
 
         var names = new HashSet<string>(StringComparer.Ordinal);
-        bool sawMetadata = false;
         string? error = ReadObject((name, reader) =>
         {
             if (!names.Add(name))
@@ -166,7 +165,6 @@ internal sealed class SafeTensorsReader
 
             if (name == "__metadata__")
             {
-                sawMetadata = true;
                 return reader.ReadMetadata();
             }
 
@@ -178,7 +176,6 @@ internal sealed class SafeTensorsReader
 
             return tensorError;
         });
-        _ = sawMetadata;
         if (error is not null)
         {
             return error;
