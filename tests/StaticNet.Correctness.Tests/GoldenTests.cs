@@ -89,6 +89,9 @@ public sealed class GoldenTests(GoldenFixture fixture, ITestOutputHelper output)
         Assert.Equal(0.0, fixture.Data.Index.ReluGradientAtZero);
         Assert.Equal(0.01, fixture.Data.Index.LeakyReluGradientAtZero);
         Require(networks.Count(n => n.Entry.Group == "edge") >= 4, "edge networks with pre-activations of exactly 0");
+        Require(
+            networks.Where(n => n.Entry.Group == "saturated").Select(n => (n.Entry.Activations[^1], n.Entry.Loss)).Distinct().Count() >= 4,
+            "saturated networks (output logits of ±1000) with softmax and MSE, softmax and cross-entropy, sigmoid, tanh");
         Assert.True(missing.Count == 0, "The golden data does not cover:\n" + string.Join("\n", missing));
 
         void Require(bool covered, string what)

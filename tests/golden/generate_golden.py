@@ -31,7 +31,9 @@ cross-entropy losses and PyTorch clamps log at -100; the data is drawn so that n
 probability in [1e-6, 1 - 1e-6], every sigmoid output of a BCE network in [1e-4, 1 - 1e-4]), where both definitions
 agree. ReLU-family pre-activations are kept at least 1e-3 away from the kink so that float rounding cannot flip a
 derivative, except in the "edge" networks, whose chosen units have a pre-activation of exactly 0 (ReLU'(0) = 0 and
-LeakyReLU'(0) = 0.01 in PyTorch).
+LeakyReLU'(0) = 0.01 in PyTorch), and the "saturated" networks, whose output logits are exactly +1000, -1000 and 0
+(softmax, sigmoid and tanh outputs of exactly 0 and 1; a cross-entropy target there puts its mass on the classes of
+probability 1/k only, so that the clamps stay inactive).
 """
 
 import gzip
@@ -103,7 +105,7 @@ def activate(name, z):
 class Net:
     """A network of the matrix: its declaration."""
 
-    def __init__(self, group, precision, layers, activations, loss, edge=False):
+    def __init__(self, group, precision, layers, activations, loss, edge=False, saturated=False):
         if loss == "CrossEntropy" and layers[-1] == 1:
             # A softmax of one output is 1, where StaticNet's clamp (1 - 1e-7) is active: give it two classes.
             layers = layers[:-1] + [2]
@@ -113,6 +115,7 @@ class Net:
         self.activations = activations
         self.loss = loss
         self.edge = edge
+        self.saturated = saturated
 
     @property
     def parameter_count(self):
@@ -152,9 +155,21 @@ def draw(rng, net):
         learning_rate = float(rounded(net.precision, rng.uniform(0.01, 0.5)))
         if net.edge:
             make_exact_zeros(rng, net, weights, biases, x)
+        if net.saturated:
+            # Logits of exactly +1000, -1000, 0, +1000, ...: the output layer's weights are zero, its biases those.
+            weights[-1][:, :] = 0.0
+            biases[-1] = np.array(saturated_logits(n))
+            if net.loss == "CrossEntropy":
+                # All the target's mass on the classes of probability 1/k, where neither clamp is active.
+                t = np.where(biases[-1] == 1000.0, rng.uniform(0.05, 1.05, size=n), 0.0)
+                t = rounded(net.precision, t / t.sum())
         if acceptable(net, weights, biases, x):
             return weights, biases, x, t, learning_rate
     raise RuntimeError(f"could not draw data for {net.layers} {net.activations} {net.loss}")
+
+
+def saturated_logits(n):
+    return [(1000.0, -1000.0, 0.0)[j % 3] for j in range(n)]
 
 
 def make_exact_zeros(rng, net, weights, biases, x):
@@ -180,7 +195,8 @@ def acceptable(net, weights, biases, x):
             e = np.exp(z - z.max())
             a = e / e.sum()
         elif activation == "Sigmoid":
-            a = 1 / (1 + np.exp(-z))
+            with np.errstate(over="ignore"):
+                a = 1 / (1 + np.exp(-z))
         elif activation == "Tanh":
             a = np.tanh(z)
         elif activation == "ReLU":
@@ -189,6 +205,8 @@ def acceptable(net, weights, biases, x):
             a = np.where(z > 0, z, LEAKY_SLOPE * z)
         else:
             a = z
+    if net.saturated:
+        return True
     if net.loss == "CrossEntropy" and not ((a >= 1e-6) & (a <= 1 - 1e-6)).all():
         return False
     if net.loss == "BinaryCrossEntropy" and not ((a >= 1e-4) & (a <= 1 - 1e-4)).all():
@@ -275,6 +293,9 @@ def matrix(rng, precision):
     for activation in ("ReLU", "LeakyReLU"):
         nets.append(Net("edge", precision, [9, 17, 8, 3], [activation, activation, "Identity"], "MeanSquaredError", edge=True))
         nets.append(Net("edge", precision, [5, 12, 6], ["Tanh", activation], "MeanSquaredError", edge=True))
+    # S: output logits of exactly ±1000: softmax, sigmoid and tanh saturate to exactly 0 and 1 (or ±1).
+    for output, loss in (("Softmax", "MeanSquaredError"), ("Softmax", "CrossEntropy"), ("Sigmoid", "MeanSquaredError"), ("Tanh", "MeanSquaredError")):
+        nets.append(Net("saturated", precision, [6, 9, 5], ["Tanh", output], loss, saturated=True))
     return nets
 
 
