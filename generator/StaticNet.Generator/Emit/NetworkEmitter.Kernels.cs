@@ -278,14 +278,17 @@ internal sealed partial class NetworkEmitter
 
                 case LossKind.BinaryCrossEntropy:
                     _w.WriteLines($$"""
-                        // Binary cross-entropy over sigmoid, fused: dLoss/dz = (p - t) / n.
+                        // Binary cross-entropy over sigmoid, fused: dLoss/dz = (p - t) / n. p and 1 - p are clamped to
+                        // [1e-7, 1 - 1e-7] each: 1 - p is exact for p >= 0.5, and 1 - 1e-7 has no exact float, so clamping
+                        // p alone would bound 1 - p by 1.19e-7 instead of 1e-7 in float.
                         {{T}} loss = {{_s.Literal(0)}};
                         for (nuint j = 0; j < OutputSize; j++)
                         {
                             {{T}} probability = At(ref y, j);
                             {{T}} target = At(ref t, j);
                             {{T}} clamped = global::System.Math.Clamp(probability, {{low}}, {{high}});
-                            loss -= target * {{_s.Math}}.Log(clamped) + ({{one}} - target) * {{_s.Math}}.Log({{one}} - clamped);
+                            {{T}} complement = global::System.Math.Clamp({{one}} - probability, {{low}}, {{high}});
+                            loss -= target * {{_s.Math}}.Log(clamped) + ({{one}} - target) * {{_s.Math}}.Log(complement);
                             At(ref dz, j) = (probability - target) / OutputSize;
                         }
 

@@ -438,14 +438,17 @@ file static class DoubleBinaryKernels
     /// <summary>The binary cross-entropy loss of the output <paramref name="y"/> against <paramref name="t"/>; writes dLoss/dz of the output layer into <paramref name="dz"/>.</summary>
     private static double OutputGradient(ref double y, ref double t, ref double dz)
     {
-        // Binary cross-entropy over sigmoid, fused: dLoss/dz = (p - t) / n.
+        // Binary cross-entropy over sigmoid, fused: dLoss/dz = (p - t) / n. p and 1 - p are clamped to
+        // [1e-7, 1 - 1e-7] each: 1 - p is exact for p >= 0.5, and 1 - 1e-7 has no exact float, so clamping
+        // p alone would bound 1 - p by 1.19e-7 instead of 1e-7 in float.
         double loss = 0d;
         for (nuint j = 0; j < OutputSize; j++)
         {
             double probability = At(ref y, j);
             double target = At(ref t, j);
             double clamped = global::System.Math.Clamp(probability, 1E-07d, 1d - 1E-07d);
-            loss -= target * global::System.Math.Log(clamped) + (1d - target) * global::System.Math.Log(1d - clamped);
+            double complement = global::System.Math.Clamp(1d - probability, 1E-07d, 1d - 1E-07d);
+            loss -= target * global::System.Math.Log(clamped) + (1d - target) * global::System.Math.Log(complement);
             At(ref dz, j) = (probability - target) / OutputSize;
         }
 
