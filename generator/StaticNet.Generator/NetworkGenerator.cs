@@ -1,3 +1,5 @@
+using System;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -6,6 +8,7 @@ using StaticNet.Generator.Emit;
 using StaticNet.Generator.Model;
 using StaticNet.Generator.Parsing;
 using StaticNet.Generator.Planning;
+using StaticNet.Generator.Weights;
 
 namespace StaticNet.Generator;
 
@@ -40,6 +43,33 @@ public sealed class NetworkGenerator : IIncrementalGenerator
             }
         });
 
+        // Weights files: the text form that build/StaticNet.targets writes for each .safetensors AdditionalFiles item
+        // (a binary file cannot be read through AdditionalText), plus any raw .safetensors item, only to say it was not
+        // converted. Sorted, so that the order of the project's items does not matter.
+        IncrementalValueProvider<EquatableArray<WeightsFile>> weightsFiles = context.AdditionalTextsProvider
+            .Where(static text => WeightsFile.IsWeightsFile(text.Path))
+            .Select(WeightsFile.Read)
+            .WithTrackingName(TrackingNames.WeightsFile)
+            .Collect()
+            .Select(static (files, _) => files.OrderBy(file => file.FullPath, StringComparer.Ordinal).ToEquatableArray())
+            .WithTrackingName(TrackingNames.WeightsFiles);
+
+        // A Weights argument is checked against the files in its own branch, which carries the argument's location.
+        IncrementalValuesProvider<EquatableArray<DiagnosticInfo>> weightsDiagnostics = results
+            .Where(static result => result.Weights is not null)
+            .Select(static (result, _) => result.Weights!)
+            .WithTrackingName(TrackingNames.WeightsRequest)
+            .Combine(weightsFiles)
+            .Select(static (pair, ct) => WeightsResolver.Check(pair.Left, pair.Right, ct))
+            .WithTrackingName(TrackingNames.WeightsDiagnostics);
+        context.RegisterSourceOutput(weightsDiagnostics, static (output, list) =>
+        {
+            foreach (DiagnosticInfo diagnostic in list)
+            {
+                output.ReportDiagnostic(diagnostic.ToDiagnostic());
+            }
+        });
+
         IncrementalValueProvider<TargetInfo> target = context.CompilationProvider
             .Select(static (compilation, _) => new TargetInfo(compilation.Options is CSharpCompilationOptions { AllowUnsafe: true }))
             .WithTrackingName(TrackingNames.Target);
@@ -47,11 +77,20 @@ public sealed class NetworkGenerator : IIncrementalGenerator
         IncrementalValuesProvider<NetworkPlan> plans = results
             .Select(static (result, _) => result.Spec)
             .WithTrackingName(TrackingNames.Spec)
+            .Combine(weightsFiles)
+            .Select(static (pair, ct) => new NetworkSource(pair.Left, WeightsResolver.Bake(pair.Left, pair.Right, ct)))
+            .WithTrackingName(TrackingNames.Weights)
             .Combine(target)
-            .Select(static (pair, _) => NetworkPlanner.Plan(pair.Left, pair.Right))
+            .Select(static (pair, _) => NetworkPlanner.Plan(pair.Left.Spec, pair.Right, pair.Left.Weights))
             .WithTrackingName(TrackingNames.Plan);
 
         context.RegisterSourceOutput(plans, static (output, plan) =>
-            output.AddSource(plan.HintName, NetworkEmitter.Emit(plan, output.CancellationToken)));
+        {
+            output.AddSource(plan.HintName, NetworkEmitter.Emit(plan, output.CancellationToken));
+            if (plan.Weights is not null)
+            {
+                output.AddSource(plan.WeightsHintName, NetworkEmitter.EmitWeights(plan));
+            }
+        });
     }
 }

@@ -8,4 +8,9 @@ internal static class TrackingNames
     public const string Spec = nameof(Spec);
     public const string Target = nameof(Target);
     public const string Plan = nameof(Plan);
+    public const string WeightsFile = nameof(WeightsFile);
+    public const string WeightsFiles = nameof(WeightsFiles);
+    public const string Weights = nameof(Weights);
+    public const string WeightsRequest = nameof(WeightsRequest);
+    public const string WeightsDiagnostics = nameof(WeightsDiagnostics);
 }

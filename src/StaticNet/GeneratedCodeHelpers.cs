@@ -1,6 +1,10 @@
 using System;
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Buffers.Text;
 using System.ComponentModel;
 using System.Diagnostics.CodeAnalysis;
+using System.Runtime.InteropServices;
 
 namespace StaticNet;
 
@@ -30,6 +34,41 @@ public static class GeneratedCodeHelpers
     [DoesNotReturn]
     public static void ThrowLabelOutOfRange(int label, int classes) =>
         throw new ArgumentOutOfRangeException(nameof(label), label, $"'label' must be in [0, {classes}), but is {label}.");
+
+    /// <summary>Decodes baked-in parameters (little-endian values as base64 in UTF-8) into a network's parameter array.</summary>
+    /// <param name="base64">The UTF-8 literal the generator emitted.</param>
+    /// <param name="parameters">The parameters to fill; the data must decode to exactly this many values.</param>
+    public static void DecodeBakedParameters(ReadOnlySpan<byte> base64, Span<float> parameters)
+    {
+        Decode(base64, MemoryMarshal.AsBytes(parameters));
+        if (!BitConverter.IsLittleEndian)
+        {
+            Span<int> bits = MemoryMarshal.Cast<float, int>(parameters);
+            BinaryPrimitives.ReverseEndianness(bits, bits);
+        }
+    }
+
+    /// <summary>Decodes baked-in parameters (little-endian values as base64 in UTF-8) into a network's parameter array.</summary>
+    /// <param name="base64">The UTF-8 literal the generator emitted.</param>
+    /// <param name="parameters">The parameters to fill; the data must decode to exactly this many values.</param>
+    public static void DecodeBakedParameters(ReadOnlySpan<byte> base64, Span<double> parameters)
+    {
+        Decode(base64, MemoryMarshal.AsBytes(parameters));
+        if (!BitConverter.IsLittleEndian)
+        {
+            Span<long> bits = MemoryMarshal.Cast<double, long>(parameters);
+            BinaryPrimitives.ReverseEndianness(bits, bits);
+        }
+    }
+
+    private static void Decode(ReadOnlySpan<byte> base64, Span<byte> destination)
+    {
+        OperationStatus status = Base64.DecodeFromUtf8(base64, destination, out int consumed, out int written);
+        if (status != OperationStatus.Done || consumed != base64.Length || written != destination.Length)
+        {
+            throw new InvalidOperationException($"The baked-in parameters decode to {written} bytes ({status}), not the {destination.Length} the network needs; rebuild the project.");
+        }
+    }
 
     /// <summary>Creates the <see cref="InvalidOperationException"/> thrown by the members of a network whose declaration has errors.</summary>
     /// <param name="typeName">The network type.</param>

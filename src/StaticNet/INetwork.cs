@@ -58,6 +58,18 @@ public interface INetwork<T>
     /// <param name="learningRate">The step size.</param>
     /// <returns>The loss of the sample before the update.</returns>
     T TrainStep(ReadOnlySpan<T> input, ReadOnlySpan<T> target, T learningRate);
+
+    /// <summary>
+    /// Backpropagates a batch of samples stored row by row: adds the mean over the samples of dLoss/dParameters into
+    /// <paramref name="gradients"/> and returns the mean loss. The samples go through the network in blocks, each layer as
+    /// one matrix operation on the block. Reads the parameters only, so several batches can run at once on one network.
+    /// An empty batch returns 0 and adds nothing.
+    /// </summary>
+    /// <param name="inputs">The samples, one after another; the length must be a multiple of the input size.</param>
+    /// <param name="targets">The expected outputs, one after another: the output size per sample.</param>
+    /// <param name="gradients">Accumulates the mean gradient, in the layout of <see cref="Parameters"/>.</param>
+    /// <returns>The mean loss of the samples.</returns>
+    T BackwardBatch(ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, Span<T> gradients);
 }
 
 /// <summary>
@@ -81,6 +93,9 @@ public interface INetwork<TSelf, T> : INetwork<T>
 
     /// <summary>The layer sizes from input to output, as declared.</summary>
     static abstract ReadOnlySpan<int> LayerSizes { get; }
+
+    /// <summary>The whole declaration as data: layer sizes, activations, loss and precision.</summary>
+    static abstract NetworkTopology Topology { get; }
 
     /// <summary>Creates a network whose parameters are initialised deterministically from <paramref name="seed"/>.</summary>
     /// <param name="seed">The seed of the parameter initialisation.</param>
@@ -120,4 +135,11 @@ public interface IClassifierNetwork<T> : INetwork<T>
     /// <param name="learningRate">The step size.</param>
     /// <returns>The loss of the sample before the update.</returns>
     T TrainStep(ReadOnlySpan<T> input, int label, T learningRate);
+
+    /// <summary>As <see cref="INetwork{T}.BackwardBatch(ReadOnlySpan{T}, ReadOnlySpan{T}, Span{T})"/> with one-hot targets at <paramref name="labels"/>.</summary>
+    /// <param name="inputs">The samples, one after another; the length must be a multiple of the input size.</param>
+    /// <param name="labels">The class of each sample, in [0, output size).</param>
+    /// <param name="gradients">Accumulates the mean gradient, in the layout of <see cref="INetwork{T}.Parameters"/>.</param>
+    /// <returns>The mean loss of the samples.</returns>
+    T BackwardBatch(ReadOnlySpan<T> inputs, ReadOnlySpan<int> labels, Span<T> gradients);
 }

@@ -41,4 +41,19 @@ public sealed class NetworkAttribute : Attribute
     /// <see cref="Precision.Double"/> (<see cref="double"/>); every span, parameter and learning rate is of that type.
     /// </summary>
     public Precision Precision { get; set; } = Precision.Single;
+
+    /// <summary>
+    /// A safetensors file whose values the generator bakes into the assembly at build time, so that the network's
+    /// parameterless constructor starts with them (no file I/O at run time). The path is relative to the project folder,
+    /// and the file must be an <c>AdditionalFiles</c> item of the project: <c>&lt;AdditionalFiles Include="models/digits.safetensors" /&gt;</c>.
+    /// The tensors are found and checked as <see cref="SafeTensors.Load{TNet, T}(INetwork{TNet, T}, string, System.Collections.Generic.IReadOnlyList{string}?)"/>
+    /// does; a missing file, an invalid one or one that does not fit is a build error (SNET0016 to SNET0019).
+    /// </summary>
+    public string? Weights { get; set; }
+
+    /// <summary>
+    /// The module name of each layer in the <see cref="Weights"/> file (tensors <c>{name}.weight</c> and <c>{name}.bias</c>),
+    /// e.g. <c>["fc1", "fc2", "out"]</c>; leave it out for an <c>nn.Sequential</c> (<c>0.weight</c>, <c>0.bias</c>, <c>2.weight</c>, …).
+    /// </summary>
+    public string[]? WeightNames { get; set; }
 }

@@ -54,8 +54,20 @@ public sealed partial class DiagnosticDocsTests
         string page = File.ReadAllText(Repository.PathOf("docs", "diagnostics", id + ".md")).Replace("\r\n", "\n", StringComparison.Ordinal);
         string[] lines = page.Split('\n');
         Assert.Equal($"# {id}: {descriptor.Title.ToString(CultureInfo.InvariantCulture)}", lines[0]);
-        Assert.Contains(lines, line => line.StartsWith($"| {id} | {descriptor.Category} | {descriptor.DefaultSeverity} |", StringComparison.Ordinal));
+        Assert.Contains(lines, line =>
+            line.StartsWith($"| {id} | {descriptor.Category} | {descriptor.DefaultSeverity} |", StringComparison.Ordinal) ||
+            line == $"**Severity:** {descriptor.DefaultSeverity.ToString().ToLowerInvariant()} · **Category:** {descriptor.Category}");
         Assert.Contains("## What it means", page, StringComparison.Ordinal);
+        Assert.Contains("\n## Wrong\n", page, StringComparison.Ordinal);
+        Assert.Contains("\n## Right\n", page, StringComparison.Ordinal);
+
+        // The examples of the Weights diagnostics (SNET0016-SNET0019) need a .safetensors file beside them, which a page
+        // cannot hold; the generator tests of baked-in weights cover those diagnostics. Every other page's examples are
+        // compiled here.
+        if (page.Contains("Weights = \"", StringComparison.Ordinal))
+        {
+            return;
+        }
 
         Example wrong = Example.Read(page, "Wrong");
         Diagnostic reported = Assert.Single(GeneratorHarness.Run(wrong.Source, wrong.Version, wrong.AllowUnsafe).AllDiagnostics, d => d.Id == id);

@@ -1,10 +1,12 @@
 using System;
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.IO;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Text;
 using StaticNet.Generator;
 using StaticNet.Generator.Analyzers;
 using Xunit;
@@ -41,16 +43,17 @@ internal static class GeneratorHarness
                 warningLevel: 9999,
                 specificDiagnosticOptions: [new("CS1591", ReportDiagnostic.Warn)]));
 
-    public static GeneratorDriver Driver(bool trackSteps = false, LanguageVersion version = LanguageVersion.Latest) =>
+    public static GeneratorDriver Driver(bool trackSteps = false, LanguageVersion version = LanguageVersion.Latest, IEnumerable<AdditionalText>? additionalTexts = null) =>
         CSharpGeneratorDriver.Create(
             [new NetworkGenerator().AsSourceGenerator()],
+            additionalTexts: additionalTexts,
             parseOptions: ParseOptions(version),
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: trackSteps));
 
     /// <summary>Runs the generator; returns the compilation with the generated trees and the generator's own diagnostics.</summary>
-    public static GeneratorResult Run(Compilation compilation)
+    public static GeneratorResult Run(Compilation compilation, IEnumerable<AdditionalText>? additionalTexts = null)
     {
-        GeneratorDriver driver = Driver(version: ((CSharpParseOptions)compilation.SyntaxTrees.First().Options).LanguageVersion);
+        GeneratorDriver driver = Driver(version: ((CSharpParseOptions)compilation.SyntaxTrees.First().Options).LanguageVersion, additionalTexts: additionalTexts);
         driver = driver.RunGeneratorsAndUpdateCompilation(compilation, out Compilation output, out ImmutableArray<Diagnostic> diagnostics);
         GeneratorRunResult result = driver.GetRunResult().Results.Single();
         Assert.Null(result.Exception);
@@ -73,4 +76,20 @@ internal sealed record GeneratorResult(Compilation Output, ImmutableArray<Diagno
     /// <summary>Every diagnostic: the generator's, the analyzer's and the compiler's on the output compilation.</summary>
     public ImmutableArray<Diagnostic> AllDiagnostics =>
         Diagnostics.AddRange(GeneratorHarness.Analyze(Output)).AddRange(Output.GetDiagnostics());
+}
+
+/// <summary>An AdditionalFiles item in memory.</summary>
+internal sealed class InMemoryAdditionalText(string path, string text) : AdditionalText
+{
+    public override string Path { get; } = path;
+
+    public override SourceText GetText(System.Threading.CancellationToken cancellationToken = default) => SourceText.From(text);
+
+    /// <summary>
+    /// The text form that build/StaticNet.targets writes for a .safetensors AdditionalFiles item of a project in
+    /// /project: the magic line, the full path, the project-relative path, then the bytes in base64 lines.
+    /// </summary>
+    public static InMemoryAdditionalText Weights(string projectPath, byte[] file) => new(
+        $"/project/obj/staticnet/{System.IO.Path.GetFileNameWithoutExtension(projectPath)}.0000abcd.safetensors.base64",
+        $"staticnet-weights 1\n/project/{projectPath}\n{projectPath}\n{Convert.ToBase64String(file, Base64FormattingOptions.InsertLineBreaks)}\n");
 }

@@ -160,7 +160,7 @@ public sealed class IncrementalTests
         }
     }
 
-    private static void AssertNoCompilationObjects(object? value, string step, int depth)
+    internal static void AssertNoCompilationObjects(object? value, string step, int depth)
     {
         if (value is null || depth > 8 || value is string || value.GetType().IsPrimitive || value.GetType().IsEnum)
         {

@@ -31,6 +31,7 @@ public sealed partial class PackageTests(PackageFixture fixture) : IClassFixture
             "lib/net8.0/StaticNet.dll", "lib/net8.0/StaticNet.xml",
             "lib/net10.0/StaticNet.dll", "lib/net10.0/StaticNet.xml",
             "analyzers/dotnet/cs/StaticNet.Generator.dll",
+            "build/StaticNet.targets", "buildTransitive/StaticNet.targets",
             "README.md", "LICENSE",
         })
         {

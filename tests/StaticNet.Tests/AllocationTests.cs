@@ -32,6 +32,8 @@ public sealed class AllocationTests
         target[0] = T.One;
         var output = new T[outputs];
         var batchOutput = new T[outputs * 4];
+        var batchTargets = new T[outputs * 4];
+        var labels = new int[4];
         var gradients = new T[net.Parameters.Length];
         var inputGradient = new T[inputs];
         T rate = T.CreateChecked(1e-6);
@@ -49,12 +51,14 @@ public sealed class AllocationTests
                 net.Backward(input, target, gradients);
                 net.Backward(input, target, gradients, inputGradient);
                 net.TrainStep(input, target, rate);
+                net.BackwardBatch(batch, batchTargets, gradients);
                 if (classifier)
                 {
                     labelled!.Predict(input);
                     labelled.ComputeLoss(input, 0);
                     labelled.Backward(input, 0, gradients);
                     labelled.TrainStep(input, 0, rate);
+                    labelled.BackwardBatch(batch, labels, gradients);
                 }
             }
 

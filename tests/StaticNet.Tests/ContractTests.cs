@@ -128,6 +128,10 @@ public sealed class ContractTests
         AssertLength(() => net.TrainStep(new float[1], output, 0.1f), "input", 64, 1);
         AssertLength(() => net.Predict(new float[0]), "input", 64, 0);
         AssertLength(() => net.ForwardBatch(new float[128], new float[10]), "outputs", 20, 10);
+        AssertLength(() => net.BackwardBatch(new float[128], new float[10], gradients), "targets", 20, 10);
+        AssertLength(() => net.BackwardBatch(new float[128], new float[20], new float[1]), "gradients", T2.ParameterCount, 1);
+        AssertLength(() => net.BackwardBatch(new float[128], new int[3], gradients), "labels", 2, 3);
+        Assert.Equal("inputs", Assert.Throws<ArgumentException>(() => net.BackwardBatch(new float[65], new float[10], gradients)).ParamName);
         ArgumentException notMultiple = Assert.Throws<ArgumentException>(() => net.ForwardBatch(new float[100], new float[10]));
         Assert.Equal("inputs", notMultiple.ParamName);
         Assert.Contains("multiple of 64", notMultiple.Message, StringComparison.Ordinal);
@@ -155,6 +159,21 @@ public sealed class ContractTests
         Assert.Throws<ArgumentOutOfRangeException>(() => net.Backward(input, label, new float[T2.ParameterCount]));
         Assert.Throws<ArgumentOutOfRangeException>(() => net.ComputeLoss(input, label));
         Assert.Equal(before, net.Parameters.ToArray());
+
+        // A bad label anywhere in a batch is found before anything is added.
+        float[] gradients = new float[T2.ParameterCount];
+        Assert.Throws<ArgumentOutOfRangeException>(() => net.BackwardBatch(new float[3 * 64], [1, 2, label], gradients));
+        Assert.All(gradients, g => Assert.Equal(0f, g));
+    }
+
+    [Fact]
+    public void An_empty_batch_returns_zero_and_adds_nothing()
+    {
+        var net = new T2();
+        float[] gradients = new float[T2.ParameterCount];
+        Assert.Equal(0f, net.BackwardBatch([], ReadOnlySpan<float>.Empty, gradients));
+        Assert.Equal(0f, net.BackwardBatch([], ReadOnlySpan<int>.Empty, gradients));
+        Assert.All(gradients, g => Assert.Equal(0f, g));
     }
 
     [Fact]

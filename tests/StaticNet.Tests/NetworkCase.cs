@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using System.Numerics;
 using System.Reflection;
 using Xunit;
 
@@ -107,102 +106,4 @@ public sealed class NetworkCase
     }
 
     public override string ToString() => Type.Name;
-}
-
-/// <summary>Drives a generated network through doubles, whatever its scalar type.</summary>
-public abstract class NetworkAdapter
-{
-    public abstract object Network { get; }
-
-    public abstract double[] Parameters { get; set; }
-
-    public abstract double[] Forward(double[] input);
-
-    public abstract double[] ForwardBatch(double[] inputs, int outputLength);
-
-    public abstract double ComputeLoss(double[] input, double[] target);
-
-    /// <summary>Calls Backward, adding into <paramref name="gradients"/>; with <paramref name="inputGradient"/> the four-argument overload.</summary>
-    public abstract double Backward(double[] input, double[] target, double[] gradients, double[]? inputGradient = null);
-
-    public abstract double TrainStep(double[] input, double[] target, double learningRate);
-
-    public abstract int Predict(double[] input);
-
-    public abstract double ComputeLoss(double[] input, int label);
-
-    public abstract double Backward(double[] input, int label, double[] gradients);
-
-    public abstract double TrainStep(double[] input, int label, double learningRate);
-}
-
-public sealed class NetworkAdapter<T>(INetwork<T> network, int outputSize) : NetworkAdapter
-    where T : unmanaged, IFloatingPointIeee754<T>
-{
-    public override object Network => network;
-
-    public override double[] Parameters
-    {
-        get => ToDouble(network.Parameters.ToArray());
-        set => From(value).CopyTo(network.Parameters);
-    }
-
-    private IClassifierNetwork<T> Classifier => (IClassifierNetwork<T>)network;
-
-    public override double[] Forward(double[] input)
-    {
-        var output = new T[outputSize];
-        network.Forward(From(input), output);
-        return ToDouble(output);
-    }
-
-    public override double[] ForwardBatch(double[] inputs, int outputLength)
-    {
-        var outputs = new T[outputLength];
-        network.ForwardBatch(From(inputs), outputs);
-        return ToDouble(outputs);
-    }
-
-    public override double ComputeLoss(double[] input, double[] target) => double.CreateChecked(network.ComputeLoss(From(input), From(target)));
-
-    public override double Backward(double[] input, double[] target, double[] gradients, double[]? inputGradient = null)
-    {
-        T[] g = From(gradients);
-        T loss;
-        if (inputGradient is null)
-        {
-            loss = network.Backward(From(input), From(target), g);
-        }
-        else
-        {
-            T[] dx = From(inputGradient);
-            loss = network.Backward(From(input), From(target), g, dx);
-            ToDouble(dx).CopyTo(inputGradient, 0);
-        }
-
-        ToDouble(g).CopyTo(gradients, 0);
-        return double.CreateChecked(loss);
-    }
-
-    public override double TrainStep(double[] input, double[] target, double learningRate) =>
-        double.CreateChecked(network.TrainStep(From(input), From(target), T.CreateChecked(learningRate)));
-
-    public override int Predict(double[] input) => Classifier.Predict(From(input));
-
-    public override double ComputeLoss(double[] input, int label) => double.CreateChecked(Classifier.ComputeLoss(From(input), label));
-
-    public override double Backward(double[] input, int label, double[] gradients)
-    {
-        T[] g = From(gradients);
-        T loss = Classifier.Backward(From(input), label, g);
-        ToDouble(g).CopyTo(gradients, 0);
-        return double.CreateChecked(loss);
-    }
-
-    public override double TrainStep(double[] input, int label, double learningRate) =>
-        double.CreateChecked(Classifier.TrainStep(From(input), label, T.CreateChecked(learningRate)));
-
-    private static T[] From(double[] values) => values.Select(T.CreateChecked).ToArray();
-
-    private static double[] ToDouble(T[] values) => values.Select(double.CreateChecked).ToArray();
 }

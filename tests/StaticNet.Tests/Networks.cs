@@ -63,3 +63,7 @@ public partial class DoubleRegression;
 // Its scratch (about 60,000 floats) is above the stack limit: the generator reports SNET0014 and rents it from ArrayPool.
 [Network(Layers = [8, 20000, 3], Activation = Activation.ReLU, Output = Activation.Softmax, Loss = Loss.CrossEntropy)]
 public partial class HeapScratch;
+
+// A small classifier for the trainer's tests.
+[Network(Layers = [4, 16, 3], Activation = Activation.Tanh, Output = Activation.Softmax, Loss = Loss.CrossEntropy)]
+public partial class Blobs;

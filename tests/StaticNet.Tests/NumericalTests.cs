@@ -183,6 +183,61 @@ public sealed class NumericalTests
     }
 
     [Theory]
+    [MemberData(nameof(NetworkCase.Names), MemberType = typeof(NetworkCase))]
+    public void BackwardBatch_adds_the_mean_gradient_and_returns_the_mean_loss(string name)
+    {
+        NetworkCase network = NetworkCase.Get(name);
+        var random = new Random(10);
+        NetworkAdapter generated = network.Create(seed: 0);
+        double[] parameters = network.RandomizeParameters(generated, random);
+
+        // 1 sample, a block and a few (with remainders of the blocks and of the sample tiles), and an odd count.
+        foreach (int count in new[] { 1, 5, 37 })
+        {
+            double[][] inputs = Enumerable.Range(0, count).Select(_ => network.Random(random, network.InputSize, scale: 2)).ToArray();
+            double[][] targets = Enumerable.Range(0, count).Select(_ => network.Target(random)).ToArray();
+            var expected = new double[parameters.Length];
+            double expectedLoss = 0;
+            for (int s = 0; s < count; s++)
+            {
+                (double loss, double[] gradient, _) = network.Reference.Backward(parameters, inputs[s], targets[s]);
+                expectedLoss += loss / count;
+                for (int k = 0; k < gradient.Length; k++)
+                {
+                    expected[k] += gradient[k] / count;
+                }
+            }
+
+            double[] start = network.Random(random, parameters.Length);
+            double[] gradients = (double[])start.Clone();
+            double actualLoss = generated.BackwardBatch(inputs.SelectMany(x => x).ToArray(), targets.SelectMany(t => t).ToArray(), gradients);
+
+            AssertClose(expectedLoss, actualLoss, For(network), $"mean loss of {count}");
+            AssertClose(expected, gradients.Zip(start, (g, s0) => g - s0).ToArray(), For(network), $"mean dLoss/dParameters of {count}");
+            Assert.Equal(parameters, generated.Parameters);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(NetworkCase.Classifiers), MemberType = typeof(NetworkCase))]
+    public void BackwardBatch_with_labels_equals_one_hot_targets(string name)
+    {
+        NetworkCase network = NetworkCase.Get(name);
+        var random = new Random(11);
+        NetworkAdapter generated = network.Create(seed: 0);
+        double[] parameters = network.RandomizeParameters(generated, random);
+        const int Count = 21;
+        double[] inputs = network.Random(random, Count * network.InputSize, scale: 2);
+        int[] labels = Enumerable.Range(0, Count).Select(_ => random.Next(network.OutputSize)).ToArray();
+        double[] oneHot = labels.SelectMany(label => Enumerable.Range(0, network.OutputSize).Select(j => j == label ? 1.0 : 0.0)).ToArray();
+
+        var fromTargets = new double[parameters.Length];
+        var fromLabels = new double[parameters.Length];
+        Assert.Equal(generated.BackwardBatch(inputs, oneHot, fromTargets), generated.BackwardBatch(inputs, labels, fromLabels));
+        Assert.Equal(fromTargets, fromLabels);
+    }
+
+    [Theory]
     [MemberData(nameof(NetworkCase.Classifiers), MemberType = typeof(NetworkCase))]
     public void The_label_overloads_equal_a_one_hot_target(string name)
     {

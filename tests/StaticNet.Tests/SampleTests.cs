@@ -1,4 +1,5 @@
 using System;
+using Samples.Digits;
 using Samples.Spiral;
 using Samples.Xor;
 using Xunit;
@@ -21,10 +22,29 @@ public sealed class SampleTests
     }
 
     [Fact]
-    public void Spiral_reaches_85_percent_training_accuracy()
+    public void Spiral_reaches_95_percent_training_accuracy_with_the_trainer_and_Adam()
     {
         SpiralResult result = SpiralTraining.Run();
-        Assert.True(result.Accuracy >= 0.85, $"accuracy {result.Accuracy:P1}");
-        Assert.Equal(SpiralTraining.Epochs * 300L, result.Steps);
+        Assert.True(result.Accuracy >= 0.95, $"accuracy {result.Accuracy:P1}");
+        Assert.Equal(SpiralTraining.Epochs, result.Epochs);
+
+        string svg = SpiralPlot.Svg(result.Network, result.Inputs, result.Labels);
+        Assert.StartsWith("<svg", svg, StringComparison.Ordinal);
+        Assert.Equal(300, svg.Split("<circle").Length - 1);
+    }
+
+    [Fact]
+    public void Digits_reaches_95_percent_test_accuracy()
+    {
+        DigitsResult result = DigitsTraining.Run();
+        Assert.True(result.TestAccuracy >= 0.95, $"test accuracy {result.TestAccuracy:P1}");
+        Assert.Equal(1797 - DigitsTraining.TestCount, result.TrainCount);
+        int total = 0;
+        foreach (int cell in result.Confusion)
+        {
+            total += cell;
+        }
+
+        Assert.Equal(DigitsTraining.TestCount, total);
     }
 }

@@ -153,6 +153,42 @@ internal static class DiagnosticDescriptors
         isEnabledByDefault: true,
         helpLinkUri: HelpLink("SNET0015"));
 
+    public static readonly DiagnosticDescriptor WeightsFileNotFound = new(
+        id: "SNET0016",
+        title: "Weights file not found",
+        messageFormat: "The Weights file '{0}' is not available to the generator ({1}); add it to the project as <AdditionalFiles Include=\"{0}\" /> (the path is relative to the project folder) and reference the StaticNet package, whose build step hands .safetensors files to the generator",
+        category: Usage,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: HelpLink("SNET0016"));
+
+    public static readonly DiagnosticDescriptor WeightsFileInvalid = new(
+        id: "SNET0017",
+        title: "Weights file is not a valid safetensors file",
+        messageFormat: "The Weights file '{0}' is not a valid safetensors file: {1}; use a file written by SafeTensors.Save or by the PyTorch lines of the README",
+        category: Usage,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: HelpLink("SNET0017"));
+
+    public static readonly DiagnosticDescriptor WeightsMismatch = new(
+        id: "SNET0018",
+        title: "Weights do not fit the network",
+        messageFormat: "The Weights do not fit the network {0}: {1}; use a file saved from a model of this topology, or set WeightNames to the module name of each layer",
+        category: Topology,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: HelpLink("SNET0018"));
+
+    public static readonly DiagnosticDescriptor WeightsDTypeNotSupported = new(
+        id: "SNET0019",
+        title: "Weights tensor has an unsupported dtype",
+        messageFormat: "Tensor '{1}' of the Weights file '{0}' has dtype {2}, but StaticNet reads F32, F64, F16 and BF16 tensors; use floating-point tensors (in PyTorch, save {{k: v.float() for k, v in state_dict.items()}})",
+        category: Usage,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: HelpLink("SNET0019"));
+
     public static readonly DiagnosticDescriptor FileLocalType = new(
         id: "SNET0020",
         title: "Network type must not be file-local",

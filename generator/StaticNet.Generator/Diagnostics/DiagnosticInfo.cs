@@ -17,5 +17,8 @@ internal sealed record DiagnosticInfo(DiagnosticDescriptor Descriptor, SyntaxTre
         Diagnostic.Create(Descriptor, Tree is null ? Location.None : Location.Create(Tree, Span), Arguments.AsSpan().ToArray());
 }
 
-/// <summary>The result of parsing one <c>[Network]</c> declaration: the spec to emit (if any) and its diagnostics.</summary>
-internal sealed record NetworkParseResult(NetworkSpec Spec, EquatableArray<DiagnosticInfo> Diagnostics);
+/// <summary>
+/// The result of parsing one <c>[Network]</c> declaration: the spec to emit (if any), its diagnostics, and what its
+/// <c>Weights</c> argument asks for (checked against the weights files in a branch of its own).
+/// </summary>
+internal sealed record NetworkParseResult(NetworkSpec Spec, EquatableArray<DiagnosticInfo> Diagnostics, Weights.WeightsRequest? Weights = null);

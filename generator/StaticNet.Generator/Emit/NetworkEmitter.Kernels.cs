@@ -29,13 +29,21 @@ internal sealed partial class NetworkEmitter
             WriteForwardDriver();
             WriteBackwardDriver();
             WriteTrainDriver();
+            WriteBatchDrivers();
             WriteOutputGradient();
+            if (_plan.OutputLayer.Activation == ActivationKind.Softmax)
+            {
+                WriteSoftmax();
+            }
+
             foreach (LayerPlan layer in _plan.Layers)
             {
                 _cancellationToken.ThrowIfCancellationRequested();
                 WriteForwardLayer(layer);
                 WriteBackwardLayer(layer);
                 WriteTrainLayer(layer);
+                WriteForwardBlockLayer(layer);
+                WriteBackwardBlockLayer(layer);
             }
         }
     }
@@ -54,6 +62,12 @@ internal sealed partial class NetworkEmitter
             public const int OneHotOffset = ActivationsLength + 2 * DeltaLength;
             public const int ForwardScratchLength = {{_plan.ForwardScratchLength}};
             public const int BackwardScratchLength = {{_plan.BackwardScratchLength}};
+
+            // The batched calls take up to BatchBlock samples through the network at once; their scratch holds, per sample of
+            // a block, the activations, two gradient rows and a one-hot target.
+            public const int BatchBlock = {{_plan.BatchBlock}};
+            public const int BatchForwardScratchLength = BatchBlock * ActivationsLength;
+            public const int BatchScratchLength = BatchBlock * (ActivationsLength + 2 * DeltaLength + OutputSize);
 
             """);
     }
@@ -114,14 +128,6 @@ internal sealed partial class NetworkEmitter
             }
         }
 
-        _w.WriteLine();
-        using (_w.WriteBlock($"public static void ForwardBatch(ref {T} p, ref {T} x, ref {T} acts, ref {T} y, int count)"))
-        {
-            using (_w.WriteBlock("for (nuint sample = 0; sample < (nuint)count; sample++)"))
-            {
-                _w.WriteLine("Forward(ref p, ref At(ref x, sample * InputSize), ref acts, ref At(ref y, sample * OutputSize));");
-            }
-        }
 
         _w.WriteLine();
         _w.WriteLine("/// <summary>The loss of one sample; uses the backward scratch.</summary>");
@@ -272,14 +278,17 @@ internal sealed partial class NetworkEmitter
 
                 case LossKind.BinaryCrossEntropy:
                     _w.WriteLines($$"""
-                        // Binary cross-entropy over sigmoid, fused: dLoss/dz = (p - t) / n.
+                        // Binary cross-entropy over sigmoid, fused: dLoss/dz = (p - t) / n. p and 1 - p are clamped to
+                        // [1e-7, 1 - 1e-7] each: 1 - p is exact for p >= 0.5, and 1 - 1e-7 has no exact float, so clamping
+                        // p alone would bound 1 - p by 1.19e-7 instead of 1e-7 in float.
                         {{T}} loss = {{_s.Literal(0)}};
                         for (nuint j = 0; j < OutputSize; j++)
                         {
                             {{T}} probability = At(ref y, j);
                             {{T}} target = At(ref t, j);
                             {{T}} clamped = global::System.Math.Clamp(probability, {{low}}, {{high}});
-                            loss -= target * {{_s.Math}}.Log(clamped) + ({{one}} - target) * {{_s.Math}}.Log({{one}} - clamped);
+                            {{T}} complement = global::System.Math.Clamp({{one}} - probability, {{low}}, {{high}});
+                            loss -= target * {{_s.Math}}.Log(clamped) + ({{one}} - target) * {{_s.Math}}.Log(complement);
                             At(ref dz, j) = (probability - target) / OutputSize;
                         }
 
@@ -329,10 +338,14 @@ internal sealed partial class NetworkEmitter
         _w.WriteLine();
     }
 
-    private void WriteLayerPrologue(LayerPlan layer, bool gradients)
+    private void WriteLayerPrologue(LayerPlan layer, bool gradients, bool weights = true)
     {
         _w.WriteLine($"const int In = {layer.Inputs}, Out = {layer.Outputs};");
-        _w.WriteLine($"ref {T} w = ref At(ref p, {layer.WeightOffset});");
+        if (weights)
+        {
+            _w.WriteLine($"ref {T} w = ref At(ref p, {layer.WeightOffset});");
+        }
+
         if (!gradients)
         {
             _w.WriteLine($"ref {T} b = ref At(ref p, {layer.BiasOffset});");
@@ -365,42 +378,53 @@ internal sealed partial class NetworkEmitter
             if (layer.Activation == ActivationKind.Softmax)
             {
                 _w.WriteLine();
-                _w.WriteLines($$"""
-                    // Softmax, subtracting the maximum first so that Exp never overflows.
-                    {{T}} max = y;
-                    for (nuint o = 1; o < Out; o++)
-                    {
-                        max = {{_s.Math}}.Max(max, At(ref y, o));
-                    }
-
-                    {{T}} sum = {{_s.Literal(0)}};
-                    for (nuint o = 0; o < Out; o++)
-                    {
-                        {{T}} e = {{_s.Math}}.Exp(At(ref y, o) - max);
-                        At(ref y, o) = e;
-                        sum += e;
-                    }
-
-                    for (nuint o = 0; o < Out; o++)
-                    {
-                        At(ref y, o) /= sum;
-                    }
-                    """);
+                _w.WriteLine("Softmax(ref y);");
             }
         }
 
         _w.WriteLine();
     }
 
+    /// <summary>Softmax over the output row in place (only the last layer can be Softmax).</summary>
+    private void WriteSoftmax()
+    {
+        _w.WriteLine("/// <summary>Softmax over the outputs in place, subtracting the maximum first so that Exp never overflows.</summary>");
+        using (_w.WriteBlock($"private static void Softmax(ref {T} y)"))
+        {
+            _w.WriteLines($$"""
+                {{T}} max = y;
+                for (nuint o = 1; o < OutputSize; o++)
+                {
+                    max = {{_s.Math}}.Max(max, At(ref y, o));
+                }
+
+                {{T}} sum = {{_s.Literal(0)}};
+                for (nuint o = 0; o < OutputSize; o++)
+                {
+                    {{T}} e = {{_s.Math}}.Exp(At(ref y, o) - max);
+                    At(ref y, o) = e;
+                    sum += e;
+                }
+
+                for (nuint o = 0; o < OutputSize; o++)
+                {
+                    At(ref y, o) /= sum;
+                }
+                """);
+        }
+
+        _w.WriteLine();
+    }
+
     /// <summary>Writes <c>z = b[o] + row · x</c> over the layer's inputs: scalar code for a few inputs, else vector accumulators.</summary>
-    private void WriteDot(LayerPlan layer)
+    private void WriteDot(LayerPlan layer, string x = "x")
     {
         if (layer.ScalarInputs)
         {
             var terms = new System.Text.StringBuilder("At(ref b, o)");
             for (int i = 0; i < layer.Inputs; i++)
             {
-                terms.Append($" + At(ref row, {i}) * At(ref x, {i})");
+                terms.Append($" + At(ref row, {i}) * At(ref {x}, {i})");
             }
 
             _w.WriteLine($"{T} z = {terms};");
@@ -409,7 +433,7 @@ internal sealed partial class NetworkEmitter
 
         if (layer.UnrolledChunks > 0)
         {
-            WriteUnrolledDot(layer);
+            WriteUnrolledDot(layer, x);
             return;
         }
 
@@ -429,7 +453,7 @@ internal sealed partial class NetworkEmitter
                 for (int a = 0; a < k; a++)
                 {
                     string at = a switch { 0 => "i", 1 => "i + VectorSize", _ => $"i + {a} * VectorSize" };
-                    _w.WriteLine($"acc{a} += Load(ref row, {at}) * Load(ref x, {at});");
+                    _w.WriteLine($"acc{a} += Load(ref row, {at}) * Load(ref {x}, {at});");
                 }
             }
 
@@ -438,7 +462,7 @@ internal sealed partial class NetworkEmitter
 
         using (_w.WriteBlock("for (; i + VectorSize <= In; i += VectorSize)"))
         {
-            _w.WriteLine("acc0 += Load(ref row, i) * Load(ref x, i);");
+            _w.WriteLine($"acc0 += Load(ref row, i) * Load(ref {x}, i);");
         }
 
         _w.WriteLine();
@@ -451,7 +475,7 @@ internal sealed partial class NetworkEmitter
         _w.WriteLine($"{T} z = At(ref b, o) + global::System.Numerics.Vector.Sum({sum});");
         using (_w.WriteBlock("for (; i < In; i++)"))
         {
-            _w.WriteLine("z += At(ref row, i) * At(ref x, i);");
+            _w.WriteLine($"z += At(ref row, i) * At(ref {x}, i);");
         }
     }
 
@@ -459,7 +483,7 @@ internal sealed partial class NetworkEmitter
     /// Writes <c>z = b[o] + row · x</c> for inputs that fit in a few vectors: every chunk written out, two accumulators,
     /// then the remainder, whose length is a constant once the vector width is known.
     /// </summary>
-    private void WriteUnrolledDot(LayerPlan layer)
+    private void WriteUnrolledDot(LayerPlan layer, string x)
     {
         int k = System.Math.Min(2, layer.UnrolledChunks);
         _w.WriteLine(k == 1
@@ -469,13 +493,13 @@ internal sealed partial class NetworkEmitter
         for (int c = 0; c < layer.UnrolledChunks; c++)
         {
             string at = ChunkOffset(c);
-            _w.WriteLine($"if ({ChunkEnd(c)} <= In) acc{c % k} += Load(ref row, {at}) * Load(ref x, {at});");
+            _w.WriteLine($"if ({ChunkEnd(c)} <= In) acc{c % k} += Load(ref row, {at}) * Load(ref {x}, {at});");
         }
 
         _w.WriteLine($"{T} z = At(ref b, o) + global::System.Numerics.Vector.Sum({(k == 1 ? "acc0" : "acc0 + acc1")});");
         using (_w.WriteBlock("for (nuint i = In / VectorSize * VectorSize; i < In; i++)"))
         {
-            _w.WriteLine("z += At(ref row, i) * At(ref x, i);");
+            _w.WriteLine($"z += At(ref row, i) * At(ref {x}, i);");
         }
     }
 

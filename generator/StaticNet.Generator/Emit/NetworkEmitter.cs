@@ -3,6 +3,7 @@ using System.Linq;
 using System.Threading;
 using StaticNet.Generator.Model;
 using StaticNet.Generator.Planning;
+using StaticNet.Generator.Weights;
 
 namespace StaticNet.Generator.Emit;
 
@@ -143,17 +144,14 @@ internal sealed partial class NetworkEmitter
             /// <summary>The number of parameters (weights and biases): the length of <see cref="Parameters"/>.</summary>
             public const int ParameterCount = {{_plan.ParameterCount}};
 
-            /// <summary>The seed the parameterless constructor initialises the parameters from.</summary>
+            /// <summary>{{DefaultSeedSummary()}}</summary>
             public const int DefaultSeed = 42;
 
             private readonly {{T}}[] _staticNetParameters;
 
-            /// <summary>Creates the network with its parameters initialised from <see cref="DefaultSeed"/>.</summary>
-            {{GeneratedCodeAttribute}}
-            public {{_name}}()
-                : this(DefaultSeed)
-            {
-            }
+            """);
+        WriteParameterlessConstructor();
+        _w.WriteLines($$"""
 
             /// <summary>
             /// Creates the network with its parameters initialised deterministically from <paramref name="seed"/>: weights uniform
@@ -169,6 +167,13 @@ internal sealed partial class NetworkEmitter
 
             /// <summary>The layer sizes from input to output: {{sizes}}.</summary>
             public static global::System.ReadOnlySpan<int> LayerSizes => new int[] { {{sizes}} };
+
+            /// <summary>The declaration as data: {{TopologyText()}}.</summary>
+            public static global::StaticNet.NetworkTopology Topology { get; } = new global::StaticNet.NetworkTopology(
+                new int[] { {{sizes}} },
+                new global::StaticNet.Activation[] { {{Activations()}} },
+                global::StaticNet.Loss.{{_plan.Loss}},
+                global::StaticNet.Precision.{{_plan.Scalar}});
 
             /// <summary>
             /// Every parameter of the network in one flat block, owned by this instance; writes change the network.
@@ -203,10 +208,98 @@ internal sealed partial class NetworkEmitter
 
         WriteForwardMethods();
         WriteTrainingMethods();
+        WriteBatchMethods();
         if (IsClassifier)
         {
             WriteClassifierMethods();
         }
+    }
+
+    private string DefaultSeedSummary() => _plan.Weights is null
+        ? "The seed the parameterless constructor initialises the parameters from."
+        : "A seed for a random start (<c>new " + _name + "(DefaultSeed)</c>); the parameterless constructor of this network starts from the baked-in weights instead.";
+
+    private string Activations() => string.Join(", ", _plan.Layers.Select(layer => "global::StaticNet.Activation." + layer.Activation));
+
+    private string TopologyText()
+    {
+        string layers = string.Join(" -> ", _plan.Layers.Select(layer => $"{layer.Outputs} {layer.Activation}"));
+        return $"{_plan.InputSize} -> {layers}, {_plan.Loss}, {_plan.Scalar}";
+    }
+
+    /// <summary>The parameterless constructor: from <see cref="NetworkPlan.Weights"/> when the declaration bakes a file in, else from the default seed.</summary>
+    private void WriteParameterlessConstructor()
+    {
+        if (_plan.Weights is not { } weights)
+        {
+            _w.WriteLines($$"""
+                /// <summary>Creates the network with its parameters initialised from <see cref="DefaultSeed"/>.</summary>
+                {{GeneratedCodeAttribute}}
+                public {{_name}}()
+                    : this(DefaultSeed)
+                {
+                }
+                """);
+            return;
+        }
+
+        _w.WriteLines($$"""
+            /// <summary>
+            /// Creates the network with the parameters read from <c>{{Escape(weights.Path)}}</c> at build time. They are read-only
+            /// data in the assembly ({{weights.ByteCount}} bytes, see {{_name}}.Weights.g.cs): no file is opened at run time.
+            /// </summary>
+            {{GeneratedCodeAttribute}}
+            public {{_name}}()
+            {
+                _staticNetParameters = new {{T}}[ParameterCount];
+                {{Helpers}}.DecodeBakedParameters(StaticNetBakedParameters, _staticNetParameters);
+            }
+            """);
+    }
+
+    /// <summary>Text for an XML doc comment: the characters XML gives a meaning to, escaped.</summary>
+    private static string Escape(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
+
+    /// <summary>
+    /// The file with the baked-in parameters: little-endian values in the parameter layout, as base64 in one UTF-8 string
+    /// literal. The compiler stores a UTF-8 literal as read-only data in the assembly (like a constant byte array) but
+    /// parses it as one token, where an array initializer of the same data costs seconds of build time; the constructor
+    /// decodes it straight into the parameter array with the vectorized System.Buffers.Text.Base64.
+    /// </summary>
+    public static string EmitWeights(NetworkPlan plan)
+    {
+        BakedWeights weights = plan.Weights!;
+        var w = new SourceWriter();
+        string scalar = plan.Scalar == ScalarKind.Double ? "double" : "float";
+        w.WriteLine("// <auto-generated/>");
+        w.WriteLine($"// The parameters of StaticNet network {plan.Type.FullName}, read from {weights.Path} at build time:");
+        w.WriteLine($"// {plan.ParameterCount} little-endian {scalar} values in the layout of Parameters ({weights.ByteCount} bytes), as base64.");
+        w.WriteLine("#nullable enable");
+        w.WriteLine();
+        bool hasNamespace = plan.Type.Namespace.Length > 0;
+        if (hasNamespace)
+        {
+            w.WriteLine($"namespace {plan.Type.Namespace}");
+            w.WriteLine("{");
+            w.IncreaseIndent();
+        }
+
+        foreach (TypeDeclarationInfo type in plan.Type.Types)
+        {
+            w.WriteLine($"partial {type.Keyword} {type.Name}");
+            w.WriteLine("{");
+            w.IncreaseIndent();
+        }
+
+        w.WriteLine("/// <summary>The baked-in parameters as base64 (UTF-8); the parameterless constructor decodes them.</summary>");
+        w.WriteLine($"private static global::System.ReadOnlySpan<byte> StaticNetBakedParameters => \"{weights.Base64}\"u8;");
+        for (int i = 0; i < plan.Type.Types.Count + (hasNamespace ? 1 : 0); i++)
+        {
+            w.DecreaseIndent();
+            w.WriteLine("}");
+        }
+
+        return w.ToString();
     }
 
     private void WriteForwardMethods()
@@ -240,20 +333,9 @@ internal sealed partial class NetworkEmitter
         WriteMethodAttributes();
         using (_w.WriteBlock($"public void ForwardBatch(global::System.ReadOnlySpan<{T}> inputs, global::System.Span<{T}> outputs)"))
         {
-            _w.WriteLines($$"""
-                int count = inputs.Length / InputSize;
-                if (inputs.Length != count * InputSize)
-                {
-                    {{Helpers}}.ThrowNotMultiple(nameof(inputs), InputSize, inputs.Length);
-                }
-
-                if (outputs.Length != (long)count * OutputSize)
-                {
-                    {{Helpers}}.ThrowLengthMismatch(nameof(outputs), (long)count * OutputSize, outputs.Length);
-                }
-
-                """);
-            WriteWithScratch("ForwardScratchLength", scratch =>
+            WriteBatchCountCheck();
+            WriteBatchLengthCheck("outputs", "OutputSize");
+            WriteWithScratch("BatchForwardScratchLength", scratch =>
                 _w.WriteLine($"{_kernels}.ForwardBatch(ref {Parameters}, ref {Ref("inputs")}, ref {scratch}, ref {Ref("outputs")}, count);"));
         }
 
@@ -347,6 +429,103 @@ internal sealed partial class NetworkEmitter
                 _w.WriteLine($"{T} loss = {_kernels}.TrainStep(ref {Parameters}, ref {Ref("input")}, ref {Ref("target")}, learningRate, ref {scratch});"), "loss");
         }
 
+    }
+
+    private void WriteBatchMethods()
+    {
+        _w.WriteLine();
+        _w.WriteLines($$"""
+            /// <summary>
+            /// Backpropagates a batch of samples stored row by row (sample <c>k</c> is <c>inputs[(k * InputSize)..((k + 1) * InputSize)]</c>
+            /// with its target in the same rows of <paramref name="targets"/>): adds the mean over the samples of dLoss/dParameters
+            /// into <paramref name="gradients"/> and returns the mean loss. The samples go through the network in blocks, each layer
+            /// as one matrix operation on the block. Reads the parameters only. An empty batch returns 0 and adds nothing.
+            /// </summary>
+            /// <param name="inputs">The samples; the length must be a multiple of <see cref="InputSize"/>.</param>
+            /// <param name="targets">The expected outputs: <see cref="OutputSize"/> values per sample.</param>
+            /// <param name="gradients">Accumulates the mean gradient: <see cref="ParameterCount"/> values in the layout of <see cref="Parameters"/>.</param>
+            /// <returns>The mean loss of the samples.</returns>
+            /// <exception cref="global::System.ArgumentException">A span does not have the length given above.</exception>
+            """);
+        WriteMethodAttributes();
+        using (_w.WriteBlock($"public {T} BackwardBatch(global::System.ReadOnlySpan<{T}> inputs, global::System.ReadOnlySpan<{T}> targets, global::System.Span<{T}> gradients)"))
+        {
+            WriteBatchCountCheck();
+            WriteBatchLengthCheck("targets", "OutputSize");
+            WriteLengthCheck("gradients", "ParameterCount");
+            WriteEmptyBatchReturn();
+            string labels = IsClassifier ? $"ref global::System.Runtime.CompilerServices.Unsafe.NullRef<int>(), " : string.Empty;
+            WriteWithScratch("BatchScratchLength", scratch =>
+                _w.WriteLine($"{T} loss = {_kernels}.BackwardBatch(ref {Parameters}, ref {Ref("gradients")}, ref {Ref("inputs")}, ref {Ref("targets")}, {labels}count, ref {scratch});"), "loss");
+        }
+
+        if (!IsClassifier)
+        {
+            return;
+        }
+
+        _w.WriteLine();
+        _w.WriteLines($$"""
+            /// <summary>
+            /// As <see cref="BackwardBatch(global::System.ReadOnlySpan{{{T}}}, global::System.ReadOnlySpan{{{T}}}, global::System.Span{{{T}}})"/>
+            /// with one-hot targets at <paramref name="labels"/>, one class per sample. Every label is checked before anything is changed.
+            /// </summary>
+            /// <param name="inputs">The samples; the length must be a multiple of <see cref="InputSize"/>.</param>
+            /// <param name="labels">The class of each sample, in [0, <see cref="OutputSize"/>).</param>
+            /// <param name="gradients">Accumulates the mean gradient: <see cref="ParameterCount"/> values in the layout of <see cref="Parameters"/>.</param>
+            /// <returns>The mean loss of the samples.</returns>
+            /// <exception cref="global::System.ArgumentException">A span does not have the length given above.</exception>
+            /// <exception cref="global::System.ArgumentOutOfRangeException">A label is not a class.</exception>
+            """);
+        WriteMethodAttributes();
+        using (_w.WriteBlock($"public {T} BackwardBatch(global::System.ReadOnlySpan<{T}> inputs, global::System.ReadOnlySpan<int> labels, global::System.Span<{T}> gradients)"))
+        {
+            WriteBatchCountCheck();
+            WriteBatchLengthCheck("labels", "1");
+            WriteLengthCheck("gradients", "ParameterCount");
+            using (_w.WriteBlock("foreach (int label in labels)"))
+            {
+                WriteLabelCheck();
+            }
+
+            _w.WriteLine();
+            WriteEmptyBatchReturn();
+            WriteWithScratch("BatchScratchLength", scratch =>
+                _w.WriteLine($"{T} loss = {_kernels}.BackwardBatch(ref {Parameters}, ref {Ref("gradients")}, ref {Ref("inputs")}, ref global::System.Runtime.CompilerServices.Unsafe.NullRef<{T}>(), ref {Ref("labels")}, count, ref {scratch});"), "loss");
+        }
+    }
+
+    private void WriteBatchCountCheck()
+    {
+        _w.WriteLines($$"""
+            int count = inputs.Length / InputSize;
+            if (inputs.Length != count * InputSize)
+            {
+                {{Helpers}}.ThrowNotMultiple(nameof(inputs), InputSize, inputs.Length);
+            }
+
+            """);
+    }
+
+    private void WriteBatchLengthCheck(string parameter, string perSample)
+    {
+        string expected = perSample == "1" ? "count" : $"(long)count * {perSample}";
+        using (_w.WriteBlock($"if ({parameter}.Length != {expected})"))
+        {
+            _w.WriteLine($"{Helpers}.ThrowLengthMismatch(nameof({parameter}), {expected}, {parameter}.Length);");
+        }
+
+        _w.WriteLine();
+    }
+
+    private void WriteEmptyBatchReturn()
+    {
+        using (_w.WriteBlock("if (count == 0)"))
+        {
+            _w.WriteLine($"return {_s.Literal(0)};");
+        }
+
+        _w.WriteLine();
     }
 
     private void WriteClassifierMethods()
@@ -528,6 +707,9 @@ internal sealed partial class NetworkEmitter
             public static global::System.ReadOnlySpan<int> LayerSizes => {{fail}};
 
             {{Doc}}
+            public static global::StaticNet.NetworkTopology Topology => {{fail}};
+
+            {{Doc}}
             public global::System.Span<{{T}}> Parameters => {{fail}};
 
             {{Doc}}
@@ -578,6 +760,13 @@ internal sealed partial class NetworkEmitter
             /// <param name="learningRate">Unused.</param>
             /// <returns>Nothing.</returns>
             public {{T}} TrainStep(global::System.ReadOnlySpan<{{T}}> input, global::System.ReadOnlySpan<{{T}}> target, {{T}} learningRate) => {{fail}};
+
+            {{Doc}}
+            /// <param name="inputs">Unused.</param>
+            /// <param name="targets">Unused.</param>
+            /// <param name="gradients">Unused.</param>
+            /// <returns>Nothing.</returns>
+            public {{T}} BackwardBatch(global::System.ReadOnlySpan<{{T}}> inputs, global::System.ReadOnlySpan<{{T}}> targets, global::System.Span<{{T}}> gradients) => {{fail}};
             """);
 
         if (IsClassifier)
@@ -608,6 +797,13 @@ internal sealed partial class NetworkEmitter
                 /// <param name="learningRate">Unused.</param>
                 /// <returns>Nothing.</returns>
                 public {{T}} TrainStep(global::System.ReadOnlySpan<{{T}}> input, int label, {{T}} learningRate) => {{fail}};
+
+                {{Doc}}
+                /// <param name="inputs">Unused.</param>
+                /// <param name="labels">Unused.</param>
+                /// <param name="gradients">Unused.</param>
+                /// <returns>Nothing.</returns>
+                public {{T}} BackwardBatch(global::System.ReadOnlySpan<{{T}}> inputs, global::System.ReadOnlySpan<int> labels, global::System.Span<{{T}}> gradients) => {{fail}};
                 """);
         }
     }

@@ -49,13 +49,17 @@ internal sealed record HierarchyInfo(string Namespace, EquatableArray<TypeDeclar
 /// A parsed <c>[Network]</c> declaration. <see cref="IsValid"/> is false when the declaration has errors: then only
 /// the type, the loss and the precision are meaningful, and the emitter writes members that throw.
 /// </summary>
+/// <param name="Weights">The <c>Weights</c> argument (a safetensors file to bake in), or null.</param>
+/// <param name="WeightNames">The <c>WeightNames</c> argument (the module name of each layer), or empty for <c>nn.Sequential</c> names.</param>
 internal sealed record NetworkSpec(
     HierarchyInfo Type,
     EquatableArray<int> LayerSizes,
     EquatableArray<LayerSpec> Layers,
     LossKind Loss,
     ScalarKind Scalar,
-    bool IsValid);
+    bool IsValid,
+    string? Weights = null,
+    EquatableArray<string> WeightNames = default);
 
 /// <summary>The facts about the compilation that change the emitted code.</summary>
 internal sealed record TargetInfo(bool AllowUnsafe);

@@ -10,6 +10,7 @@ using Microsoft.CodeAnalysis.Operations;
 using StaticNet.Generator.Diagnostics;
 using StaticNet.Generator.Model;
 using StaticNet.Generator.Planning;
+using StaticNet.Generator.Weights;
 
 namespace StaticNet.Generator.Parsing;
 
@@ -22,6 +23,8 @@ internal static class NetworkParser
     private const string ActivationsName = "Activations";
     private const string LossName = "Loss";
     private const string PrecisionName = "Precision";
+    private const string WeightsName = "Weights";
+    private const string WeightNamesName = "WeightNames";
 
     /// <summary>
     /// Parses the declaration, or returns <see langword="null"/> for one the generator must not emit code for: a shape
@@ -240,14 +243,49 @@ internal static class NetworkParser
                     bytes.ToString(CultureInfo.InvariantCulture), NetworkPlanner.StackScratchLimitBytes.ToString(CultureInfo.InvariantCulture));
             }
 
+            string? weights = _arguments.TryGetValue(WeightsName, out TypedConstant path) ? path.Value as string : null;
+            EquatableArray<string> weightNames = ReadWeightNames(weights is not null, layers.Count);
+            valid &= !HasErrors;
+
             var spec = new NetworkSpec(
                 hierarchy,
                 valid ? sizes!.ToEquatableArray() : EquatableArray<int>.Empty,
                 valid ? layers : EquatableArray<LayerSpec>.Empty,
                 loss,
                 scalar,
-                valid);
-            return new NetworkParseResult(spec, _diagnostics.ToEquatableArray());
+                valid,
+                valid ? weights : null,
+                valid ? weightNames : EquatableArray<string>.Empty);
+            WeightsRequest? request = null;
+            if (spec.IsValid && weights is not null)
+            {
+                Location? location = ArgumentLocation(WeightsName) ?? AttributeLocation();
+                request = new WeightsRequest(weights, weightNames, spec.LayerSizes, scalar, hierarchy.Target.Name, location?.SourceTree, location?.SourceSpan ?? default);
+            }
+
+            return new NetworkParseResult(spec, _diagnostics.ToEquatableArray(), request);
+        }
+
+        /// <summary>The module names of <c>WeightNames</c>: one distinct, non-empty name per layer, and only with <c>Weights</c>.</summary>
+        private EquatableArray<string> ReadWeightNames(bool hasWeights, int layerCount)
+        {
+            if (!_arguments.TryGetValue(WeightNamesName, out TypedConstant list) || list.IsNull || list.Kind != TypedConstantKind.Array)
+            {
+                return EquatableArray<string>.Empty;
+            }
+
+            string[] names = list.Values.Select(value => value.Value as string ?? string.Empty).ToArray();
+            string? problem = !hasWeights ? "'WeightNames' is given without 'Weights'; add Weights = \"path/to/file.safetensors\" or remove WeightNames"
+                : layerCount > 0 && names.Length != layerCount ? $"'WeightNames' has {names.Length} entries, but the network has {layerCount} layers; give the module name of each layer, as in WeightNames = [\"fc1\", \"fc2\"]"
+                : names.Any(name => name.Length == 0) || names.Distinct(StringComparer.Ordinal).Count() != names.Length ? "'WeightNames' must hold distinct, non-empty module names"
+                : null;
+            if (problem is not null)
+            {
+                Report(DiagnosticDescriptors.WeightsMismatch, ArgumentLocation(WeightNamesName), TargetName(), problem);
+                return EquatableArray<string>.Empty;
+            }
+
+            return names.ToEquatableArray();
         }
 
         private int[]? ReadLayers()

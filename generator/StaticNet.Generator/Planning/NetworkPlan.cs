@@ -1,4 +1,5 @@
 using StaticNet.Generator.Model;
+using StaticNet.Generator.Weights;
 
 namespace StaticNet.Generator.Planning;
 
@@ -19,7 +20,9 @@ internal sealed record NetworkPlan(
     int DeltaLength,
     int ForwardScratchLength,
     int BackwardScratchLength,
-    bool ScratchOnHeap)
+    bool ScratchOnHeap,
+    int BatchBlock,
+    BakedWeights? Weights = null)
 {
     public int InputSize => LayerSizes.Count > 0 ? LayerSizes[0] : 0;
 
@@ -28,6 +31,15 @@ internal sealed record NetworkPlan(
     public LayerPlan OutputLayer => Layers[Layers.Count - 1];
 
     public string HintName => Type.FullName + ".g.cs";
+
+    /// <summary>Scratch of the batched calls: per sample of a block, the activations, two gradient rows and a one-hot target.</summary>
+    public int BatchScratchLength => BatchBlock * (ActivationsLength + (2 * DeltaLength) + OutputSize);
+
+    /// <summary>Scratch of ForwardBatch: the activations of a block of samples.</summary>
+    public int BatchForwardScratchLength => BatchBlock * ActivationsLength;
+
+    /// <summary>The file that holds the baked-in <see cref="Weights"/>, apart from the code so that the code stays readable.</summary>
+    public string WeightsHintName => Type.FullName + ".Weights.g.cs";
 }
 
 /// <summary>One dense layer with where its parameters, gradients and activations live and how its kernels are shaped.</summary>
@@ -41,6 +53,10 @@ internal sealed record NetworkPlan(
 /// <param name="UnrolledChunks">
 /// When the inputs fit in a few vectors, the number of vector chunks written out one by one (each compiled only if it
 /// fits at the machine's vector width); 0 for the loop form.
+/// </param>
+/// <param name="TileSamples">
+/// Samples whose inner products share each load of a weight row in the batched forward pass: as many as keep at most
+/// eight vector accumulators in flight.
 /// </param>
 /// <param name="InitLimit">Bound of the uniform initialisation: He for the ReLU family, Glorot otherwise.</param>
 /// <param name="InitName">Name of the initialisation, for the comment.</param>
@@ -56,10 +72,14 @@ internal sealed record LayerPlan(
     int Accumulators,
     bool ScalarInputs,
     int UnrolledChunks,
+    int TileSamples,
     double InitLimit,
     string InitName)
 {
     public int WeightCount => Inputs * Outputs;
 
     public bool IsFirst => InputActivation is null;
+
+    /// <summary>Vector accumulators per sample in the inner products: what the single-sample kernel uses.</summary>
+    public int AccumulatorsPerSample => ScalarInputs ? 0 : UnrolledChunks > 0 ? System.Math.Min(2, UnrolledChunks) : Accumulators;
 }

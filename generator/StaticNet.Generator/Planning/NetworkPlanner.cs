@@ -1,6 +1,7 @@
 using System;
 using System.Linq;
 using StaticNet.Generator.Model;
+using StaticNet.Generator.Weights;
 
 namespace StaticNet.Generator.Planning;
 
@@ -16,18 +17,25 @@ internal static class NetworkPlanner
     /// <summary>Inner products over at most this many inputs are written out as scalar code.</summary>
     public const int ScalarInputLimit = 4;
 
+    /// <summary>The most samples the batched kernels take through the network at once.</summary>
+    public const int MaxBatchBlock = 16;
+
+    /// <summary>Vector accumulators the batched forward pass keeps in flight at most (16 registers: the rest hold weights and inputs).</summary>
+    public const int MaxTileAccumulators = 8;
+
     /// <summary>Inputs that fit in at most this many of the narrowest vectors (128 bits) are unrolled completely.</summary>
     public const int UnrollChunkLimit = 8;
 
-    public static NetworkPlan Plan(NetworkSpec spec, TargetInfo target)
+    public static NetworkPlan Plan(NetworkSpec spec, TargetInfo target, BakedWeights? weights = null)
     {
         if (!spec.IsValid)
         {
             return new NetworkPlan(spec.Type, false, spec.Scalar, spec.Loss, target.AllowUnsafe, EquatableArray<int>.Empty,
-                EquatableArray<LayerPlan>.Empty, 0, 0, 0, 0, 0, false);
+                EquatableArray<LayerPlan>.Empty, 0, 0, 0, 0, 0, false, 0);
         }
 
         var layers = new LayerPlan[spec.Layers.Count];
+        long perSampleBytes = ScratchLength(spec.Layers) * ElementSize(spec.Scalar);
         int parameterOffset = 0;
         int activationOffset = 0;
         for (int i = 0; i < layers.Length; i++)
@@ -48,6 +56,7 @@ internal static class NetworkPlanner
                 Accumulators: AccumulatorsFor(layer.Inputs),
                 ScalarInputs: layer.Inputs <= ScalarInputLimit,
                 UnrolledChunks: UnrolledChunksFor(layer.Inputs, spec.Scalar),
+                TileSamples: TileSamplesFor(layer.Inputs, spec.Scalar),
                 InitLimit: he ? Math.Sqrt(6.0 / layer.Inputs) : Math.Sqrt(6.0 / (layer.Inputs + layer.Outputs)),
                 InitName: he ? $"He uniform, limit sqrt(6 / {layer.Inputs})" : $"Glorot uniform, limit sqrt(6 / ({layer.Inputs} + {layer.Outputs}))");
             parameterOffset = biasOffset + layer.Outputs;
@@ -71,7 +80,9 @@ internal static class NetworkPlanner
             delta,
             forward,
             backward,
-            ScratchLength(spec.Layers) * ElementSize(spec.Scalar) > StackScratchLimitBytes);
+            perSampleBytes > StackScratchLimitBytes,
+            (int)Math.Max(1, Math.Min(MaxBatchBlock, StackScratchLimitBytes / perSampleBytes)),
+            weights);
     }
 
     /// <summary>
@@ -97,6 +108,18 @@ internal static class NetworkPlanner
     {
         int narrowest = 16 / ElementSize(scalar);
         return inputs > ScalarInputLimit && inputs <= UnrollChunkLimit * narrowest ? inputs / narrowest : 0;
+    }
+
+    private static int TileSamplesFor(int inputs, ScalarKind scalar)
+    {
+        if (inputs <= ScalarInputLimit)
+        {
+            return 1;
+        }
+
+        int chunks = UnrolledChunksFor(inputs, scalar);
+        int accumulators = chunks > 0 ? Math.Min(2, chunks) : AccumulatorsFor(inputs);
+        return MaxTileAccumulators / accumulators;
     }
 
     private static int AccumulatorsFor(int inputs) => inputs switch

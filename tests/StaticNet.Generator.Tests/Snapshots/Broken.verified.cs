@@ -33,6 +33,9 @@ namespace Samples
         public static global::System.ReadOnlySpan<int> LayerSizes => throw global::StaticNet.GeneratedCodeHelpers.InvalidDeclaration("Samples.Broken");
 
         /// <summary>Not generated: the [Network] declaration has errors (see the SNET diagnostics).</summary>
+        public static global::StaticNet.NetworkTopology Topology => throw global::StaticNet.GeneratedCodeHelpers.InvalidDeclaration("Samples.Broken");
+
+        /// <summary>Not generated: the [Network] declaration has errors (see the SNET diagnostics).</summary>
         public global::System.Span<float> Parameters => throw global::StaticNet.GeneratedCodeHelpers.InvalidDeclaration("Samples.Broken");
 
         /// <summary>Not generated: the [Network] declaration has errors (see the SNET diagnostics).</summary>
@@ -85,6 +88,13 @@ namespace Samples
         public float TrainStep(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, float learningRate) => throw global::StaticNet.GeneratedCodeHelpers.InvalidDeclaration("Samples.Broken");
 
         /// <summary>Not generated: the [Network] declaration has errors (see the SNET diagnostics).</summary>
+        /// <param name="inputs">Unused.</param>
+        /// <param name="targets">Unused.</param>
+        /// <param name="gradients">Unused.</param>
+        /// <returns>Nothing.</returns>
+        public float BackwardBatch(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> gradients) => throw global::StaticNet.GeneratedCodeHelpers.InvalidDeclaration("Samples.Broken");
+
+        /// <summary>Not generated: the [Network] declaration has errors (see the SNET diagnostics).</summary>
         /// <param name="input">Unused.</param>
         /// <returns>Nothing.</returns>
         public int Predict(global::System.ReadOnlySpan<float> input) => throw global::StaticNet.GeneratedCodeHelpers.InvalidDeclaration("Samples.Broken");
@@ -108,5 +118,12 @@ namespace Samples
         /// <param name="learningRate">Unused.</param>
         /// <returns>Nothing.</returns>
         public float TrainStep(global::System.ReadOnlySpan<float> input, int label, float learningRate) => throw global::StaticNet.GeneratedCodeHelpers.InvalidDeclaration("Samples.Broken");
+
+        /// <summary>Not generated: the [Network] declaration has errors (see the SNET diagnostics).</summary>
+        /// <param name="inputs">Unused.</param>
+        /// <param name="labels">Unused.</param>
+        /// <param name="gradients">Unused.</param>
+        /// <returns>Nothing.</returns>
+        public float BackwardBatch(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, global::System.Span<float> gradients) => throw global::StaticNet.GeneratedCodeHelpers.InvalidDeclaration("Samples.Broken");
     }
 }

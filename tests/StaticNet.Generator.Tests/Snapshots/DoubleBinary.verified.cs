@@ -42,6 +42,13 @@ partial class DoubleBinary : global::StaticNet.INetwork<DoubleBinary, double>
     /// <summary>The layer sizes from input to output: 3, 9, 1.</summary>
     public static global::System.ReadOnlySpan<int> LayerSizes => new int[] { 3, 9, 1 };
 
+    /// <summary>The declaration as data: 3 -> 9 LeakyReLU -> 1 Sigmoid, BinaryCrossEntropy, Double.</summary>
+    public static global::StaticNet.NetworkTopology Topology { get; } = new global::StaticNet.NetworkTopology(
+        new int[] { 3, 9, 1 },
+        new global::StaticNet.Activation[] { global::StaticNet.Activation.LeakyReLU, global::StaticNet.Activation.Sigmoid },
+        global::StaticNet.Loss.BinaryCrossEntropy,
+        global::StaticNet.Precision.Double);
+
     /// <summary>
     /// Every parameter of the network in one flat block, owned by this instance; writes change the network.
     /// </summary>
@@ -111,7 +118,7 @@ partial class DoubleBinary : global::StaticNet.INetwork<DoubleBinary, double>
             global::StaticNet.GeneratedCodeHelpers.ThrowLengthMismatch(nameof(outputs), (long)count * OutputSize, outputs.Length);
         }
 
-        global::System.Span<double> scratch = stackalloc double[DoubleBinaryKernels.ForwardScratchLength];
+        global::System.Span<double> scratch = stackalloc double[DoubleBinaryKernels.BatchForwardScratchLength];
         DoubleBinaryKernels.ForwardBatch(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_staticNetParameters), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs), count);
     }
 
@@ -240,6 +247,47 @@ partial class DoubleBinary : global::StaticNet.INetwork<DoubleBinary, double>
         double loss = DoubleBinaryKernels.TrainStep(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_staticNetParameters), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(target), learningRate, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch));
         return loss;
     }
+
+    /// <summary>
+    /// Backpropagates a batch of samples stored row by row (sample <c>k</c> is <c>inputs[(k * InputSize)..((k + 1) * InputSize)]</c>
+    /// with its target in the same rows of <paramref name="targets"/>): adds the mean over the samples of dLoss/dParameters
+    /// into <paramref name="gradients"/> and returns the mean loss. The samples go through the network in blocks, each layer
+    /// as one matrix operation on the block. Reads the parameters only. An empty batch returns 0 and adds nothing.
+    /// </summary>
+    /// <param name="inputs">The samples; the length must be a multiple of <see cref="InputSize"/>.</param>
+    /// <param name="targets">The expected outputs: <see cref="OutputSize"/> values per sample.</param>
+    /// <param name="gradients">Accumulates the mean gradient: <see cref="ParameterCount"/> values in the layout of <see cref="Parameters"/>.</param>
+    /// <returns>The mean loss of the samples.</returns>
+    /// <exception cref="global::System.ArgumentException">A span does not have the length given above.</exception>
+    [global::System.CodeDom.Compiler.GeneratedCode("StaticNet.Generator", "%VERSION%")]
+    [global::System.Runtime.CompilerServices.SkipLocalsInit]
+    public double BackwardBatch(global::System.ReadOnlySpan<double> inputs, global::System.ReadOnlySpan<double> targets, global::System.Span<double> gradients)
+    {
+        int count = inputs.Length / InputSize;
+        if (inputs.Length != count * InputSize)
+        {
+            global::StaticNet.GeneratedCodeHelpers.ThrowNotMultiple(nameof(inputs), InputSize, inputs.Length);
+        }
+
+        if (targets.Length != (long)count * OutputSize)
+        {
+            global::StaticNet.GeneratedCodeHelpers.ThrowLengthMismatch(nameof(targets), (long)count * OutputSize, targets.Length);
+        }
+
+        if (gradients.Length != ParameterCount)
+        {
+            global::StaticNet.GeneratedCodeHelpers.ThrowLengthMismatch(nameof(gradients), ParameterCount, gradients.Length);
+        }
+
+        if (count == 0)
+        {
+            return 0d;
+        }
+
+        global::System.Span<double> scratch = stackalloc double[DoubleBinaryKernels.BatchScratchLength];
+        double loss = DoubleBinaryKernels.BackwardBatch(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_staticNetParameters), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradients), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets), count, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch));
+        return loss;
+    }
 }
 
 /// <summary>The kernels of <see cref="global::DoubleBinary"/>: straight-line code per layer, sizes as constants.</summary>
@@ -257,6 +305,12 @@ file static class DoubleBinaryKernels
     public const int OneHotOffset = ActivationsLength + 2 * DeltaLength;
     public const int ForwardScratchLength = 9;
     public const int BackwardScratchLength = 29;
+
+    // The batched calls take up to BatchBlock samples through the network at once; their scratch holds, per sample of
+    // a block, the activations, two gradient rows and a one-hot target.
+    public const int BatchBlock = 16;
+    public const int BatchForwardScratchLength = BatchBlock * ActivationsLength;
+    public const int BatchScratchLength = BatchBlock * (ActivationsLength + 2 * DeltaLength + OutputSize);
 
     private static nuint VectorSize
     {
@@ -290,14 +344,6 @@ file static class DoubleBinaryKernels
     {
         ForwardLayer1(ref p, ref x, ref acts);
         ForwardLayer2(ref p, ref acts, ref y);
-    }
-
-    public static void ForwardBatch(ref double p, ref double x, ref double acts, ref double y, int count)
-    {
-        for (nuint sample = 0; sample < (nuint)count; sample++)
-        {
-            Forward(ref p, ref At(ref x, sample * InputSize), ref acts, ref At(ref y, sample * OutputSize));
-        }
     }
 
     /// <summary>The loss of one sample; uses the backward scratch.</summary>
@@ -340,17 +386,69 @@ file static class DoubleBinaryKernels
         return loss;
     }
 
+    /// <summary>Forward pass of <paramref name="count"/> samples stored row by row, a block of samples at a time.</summary>
+    public static void ForwardBatch(ref double p, ref double x, ref double acts, ref double y, int count)
+    {
+        for (int start = 0; start < count; start += BatchBlock)
+        {
+            int m = global::System.Math.Min(BatchBlock, count - start);
+            ref double xb = ref At(ref x, (nuint)start * InputSize);
+            ref double yb = ref At(ref y, (nuint)start * OutputSize);
+            ForwardBlockLayer1(ref p, ref xb, InputSize, ref acts, ActivationsLength, m);
+            ForwardBlockLayer2(ref p, ref acts, ActivationsLength, ref yb, OutputSize, m);
+        }
+    }
+
+    /// <summary>
+    /// Backpropagates <paramref name="count"/> samples stored row by row, a block of samples at a time: each layer's
+    /// forward and backward pass is one matrix operation on the block. Adds the mean of dLoss/dParameters into
+    /// <paramref name="g"/> and returns the mean loss.
+    /// </summary>
+    public static double BackwardBatch(ref double p, ref double g, ref double x, ref double t, int count, ref double scratch)
+    {
+        ref double acts = ref scratch;
+        ref double delta0 = ref At(ref scratch, BatchBlock * ActivationsLength);
+        ref double delta1 = ref At(ref delta0, BatchBlock * DeltaLength);
+        double scale = 1d / count;
+        double loss = 0d;
+        for (int start = 0; start < count; start += BatchBlock)
+        {
+            int m = global::System.Math.Min(BatchBlock, count - start);
+            ref double xb = ref At(ref x, (nuint)start * InputSize);
+            ref double tb = ref At(ref t, (nuint)start * OutputSize);
+            ForwardBlockLayer1(ref p, ref xb, InputSize, ref acts, ActivationsLength, m);
+            ForwardBlockLayer2(ref p, ref acts, ActivationsLength, ref At(ref acts, 9), ActivationsLength, m);
+            for (nuint s = 0; s < (nuint)m; s++)
+            {
+                ref double dz = ref At(ref delta0, s * DeltaLength);
+                loss += OutputGradient(ref At(ref acts, s * ActivationsLength + OutputOffset), ref At(ref tb, s * OutputSize), ref dz);
+                for (nuint j = 0; j < OutputSize; j++)
+                {
+                    At(ref dz, j) *= scale;
+                }
+            }
+
+            BackwardBlockLayer2(ref p, ref g, ref acts, ActivationsLength, ref delta0, ref delta1, m);
+            BackwardBlockLayer1(ref p, ref g, ref xb, InputSize, ref delta1, m);
+        }
+
+        return loss * scale;
+    }
+
     /// <summary>The binary cross-entropy loss of the output <paramref name="y"/> against <paramref name="t"/>; writes dLoss/dz of the output layer into <paramref name="dz"/>.</summary>
     private static double OutputGradient(ref double y, ref double t, ref double dz)
     {
-        // Binary cross-entropy over sigmoid, fused: dLoss/dz = (p - t) / n.
+        // Binary cross-entropy over sigmoid, fused: dLoss/dz = (p - t) / n. p and 1 - p are clamped to
+        // [1e-7, 1 - 1e-7] each: 1 - p is exact for p >= 0.5, and 1 - 1e-7 has no exact float, so clamping
+        // p alone would bound 1 - p by 1.19e-7 instead of 1e-7 in float.
         double loss = 0d;
         for (nuint j = 0; j < OutputSize; j++)
         {
             double probability = At(ref y, j);
             double target = At(ref t, j);
             double clamped = global::System.Math.Clamp(probability, 1E-07d, 1d - 1E-07d);
-            loss -= target * global::System.Math.Log(clamped) + (1d - target) * global::System.Math.Log(1d - clamped);
+            double complement = global::System.Math.Clamp(1d - probability, 1E-07d, 1d - 1E-07d);
+            loss -= target * global::System.Math.Log(clamped) + (1d - target) * global::System.Math.Log(complement);
             At(ref dz, j) = (probability - target) / OutputSize;
         }
 
@@ -416,6 +514,82 @@ file static class DoubleBinaryKernels
             At(ref row, 0) += step * At(ref x, 0);
             At(ref row, 1) += step * At(ref x, 1);
             At(ref row, 2) += step * At(ref x, 2);
+        }
+    }
+
+    /// <summary>Layer 1: Dense 3 -> 9, LeakyReLU, on a block of samples: for each row x_s (rows xStride apart) y_s = LeakyReLU(W x_s + b) (rows yStride apart); bit for bit what ForwardLayer1 computes per sample.</summary>
+    private static void ForwardBlockLayer1(ref double p, ref double x, nuint xStride, ref double y, nuint yStride, int count)
+    {
+        const int In = 3, Out = 9;
+        ref double w = ref At(ref p, 0);
+        ref double b = ref At(ref p, 27);
+        for (nuint o = 0; o < Out; o++)
+        {
+            ref double row = ref At(ref w, o * In);
+            nuint s = 0;
+            for (; s < (nuint)count; s++)
+            {
+                ref double xs = ref At(ref x, s * xStride);
+                double z = At(ref b, o) + At(ref row, 0) * At(ref xs, 0) + At(ref row, 1) * At(ref xs, 1) + At(ref row, 2) * At(ref xs, 2);
+                At(ref y, s * yStride + o) = z < 0d ? 0.01d * z : z;
+            }
+        }
+    }
+
+    /// <summary>Layer 1: Dense 3 -> 9, LeakyReLU, backward on a block of samples (dz and dx rows DeltaLength apart, x rows xStride apart): adds Σ_s dz_s x_sᵀ to dLoss/dW and Σ_s dz_s to dLoss/db.</summary>
+    private static void BackwardBlockLayer1(ref double p, ref double g, ref double x, nuint xStride, ref double dz, int count)
+    {
+        const int In = 3, Out = 9;
+        ref double gw = ref At(ref g, 0);
+        ref double gb = ref At(ref g, 27);
+        for (nuint o = 0; o < Out; o++)
+        {
+            ref double gradientRow = ref At(ref gw, o * In);
+            nuint s = 0;
+            for (; s + 4 <= (nuint)count; s += 4)
+            {
+                double d0 = At(ref dz, s * DeltaLength + o);
+                global::System.Numerics.Vector<double> dv0 = new global::System.Numerics.Vector<double>(d0);
+                ref double x0 = ref At(ref x, s * xStride);
+                double d1 = At(ref dz, (s + 1) * DeltaLength + o);
+                global::System.Numerics.Vector<double> dv1 = new global::System.Numerics.Vector<double>(d1);
+                ref double x1 = ref At(ref x, (s + 1) * xStride);
+                double d2 = At(ref dz, (s + 2) * DeltaLength + o);
+                global::System.Numerics.Vector<double> dv2 = new global::System.Numerics.Vector<double>(d2);
+                ref double x2 = ref At(ref x, (s + 2) * xStride);
+                double d3 = At(ref dz, (s + 3) * DeltaLength + o);
+                global::System.Numerics.Vector<double> dv3 = new global::System.Numerics.Vector<double>(d3);
+                ref double x3 = ref At(ref x, (s + 3) * xStride);
+                At(ref gb, o) += d0 + d1 + d2 + d3;
+                nuint i = 0;
+                for (; i + VectorSize <= In; i += VectorSize)
+                {
+                    Store(Load(ref gradientRow, i) + dv0 * Load(ref x0, i) + dv1 * Load(ref x1, i) + dv2 * Load(ref x2, i) + dv3 * Load(ref x3, i), ref gradientRow, i);
+                }
+
+                for (; i < In; i++)
+                {
+                    At(ref gradientRow, i) += d0 * At(ref x0, i) + d1 * At(ref x1, i) + d2 * At(ref x2, i) + d3 * At(ref x3, i);
+                }
+            }
+
+            for (; s < (nuint)count; s++)
+            {
+                double d = At(ref dz, s * DeltaLength + o);
+                global::System.Numerics.Vector<double> dv = new global::System.Numerics.Vector<double>(d);
+                ref double xs = ref At(ref x, s * xStride);
+                At(ref gb, o) += d;
+                nuint i = 0;
+                for (; i + VectorSize <= In; i += VectorSize)
+                {
+                    Store(Load(ref gradientRow, i) + dv * Load(ref xs, i), ref gradientRow, i);
+                }
+
+                for (; i < In; i++)
+                {
+                    At(ref gradientRow, i) += d * At(ref xs, i);
+                }
+            }
         }
     }
 
@@ -535,6 +709,226 @@ file static class DoubleBinaryKernels
             for (nuint i = In / VectorSize * VectorSize; i < In; i++)
             {
                 At(ref row, i) += step * At(ref x, i);
+            }
+        }
+    }
+
+    /// <summary>Layer 2: Dense 9 -> 1, Sigmoid, on a block of samples: for each row x_s (rows xStride apart) y_s = Sigmoid(W x_s + b) (rows yStride apart); bit for bit what ForwardLayer2 computes per sample.</summary>
+    private static void ForwardBlockLayer2(ref double p, ref double x, nuint xStride, ref double y, nuint yStride, int count)
+    {
+        const int In = 9, Out = 1;
+        ref double w = ref At(ref p, 36);
+        ref double b = ref At(ref p, 45);
+        for (nuint o = 0; o < Out; o++)
+        {
+            ref double row = ref At(ref w, o * In);
+            nuint s = 0;
+            // 4 samples at a time share each load of the weight row.
+            for (; s + 4 <= (nuint)count; s += 4)
+            {
+                ref double x0 = ref At(ref x, s * xStride);
+                ref double x1 = ref At(ref x, (s + 1) * xStride);
+                ref double x2 = ref At(ref x, (s + 2) * xStride);
+                ref double x3 = ref At(ref x, (s + 3) * xStride);
+                global::System.Numerics.Vector<double> acc0_0 = global::System.Numerics.Vector<double>.Zero, acc1_0 = global::System.Numerics.Vector<double>.Zero, acc2_0 = global::System.Numerics.Vector<double>.Zero, acc3_0 = global::System.Numerics.Vector<double>.Zero;
+                global::System.Numerics.Vector<double> acc0_1 = global::System.Numerics.Vector<double>.Zero, acc1_1 = global::System.Numerics.Vector<double>.Zero, acc2_1 = global::System.Numerics.Vector<double>.Zero, acc3_1 = global::System.Numerics.Vector<double>.Zero;
+                if (VectorSize <= In)
+                {
+                    global::System.Numerics.Vector<double> w0 = Load(ref row, 0);
+                    acc0_0 += w0 * Load(ref x0, 0);
+                    acc1_0 += w0 * Load(ref x1, 0);
+                    acc2_0 += w0 * Load(ref x2, 0);
+                    acc3_0 += w0 * Load(ref x3, 0);
+                }
+                if (2 * VectorSize <= In)
+                {
+                    global::System.Numerics.Vector<double> w1 = Load(ref row, VectorSize);
+                    acc0_1 += w1 * Load(ref x0, VectorSize);
+                    acc1_1 += w1 * Load(ref x1, VectorSize);
+                    acc2_1 += w1 * Load(ref x2, VectorSize);
+                    acc3_1 += w1 * Load(ref x3, VectorSize);
+                }
+                if (3 * VectorSize <= In)
+                {
+                    global::System.Numerics.Vector<double> w0 = Load(ref row, 2 * VectorSize);
+                    acc0_0 += w0 * Load(ref x0, 2 * VectorSize);
+                    acc1_0 += w0 * Load(ref x1, 2 * VectorSize);
+                    acc2_0 += w0 * Load(ref x2, 2 * VectorSize);
+                    acc3_0 += w0 * Load(ref x3, 2 * VectorSize);
+                }
+                if (4 * VectorSize <= In)
+                {
+                    global::System.Numerics.Vector<double> w1 = Load(ref row, 3 * VectorSize);
+                    acc0_1 += w1 * Load(ref x0, 3 * VectorSize);
+                    acc1_1 += w1 * Load(ref x1, 3 * VectorSize);
+                    acc2_1 += w1 * Load(ref x2, 3 * VectorSize);
+                    acc3_1 += w1 * Load(ref x3, 3 * VectorSize);
+                }
+                double z0 = At(ref b, o) + global::System.Numerics.Vector.Sum(acc0_0 + acc0_1);
+                double z1 = At(ref b, o) + global::System.Numerics.Vector.Sum(acc1_0 + acc1_1);
+                double z2 = At(ref b, o) + global::System.Numerics.Vector.Sum(acc2_0 + acc2_1);
+                double z3 = At(ref b, o) + global::System.Numerics.Vector.Sum(acc3_0 + acc3_1);
+                for (nuint i = In / VectorSize * VectorSize; i < In; i++)
+                {
+                    double weight = At(ref row, i);
+                    z0 += weight * At(ref x0, i);
+                    z1 += weight * At(ref x1, i);
+                    z2 += weight * At(ref x2, i);
+                    z3 += weight * At(ref x3, i);
+                }
+
+                At(ref y, s * yStride + o) = 1d / (1d + global::System.Math.Exp(-z0));
+                At(ref y, (s + 1) * yStride + o) = 1d / (1d + global::System.Math.Exp(-z1));
+                At(ref y, (s + 2) * yStride + o) = 1d / (1d + global::System.Math.Exp(-z2));
+                At(ref y, (s + 3) * yStride + o) = 1d / (1d + global::System.Math.Exp(-z3));
+            }
+
+            for (; s < (nuint)count; s++)
+            {
+                ref double xs = ref At(ref x, s * xStride);
+                global::System.Numerics.Vector<double> acc0 = global::System.Numerics.Vector<double>.Zero, acc1 = global::System.Numerics.Vector<double>.Zero;
+                // 9 inputs, unrolled: a chunk is compiled only if it fits at this machine's vector width (the JIT folds each test).
+                if (VectorSize <= In) acc0 += Load(ref row, 0) * Load(ref xs, 0);
+                if (2 * VectorSize <= In) acc1 += Load(ref row, VectorSize) * Load(ref xs, VectorSize);
+                if (3 * VectorSize <= In) acc0 += Load(ref row, 2 * VectorSize) * Load(ref xs, 2 * VectorSize);
+                if (4 * VectorSize <= In) acc1 += Load(ref row, 3 * VectorSize) * Load(ref xs, 3 * VectorSize);
+                double z = At(ref b, o) + global::System.Numerics.Vector.Sum(acc0 + acc1);
+                for (nuint i = In / VectorSize * VectorSize; i < In; i++)
+                {
+                    z += At(ref row, i) * At(ref xs, i);
+                }
+                At(ref y, s * yStride + o) = 1d / (1d + global::System.Math.Exp(-z));
+            }
+        }
+    }
+
+    /// <summary>Layer 2: Dense 9 -> 1, Sigmoid, backward on a block of samples (dz and dx rows DeltaLength apart, x rows xStride apart): adds Σ_s dz_s x_sᵀ to dLoss/dW and Σ_s dz_s to dLoss/db, and writes dLoss/dz of layer 1 for every sample into dx.</summary>
+    private static void BackwardBlockLayer2(ref double p, ref double g, ref double x, nuint xStride, ref double dz, ref double dx, int count)
+    {
+        const int In = 9, Out = 1;
+        ref double w = ref At(ref p, 36);
+        ref double gw = ref At(ref g, 36);
+        ref double gb = ref At(ref g, 45);
+        for (nuint o = 0; o < Out; o++)
+        {
+            ref double gradientRow = ref At(ref gw, o * In);
+            nuint s = 0;
+            for (; s + 4 <= (nuint)count; s += 4)
+            {
+                double d0 = At(ref dz, s * DeltaLength + o);
+                global::System.Numerics.Vector<double> dv0 = new global::System.Numerics.Vector<double>(d0);
+                ref double x0 = ref At(ref x, s * xStride);
+                double d1 = At(ref dz, (s + 1) * DeltaLength + o);
+                global::System.Numerics.Vector<double> dv1 = new global::System.Numerics.Vector<double>(d1);
+                ref double x1 = ref At(ref x, (s + 1) * xStride);
+                double d2 = At(ref dz, (s + 2) * DeltaLength + o);
+                global::System.Numerics.Vector<double> dv2 = new global::System.Numerics.Vector<double>(d2);
+                ref double x2 = ref At(ref x, (s + 2) * xStride);
+                double d3 = At(ref dz, (s + 3) * DeltaLength + o);
+                global::System.Numerics.Vector<double> dv3 = new global::System.Numerics.Vector<double>(d3);
+                ref double x3 = ref At(ref x, (s + 3) * xStride);
+                At(ref gb, o) += d0 + d1 + d2 + d3;
+                nuint i = 0;
+                for (; i + VectorSize <= In; i += VectorSize)
+                {
+                    Store(Load(ref gradientRow, i) + dv0 * Load(ref x0, i) + dv1 * Load(ref x1, i) + dv2 * Load(ref x2, i) + dv3 * Load(ref x3, i), ref gradientRow, i);
+                }
+
+                for (; i < In; i++)
+                {
+                    At(ref gradientRow, i) += d0 * At(ref x0, i) + d1 * At(ref x1, i) + d2 * At(ref x2, i) + d3 * At(ref x3, i);
+                }
+            }
+
+            for (; s < (nuint)count; s++)
+            {
+                double d = At(ref dz, s * DeltaLength + o);
+                global::System.Numerics.Vector<double> dv = new global::System.Numerics.Vector<double>(d);
+                ref double xs = ref At(ref x, s * xStride);
+                At(ref gb, o) += d;
+                nuint i = 0;
+                for (; i + VectorSize <= In; i += VectorSize)
+                {
+                    Store(Load(ref gradientRow, i) + dv * Load(ref xs, i), ref gradientRow, i);
+                }
+
+                for (; i < In; i++)
+                {
+                    At(ref gradientRow, i) += d * At(ref xs, i);
+                }
+            }
+        }
+
+        // dLoss/dz of layer 1: dx_s = Wᵀ dz_s, 4 samples sharing each load of a weight row.
+        for (nuint s = 0; s < (nuint)count; s++)
+        {
+            Clear(ref At(ref dx, s * DeltaLength), In);
+        }
+
+        for (nuint o = 0; o < Out; o++)
+        {
+            ref double row = ref At(ref w, o * In);
+            nuint s = 0;
+            for (; s + 4 <= (nuint)count; s += 4)
+            {
+                double d0 = At(ref dz, s * DeltaLength + o);
+                global::System.Numerics.Vector<double> dv0 = new global::System.Numerics.Vector<double>(d0);
+                ref double dx0 = ref At(ref dx, s * DeltaLength);
+                double d1 = At(ref dz, (s + 1) * DeltaLength + o);
+                global::System.Numerics.Vector<double> dv1 = new global::System.Numerics.Vector<double>(d1);
+                ref double dx1 = ref At(ref dx, (s + 1) * DeltaLength);
+                double d2 = At(ref dz, (s + 2) * DeltaLength + o);
+                global::System.Numerics.Vector<double> dv2 = new global::System.Numerics.Vector<double>(d2);
+                ref double dx2 = ref At(ref dx, (s + 2) * DeltaLength);
+                double d3 = At(ref dz, (s + 3) * DeltaLength + o);
+                global::System.Numerics.Vector<double> dv3 = new global::System.Numerics.Vector<double>(d3);
+                ref double dx3 = ref At(ref dx, (s + 3) * DeltaLength);
+                nuint i = 0;
+                for (; i + VectorSize <= In; i += VectorSize)
+                {
+                    global::System.Numerics.Vector<double> weights = Load(ref row, i);
+                    Store(Load(ref dx0, i) + dv0 * weights, ref dx0, i);
+                    Store(Load(ref dx1, i) + dv1 * weights, ref dx1, i);
+                    Store(Load(ref dx2, i) + dv2 * weights, ref dx2, i);
+                    Store(Load(ref dx3, i) + dv3 * weights, ref dx3, i);
+                }
+
+                for (; i < In; i++)
+                {
+                    double weight = At(ref row, i);
+                    At(ref dx0, i) += d0 * weight;
+                    At(ref dx1, i) += d1 * weight;
+                    At(ref dx2, i) += d2 * weight;
+                    At(ref dx3, i) += d3 * weight;
+                }
+            }
+
+            for (; s < (nuint)count; s++)
+            {
+                double d = At(ref dz, s * DeltaLength + o);
+                global::System.Numerics.Vector<double> dv = new global::System.Numerics.Vector<double>(d);
+                ref double dxs = ref At(ref dx, s * DeltaLength);
+                nuint i = 0;
+                for (; i + VectorSize <= In; i += VectorSize)
+                {
+                    Store(Load(ref dxs, i) + dv * Load(ref row, i), ref dxs, i);
+                }
+
+                for (; i < In; i++)
+                {
+                    At(ref dxs, i) += d * At(ref row, i);
+                }
+            }
+        }
+
+        // Through the activation of layer 1 (LeakyReLU), from its outputs x.
+        for (nuint s = 0; s < (nuint)count; s++)
+        {
+            ref double dxs = ref At(ref dx, s * DeltaLength);
+            ref double xs = ref At(ref x, s * xStride);
+            for (nuint i = 0; i < In; i++)
+            {
+                At(ref dxs, i) = At(ref xs, i) > 0d ? At(ref dxs, i) : 0.01d * At(ref dxs, i);
             }
         }
     }

@@ -45,6 +45,13 @@ namespace Benchmarks
         /// <summary>The layer sizes from input to output: 64, 64, 64, 10.</summary>
         public static global::System.ReadOnlySpan<int> LayerSizes => new int[] { 64, 64, 64, 10 };
 
+        /// <summary>The declaration as data: 64 -> 64 ReLU -> 64 ReLU -> 10 Softmax, CrossEntropy, Single.</summary>
+        public static global::StaticNet.NetworkTopology Topology { get; } = new global::StaticNet.NetworkTopology(
+            new int[] { 64, 64, 64, 10 },
+            new global::StaticNet.Activation[] { global::StaticNet.Activation.ReLU, global::StaticNet.Activation.ReLU, global::StaticNet.Activation.Softmax },
+            global::StaticNet.Loss.CrossEntropy,
+            global::StaticNet.Precision.Single);
+
         /// <summary>
         /// Every parameter of the network in one flat block, owned by this instance; writes change the network.
         /// </summary>
@@ -115,7 +122,7 @@ namespace Benchmarks
                 global::StaticNet.GeneratedCodeHelpers.ThrowLengthMismatch(nameof(outputs), (long)count * OutputSize, outputs.Length);
             }
 
-            global::System.Span<float> scratch = stackalloc float[T2Kernels.ForwardScratchLength];
+            global::System.Span<float> scratch = stackalloc float[T2Kernels.BatchForwardScratchLength];
             T2Kernels.ForwardBatch(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_staticNetParameters), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs), count);
         }
 
@@ -245,6 +252,95 @@ namespace Benchmarks
             return loss;
         }
 
+        /// <summary>
+        /// Backpropagates a batch of samples stored row by row (sample <c>k</c> is <c>inputs[(k * InputSize)..((k + 1) * InputSize)]</c>
+        /// with its target in the same rows of <paramref name="targets"/>): adds the mean over the samples of dLoss/dParameters
+        /// into <paramref name="gradients"/> and returns the mean loss. The samples go through the network in blocks, each layer
+        /// as one matrix operation on the block. Reads the parameters only. An empty batch returns 0 and adds nothing.
+        /// </summary>
+        /// <param name="inputs">The samples; the length must be a multiple of <see cref="InputSize"/>.</param>
+        /// <param name="targets">The expected outputs: <see cref="OutputSize"/> values per sample.</param>
+        /// <param name="gradients">Accumulates the mean gradient: <see cref="ParameterCount"/> values in the layout of <see cref="Parameters"/>.</param>
+        /// <returns>The mean loss of the samples.</returns>
+        /// <exception cref="global::System.ArgumentException">A span does not have the length given above.</exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("StaticNet.Generator", "%VERSION%")]
+        [global::System.Runtime.CompilerServices.SkipLocalsInit]
+        public float BackwardBatch(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> gradients)
+        {
+            int count = inputs.Length / InputSize;
+            if (inputs.Length != count * InputSize)
+            {
+                global::StaticNet.GeneratedCodeHelpers.ThrowNotMultiple(nameof(inputs), InputSize, inputs.Length);
+            }
+
+            if (targets.Length != (long)count * OutputSize)
+            {
+                global::StaticNet.GeneratedCodeHelpers.ThrowLengthMismatch(nameof(targets), (long)count * OutputSize, targets.Length);
+            }
+
+            if (gradients.Length != ParameterCount)
+            {
+                global::StaticNet.GeneratedCodeHelpers.ThrowLengthMismatch(nameof(gradients), ParameterCount, gradients.Length);
+            }
+
+            if (count == 0)
+            {
+                return 0f;
+            }
+
+            global::System.Span<float> scratch = stackalloc float[T2Kernels.BatchScratchLength];
+            float loss = T2Kernels.BackwardBatch(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_staticNetParameters), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradients), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets), ref global::System.Runtime.CompilerServices.Unsafe.NullRef<int>(), count, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch));
+            return loss;
+        }
+
+        /// <summary>
+        /// As <see cref="BackwardBatch(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, global::System.Span{float})"/>
+        /// with one-hot targets at <paramref name="labels"/>, one class per sample. Every label is checked before anything is changed.
+        /// </summary>
+        /// <param name="inputs">The samples; the length must be a multiple of <see cref="InputSize"/>.</param>
+        /// <param name="labels">The class of each sample, in [0, <see cref="OutputSize"/>).</param>
+        /// <param name="gradients">Accumulates the mean gradient: <see cref="ParameterCount"/> values in the layout of <see cref="Parameters"/>.</param>
+        /// <returns>The mean loss of the samples.</returns>
+        /// <exception cref="global::System.ArgumentException">A span does not have the length given above.</exception>
+        /// <exception cref="global::System.ArgumentOutOfRangeException">A label is not a class.</exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("StaticNet.Generator", "%VERSION%")]
+        [global::System.Runtime.CompilerServices.SkipLocalsInit]
+        public float BackwardBatch(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, global::System.Span<float> gradients)
+        {
+            int count = inputs.Length / InputSize;
+            if (inputs.Length != count * InputSize)
+            {
+                global::StaticNet.GeneratedCodeHelpers.ThrowNotMultiple(nameof(inputs), InputSize, inputs.Length);
+            }
+
+            if (labels.Length != count)
+            {
+                global::StaticNet.GeneratedCodeHelpers.ThrowLengthMismatch(nameof(labels), count, labels.Length);
+            }
+
+            if (gradients.Length != ParameterCount)
+            {
+                global::StaticNet.GeneratedCodeHelpers.ThrowLengthMismatch(nameof(gradients), ParameterCount, gradients.Length);
+            }
+
+            foreach (int label in labels)
+            {
+                if ((uint)label >= OutputSize)
+                {
+                    global::StaticNet.GeneratedCodeHelpers.ThrowLabelOutOfRange(label, OutputSize);
+                }
+            }
+
+            if (count == 0)
+            {
+                return 0f;
+            }
+
+            global::System.Span<float> scratch = stackalloc float[T2Kernels.BatchScratchLength];
+            float loss = T2Kernels.BackwardBatch(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_staticNetParameters), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradients), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), ref global::System.Runtime.CompilerServices.Unsafe.NullRef<float>(), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(labels), count, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch));
+            return loss;
+        }
+
         /// <summary>Returns the predicted class of one sample: the index of the largest output (the first one on a tie).</summary>
         /// <param name="input">One sample: <see cref="InputSize"/> values.</param>
         /// <returns>The class, in [0, <see cref="OutputSize"/>).</returns>
@@ -365,6 +461,12 @@ namespace Benchmarks
         public const int ForwardScratchLength = 128;
         public const int BackwardScratchLength = 276;
 
+        // The batched calls take up to BatchBlock samples through the network at once; their scratch holds, per sample of
+        // a block, the activations, two gradient rows and a one-hot target.
+        public const int BatchBlock = 16;
+        public const int BatchForwardScratchLength = BatchBlock * ActivationsLength;
+        public const int BatchScratchLength = BatchBlock * (ActivationsLength + 2 * DeltaLength + OutputSize);
+
         private static nuint VectorSize
         {
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
@@ -400,14 +502,6 @@ namespace Benchmarks
             ForwardLayer1(ref p, ref x, ref acts);
             ForwardLayer2(ref p, ref acts, ref At(ref acts, 64));
             ForwardLayer3(ref p, ref At(ref acts, 64), ref y);
-        }
-
-        public static void ForwardBatch(ref float p, ref float x, ref float acts, ref float y, int count)
-        {
-            for (nuint sample = 0; sample < (nuint)count; sample++)
-            {
-                Forward(ref p, ref At(ref x, sample * InputSize), ref acts, ref At(ref y, sample * OutputSize));
-            }
         }
 
         /// <summary>The loss of one sample; uses the backward scratch.</summary>
@@ -479,6 +573,71 @@ namespace Benchmarks
             return loss;
         }
 
+        /// <summary>Forward pass of <paramref name="count"/> samples stored row by row, a block of samples at a time.</summary>
+        public static void ForwardBatch(ref float p, ref float x, ref float acts, ref float y, int count)
+        {
+            for (int start = 0; start < count; start += BatchBlock)
+            {
+                int m = global::System.Math.Min(BatchBlock, count - start);
+                ref float xb = ref At(ref x, (nuint)start * InputSize);
+                ref float yb = ref At(ref y, (nuint)start * OutputSize);
+                ForwardBlockLayer1(ref p, ref xb, InputSize, ref acts, ActivationsLength, m);
+                ForwardBlockLayer2(ref p, ref acts, ActivationsLength, ref At(ref acts, 64), ActivationsLength, m);
+                ForwardBlockLayer3(ref p, ref At(ref acts, 64), ActivationsLength, ref yb, OutputSize, m);
+            }
+        }
+
+        /// <summary>
+        /// Backpropagates <paramref name="count"/> samples stored row by row, a block of samples at a time: each layer's
+        /// forward and backward pass is one matrix operation on the block. Adds the mean of dLoss/dParameters into
+        /// <paramref name="g"/> and returns the mean loss. With <paramref name="labels"/> (not a null reference) the targets are one-hot rows built from them.
+        /// </summary>
+        public static float BackwardBatch(ref float p, ref float g, ref float x, ref float t, ref int labels, int count, ref float scratch)
+        {
+            ref float acts = ref scratch;
+            ref float delta0 = ref At(ref scratch, BatchBlock * ActivationsLength);
+            ref float delta1 = ref At(ref delta0, BatchBlock * DeltaLength);
+            ref float oneHot = ref At(ref delta1, BatchBlock * DeltaLength);
+            float scale = 1f / count;
+            float loss = 0f;
+            for (int start = 0; start < count; start += BatchBlock)
+            {
+                int m = global::System.Math.Min(BatchBlock, count - start);
+                ref float xb = ref At(ref x, (nuint)start * InputSize);
+                ref float tb = ref global::System.Runtime.CompilerServices.Unsafe.IsNullRef(ref labels) ? ref At(ref t, (nuint)start * OutputSize) : ref OneHotRows(ref oneHot, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref labels, start), m);
+                ForwardBlockLayer1(ref p, ref xb, InputSize, ref acts, ActivationsLength, m);
+                ForwardBlockLayer2(ref p, ref acts, ActivationsLength, ref At(ref acts, 64), ActivationsLength, m);
+                ForwardBlockLayer3(ref p, ref At(ref acts, 64), ActivationsLength, ref At(ref acts, 128), ActivationsLength, m);
+                for (nuint s = 0; s < (nuint)m; s++)
+                {
+                    ref float dz = ref At(ref delta0, s * DeltaLength);
+                    loss += OutputGradient(ref At(ref acts, s * ActivationsLength + OutputOffset), ref At(ref tb, s * OutputSize), ref dz);
+                    for (nuint j = 0; j < OutputSize; j++)
+                    {
+                        At(ref dz, j) *= scale;
+                    }
+                }
+
+                BackwardBlockLayer3(ref p, ref g, ref At(ref acts, 64), ActivationsLength, ref delta0, ref delta1, m);
+                BackwardBlockLayer2(ref p, ref g, ref acts, ActivationsLength, ref delta1, ref delta0, m);
+                BackwardBlockLayer1(ref p, ref g, ref xb, InputSize, ref delta0, m);
+            }
+
+            return loss * scale;
+        }
+
+        /// <summary>Writes one-hot rows for <paramref name="count"/> labels into <paramref name="rows"/> and returns it.</summary>
+        private static ref float OneHotRows(ref float rows, ref int labels, int count)
+        {
+            Clear(ref rows, count * OutputSize);
+            for (int s = 0; s < count; s++)
+            {
+                At(ref rows, (nuint)s * OutputSize + (nuint)global::System.Runtime.CompilerServices.Unsafe.Add(ref labels, s)) = 1f;
+            }
+
+            return ref rows;
+        }
+
         /// <summary>The cross-entropy loss of the output <paramref name="y"/> against <paramref name="t"/>; writes dLoss/dz of the output layer into <paramref name="dz"/>.</summary>
         private static float OutputGradient(ref float y, ref float t, ref float dz)
         {
@@ -498,6 +657,29 @@ namespace Benchmarks
             }
 
             return loss;
+        }
+
+        /// <summary>Softmax over the outputs in place, subtracting the maximum first so that Exp never overflows.</summary>
+        private static void Softmax(ref float y)
+        {
+            float max = y;
+            for (nuint o = 1; o < OutputSize; o++)
+            {
+                max = global::System.MathF.Max(max, At(ref y, o));
+            }
+
+            float sum = 0f;
+            for (nuint o = 0; o < OutputSize; o++)
+            {
+                float e = global::System.MathF.Exp(At(ref y, o) - max);
+                At(ref y, o) = e;
+                sum += e;
+            }
+
+            for (nuint o = 0; o < OutputSize; o++)
+            {
+                At(ref y, o) /= sum;
+            }
         }
 
         /// <summary>Layer 1: Dense 64 -> 64, ReLU: y = ReLU(W x + b), W [64 x 64] at 0, b at 4096.</summary>
@@ -602,6 +784,147 @@ namespace Benchmarks
                 for (; i < In; i++)
                 {
                     At(ref row, i) += step * At(ref x, i);
+                }
+            }
+        }
+
+        /// <summary>Layer 1: Dense 64 -> 64, ReLU, on a block of samples: for each row x_s (rows xStride apart) y_s = ReLU(W x_s + b) (rows yStride apart); bit for bit what ForwardLayer1 computes per sample.</summary>
+        private static void ForwardBlockLayer1(ref float p, ref float x, nuint xStride, ref float y, nuint yStride, int count)
+        {
+            const int In = 64, Out = 64;
+            ref float w = ref At(ref p, 0);
+            ref float b = ref At(ref p, 4096);
+            for (nuint o = 0; o < Out; o++)
+            {
+                ref float row = ref At(ref w, o * In);
+                nuint s = 0;
+                // 2 samples at a time share each load of the weight row.
+                for (; s + 2 <= (nuint)count; s += 2)
+                {
+                    ref float x0 = ref At(ref x, s * xStride);
+                    ref float x1 = ref At(ref x, (s + 1) * xStride);
+                    global::System.Numerics.Vector<float> acc0_0 = global::System.Numerics.Vector<float>.Zero, acc1_0 = global::System.Numerics.Vector<float>.Zero;
+                    global::System.Numerics.Vector<float> acc0_1 = global::System.Numerics.Vector<float>.Zero, acc1_1 = global::System.Numerics.Vector<float>.Zero;
+                    global::System.Numerics.Vector<float> acc0_2 = global::System.Numerics.Vector<float>.Zero, acc1_2 = global::System.Numerics.Vector<float>.Zero;
+                    global::System.Numerics.Vector<float> acc0_3 = global::System.Numerics.Vector<float>.Zero, acc1_3 = global::System.Numerics.Vector<float>.Zero;
+                    nuint i = 0;
+                    for (; i + 4 * VectorSize <= In; i += 4 * VectorSize)
+                    {
+                        global::System.Numerics.Vector<float> w0 = Load(ref row, i);
+                        acc0_0 += w0 * Load(ref x0, i);
+                        acc1_0 += w0 * Load(ref x1, i);
+                        global::System.Numerics.Vector<float> w1 = Load(ref row, i + VectorSize);
+                        acc0_1 += w1 * Load(ref x0, i + VectorSize);
+                        acc1_1 += w1 * Load(ref x1, i + VectorSize);
+                        global::System.Numerics.Vector<float> w2 = Load(ref row, i + 2 * VectorSize);
+                        acc0_2 += w2 * Load(ref x0, i + 2 * VectorSize);
+                        acc1_2 += w2 * Load(ref x1, i + 2 * VectorSize);
+                        global::System.Numerics.Vector<float> w3 = Load(ref row, i + 3 * VectorSize);
+                        acc0_3 += w3 * Load(ref x0, i + 3 * VectorSize);
+                        acc1_3 += w3 * Load(ref x1, i + 3 * VectorSize);
+                    }
+
+                    for (; i + VectorSize <= In; i += VectorSize)
+                    {
+                        global::System.Numerics.Vector<float> w0 = Load(ref row, i);
+                        acc0_0 += w0 * Load(ref x0, i);
+                        acc1_0 += w0 * Load(ref x1, i);
+                    }
+
+                    float z0 = At(ref b, o) + global::System.Numerics.Vector.Sum((acc0_0 + acc0_1) + (acc0_2 + acc0_3));
+                    float z1 = At(ref b, o) + global::System.Numerics.Vector.Sum((acc1_0 + acc1_1) + (acc1_2 + acc1_3));
+                    for (; i < In; i++)
+                    {
+                        float weight = At(ref row, i);
+                        z0 += weight * At(ref x0, i);
+                        z1 += weight * At(ref x1, i);
+                    }
+
+                    At(ref y, s * yStride + o) = z0 < 0f ? 0f : z0;
+                    At(ref y, (s + 1) * yStride + o) = z1 < 0f ? 0f : z1;
+                }
+
+                for (; s < (nuint)count; s++)
+                {
+                    ref float xs = ref At(ref x, s * xStride);
+                    global::System.Numerics.Vector<float> acc0 = global::System.Numerics.Vector<float>.Zero, acc1 = global::System.Numerics.Vector<float>.Zero, acc2 = global::System.Numerics.Vector<float>.Zero, acc3 = global::System.Numerics.Vector<float>.Zero;
+                    nuint i = 0;
+                    for (; i + 4 * VectorSize <= In; i += 4 * VectorSize)
+                    {
+                        acc0 += Load(ref row, i) * Load(ref xs, i);
+                        acc1 += Load(ref row, i + VectorSize) * Load(ref xs, i + VectorSize);
+                        acc2 += Load(ref row, i + 2 * VectorSize) * Load(ref xs, i + 2 * VectorSize);
+                        acc3 += Load(ref row, i + 3 * VectorSize) * Load(ref xs, i + 3 * VectorSize);
+                    }
+
+                    for (; i + VectorSize <= In; i += VectorSize)
+                    {
+                        acc0 += Load(ref row, i) * Load(ref xs, i);
+                    }
+
+                    float z = At(ref b, o) + global::System.Numerics.Vector.Sum((acc0 + acc1) + (acc2 + acc3));
+                    for (; i < In; i++)
+                    {
+                        z += At(ref row, i) * At(ref xs, i);
+                    }
+                    At(ref y, s * yStride + o) = z < 0f ? 0f : z;
+                }
+            }
+        }
+
+        /// <summary>Layer 1: Dense 64 -> 64, ReLU, backward on a block of samples (dz and dx rows DeltaLength apart, x rows xStride apart): adds Σ_s dz_s x_sᵀ to dLoss/dW and Σ_s dz_s to dLoss/db.</summary>
+        private static void BackwardBlockLayer1(ref float p, ref float g, ref float x, nuint xStride, ref float dz, int count)
+        {
+            const int In = 64, Out = 64;
+            ref float gw = ref At(ref g, 0);
+            ref float gb = ref At(ref g, 4096);
+            for (nuint o = 0; o < Out; o++)
+            {
+                ref float gradientRow = ref At(ref gw, o * In);
+                nuint s = 0;
+                for (; s + 4 <= (nuint)count; s += 4)
+                {
+                    float d0 = At(ref dz, s * DeltaLength + o);
+                    global::System.Numerics.Vector<float> dv0 = new global::System.Numerics.Vector<float>(d0);
+                    ref float x0 = ref At(ref x, s * xStride);
+                    float d1 = At(ref dz, (s + 1) * DeltaLength + o);
+                    global::System.Numerics.Vector<float> dv1 = new global::System.Numerics.Vector<float>(d1);
+                    ref float x1 = ref At(ref x, (s + 1) * xStride);
+                    float d2 = At(ref dz, (s + 2) * DeltaLength + o);
+                    global::System.Numerics.Vector<float> dv2 = new global::System.Numerics.Vector<float>(d2);
+                    ref float x2 = ref At(ref x, (s + 2) * xStride);
+                    float d3 = At(ref dz, (s + 3) * DeltaLength + o);
+                    global::System.Numerics.Vector<float> dv3 = new global::System.Numerics.Vector<float>(d3);
+                    ref float x3 = ref At(ref x, (s + 3) * xStride);
+                    At(ref gb, o) += d0 + d1 + d2 + d3;
+                    nuint i = 0;
+                    for (; i + VectorSize <= In; i += VectorSize)
+                    {
+                        Store(Load(ref gradientRow, i) + dv0 * Load(ref x0, i) + dv1 * Load(ref x1, i) + dv2 * Load(ref x2, i) + dv3 * Load(ref x3, i), ref gradientRow, i);
+                    }
+
+                    for (; i < In; i++)
+                    {
+                        At(ref gradientRow, i) += d0 * At(ref x0, i) + d1 * At(ref x1, i) + d2 * At(ref x2, i) + d3 * At(ref x3, i);
+                    }
+                }
+
+                for (; s < (nuint)count; s++)
+                {
+                    float d = At(ref dz, s * DeltaLength + o);
+                    global::System.Numerics.Vector<float> dv = new global::System.Numerics.Vector<float>(d);
+                    ref float xs = ref At(ref x, s * xStride);
+                    At(ref gb, o) += d;
+                    nuint i = 0;
+                    for (; i + VectorSize <= In; i += VectorSize)
+                    {
+                        Store(Load(ref gradientRow, i) + dv * Load(ref xs, i), ref gradientRow, i);
+                    }
+
+                    for (; i < In; i++)
+                    {
+                        At(ref gradientRow, i) += d * At(ref xs, i);
+                    }
                 }
             }
         }
@@ -739,6 +1062,221 @@ namespace Benchmarks
             }
         }
 
+        /// <summary>Layer 2: Dense 64 -> 64, ReLU, on a block of samples: for each row x_s (rows xStride apart) y_s = ReLU(W x_s + b) (rows yStride apart); bit for bit what ForwardLayer2 computes per sample.</summary>
+        private static void ForwardBlockLayer2(ref float p, ref float x, nuint xStride, ref float y, nuint yStride, int count)
+        {
+            const int In = 64, Out = 64;
+            ref float w = ref At(ref p, 4160);
+            ref float b = ref At(ref p, 8256);
+            for (nuint o = 0; o < Out; o++)
+            {
+                ref float row = ref At(ref w, o * In);
+                nuint s = 0;
+                // 2 samples at a time share each load of the weight row.
+                for (; s + 2 <= (nuint)count; s += 2)
+                {
+                    ref float x0 = ref At(ref x, s * xStride);
+                    ref float x1 = ref At(ref x, (s + 1) * xStride);
+                    global::System.Numerics.Vector<float> acc0_0 = global::System.Numerics.Vector<float>.Zero, acc1_0 = global::System.Numerics.Vector<float>.Zero;
+                    global::System.Numerics.Vector<float> acc0_1 = global::System.Numerics.Vector<float>.Zero, acc1_1 = global::System.Numerics.Vector<float>.Zero;
+                    global::System.Numerics.Vector<float> acc0_2 = global::System.Numerics.Vector<float>.Zero, acc1_2 = global::System.Numerics.Vector<float>.Zero;
+                    global::System.Numerics.Vector<float> acc0_3 = global::System.Numerics.Vector<float>.Zero, acc1_3 = global::System.Numerics.Vector<float>.Zero;
+                    nuint i = 0;
+                    for (; i + 4 * VectorSize <= In; i += 4 * VectorSize)
+                    {
+                        global::System.Numerics.Vector<float> w0 = Load(ref row, i);
+                        acc0_0 += w0 * Load(ref x0, i);
+                        acc1_0 += w0 * Load(ref x1, i);
+                        global::System.Numerics.Vector<float> w1 = Load(ref row, i + VectorSize);
+                        acc0_1 += w1 * Load(ref x0, i + VectorSize);
+                        acc1_1 += w1 * Load(ref x1, i + VectorSize);
+                        global::System.Numerics.Vector<float> w2 = Load(ref row, i + 2 * VectorSize);
+                        acc0_2 += w2 * Load(ref x0, i + 2 * VectorSize);
+                        acc1_2 += w2 * Load(ref x1, i + 2 * VectorSize);
+                        global::System.Numerics.Vector<float> w3 = Load(ref row, i + 3 * VectorSize);
+                        acc0_3 += w3 * Load(ref x0, i + 3 * VectorSize);
+                        acc1_3 += w3 * Load(ref x1, i + 3 * VectorSize);
+                    }
+
+                    for (; i + VectorSize <= In; i += VectorSize)
+                    {
+                        global::System.Numerics.Vector<float> w0 = Load(ref row, i);
+                        acc0_0 += w0 * Load(ref x0, i);
+                        acc1_0 += w0 * Load(ref x1, i);
+                    }
+
+                    float z0 = At(ref b, o) + global::System.Numerics.Vector.Sum((acc0_0 + acc0_1) + (acc0_2 + acc0_3));
+                    float z1 = At(ref b, o) + global::System.Numerics.Vector.Sum((acc1_0 + acc1_1) + (acc1_2 + acc1_3));
+                    for (; i < In; i++)
+                    {
+                        float weight = At(ref row, i);
+                        z0 += weight * At(ref x0, i);
+                        z1 += weight * At(ref x1, i);
+                    }
+
+                    At(ref y, s * yStride + o) = z0 < 0f ? 0f : z0;
+                    At(ref y, (s + 1) * yStride + o) = z1 < 0f ? 0f : z1;
+                }
+
+                for (; s < (nuint)count; s++)
+                {
+                    ref float xs = ref At(ref x, s * xStride);
+                    global::System.Numerics.Vector<float> acc0 = global::System.Numerics.Vector<float>.Zero, acc1 = global::System.Numerics.Vector<float>.Zero, acc2 = global::System.Numerics.Vector<float>.Zero, acc3 = global::System.Numerics.Vector<float>.Zero;
+                    nuint i = 0;
+                    for (; i + 4 * VectorSize <= In; i += 4 * VectorSize)
+                    {
+                        acc0 += Load(ref row, i) * Load(ref xs, i);
+                        acc1 += Load(ref row, i + VectorSize) * Load(ref xs, i + VectorSize);
+                        acc2 += Load(ref row, i + 2 * VectorSize) * Load(ref xs, i + 2 * VectorSize);
+                        acc3 += Load(ref row, i + 3 * VectorSize) * Load(ref xs, i + 3 * VectorSize);
+                    }
+
+                    for (; i + VectorSize <= In; i += VectorSize)
+                    {
+                        acc0 += Load(ref row, i) * Load(ref xs, i);
+                    }
+
+                    float z = At(ref b, o) + global::System.Numerics.Vector.Sum((acc0 + acc1) + (acc2 + acc3));
+                    for (; i < In; i++)
+                    {
+                        z += At(ref row, i) * At(ref xs, i);
+                    }
+                    At(ref y, s * yStride + o) = z < 0f ? 0f : z;
+                }
+            }
+        }
+
+        /// <summary>Layer 2: Dense 64 -> 64, ReLU, backward on a block of samples (dz and dx rows DeltaLength apart, x rows xStride apart): adds Σ_s dz_s x_sᵀ to dLoss/dW and Σ_s dz_s to dLoss/db, and writes dLoss/dz of layer 1 for every sample into dx.</summary>
+        private static void BackwardBlockLayer2(ref float p, ref float g, ref float x, nuint xStride, ref float dz, ref float dx, int count)
+        {
+            const int In = 64, Out = 64;
+            ref float w = ref At(ref p, 4160);
+            ref float gw = ref At(ref g, 4160);
+            ref float gb = ref At(ref g, 8256);
+            for (nuint o = 0; o < Out; o++)
+            {
+                ref float gradientRow = ref At(ref gw, o * In);
+                nuint s = 0;
+                for (; s + 4 <= (nuint)count; s += 4)
+                {
+                    float d0 = At(ref dz, s * DeltaLength + o);
+                    global::System.Numerics.Vector<float> dv0 = new global::System.Numerics.Vector<float>(d0);
+                    ref float x0 = ref At(ref x, s * xStride);
+                    float d1 = At(ref dz, (s + 1) * DeltaLength + o);
+                    global::System.Numerics.Vector<float> dv1 = new global::System.Numerics.Vector<float>(d1);
+                    ref float x1 = ref At(ref x, (s + 1) * xStride);
+                    float d2 = At(ref dz, (s + 2) * DeltaLength + o);
+                    global::System.Numerics.Vector<float> dv2 = new global::System.Numerics.Vector<float>(d2);
+                    ref float x2 = ref At(ref x, (s + 2) * xStride);
+                    float d3 = At(ref dz, (s + 3) * DeltaLength + o);
+                    global::System.Numerics.Vector<float> dv3 = new global::System.Numerics.Vector<float>(d3);
+                    ref float x3 = ref At(ref x, (s + 3) * xStride);
+                    At(ref gb, o) += d0 + d1 + d2 + d3;
+                    nuint i = 0;
+                    for (; i + VectorSize <= In; i += VectorSize)
+                    {
+                        Store(Load(ref gradientRow, i) + dv0 * Load(ref x0, i) + dv1 * Load(ref x1, i) + dv2 * Load(ref x2, i) + dv3 * Load(ref x3, i), ref gradientRow, i);
+                    }
+
+                    for (; i < In; i++)
+                    {
+                        At(ref gradientRow, i) += d0 * At(ref x0, i) + d1 * At(ref x1, i) + d2 * At(ref x2, i) + d3 * At(ref x3, i);
+                    }
+                }
+
+                for (; s < (nuint)count; s++)
+                {
+                    float d = At(ref dz, s * DeltaLength + o);
+                    global::System.Numerics.Vector<float> dv = new global::System.Numerics.Vector<float>(d);
+                    ref float xs = ref At(ref x, s * xStride);
+                    At(ref gb, o) += d;
+                    nuint i = 0;
+                    for (; i + VectorSize <= In; i += VectorSize)
+                    {
+                        Store(Load(ref gradientRow, i) + dv * Load(ref xs, i), ref gradientRow, i);
+                    }
+
+                    for (; i < In; i++)
+                    {
+                        At(ref gradientRow, i) += d * At(ref xs, i);
+                    }
+                }
+            }
+
+            // dLoss/dz of layer 1: dx_s = Wᵀ dz_s, 4 samples sharing each load of a weight row.
+            for (nuint s = 0; s < (nuint)count; s++)
+            {
+                Clear(ref At(ref dx, s * DeltaLength), In);
+            }
+
+            for (nuint o = 0; o < Out; o++)
+            {
+                ref float row = ref At(ref w, o * In);
+                nuint s = 0;
+                for (; s + 4 <= (nuint)count; s += 4)
+                {
+                    float d0 = At(ref dz, s * DeltaLength + o);
+                    global::System.Numerics.Vector<float> dv0 = new global::System.Numerics.Vector<float>(d0);
+                    ref float dx0 = ref At(ref dx, s * DeltaLength);
+                    float d1 = At(ref dz, (s + 1) * DeltaLength + o);
+                    global::System.Numerics.Vector<float> dv1 = new global::System.Numerics.Vector<float>(d1);
+                    ref float dx1 = ref At(ref dx, (s + 1) * DeltaLength);
+                    float d2 = At(ref dz, (s + 2) * DeltaLength + o);
+                    global::System.Numerics.Vector<float> dv2 = new global::System.Numerics.Vector<float>(d2);
+                    ref float dx2 = ref At(ref dx, (s + 2) * DeltaLength);
+                    float d3 = At(ref dz, (s + 3) * DeltaLength + o);
+                    global::System.Numerics.Vector<float> dv3 = new global::System.Numerics.Vector<float>(d3);
+                    ref float dx3 = ref At(ref dx, (s + 3) * DeltaLength);
+                    nuint i = 0;
+                    for (; i + VectorSize <= In; i += VectorSize)
+                    {
+                        global::System.Numerics.Vector<float> weights = Load(ref row, i);
+                        Store(Load(ref dx0, i) + dv0 * weights, ref dx0, i);
+                        Store(Load(ref dx1, i) + dv1 * weights, ref dx1, i);
+                        Store(Load(ref dx2, i) + dv2 * weights, ref dx2, i);
+                        Store(Load(ref dx3, i) + dv3 * weights, ref dx3, i);
+                    }
+
+                    for (; i < In; i++)
+                    {
+                        float weight = At(ref row, i);
+                        At(ref dx0, i) += d0 * weight;
+                        At(ref dx1, i) += d1 * weight;
+                        At(ref dx2, i) += d2 * weight;
+                        At(ref dx3, i) += d3 * weight;
+                    }
+                }
+
+                for (; s < (nuint)count; s++)
+                {
+                    float d = At(ref dz, s * DeltaLength + o);
+                    global::System.Numerics.Vector<float> dv = new global::System.Numerics.Vector<float>(d);
+                    ref float dxs = ref At(ref dx, s * DeltaLength);
+                    nuint i = 0;
+                    for (; i + VectorSize <= In; i += VectorSize)
+                    {
+                        Store(Load(ref dxs, i) + dv * Load(ref row, i), ref dxs, i);
+                    }
+
+                    for (; i < In; i++)
+                    {
+                        At(ref dxs, i) += d * At(ref row, i);
+                    }
+                }
+            }
+
+            // Through the activation of layer 1 (ReLU), from its outputs x.
+            for (nuint s = 0; s < (nuint)count; s++)
+            {
+                ref float dxs = ref At(ref dx, s * DeltaLength);
+                ref float xs = ref At(ref x, s * xStride);
+                for (nuint i = 0; i < In; i++)
+                {
+                    At(ref dxs, i) = At(ref xs, i) <= 0f ? 0f : At(ref dxs, i);
+                }
+            }
+        }
+
         /// <summary>Layer 3: Dense 64 -> 10, Softmax: y = Softmax(W x + b), W [10 x 64] at 8320, b at 8960.</summary>
         private static void ForwardLayer3(ref float p, ref float x, ref float y)
         {
@@ -772,25 +1310,7 @@ namespace Benchmarks
                 At(ref y, o) = z;
             }
 
-            // Softmax, subtracting the maximum first so that Exp never overflows.
-            float max = y;
-            for (nuint o = 1; o < Out; o++)
-            {
-                max = global::System.MathF.Max(max, At(ref y, o));
-            }
-
-            float sum = 0f;
-            for (nuint o = 0; o < Out; o++)
-            {
-                float e = global::System.MathF.Exp(At(ref y, o) - max);
-                At(ref y, o) = e;
-                sum += e;
-            }
-
-            for (nuint o = 0; o < Out; o++)
-            {
-                At(ref y, o) /= sum;
-            }
+            Softmax(ref y);
         }
 
         /// <summary>Layer 3: Dense 64 -> 10, Softmax, backward: adds dLoss/dW = dz xᵀ and dLoss/db = dz, writes dLoss/dz of layer 2 into dx.</summary>
@@ -888,6 +1408,226 @@ namespace Benchmarks
                 for (; i < In; i++)
                 {
                     At(ref row, i) += step * At(ref x, i);
+                }
+            }
+        }
+
+        /// <summary>Layer 3: Dense 64 -> 10, Softmax, on a block of samples: for each row x_s (rows xStride apart) y_s = Softmax(W x_s + b) (rows yStride apart); bit for bit what ForwardLayer3 computes per sample.</summary>
+        private static void ForwardBlockLayer3(ref float p, ref float x, nuint xStride, ref float y, nuint yStride, int count)
+        {
+            const int In = 64, Out = 10;
+            ref float w = ref At(ref p, 8320);
+            ref float b = ref At(ref p, 8960);
+            for (nuint o = 0; o < Out; o++)
+            {
+                ref float row = ref At(ref w, o * In);
+                nuint s = 0;
+                // 2 samples at a time share each load of the weight row.
+                for (; s + 2 <= (nuint)count; s += 2)
+                {
+                    ref float x0 = ref At(ref x, s * xStride);
+                    ref float x1 = ref At(ref x, (s + 1) * xStride);
+                    global::System.Numerics.Vector<float> acc0_0 = global::System.Numerics.Vector<float>.Zero, acc1_0 = global::System.Numerics.Vector<float>.Zero;
+                    global::System.Numerics.Vector<float> acc0_1 = global::System.Numerics.Vector<float>.Zero, acc1_1 = global::System.Numerics.Vector<float>.Zero;
+                    global::System.Numerics.Vector<float> acc0_2 = global::System.Numerics.Vector<float>.Zero, acc1_2 = global::System.Numerics.Vector<float>.Zero;
+                    global::System.Numerics.Vector<float> acc0_3 = global::System.Numerics.Vector<float>.Zero, acc1_3 = global::System.Numerics.Vector<float>.Zero;
+                    nuint i = 0;
+                    for (; i + 4 * VectorSize <= In; i += 4 * VectorSize)
+                    {
+                        global::System.Numerics.Vector<float> w0 = Load(ref row, i);
+                        acc0_0 += w0 * Load(ref x0, i);
+                        acc1_0 += w0 * Load(ref x1, i);
+                        global::System.Numerics.Vector<float> w1 = Load(ref row, i + VectorSize);
+                        acc0_1 += w1 * Load(ref x0, i + VectorSize);
+                        acc1_1 += w1 * Load(ref x1, i + VectorSize);
+                        global::System.Numerics.Vector<float> w2 = Load(ref row, i + 2 * VectorSize);
+                        acc0_2 += w2 * Load(ref x0, i + 2 * VectorSize);
+                        acc1_2 += w2 * Load(ref x1, i + 2 * VectorSize);
+                        global::System.Numerics.Vector<float> w3 = Load(ref row, i + 3 * VectorSize);
+                        acc0_3 += w3 * Load(ref x0, i + 3 * VectorSize);
+                        acc1_3 += w3 * Load(ref x1, i + 3 * VectorSize);
+                    }
+
+                    for (; i + VectorSize <= In; i += VectorSize)
+                    {
+                        global::System.Numerics.Vector<float> w0 = Load(ref row, i);
+                        acc0_0 += w0 * Load(ref x0, i);
+                        acc1_0 += w0 * Load(ref x1, i);
+                    }
+
+                    float z0 = At(ref b, o) + global::System.Numerics.Vector.Sum((acc0_0 + acc0_1) + (acc0_2 + acc0_3));
+                    float z1 = At(ref b, o) + global::System.Numerics.Vector.Sum((acc1_0 + acc1_1) + (acc1_2 + acc1_3));
+                    for (; i < In; i++)
+                    {
+                        float weight = At(ref row, i);
+                        z0 += weight * At(ref x0, i);
+                        z1 += weight * At(ref x1, i);
+                    }
+
+                    At(ref y, s * yStride + o) = z0;
+                    At(ref y, (s + 1) * yStride + o) = z1;
+                }
+
+                for (; s < (nuint)count; s++)
+                {
+                    ref float xs = ref At(ref x, s * xStride);
+                    global::System.Numerics.Vector<float> acc0 = global::System.Numerics.Vector<float>.Zero, acc1 = global::System.Numerics.Vector<float>.Zero, acc2 = global::System.Numerics.Vector<float>.Zero, acc3 = global::System.Numerics.Vector<float>.Zero;
+                    nuint i = 0;
+                    for (; i + 4 * VectorSize <= In; i += 4 * VectorSize)
+                    {
+                        acc0 += Load(ref row, i) * Load(ref xs, i);
+                        acc1 += Load(ref row, i + VectorSize) * Load(ref xs, i + VectorSize);
+                        acc2 += Load(ref row, i + 2 * VectorSize) * Load(ref xs, i + 2 * VectorSize);
+                        acc3 += Load(ref row, i + 3 * VectorSize) * Load(ref xs, i + 3 * VectorSize);
+                    }
+
+                    for (; i + VectorSize <= In; i += VectorSize)
+                    {
+                        acc0 += Load(ref row, i) * Load(ref xs, i);
+                    }
+
+                    float z = At(ref b, o) + global::System.Numerics.Vector.Sum((acc0 + acc1) + (acc2 + acc3));
+                    for (; i < In; i++)
+                    {
+                        z += At(ref row, i) * At(ref xs, i);
+                    }
+                    At(ref y, s * yStride + o) = z;
+                }
+            }
+
+            for (nuint s = 0; s < (nuint)count; s++)
+            {
+                Softmax(ref At(ref y, s * yStride));
+            }
+        }
+
+        /// <summary>Layer 3: Dense 64 -> 10, Softmax, backward on a block of samples (dz and dx rows DeltaLength apart, x rows xStride apart): adds Σ_s dz_s x_sᵀ to dLoss/dW and Σ_s dz_s to dLoss/db, and writes dLoss/dz of layer 2 for every sample into dx.</summary>
+        private static void BackwardBlockLayer3(ref float p, ref float g, ref float x, nuint xStride, ref float dz, ref float dx, int count)
+        {
+            const int In = 64, Out = 10;
+            ref float w = ref At(ref p, 8320);
+            ref float gw = ref At(ref g, 8320);
+            ref float gb = ref At(ref g, 8960);
+            for (nuint o = 0; o < Out; o++)
+            {
+                ref float gradientRow = ref At(ref gw, o * In);
+                nuint s = 0;
+                for (; s + 4 <= (nuint)count; s += 4)
+                {
+                    float d0 = At(ref dz, s * DeltaLength + o);
+                    global::System.Numerics.Vector<float> dv0 = new global::System.Numerics.Vector<float>(d0);
+                    ref float x0 = ref At(ref x, s * xStride);
+                    float d1 = At(ref dz, (s + 1) * DeltaLength + o);
+                    global::System.Numerics.Vector<float> dv1 = new global::System.Numerics.Vector<float>(d1);
+                    ref float x1 = ref At(ref x, (s + 1) * xStride);
+                    float d2 = At(ref dz, (s + 2) * DeltaLength + o);
+                    global::System.Numerics.Vector<float> dv2 = new global::System.Numerics.Vector<float>(d2);
+                    ref float x2 = ref At(ref x, (s + 2) * xStride);
+                    float d3 = At(ref dz, (s + 3) * DeltaLength + o);
+                    global::System.Numerics.Vector<float> dv3 = new global::System.Numerics.Vector<float>(d3);
+                    ref float x3 = ref At(ref x, (s + 3) * xStride);
+                    At(ref gb, o) += d0 + d1 + d2 + d3;
+                    nuint i = 0;
+                    for (; i + VectorSize <= In; i += VectorSize)
+                    {
+                        Store(Load(ref gradientRow, i) + dv0 * Load(ref x0, i) + dv1 * Load(ref x1, i) + dv2 * Load(ref x2, i) + dv3 * Load(ref x3, i), ref gradientRow, i);
+                    }
+
+                    for (; i < In; i++)
+                    {
+                        At(ref gradientRow, i) += d0 * At(ref x0, i) + d1 * At(ref x1, i) + d2 * At(ref x2, i) + d3 * At(ref x3, i);
+                    }
+                }
+
+                for (; s < (nuint)count; s++)
+                {
+                    float d = At(ref dz, s * DeltaLength + o);
+                    global::System.Numerics.Vector<float> dv = new global::System.Numerics.Vector<float>(d);
+                    ref float xs = ref At(ref x, s * xStride);
+                    At(ref gb, o) += d;
+                    nuint i = 0;
+                    for (; i + VectorSize <= In; i += VectorSize)
+                    {
+                        Store(Load(ref gradientRow, i) + dv * Load(ref xs, i), ref gradientRow, i);
+                    }
+
+                    for (; i < In; i++)
+                    {
+                        At(ref gradientRow, i) += d * At(ref xs, i);
+                    }
+                }
+            }
+
+            // dLoss/dz of layer 2: dx_s = Wᵀ dz_s, 4 samples sharing each load of a weight row.
+            for (nuint s = 0; s < (nuint)count; s++)
+            {
+                Clear(ref At(ref dx, s * DeltaLength), In);
+            }
+
+            for (nuint o = 0; o < Out; o++)
+            {
+                ref float row = ref At(ref w, o * In);
+                nuint s = 0;
+                for (; s + 4 <= (nuint)count; s += 4)
+                {
+                    float d0 = At(ref dz, s * DeltaLength + o);
+                    global::System.Numerics.Vector<float> dv0 = new global::System.Numerics.Vector<float>(d0);
+                    ref float dx0 = ref At(ref dx, s * DeltaLength);
+                    float d1 = At(ref dz, (s + 1) * DeltaLength + o);
+                    global::System.Numerics.Vector<float> dv1 = new global::System.Numerics.Vector<float>(d1);
+                    ref float dx1 = ref At(ref dx, (s + 1) * DeltaLength);
+                    float d2 = At(ref dz, (s + 2) * DeltaLength + o);
+                    global::System.Numerics.Vector<float> dv2 = new global::System.Numerics.Vector<float>(d2);
+                    ref float dx2 = ref At(ref dx, (s + 2) * DeltaLength);
+                    float d3 = At(ref dz, (s + 3) * DeltaLength + o);
+                    global::System.Numerics.Vector<float> dv3 = new global::System.Numerics.Vector<float>(d3);
+                    ref float dx3 = ref At(ref dx, (s + 3) * DeltaLength);
+                    nuint i = 0;
+                    for (; i + VectorSize <= In; i += VectorSize)
+                    {
+                        global::System.Numerics.Vector<float> weights = Load(ref row, i);
+                        Store(Load(ref dx0, i) + dv0 * weights, ref dx0, i);
+                        Store(Load(ref dx1, i) + dv1 * weights, ref dx1, i);
+                        Store(Load(ref dx2, i) + dv2 * weights, ref dx2, i);
+                        Store(Load(ref dx3, i) + dv3 * weights, ref dx3, i);
+                    }
+
+                    for (; i < In; i++)
+                    {
+                        float weight = At(ref row, i);
+                        At(ref dx0, i) += d0 * weight;
+                        At(ref dx1, i) += d1 * weight;
+                        At(ref dx2, i) += d2 * weight;
+                        At(ref dx3, i) += d3 * weight;
+                    }
+                }
+
+                for (; s < (nuint)count; s++)
+                {
+                    float d = At(ref dz, s * DeltaLength + o);
+                    global::System.Numerics.Vector<float> dv = new global::System.Numerics.Vector<float>(d);
+                    ref float dxs = ref At(ref dx, s * DeltaLength);
+                    nuint i = 0;
+                    for (; i + VectorSize <= In; i += VectorSize)
+                    {
+                        Store(Load(ref dxs, i) + dv * Load(ref row, i), ref dxs, i);
+                    }
+
+                    for (; i < In; i++)
+                    {
+                        At(ref dxs, i) += d * At(ref row, i);
+                    }
+                }
+            }
+
+            // Through the activation of layer 2 (ReLU), from its outputs x.
+            for (nuint s = 0; s < (nuint)count; s++)
+            {
+                ref float dxs = ref At(ref dx, s * DeltaLength);
+                ref float xs = ref At(ref x, s * xStride);
+                for (nuint i = 0; i < In; i++)
+                {
+                    At(ref dxs, i) = At(ref xs, i) <= 0f ? 0f : At(ref dxs, i);
                 }
             }
         }

@@ -45,6 +45,13 @@ namespace Samples
         /// <summary>The layer sizes from input to output: 2, 16, 16, 1.</summary>
         public static global::System.ReadOnlySpan<int> LayerSizes => new int[] { 2, 16, 16, 1 };
 
+        /// <summary>The declaration as data: 2 -> 16 Tanh -> 16 Tanh -> 1 Identity, MeanSquaredError, Single.</summary>
+        public static global::StaticNet.NetworkTopology Topology { get; } = new global::StaticNet.NetworkTopology(
+            new int[] { 2, 16, 16, 1 },
+            new global::StaticNet.Activation[] { global::StaticNet.Activation.Tanh, global::StaticNet.Activation.Tanh, global::StaticNet.Activation.Identity },
+            global::StaticNet.Loss.MeanSquaredError,
+            global::StaticNet.Precision.Single);
+
         /// <summary>
         /// Every parameter of the network in one flat block, owned by this instance; writes change the network.
         /// </summary>
@@ -115,7 +122,7 @@ namespace Samples
                 global::StaticNet.GeneratedCodeHelpers.ThrowLengthMismatch(nameof(outputs), (long)count * OutputSize, outputs.Length);
             }
 
-            global::System.Span<float> scratch = stackalloc float[XorNetKernels.ForwardScratchLength];
+            global::System.Span<float> scratch = stackalloc float[XorNetKernels.BatchForwardScratchLength];
             XorNetKernels.ForwardBatch(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_staticNetParameters), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs), count);
         }
 
@@ -244,6 +251,47 @@ namespace Samples
             float loss = XorNetKernels.TrainStep(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_staticNetParameters), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(target), learningRate, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch));
             return loss;
         }
+
+        /// <summary>
+        /// Backpropagates a batch of samples stored row by row (sample <c>k</c> is <c>inputs[(k * InputSize)..((k + 1) * InputSize)]</c>
+        /// with its target in the same rows of <paramref name="targets"/>): adds the mean over the samples of dLoss/dParameters
+        /// into <paramref name="gradients"/> and returns the mean loss. The samples go through the network in blocks, each layer
+        /// as one matrix operation on the block. Reads the parameters only. An empty batch returns 0 and adds nothing.
+        /// </summary>
+        /// <param name="inputs">The samples; the length must be a multiple of <see cref="InputSize"/>.</param>
+        /// <param name="targets">The expected outputs: <see cref="OutputSize"/> values per sample.</param>
+        /// <param name="gradients">Accumulates the mean gradient: <see cref="ParameterCount"/> values in the layout of <see cref="Parameters"/>.</param>
+        /// <returns>The mean loss of the samples.</returns>
+        /// <exception cref="global::System.ArgumentException">A span does not have the length given above.</exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("StaticNet.Generator", "%VERSION%")]
+        [global::System.Runtime.CompilerServices.SkipLocalsInit]
+        public float BackwardBatch(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> gradients)
+        {
+            int count = inputs.Length / InputSize;
+            if (inputs.Length != count * InputSize)
+            {
+                global::StaticNet.GeneratedCodeHelpers.ThrowNotMultiple(nameof(inputs), InputSize, inputs.Length);
+            }
+
+            if (targets.Length != (long)count * OutputSize)
+            {
+                global::StaticNet.GeneratedCodeHelpers.ThrowLengthMismatch(nameof(targets), (long)count * OutputSize, targets.Length);
+            }
+
+            if (gradients.Length != ParameterCount)
+            {
+                global::StaticNet.GeneratedCodeHelpers.ThrowLengthMismatch(nameof(gradients), ParameterCount, gradients.Length);
+            }
+
+            if (count == 0)
+            {
+                return 0f;
+            }
+
+            global::System.Span<float> scratch = stackalloc float[XorNetKernels.BatchScratchLength];
+            float loss = XorNetKernels.BackwardBatch(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_staticNetParameters), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradients), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets), count, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch));
+            return loss;
+        }
     }
 
     /// <summary>The kernels of <see cref="global::Samples.XorNet"/>: straight-line code per layer, sizes as constants.</summary>
@@ -261,6 +309,12 @@ namespace Samples
         public const int OneHotOffset = ActivationsLength + 2 * DeltaLength;
         public const int ForwardScratchLength = 32;
         public const int BackwardScratchLength = 66;
+
+        // The batched calls take up to BatchBlock samples through the network at once; their scratch holds, per sample of
+        // a block, the activations, two gradient rows and a one-hot target.
+        public const int BatchBlock = 16;
+        public const int BatchForwardScratchLength = BatchBlock * ActivationsLength;
+        public const int BatchScratchLength = BatchBlock * (ActivationsLength + 2 * DeltaLength + OutputSize);
 
         private static nuint VectorSize
         {
@@ -297,14 +351,6 @@ namespace Samples
             ForwardLayer1(ref p, ref x, ref acts);
             ForwardLayer2(ref p, ref acts, ref At(ref acts, 16));
             ForwardLayer3(ref p, ref At(ref acts, 16), ref y);
-        }
-
-        public static void ForwardBatch(ref float p, ref float x, ref float acts, ref float y, int count)
-        {
-            for (nuint sample = 0; sample < (nuint)count; sample++)
-            {
-                Forward(ref p, ref At(ref x, sample * InputSize), ref acts, ref At(ref y, sample * OutputSize));
-            }
         }
 
         /// <summary>The loss of one sample; uses the backward scratch.</summary>
@@ -347,6 +393,58 @@ namespace Samples
             TrainLayer2(ref p, ref acts, ref delta1, ref delta0, learningRate);
             TrainLayer1(ref p, ref x, ref delta0, learningRate);
             return loss;
+        }
+
+        /// <summary>Forward pass of <paramref name="count"/> samples stored row by row, a block of samples at a time.</summary>
+        public static void ForwardBatch(ref float p, ref float x, ref float acts, ref float y, int count)
+        {
+            for (int start = 0; start < count; start += BatchBlock)
+            {
+                int m = global::System.Math.Min(BatchBlock, count - start);
+                ref float xb = ref At(ref x, (nuint)start * InputSize);
+                ref float yb = ref At(ref y, (nuint)start * OutputSize);
+                ForwardBlockLayer1(ref p, ref xb, InputSize, ref acts, ActivationsLength, m);
+                ForwardBlockLayer2(ref p, ref acts, ActivationsLength, ref At(ref acts, 16), ActivationsLength, m);
+                ForwardBlockLayer3(ref p, ref At(ref acts, 16), ActivationsLength, ref yb, OutputSize, m);
+            }
+        }
+
+        /// <summary>
+        /// Backpropagates <paramref name="count"/> samples stored row by row, a block of samples at a time: each layer's
+        /// forward and backward pass is one matrix operation on the block. Adds the mean of dLoss/dParameters into
+        /// <paramref name="g"/> and returns the mean loss.
+        /// </summary>
+        public static float BackwardBatch(ref float p, ref float g, ref float x, ref float t, int count, ref float scratch)
+        {
+            ref float acts = ref scratch;
+            ref float delta0 = ref At(ref scratch, BatchBlock * ActivationsLength);
+            ref float delta1 = ref At(ref delta0, BatchBlock * DeltaLength);
+            float scale = 1f / count;
+            float loss = 0f;
+            for (int start = 0; start < count; start += BatchBlock)
+            {
+                int m = global::System.Math.Min(BatchBlock, count - start);
+                ref float xb = ref At(ref x, (nuint)start * InputSize);
+                ref float tb = ref At(ref t, (nuint)start * OutputSize);
+                ForwardBlockLayer1(ref p, ref xb, InputSize, ref acts, ActivationsLength, m);
+                ForwardBlockLayer2(ref p, ref acts, ActivationsLength, ref At(ref acts, 16), ActivationsLength, m);
+                ForwardBlockLayer3(ref p, ref At(ref acts, 16), ActivationsLength, ref At(ref acts, 32), ActivationsLength, m);
+                for (nuint s = 0; s < (nuint)m; s++)
+                {
+                    ref float dz = ref At(ref delta0, s * DeltaLength);
+                    loss += OutputGradient(ref At(ref acts, s * ActivationsLength + OutputOffset), ref At(ref tb, s * OutputSize), ref dz);
+                    for (nuint j = 0; j < OutputSize; j++)
+                    {
+                        At(ref dz, j) *= scale;
+                    }
+                }
+
+                BackwardBlockLayer3(ref p, ref g, ref At(ref acts, 16), ActivationsLength, ref delta0, ref delta1, m);
+                BackwardBlockLayer2(ref p, ref g, ref acts, ActivationsLength, ref delta1, ref delta0, m);
+                BackwardBlockLayer1(ref p, ref g, ref xb, InputSize, ref delta0, m);
+            }
+
+            return loss * scale;
         }
 
         /// <summary>The mean squared error loss of the output <paramref name="y"/> against <paramref name="t"/>; writes dLoss/dz of the output layer into <paramref name="dz"/>.</summary>
@@ -422,6 +520,82 @@ namespace Samples
                 ref float row = ref At(ref w, o * In);
                 At(ref row, 0) += step * At(ref x, 0);
                 At(ref row, 1) += step * At(ref x, 1);
+            }
+        }
+
+        /// <summary>Layer 1: Dense 2 -> 16, Tanh, on a block of samples: for each row x_s (rows xStride apart) y_s = Tanh(W x_s + b) (rows yStride apart); bit for bit what ForwardLayer1 computes per sample.</summary>
+        private static void ForwardBlockLayer1(ref float p, ref float x, nuint xStride, ref float y, nuint yStride, int count)
+        {
+            const int In = 2, Out = 16;
+            ref float w = ref At(ref p, 0);
+            ref float b = ref At(ref p, 32);
+            for (nuint o = 0; o < Out; o++)
+            {
+                ref float row = ref At(ref w, o * In);
+                nuint s = 0;
+                for (; s < (nuint)count; s++)
+                {
+                    ref float xs = ref At(ref x, s * xStride);
+                    float z = At(ref b, o) + At(ref row, 0) * At(ref xs, 0) + At(ref row, 1) * At(ref xs, 1);
+                    At(ref y, s * yStride + o) = global::System.MathF.Tanh(z);
+                }
+            }
+        }
+
+        /// <summary>Layer 1: Dense 2 -> 16, Tanh, backward on a block of samples (dz and dx rows DeltaLength apart, x rows xStride apart): adds Σ_s dz_s x_sᵀ to dLoss/dW and Σ_s dz_s to dLoss/db.</summary>
+        private static void BackwardBlockLayer1(ref float p, ref float g, ref float x, nuint xStride, ref float dz, int count)
+        {
+            const int In = 2, Out = 16;
+            ref float gw = ref At(ref g, 0);
+            ref float gb = ref At(ref g, 32);
+            for (nuint o = 0; o < Out; o++)
+            {
+                ref float gradientRow = ref At(ref gw, o * In);
+                nuint s = 0;
+                for (; s + 4 <= (nuint)count; s += 4)
+                {
+                    float d0 = At(ref dz, s * DeltaLength + o);
+                    global::System.Numerics.Vector<float> dv0 = new global::System.Numerics.Vector<float>(d0);
+                    ref float x0 = ref At(ref x, s * xStride);
+                    float d1 = At(ref dz, (s + 1) * DeltaLength + o);
+                    global::System.Numerics.Vector<float> dv1 = new global::System.Numerics.Vector<float>(d1);
+                    ref float x1 = ref At(ref x, (s + 1) * xStride);
+                    float d2 = At(ref dz, (s + 2) * DeltaLength + o);
+                    global::System.Numerics.Vector<float> dv2 = new global::System.Numerics.Vector<float>(d2);
+                    ref float x2 = ref At(ref x, (s + 2) * xStride);
+                    float d3 = At(ref dz, (s + 3) * DeltaLength + o);
+                    global::System.Numerics.Vector<float> dv3 = new global::System.Numerics.Vector<float>(d3);
+                    ref float x3 = ref At(ref x, (s + 3) * xStride);
+                    At(ref gb, o) += d0 + d1 + d2 + d3;
+                    nuint i = 0;
+                    for (; i + VectorSize <= In; i += VectorSize)
+                    {
+                        Store(Load(ref gradientRow, i) + dv0 * Load(ref x0, i) + dv1 * Load(ref x1, i) + dv2 * Load(ref x2, i) + dv3 * Load(ref x3, i), ref gradientRow, i);
+                    }
+
+                    for (; i < In; i++)
+                    {
+                        At(ref gradientRow, i) += d0 * At(ref x0, i) + d1 * At(ref x1, i) + d2 * At(ref x2, i) + d3 * At(ref x3, i);
+                    }
+                }
+
+                for (; s < (nuint)count; s++)
+                {
+                    float d = At(ref dz, s * DeltaLength + o);
+                    global::System.Numerics.Vector<float> dv = new global::System.Numerics.Vector<float>(d);
+                    ref float xs = ref At(ref x, s * xStride);
+                    At(ref gb, o) += d;
+                    nuint i = 0;
+                    for (; i + VectorSize <= In; i += VectorSize)
+                    {
+                        Store(Load(ref gradientRow, i) + dv * Load(ref xs, i), ref gradientRow, i);
+                    }
+
+                    for (; i < In; i++)
+                    {
+                        At(ref gradientRow, i) += d * At(ref xs, i);
+                    }
+                }
             }
         }
 
@@ -545,6 +719,226 @@ namespace Samples
             }
         }
 
+        /// <summary>Layer 2: Dense 16 -> 16, Tanh, on a block of samples: for each row x_s (rows xStride apart) y_s = Tanh(W x_s + b) (rows yStride apart); bit for bit what ForwardLayer2 computes per sample.</summary>
+        private static void ForwardBlockLayer2(ref float p, ref float x, nuint xStride, ref float y, nuint yStride, int count)
+        {
+            const int In = 16, Out = 16;
+            ref float w = ref At(ref p, 48);
+            ref float b = ref At(ref p, 304);
+            for (nuint o = 0; o < Out; o++)
+            {
+                ref float row = ref At(ref w, o * In);
+                nuint s = 0;
+                // 4 samples at a time share each load of the weight row.
+                for (; s + 4 <= (nuint)count; s += 4)
+                {
+                    ref float x0 = ref At(ref x, s * xStride);
+                    ref float x1 = ref At(ref x, (s + 1) * xStride);
+                    ref float x2 = ref At(ref x, (s + 2) * xStride);
+                    ref float x3 = ref At(ref x, (s + 3) * xStride);
+                    global::System.Numerics.Vector<float> acc0_0 = global::System.Numerics.Vector<float>.Zero, acc1_0 = global::System.Numerics.Vector<float>.Zero, acc2_0 = global::System.Numerics.Vector<float>.Zero, acc3_0 = global::System.Numerics.Vector<float>.Zero;
+                    global::System.Numerics.Vector<float> acc0_1 = global::System.Numerics.Vector<float>.Zero, acc1_1 = global::System.Numerics.Vector<float>.Zero, acc2_1 = global::System.Numerics.Vector<float>.Zero, acc3_1 = global::System.Numerics.Vector<float>.Zero;
+                    if (VectorSize <= In)
+                    {
+                        global::System.Numerics.Vector<float> w0 = Load(ref row, 0);
+                        acc0_0 += w0 * Load(ref x0, 0);
+                        acc1_0 += w0 * Load(ref x1, 0);
+                        acc2_0 += w0 * Load(ref x2, 0);
+                        acc3_0 += w0 * Load(ref x3, 0);
+                    }
+                    if (2 * VectorSize <= In)
+                    {
+                        global::System.Numerics.Vector<float> w1 = Load(ref row, VectorSize);
+                        acc0_1 += w1 * Load(ref x0, VectorSize);
+                        acc1_1 += w1 * Load(ref x1, VectorSize);
+                        acc2_1 += w1 * Load(ref x2, VectorSize);
+                        acc3_1 += w1 * Load(ref x3, VectorSize);
+                    }
+                    if (3 * VectorSize <= In)
+                    {
+                        global::System.Numerics.Vector<float> w0 = Load(ref row, 2 * VectorSize);
+                        acc0_0 += w0 * Load(ref x0, 2 * VectorSize);
+                        acc1_0 += w0 * Load(ref x1, 2 * VectorSize);
+                        acc2_0 += w0 * Load(ref x2, 2 * VectorSize);
+                        acc3_0 += w0 * Load(ref x3, 2 * VectorSize);
+                    }
+                    if (4 * VectorSize <= In)
+                    {
+                        global::System.Numerics.Vector<float> w1 = Load(ref row, 3 * VectorSize);
+                        acc0_1 += w1 * Load(ref x0, 3 * VectorSize);
+                        acc1_1 += w1 * Load(ref x1, 3 * VectorSize);
+                        acc2_1 += w1 * Load(ref x2, 3 * VectorSize);
+                        acc3_1 += w1 * Load(ref x3, 3 * VectorSize);
+                    }
+                    float z0 = At(ref b, o) + global::System.Numerics.Vector.Sum(acc0_0 + acc0_1);
+                    float z1 = At(ref b, o) + global::System.Numerics.Vector.Sum(acc1_0 + acc1_1);
+                    float z2 = At(ref b, o) + global::System.Numerics.Vector.Sum(acc2_0 + acc2_1);
+                    float z3 = At(ref b, o) + global::System.Numerics.Vector.Sum(acc3_0 + acc3_1);
+                    for (nuint i = In / VectorSize * VectorSize; i < In; i++)
+                    {
+                        float weight = At(ref row, i);
+                        z0 += weight * At(ref x0, i);
+                        z1 += weight * At(ref x1, i);
+                        z2 += weight * At(ref x2, i);
+                        z3 += weight * At(ref x3, i);
+                    }
+
+                    At(ref y, s * yStride + o) = global::System.MathF.Tanh(z0);
+                    At(ref y, (s + 1) * yStride + o) = global::System.MathF.Tanh(z1);
+                    At(ref y, (s + 2) * yStride + o) = global::System.MathF.Tanh(z2);
+                    At(ref y, (s + 3) * yStride + o) = global::System.MathF.Tanh(z3);
+                }
+
+                for (; s < (nuint)count; s++)
+                {
+                    ref float xs = ref At(ref x, s * xStride);
+                    global::System.Numerics.Vector<float> acc0 = global::System.Numerics.Vector<float>.Zero, acc1 = global::System.Numerics.Vector<float>.Zero;
+                    // 16 inputs, unrolled: a chunk is compiled only if it fits at this machine's vector width (the JIT folds each test).
+                    if (VectorSize <= In) acc0 += Load(ref row, 0) * Load(ref xs, 0);
+                    if (2 * VectorSize <= In) acc1 += Load(ref row, VectorSize) * Load(ref xs, VectorSize);
+                    if (3 * VectorSize <= In) acc0 += Load(ref row, 2 * VectorSize) * Load(ref xs, 2 * VectorSize);
+                    if (4 * VectorSize <= In) acc1 += Load(ref row, 3 * VectorSize) * Load(ref xs, 3 * VectorSize);
+                    float z = At(ref b, o) + global::System.Numerics.Vector.Sum(acc0 + acc1);
+                    for (nuint i = In / VectorSize * VectorSize; i < In; i++)
+                    {
+                        z += At(ref row, i) * At(ref xs, i);
+                    }
+                    At(ref y, s * yStride + o) = global::System.MathF.Tanh(z);
+                }
+            }
+        }
+
+        /// <summary>Layer 2: Dense 16 -> 16, Tanh, backward on a block of samples (dz and dx rows DeltaLength apart, x rows xStride apart): adds Σ_s dz_s x_sᵀ to dLoss/dW and Σ_s dz_s to dLoss/db, and writes dLoss/dz of layer 1 for every sample into dx.</summary>
+        private static void BackwardBlockLayer2(ref float p, ref float g, ref float x, nuint xStride, ref float dz, ref float dx, int count)
+        {
+            const int In = 16, Out = 16;
+            ref float w = ref At(ref p, 48);
+            ref float gw = ref At(ref g, 48);
+            ref float gb = ref At(ref g, 304);
+            for (nuint o = 0; o < Out; o++)
+            {
+                ref float gradientRow = ref At(ref gw, o * In);
+                nuint s = 0;
+                for (; s + 4 <= (nuint)count; s += 4)
+                {
+                    float d0 = At(ref dz, s * DeltaLength + o);
+                    global::System.Numerics.Vector<float> dv0 = new global::System.Numerics.Vector<float>(d0);
+                    ref float x0 = ref At(ref x, s * xStride);
+                    float d1 = At(ref dz, (s + 1) * DeltaLength + o);
+                    global::System.Numerics.Vector<float> dv1 = new global::System.Numerics.Vector<float>(d1);
+                    ref float x1 = ref At(ref x, (s + 1) * xStride);
+                    float d2 = At(ref dz, (s + 2) * DeltaLength + o);
+                    global::System.Numerics.Vector<float> dv2 = new global::System.Numerics.Vector<float>(d2);
+                    ref float x2 = ref At(ref x, (s + 2) * xStride);
+                    float d3 = At(ref dz, (s + 3) * DeltaLength + o);
+                    global::System.Numerics.Vector<float> dv3 = new global::System.Numerics.Vector<float>(d3);
+                    ref float x3 = ref At(ref x, (s + 3) * xStride);
+                    At(ref gb, o) += d0 + d1 + d2 + d3;
+                    nuint i = 0;
+                    for (; i + VectorSize <= In; i += VectorSize)
+                    {
+                        Store(Load(ref gradientRow, i) + dv0 * Load(ref x0, i) + dv1 * Load(ref x1, i) + dv2 * Load(ref x2, i) + dv3 * Load(ref x3, i), ref gradientRow, i);
+                    }
+
+                    for (; i < In; i++)
+                    {
+                        At(ref gradientRow, i) += d0 * At(ref x0, i) + d1 * At(ref x1, i) + d2 * At(ref x2, i) + d3 * At(ref x3, i);
+                    }
+                }
+
+                for (; s < (nuint)count; s++)
+                {
+                    float d = At(ref dz, s * DeltaLength + o);
+                    global::System.Numerics.Vector<float> dv = new global::System.Numerics.Vector<float>(d);
+                    ref float xs = ref At(ref x, s * xStride);
+                    At(ref gb, o) += d;
+                    nuint i = 0;
+                    for (; i + VectorSize <= In; i += VectorSize)
+                    {
+                        Store(Load(ref gradientRow, i) + dv * Load(ref xs, i), ref gradientRow, i);
+                    }
+
+                    for (; i < In; i++)
+                    {
+                        At(ref gradientRow, i) += d * At(ref xs, i);
+                    }
+                }
+            }
+
+            // dLoss/dz of layer 1: dx_s = Wᵀ dz_s, 4 samples sharing each load of a weight row.
+            for (nuint s = 0; s < (nuint)count; s++)
+            {
+                Clear(ref At(ref dx, s * DeltaLength), In);
+            }
+
+            for (nuint o = 0; o < Out; o++)
+            {
+                ref float row = ref At(ref w, o * In);
+                nuint s = 0;
+                for (; s + 4 <= (nuint)count; s += 4)
+                {
+                    float d0 = At(ref dz, s * DeltaLength + o);
+                    global::System.Numerics.Vector<float> dv0 = new global::System.Numerics.Vector<float>(d0);
+                    ref float dx0 = ref At(ref dx, s * DeltaLength);
+                    float d1 = At(ref dz, (s + 1) * DeltaLength + o);
+                    global::System.Numerics.Vector<float> dv1 = new global::System.Numerics.Vector<float>(d1);
+                    ref float dx1 = ref At(ref dx, (s + 1) * DeltaLength);
+                    float d2 = At(ref dz, (s + 2) * DeltaLength + o);
+                    global::System.Numerics.Vector<float> dv2 = new global::System.Numerics.Vector<float>(d2);
+                    ref float dx2 = ref At(ref dx, (s + 2) * DeltaLength);
+                    float d3 = At(ref dz, (s + 3) * DeltaLength + o);
+                    global::System.Numerics.Vector<float> dv3 = new global::System.Numerics.Vector<float>(d3);
+                    ref float dx3 = ref At(ref dx, (s + 3) * DeltaLength);
+                    nuint i = 0;
+                    for (; i + VectorSize <= In; i += VectorSize)
+                    {
+                        global::System.Numerics.Vector<float> weights = Load(ref row, i);
+                        Store(Load(ref dx0, i) + dv0 * weights, ref dx0, i);
+                        Store(Load(ref dx1, i) + dv1 * weights, ref dx1, i);
+                        Store(Load(ref dx2, i) + dv2 * weights, ref dx2, i);
+                        Store(Load(ref dx3, i) + dv3 * weights, ref dx3, i);
+                    }
+
+                    for (; i < In; i++)
+                    {
+                        float weight = At(ref row, i);
+                        At(ref dx0, i) += d0 * weight;
+                        At(ref dx1, i) += d1 * weight;
+                        At(ref dx2, i) += d2 * weight;
+                        At(ref dx3, i) += d3 * weight;
+                    }
+                }
+
+                for (; s < (nuint)count; s++)
+                {
+                    float d = At(ref dz, s * DeltaLength + o);
+                    global::System.Numerics.Vector<float> dv = new global::System.Numerics.Vector<float>(d);
+                    ref float dxs = ref At(ref dx, s * DeltaLength);
+                    nuint i = 0;
+                    for (; i + VectorSize <= In; i += VectorSize)
+                    {
+                        Store(Load(ref dxs, i) + dv * Load(ref row, i), ref dxs, i);
+                    }
+
+                    for (; i < In; i++)
+                    {
+                        At(ref dxs, i) += d * At(ref row, i);
+                    }
+                }
+            }
+
+            // Through the activation of layer 1 (Tanh), from its outputs x.
+            for (nuint s = 0; s < (nuint)count; s++)
+            {
+                ref float dxs = ref At(ref dx, s * DeltaLength);
+                ref float xs = ref At(ref x, s * xStride);
+                for (nuint i = 0; i < In; i++)
+                {
+                    At(ref dxs, i) = At(ref dxs, i) * (1f - At(ref xs, i) * At(ref xs, i));
+                }
+            }
+        }
+
         /// <summary>Layer 3: Dense 16 -> 1, Identity: y = Identity(W x + b), W [1 x 16] at 320, b at 336.</summary>
         private static void ForwardLayer3(ref float p, ref float x, ref float y)
         {
@@ -661,6 +1055,226 @@ namespace Samples
                 for (nuint i = In / VectorSize * VectorSize; i < In; i++)
                 {
                     At(ref row, i) += step * At(ref x, i);
+                }
+            }
+        }
+
+        /// <summary>Layer 3: Dense 16 -> 1, Identity, on a block of samples: for each row x_s (rows xStride apart) y_s = Identity(W x_s + b) (rows yStride apart); bit for bit what ForwardLayer3 computes per sample.</summary>
+        private static void ForwardBlockLayer3(ref float p, ref float x, nuint xStride, ref float y, nuint yStride, int count)
+        {
+            const int In = 16, Out = 1;
+            ref float w = ref At(ref p, 320);
+            ref float b = ref At(ref p, 336);
+            for (nuint o = 0; o < Out; o++)
+            {
+                ref float row = ref At(ref w, o * In);
+                nuint s = 0;
+                // 4 samples at a time share each load of the weight row.
+                for (; s + 4 <= (nuint)count; s += 4)
+                {
+                    ref float x0 = ref At(ref x, s * xStride);
+                    ref float x1 = ref At(ref x, (s + 1) * xStride);
+                    ref float x2 = ref At(ref x, (s + 2) * xStride);
+                    ref float x3 = ref At(ref x, (s + 3) * xStride);
+                    global::System.Numerics.Vector<float> acc0_0 = global::System.Numerics.Vector<float>.Zero, acc1_0 = global::System.Numerics.Vector<float>.Zero, acc2_0 = global::System.Numerics.Vector<float>.Zero, acc3_0 = global::System.Numerics.Vector<float>.Zero;
+                    global::System.Numerics.Vector<float> acc0_1 = global::System.Numerics.Vector<float>.Zero, acc1_1 = global::System.Numerics.Vector<float>.Zero, acc2_1 = global::System.Numerics.Vector<float>.Zero, acc3_1 = global::System.Numerics.Vector<float>.Zero;
+                    if (VectorSize <= In)
+                    {
+                        global::System.Numerics.Vector<float> w0 = Load(ref row, 0);
+                        acc0_0 += w0 * Load(ref x0, 0);
+                        acc1_0 += w0 * Load(ref x1, 0);
+                        acc2_0 += w0 * Load(ref x2, 0);
+                        acc3_0 += w0 * Load(ref x3, 0);
+                    }
+                    if (2 * VectorSize <= In)
+                    {
+                        global::System.Numerics.Vector<float> w1 = Load(ref row, VectorSize);
+                        acc0_1 += w1 * Load(ref x0, VectorSize);
+                        acc1_1 += w1 * Load(ref x1, VectorSize);
+                        acc2_1 += w1 * Load(ref x2, VectorSize);
+                        acc3_1 += w1 * Load(ref x3, VectorSize);
+                    }
+                    if (3 * VectorSize <= In)
+                    {
+                        global::System.Numerics.Vector<float> w0 = Load(ref row, 2 * VectorSize);
+                        acc0_0 += w0 * Load(ref x0, 2 * VectorSize);
+                        acc1_0 += w0 * Load(ref x1, 2 * VectorSize);
+                        acc2_0 += w0 * Load(ref x2, 2 * VectorSize);
+                        acc3_0 += w0 * Load(ref x3, 2 * VectorSize);
+                    }
+                    if (4 * VectorSize <= In)
+                    {
+                        global::System.Numerics.Vector<float> w1 = Load(ref row, 3 * VectorSize);
+                        acc0_1 += w1 * Load(ref x0, 3 * VectorSize);
+                        acc1_1 += w1 * Load(ref x1, 3 * VectorSize);
+                        acc2_1 += w1 * Load(ref x2, 3 * VectorSize);
+                        acc3_1 += w1 * Load(ref x3, 3 * VectorSize);
+                    }
+                    float z0 = At(ref b, o) + global::System.Numerics.Vector.Sum(acc0_0 + acc0_1);
+                    float z1 = At(ref b, o) + global::System.Numerics.Vector.Sum(acc1_0 + acc1_1);
+                    float z2 = At(ref b, o) + global::System.Numerics.Vector.Sum(acc2_0 + acc2_1);
+                    float z3 = At(ref b, o) + global::System.Numerics.Vector.Sum(acc3_0 + acc3_1);
+                    for (nuint i = In / VectorSize * VectorSize; i < In; i++)
+                    {
+                        float weight = At(ref row, i);
+                        z0 += weight * At(ref x0, i);
+                        z1 += weight * At(ref x1, i);
+                        z2 += weight * At(ref x2, i);
+                        z3 += weight * At(ref x3, i);
+                    }
+
+                    At(ref y, s * yStride + o) = z0;
+                    At(ref y, (s + 1) * yStride + o) = z1;
+                    At(ref y, (s + 2) * yStride + o) = z2;
+                    At(ref y, (s + 3) * yStride + o) = z3;
+                }
+
+                for (; s < (nuint)count; s++)
+                {
+                    ref float xs = ref At(ref x, s * xStride);
+                    global::System.Numerics.Vector<float> acc0 = global::System.Numerics.Vector<float>.Zero, acc1 = global::System.Numerics.Vector<float>.Zero;
+                    // 16 inputs, unrolled: a chunk is compiled only if it fits at this machine's vector width (the JIT folds each test).
+                    if (VectorSize <= In) acc0 += Load(ref row, 0) * Load(ref xs, 0);
+                    if (2 * VectorSize <= In) acc1 += Load(ref row, VectorSize) * Load(ref xs, VectorSize);
+                    if (3 * VectorSize <= In) acc0 += Load(ref row, 2 * VectorSize) * Load(ref xs, 2 * VectorSize);
+                    if (4 * VectorSize <= In) acc1 += Load(ref row, 3 * VectorSize) * Load(ref xs, 3 * VectorSize);
+                    float z = At(ref b, o) + global::System.Numerics.Vector.Sum(acc0 + acc1);
+                    for (nuint i = In / VectorSize * VectorSize; i < In; i++)
+                    {
+                        z += At(ref row, i) * At(ref xs, i);
+                    }
+                    At(ref y, s * yStride + o) = z;
+                }
+            }
+        }
+
+        /// <summary>Layer 3: Dense 16 -> 1, Identity, backward on a block of samples (dz and dx rows DeltaLength apart, x rows xStride apart): adds Σ_s dz_s x_sᵀ to dLoss/dW and Σ_s dz_s to dLoss/db, and writes dLoss/dz of layer 2 for every sample into dx.</summary>
+        private static void BackwardBlockLayer3(ref float p, ref float g, ref float x, nuint xStride, ref float dz, ref float dx, int count)
+        {
+            const int In = 16, Out = 1;
+            ref float w = ref At(ref p, 320);
+            ref float gw = ref At(ref g, 320);
+            ref float gb = ref At(ref g, 336);
+            for (nuint o = 0; o < Out; o++)
+            {
+                ref float gradientRow = ref At(ref gw, o * In);
+                nuint s = 0;
+                for (; s + 4 <= (nuint)count; s += 4)
+                {
+                    float d0 = At(ref dz, s * DeltaLength + o);
+                    global::System.Numerics.Vector<float> dv0 = new global::System.Numerics.Vector<float>(d0);
+                    ref float x0 = ref At(ref x, s * xStride);
+                    float d1 = At(ref dz, (s + 1) * DeltaLength + o);
+                    global::System.Numerics.Vector<float> dv1 = new global::System.Numerics.Vector<float>(d1);
+                    ref float x1 = ref At(ref x, (s + 1) * xStride);
+                    float d2 = At(ref dz, (s + 2) * DeltaLength + o);
+                    global::System.Numerics.Vector<float> dv2 = new global::System.Numerics.Vector<float>(d2);
+                    ref float x2 = ref At(ref x, (s + 2) * xStride);
+                    float d3 = At(ref dz, (s + 3) * DeltaLength + o);
+                    global::System.Numerics.Vector<float> dv3 = new global::System.Numerics.Vector<float>(d3);
+                    ref float x3 = ref At(ref x, (s + 3) * xStride);
+                    At(ref gb, o) += d0 + d1 + d2 + d3;
+                    nuint i = 0;
+                    for (; i + VectorSize <= In; i += VectorSize)
+                    {
+                        Store(Load(ref gradientRow, i) + dv0 * Load(ref x0, i) + dv1 * Load(ref x1, i) + dv2 * Load(ref x2, i) + dv3 * Load(ref x3, i), ref gradientRow, i);
+                    }
+
+                    for (; i < In; i++)
+                    {
+                        At(ref gradientRow, i) += d0 * At(ref x0, i) + d1 * At(ref x1, i) + d2 * At(ref x2, i) + d3 * At(ref x3, i);
+                    }
+                }
+
+                for (; s < (nuint)count; s++)
+                {
+                    float d = At(ref dz, s * DeltaLength + o);
+                    global::System.Numerics.Vector<float> dv = new global::System.Numerics.Vector<float>(d);
+                    ref float xs = ref At(ref x, s * xStride);
+                    At(ref gb, o) += d;
+                    nuint i = 0;
+                    for (; i + VectorSize <= In; i += VectorSize)
+                    {
+                        Store(Load(ref gradientRow, i) + dv * Load(ref xs, i), ref gradientRow, i);
+                    }
+
+                    for (; i < In; i++)
+                    {
+                        At(ref gradientRow, i) += d * At(ref xs, i);
+                    }
+                }
+            }
+
+            // dLoss/dz of layer 2: dx_s = Wᵀ dz_s, 4 samples sharing each load of a weight row.
+            for (nuint s = 0; s < (nuint)count; s++)
+            {
+                Clear(ref At(ref dx, s * DeltaLength), In);
+            }
+
+            for (nuint o = 0; o < Out; o++)
+            {
+                ref float row = ref At(ref w, o * In);
+                nuint s = 0;
+                for (; s + 4 <= (nuint)count; s += 4)
+                {
+                    float d0 = At(ref dz, s * DeltaLength + o);
+                    global::System.Numerics.Vector<float> dv0 = new global::System.Numerics.Vector<float>(d0);
+                    ref float dx0 = ref At(ref dx, s * DeltaLength);
+                    float d1 = At(ref dz, (s + 1) * DeltaLength + o);
+                    global::System.Numerics.Vector<float> dv1 = new global::System.Numerics.Vector<float>(d1);
+                    ref float dx1 = ref At(ref dx, (s + 1) * DeltaLength);
+                    float d2 = At(ref dz, (s + 2) * DeltaLength + o);
+                    global::System.Numerics.Vector<float> dv2 = new global::System.Numerics.Vector<float>(d2);
+                    ref float dx2 = ref At(ref dx, (s + 2) * DeltaLength);
+                    float d3 = At(ref dz, (s + 3) * DeltaLength + o);
+                    global::System.Numerics.Vector<float> dv3 = new global::System.Numerics.Vector<float>(d3);
+                    ref float dx3 = ref At(ref dx, (s + 3) * DeltaLength);
+                    nuint i = 0;
+                    for (; i + VectorSize <= In; i += VectorSize)
+                    {
+                        global::System.Numerics.Vector<float> weights = Load(ref row, i);
+                        Store(Load(ref dx0, i) + dv0 * weights, ref dx0, i);
+                        Store(Load(ref dx1, i) + dv1 * weights, ref dx1, i);
+                        Store(Load(ref dx2, i) + dv2 * weights, ref dx2, i);
+                        Store(Load(ref dx3, i) + dv3 * weights, ref dx3, i);
+                    }
+
+                    for (; i < In; i++)
+                    {
+                        float weight = At(ref row, i);
+                        At(ref dx0, i) += d0 * weight;
+                        At(ref dx1, i) += d1 * weight;
+                        At(ref dx2, i) += d2 * weight;
+                        At(ref dx3, i) += d3 * weight;
+                    }
+                }
+
+                for (; s < (nuint)count; s++)
+                {
+                    float d = At(ref dz, s * DeltaLength + o);
+                    global::System.Numerics.Vector<float> dv = new global::System.Numerics.Vector<float>(d);
+                    ref float dxs = ref At(ref dx, s * DeltaLength);
+                    nuint i = 0;
+                    for (; i + VectorSize <= In; i += VectorSize)
+                    {
+                        Store(Load(ref dxs, i) + dv * Load(ref row, i), ref dxs, i);
+                    }
+
+                    for (; i < In; i++)
+                    {
+                        At(ref dxs, i) += d * At(ref row, i);
+                    }
+                }
+            }
+
+            // Through the activation of layer 2 (Tanh), from its outputs x.
+            for (nuint s = 0; s < (nuint)count; s++)
+            {
+                ref float dxs = ref At(ref dx, s * DeltaLength);
+                ref float xs = ref At(ref x, s * xStride);
+                for (nuint i = 0; i < In; i++)
+                {
+                    At(ref dxs, i) = At(ref dxs, i) * (1f - At(ref xs, i) * At(ref xs, i));
                 }
             }
         }

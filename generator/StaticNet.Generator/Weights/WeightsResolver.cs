@@ -1,0 +1,382 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Runtime.InteropServices;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using StaticNet.Generator.Diagnostics;
+using StaticNet.Generator.Model;
+
+namespace StaticNet.Generator.Weights;
+
+/// <summary>
+/// Finds the file a <c>Weights</c> argument names among the weights files, validates it against the declared topology
+/// with the rules of the runtime library's <c>SafeTensors.Load</c>, and converts its values to the network's precision
+/// and parameter layout. Both pipeline branches call it: the code branch for the values, the diagnostics branch for the
+/// problem and its location. Pure: no I/O, never throws on bad input.
+/// </summary>
+internal static class WeightsResolver
+{
+    /// <summary>The values to bake into a valid network that declares <c>Weights</c>, or null (no Weights, or a problem the diagnostics branch reports).</summary>
+    public static BakedWeights? Bake(NetworkSpec spec, EquatableArray<WeightsFile> files, CancellationToken cancellationToken) =>
+        spec.IsValid && spec.Weights is not null
+            ? Resolve(spec.Weights, spec.WeightNames, spec.LayerSizes, spec.Scalar, spec.Type.Target.Name, files, convert: true, cancellationToken, out _)
+            : null;
+
+    /// <summary>The diagnostic of a <c>Weights</c> argument, if its file is missing, invalid or does not fit.</summary>
+    public static EquatableArray<DiagnosticInfo> Check(WeightsRequest request, EquatableArray<WeightsFile> files, CancellationToken cancellationToken)
+    {
+        Resolve(request.Path, request.LayerNames, request.LayerSizes, request.Scalar, request.NetworkName, files, convert: false, cancellationToken, out Problem? problem);
+        return problem is null
+            ? EquatableArray<DiagnosticInfo>.Empty
+            : new EquatableArray<DiagnosticInfo>([new DiagnosticInfo(problem.Descriptor, request.Tree, request.Span, new EquatableArray<string>(problem.Arguments))]);
+    }
+
+    /// <summary>Why a Weights argument cannot be baked: the descriptor and its message arguments.</summary>
+    internal sealed class Problem(DiagnosticDescriptor descriptor, params string[] arguments)
+    {
+        public DiagnosticDescriptor Descriptor { get; } = descriptor;
+
+        public string[] Arguments { get; } = arguments;
+    }
+
+    private static BakedWeights? Resolve(
+        string path,
+        EquatableArray<string> layerNames,
+        EquatableArray<int> sizes,
+        ScalarKind scalar,
+        string network,
+        EquatableArray<WeightsFile> files,
+        bool convert,
+        CancellationToken cancellationToken,
+        out Problem? problem)
+    {
+        WeightsFile? file = Find(path, files, out problem);
+        if (file is null)
+        {
+            return null;
+        }
+
+        if (file.Error is not null)
+        {
+            problem = new Problem(DiagnosticDescriptors.WeightsFileInvalid, path, file.Error);
+            return null;
+        }
+
+        byte[]? values = ReadValues(file.Content.AsSpan(), path, layerNames, sizes, scalar, network, convert, cancellationToken, out problem);
+        return values is null ? null : new BakedWeights(path, System.Convert.ToBase64String(values), values.Length);
+    }
+
+    /// <summary>
+    /// Validates a whole safetensors file against the topology and, when <paramref name="convert"/>, returns the
+    /// parameters as little-endian bytes of the network's scalar type in the parameter layout. Null with the
+    /// <paramref name="problem"/> when the file is invalid or does not fit (or when not converting).
+    /// </summary>
+    internal static byte[]? ReadValues(
+        ReadOnlySpan<byte> bytes,
+        string path,
+        EquatableArray<string> layerNames,
+        EquatableArray<int> sizes,
+        ScalarKind scalar,
+        string network,
+        bool convert,
+        CancellationToken cancellationToken,
+        out Problem? problem)
+    {
+        problem = null;
+        string? error = SafeTensorsReader.TryRead(bytes, out List<TensorInfo> tensors, out int dataStart);
+        if (error is not null)
+        {
+            problem = new Problem(DiagnosticDescriptors.WeightsFileInvalid, path, error);
+            return null;
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        string description = $"{network} ({string.Join(" -> ", sizes.Select(size => size.ToString(CultureInfo.InvariantCulture)))})";
+        string[]? prefixes = layerNames.Count > 0 ? layerNames.ToArray() : SequentialPrefixes(tensors, sizes.Count - 1, out error);
+        if (prefixes is null)
+        {
+            problem = new Problem(DiagnosticDescriptors.WeightsMismatch, description, $"in '{path}', {error}");
+            return null;
+        }
+
+        var byName = new Dictionary<string, TensorInfo>(StringComparer.Ordinal);
+        foreach (TensorInfo tensor in tensors)
+        {
+            byName[tensor.Name] = tensor;
+        }
+
+        var layers = new (TensorInfo Weight, TensorInfo Bias)[sizes.Count - 1];
+        for (int layer = 0; layer < layers.Length; layer++)
+        {
+            int inputs = sizes[layer], outputs = sizes[layer + 1];
+            string role = $"layer {layer + 1}, {inputs} -> {outputs}";
+            TensorInfo? weight = Lookup(byName, prefixes[layer] + ".weight", role, path, description, ref problem);
+            TensorInfo? bias = weight is null ? null : Lookup(byName, prefixes[layer] + ".bias", role, path, description, ref problem);
+            if (weight is null || bias is null ||
+                !Fits(weight, [outputs, inputs], $"the weights of {role}", path, description, ref problem) ||
+                !Fits(bias, [outputs], $"the bias of {role}", path, description, ref problem))
+            {
+                return null;
+            }
+
+            layers[layer] = (weight, bias);
+        }
+
+        if (!convert)
+        {
+            return null;
+        }
+
+        int elementSize = scalar == ScalarKind.Double ? 8 : 4;
+        long parameterCount = 0;
+        for (int layer = 0; layer < layers.Length; layer++)
+        {
+            parameterCount += ((long)sizes[layer] + 1) * sizes[layer + 1];
+        }
+
+        var output = new byte[parameterCount * elementSize];
+        int offset = 0;
+        foreach ((TensorInfo weight, TensorInfo bias) in layers)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            offset = Convert(bytes.Slice(dataStart), weight, scalar, output, offset);
+            offset = Convert(bytes.Slice(dataStart), bias, scalar, output, offset);
+        }
+
+        return output;
+    }
+
+    private static WeightsFile? Find(string path, EquatableArray<WeightsFile> files, out Problem? problem)
+    {
+        problem = null;
+        string wanted = Normalize(path);
+        foreach (WeightsFile file in files)
+        {
+            if (file.Converted && (Normalize(file.ProjectPath) == wanted || Normalize(file.FullPath) == wanted))
+            {
+                return file;
+            }
+        }
+
+        foreach (WeightsFile file in files)
+        {
+            string full = Normalize(file.FullPath);
+            if (!file.Converted && wanted.Length > 0 && (full == wanted || full.EndsWith("/" + wanted, StringComparison.Ordinal)))
+            {
+                problem = new Problem(DiagnosticDescriptors.WeightsFileNotFound, path,
+                    "it is an AdditionalFiles item, but it reached the compiler as a binary file, which a source generator cannot read: build/StaticNet.targets of the StaticNet package did not convert it");
+                return null;
+            }
+        }
+
+        string[] known = files.Where(file => file.Converted && file.ProjectPath.Length > 0).Select(file => file.ProjectPath).OrderBy(name => name, StringComparer.Ordinal).ToArray();
+        problem = new Problem(DiagnosticDescriptors.WeightsFileNotFound, path,
+            known.Length == 0 ? "it is not among the project's AdditionalFiles" : "it is not among the project's AdditionalFiles, whose weights files are " + string.Join(", ", known.Select(name => $"'{name}'")));
+        return null;
+    }
+
+    /// <summary>Separators as '/', no '.' segments, '..' folded; so that 'models\\a.safetensors' and './models/a.safetensors' match.</summary>
+    internal static string Normalize(string path)
+    {
+        string slashed = path.Replace('\\', '/');
+        var parts = new List<string>();
+        foreach (string part in slashed.Split('/'))
+        {
+            if (part.Length == 0 || part == ".")
+            {
+                continue;
+            }
+
+            if (part == ".." && parts.Count > 0 && parts[parts.Count - 1] != "..")
+            {
+                parts.RemoveAt(parts.Count - 1);
+            }
+            else
+            {
+                parts.Add(part);
+            }
+        }
+
+        return (slashed.StartsWith("/", StringComparison.Ordinal) ? "/" : string.Empty) + string.Join("/", parts);
+    }
+
+    /// <summary>As the runtime's: every tensor is <c>{index}.weight</c> or <c>{index}.bias</c>, each index has both, one index per layer, in index order.</summary>
+    private static string[]? SequentialPrefixes(List<TensorInfo> tensors, int layerCount, out string? error)
+    {
+        error = null;
+        var indices = new SortedDictionary<int, (bool Weight, bool Bias)>();
+        foreach (TensorInfo tensor in tensors)
+        {
+            int dot = tensor.Name.IndexOf('.');
+            string index = dot < 0 ? string.Empty : tensor.Name.Substring(0, dot);
+            string parameter = dot < 0 ? string.Empty : tensor.Name.Substring(dot + 1);
+            if (!IsCanonicalIndex(index) || parameter is not ("weight" or "bias"))
+            {
+                error = $"tensor '{tensor.Name}' is not the weight or bias of a layer of an nn.Sequential (named like '0.weight', '0.bias', '2.weight')";
+                return null;
+            }
+
+            int key = int.Parse(index, NumberStyles.None, CultureInfo.InvariantCulture);
+            indices.TryGetValue(key, out (bool Weight, bool Bias) found);
+            indices[key] = parameter == "weight" ? (true, found.Bias) : (found.Weight, true);
+        }
+
+        foreach (KeyValuePair<int, (bool Weight, bool Bias)> pair in indices)
+        {
+            if (!pair.Value.Weight || !pair.Value.Bias)
+            {
+                error = $"module {pair.Key} has a '{(pair.Value.Weight ? "weight" : "bias")}' but no '{(pair.Value.Weight ? "bias" : "weight")}' tensor; every layer needs both";
+                return null;
+            }
+        }
+
+        if (indices.Count != layerCount)
+        {
+            string found = indices.Count == 0 ? "none" : string.Join(", ", indices.Keys);
+            error = $"the file holds {indices.Count} Linear layers (modules {found}), but the network has {layerCount}";
+            return null;
+        }
+
+        return indices.Keys.Select(index => index.ToString(CultureInfo.InvariantCulture)).ToArray();
+    }
+
+    private static bool IsCanonicalIndex(string text) =>
+        text.Length is > 0 and <= 9 && text.All(c => c is >= '0' and <= '9') && (text.Length == 1 || text[0] != '0');
+
+    private static TensorInfo? Lookup(Dictionary<string, TensorInfo> byName, string name, string role, string path, string network, ref Problem? problem)
+    {
+        if (byName.TryGetValue(name, out TensorInfo? tensor))
+        {
+            return tensor;
+        }
+
+        string[] present = byName.Keys.OrderBy(key => key, StringComparer.Ordinal).ToArray();
+        string list = present.Length == 0 ? "no tensors" : string.Join(", ", present.Take(12).Select(key => $"'{key}'")) + (present.Length > 12 ? ", …" : string.Empty);
+        problem = new Problem(DiagnosticDescriptors.WeightsMismatch, network, $"in '{path}', there is no tensor '{name}' for {role}; the file has {list}");
+        return null;
+    }
+
+    private static bool Fits(TensorInfo tensor, long[] expected, string role, string path, string network, ref Problem? problem)
+    {
+        if (!SafeTensorsReader.IsLoadable(tensor.DType))
+        {
+            problem = new Problem(DiagnosticDescriptors.WeightsDTypeNotSupported, path, tensor.Name, tensor.DType);
+            return false;
+        }
+
+        if (!tensor.Shape.SequenceEqual(expected))
+        {
+            problem = new Problem(DiagnosticDescriptors.WeightsMismatch, network,
+                $"in '{path}', tensor '{tensor.Name}' ({role}) has shape {tensor.ShapeText}, but the network needs {TensorInfo.FormatShape(expected)}");
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Writes the tensor's values as little-endian <see cref="float"/> or <see cref="double"/> from element
+    /// <paramref name="offset"/> on; returns the offset after them. The same conversions as the runtime: the bits as they
+    /// are when the dtype is the network's own, F64 to float rounds to nearest, F16 and BF16 widen exactly.
+    /// </summary>
+    private static int Convert(ReadOnlySpan<byte> data, TensorInfo tensor, ScalarKind scalar, byte[] output, int offset)
+    {
+        ReadOnlySpan<byte> source = data.Slice((int)tensor.Begin, (int)(tensor.End - tensor.Begin));
+        int count = source.Length / tensor.ElementSize;
+        int elementSize = scalar == ScalarKind.Double ? 8 : 4;
+        Span<byte> destination = output.AsSpan(offset * elementSize, count * elementSize);
+        if ((tensor.DType == "F32" && scalar == ScalarKind.Single) || (tensor.DType == "F64" && scalar == ScalarKind.Double))
+        {
+            source.CopyTo(destination);
+            return offset + count;
+        }
+
+        for (int i = 0; i < count; i++)
+        {
+            double value = tensor.DType switch
+            {
+                "F32" => ReadSingle(source.Slice(4 * i)),
+                "F64" => ReadDouble(source.Slice(8 * i)),
+                "F16" => HalfToSingle((ushort)(source[2 * i] | (source[(2 * i) + 1] << 8))),
+                _ => BFloat16ToSingle((ushort)(source[2 * i] | (source[(2 * i) + 1] << 8))),
+            };
+            if (scalar == ScalarKind.Double)
+            {
+                WriteLittleEndian(destination.Slice(8 * i, 8), value);
+            }
+            else
+            {
+                WriteLittleEndian(destination.Slice(4 * i, 4), (float)value);
+            }
+        }
+
+        return offset + count;
+    }
+
+    private static float ReadSingle(ReadOnlySpan<byte> bytes)
+    {
+        Span<byte> copy = stackalloc byte[4];
+        bytes.Slice(0, 4).CopyTo(copy);
+        if (!BitConverter.IsLittleEndian)
+        {
+            copy.Reverse();
+        }
+
+        return MemoryMarshal.Read<float>(copy);
+    }
+
+    private static double ReadDouble(ReadOnlySpan<byte> bytes)
+    {
+        Span<byte> copy = stackalloc byte[8];
+        bytes.Slice(0, 8).CopyTo(copy);
+        if (!BitConverter.IsLittleEndian)
+        {
+            copy.Reverse();
+        }
+
+        return MemoryMarshal.Read<double>(copy);
+    }
+
+    private static void WriteLittleEndian<T>(Span<byte> destination, T value)
+        where T : struct
+    {
+        MemoryMarshal.Write(destination, ref value);
+        if (!BitConverter.IsLittleEndian)
+        {
+            destination.Reverse();
+        }
+    }
+
+    private static float BitsToSingle(int bits)
+    {
+        Span<byte> bytes = stackalloc byte[4];
+        MemoryMarshal.Write(bytes, ref bits);
+        return MemoryMarshal.Read<float>(bytes);
+    }
+
+    /// <summary>IEEE 754 binary16 to binary32, exactly (as <c>(float)Half</c>: NaNs come out quiet with their payload).</summary>
+    internal static float HalfToSingle(ushort half)
+    {
+        int sign = (half & 0x8000) << 16;
+        int exponent = (half >> 10) & 0x1F;
+        int mantissa = half & 0x3FF;
+        if (exponent == 0)
+        {
+            // Zero or subnormal: mantissa · 2^-24, exact in a float.
+            float magnitude = mantissa * (1f / 16777216f);
+            return sign != 0 ? -magnitude : magnitude;
+        }
+
+        if (exponent == 31)
+        {
+            return BitsToSingle(sign | 0x7F800000 | (mantissa == 0 ? 0 : 0x400000 | (mantissa << 13)));
+        }
+
+        return BitsToSingle(sign | ((exponent - 15 + 127) << 23) | (mantissa << 13));
+    }
+
+    /// <summary>bfloat16 is the upper half of a binary32.</summary>
+    internal static float BFloat16ToSingle(ushort value) => BitsToSingle(value << 16);
+}

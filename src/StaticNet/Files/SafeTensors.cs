@@ -1,0 +1,588 @@
+using System;
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+
+namespace StaticNet;
+
+/// <summary>
+/// Saves and loads the parameters of any generated network as a
+/// <see href="https://github.com/huggingface/safetensors">safetensors</see> file, with PyTorch <c>state_dict</c> names,
+/// so that a model trained in PyTorch loads as it is and a StaticNet model loads into PyTorch.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Layer <c>i</c> (0-based) is stored as two tensors, <c>{name}.weight</c> of shape <c>[out, in]</c> and
+/// <c>{name}.bias</c> of shape <c>[out]</c>, where <c>name</c> is the module name of the layer. By default the names are
+/// those of an <c>nn.Sequential</c> whose Linear layers alternate with activation modules: <see cref="Save{TNet, T}(INetwork{TNet, T}, string, IReadOnlyList{string}?)"/>
+/// writes <c>0</c>, <c>2</c>, <c>4</c>, …, and <see cref="Load{TNet, T}(INetwork{TNet, T}, string, IReadOnlyList{string}?)"/> accepts
+/// any <c>nn.Sequential</c> numbering (the Linear layers in the order of their indices, whatever modules without
+/// parameters lie between them). Pass <c>layerNames</c> (for example <c>["fc1", "fc2", "out"]</c>) for other module
+/// structures; then tensors of other modules in the file are ignored.
+/// </para>
+/// <para>
+/// Loading reads <c>F32</c> and <c>F64</c> tensors into <see cref="float"/> and <see cref="double"/> networks (a
+/// <c>F64</c> value is rounded to the nearest <see cref="float"/>) and <c>F16</c> and <c>BF16</c> tensors with exact
+/// conversion. The whole file is parsed and validated, and the parameters are read into a temporary buffer, before the
+/// network is touched: if anything is wrong the network is unchanged and an <see cref="InvalidDataException"/> says
+/// what (for a mismatch: the tensor, the expected and the found shape or dtype). Hostile input (a header length larger
+/// than the file, overlapping offsets, huge shapes, invalid JSON, duplicate names, truncated data) is rejected in the
+/// same way, without allocating more than the header and the network's own parameter count.
+/// </para>
+/// </remarks>
+public static class SafeTensors
+{
+    /// <summary>The <c>__metadata__</c> key that holds the layer sizes, e.g. <c>"784,128,64,10"</c>.</summary>
+    public const string LayersMetadataKey = "staticnet.layers";
+
+    /// <summary>The <c>__metadata__</c> key that holds one activation per layer, e.g. <c>"ReLU,ReLU,Softmax"</c>.</summary>
+    public const string ActivationsMetadataKey = "staticnet.activations";
+
+    /// <summary>The <c>__metadata__</c> key that holds the loss, e.g. <c>"CrossEntropy"</c>.</summary>
+    public const string LossMetadataKey = "staticnet.loss";
+
+    /// <summary>The <c>__metadata__</c> key that holds the precision, <c>"Single"</c> or <c>"Double"</c>.</summary>
+    public const string PrecisionMetadataKey = "staticnet.precision";
+
+    private const int ChunkLength = 64 * 1024;
+
+    /// <summary>
+    /// Saves every parameter of <paramref name="network"/> to <paramref name="path"/>, atomically: the file is written
+    /// under a temporary name in the same folder, flushed to disk, then renamed over <paramref name="path"/>, so that a
+    /// crash never leaves a half-written file in place of a good one.
+    /// </summary>
+    /// <typeparam name="TNet">The generated network type (inferred).</typeparam>
+    /// <typeparam name="T">The network's scalar type (inferred); saved as <c>F32</c> for <see cref="float"/>, <c>F64</c> for <see cref="double"/>.</typeparam>
+    /// <param name="network">The network to save.</param>
+    /// <param name="path">The file to write; it is replaced if it exists.</param>
+    /// <param name="layerNames">The module name of each layer, or <see langword="null"/> for <c>0</c>, <c>2</c>, <c>4</c>, … (an <c>nn.Sequential</c> of Linear layers and activations).</param>
+    /// <exception cref="ArgumentException"><paramref name="layerNames"/> does not have one distinct, non-empty name per layer.</exception>
+    /// <exception cref="IOException">The file cannot be written; <paramref name="path"/> is then unchanged.</exception>
+    public static void Save<TNet, T>(INetwork<TNet, T> network, string path, IReadOnlyList<string>? layerNames = null)
+        where TNet : class, INetwork<TNet, T>
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        Save(network, path, layerNames, static stream => stream);
+
+    /// <summary>As <see cref="Save{TNet, T}(INetwork{TNet, T}, string, IReadOnlyList{string}?)"/>, with a hook that wraps the file stream (tests inject failures with it).</summary>
+    internal static void Save<TNet, T>(INetwork<TNet, T> network, string path, IReadOnlyList<string>? layerNames, Func<Stream, Stream> wrap)
+        where TNet : class, INetwork<TNet, T>
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        string[] names = LayerNames(layerNames, TNet.LayerSizes.Length - 1, nameof(layerNames)) ?? SequentialNames(TNet.LayerSizes.Length - 1);
+        string target = Path.GetFullPath(path);
+        string folder = Path.GetDirectoryName(target) ?? throw new ArgumentException($"'{path}' is not a file path.", nameof(path));
+        string temporary = Path.Combine(folder, "." + Path.GetFileName(target) + "." + Path.GetRandomFileName() + ".tmp");
+        try
+        {
+            using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, ChunkLength))
+            {
+                Stream stream = wrap(file);
+                Write(network, stream, names);
+                stream.Flush();
+                file.Flush(flushToDisk: true);
+            }
+
+            File.Move(temporary, target, overwrite: true);
+        }
+        catch
+        {
+            TryDelete(temporary);
+            throw;
+        }
+    }
+
+    /// <summary>Writes every parameter of <paramref name="network"/> to <paramref name="destination"/> in the safetensors format.</summary>
+    /// <typeparam name="TNet">The generated network type (inferred).</typeparam>
+    /// <typeparam name="T">The network's scalar type (inferred); saved as <c>F32</c> for <see cref="float"/>, <c>F64</c> for <see cref="double"/>.</typeparam>
+    /// <param name="network">The network to save.</param>
+    /// <param name="destination">The stream to write to, from its current position; it is not closed.</param>
+    /// <param name="layerNames">The module name of each layer, or <see langword="null"/> for <c>0</c>, <c>2</c>, <c>4</c>, … (an <c>nn.Sequential</c> of Linear layers and activations).</param>
+    /// <exception cref="ArgumentException"><paramref name="layerNames"/> does not have one distinct, non-empty name per layer.</exception>
+    public static void Save<TNet, T>(INetwork<TNet, T> network, Stream destination, IReadOnlyList<string>? layerNames = null)
+        where TNet : class, INetwork<TNet, T>
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(destination);
+        string[] names = LayerNames(layerNames, TNet.LayerSizes.Length - 1, nameof(layerNames)) ?? SequentialNames(TNet.LayerSizes.Length - 1);
+        Write(network, destination, names);
+    }
+
+    /// <summary>
+    /// Loads every parameter of <paramref name="network"/> from the safetensors file at <paramref name="path"/>; nothing
+    /// changes unless the whole file is valid and fits the network.
+    /// </summary>
+    /// <typeparam name="TNet">The generated network type (inferred).</typeparam>
+    /// <typeparam name="T">The network's scalar type (inferred).</typeparam>
+    /// <param name="network">The network whose parameters are replaced.</param>
+    /// <param name="path">The file to read.</param>
+    /// <param name="layerNames">The module name of each layer (tensors <c>{name}.weight</c> and <c>{name}.bias</c>), or <see langword="null"/> for the Linear layers of an <c>nn.Sequential</c> (<c>0.weight</c>, <c>0.bias</c>, <c>2.weight</c>, …) in index order.</param>
+    /// <exception cref="InvalidDataException">The file is not a valid safetensors file, or its tensors do not fit the network; the network is unchanged.</exception>
+    /// <exception cref="ArgumentException"><paramref name="layerNames"/> does not have one distinct, non-empty name per layer.</exception>
+    /// <exception cref="IOException">The file cannot be read.</exception>
+    public static void Load<TNet, T>(INetwork<TNet, T> network, string path, IReadOnlyList<string>? layerNames = null)
+        where TNet : class, INetwork<TNet, T>
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, ChunkLength, FileOptions.SequentialScan);
+        Load(network, file, layerNames);
+    }
+
+    /// <summary>
+    /// Loads every parameter of <paramref name="network"/> from a safetensors file in <paramref name="source"/>, read from
+    /// its current position to its end; nothing changes unless the whole file is valid and fits the network.
+    /// </summary>
+    /// <typeparam name="TNet">The generated network type (inferred).</typeparam>
+    /// <typeparam name="T">The network's scalar type (inferred).</typeparam>
+    /// <param name="network">The network whose parameters are replaced.</param>
+    /// <param name="source">The stream to read; it need not be seekable, and it is not closed.</param>
+    /// <param name="layerNames">The module name of each layer (tensors <c>{name}.weight</c> and <c>{name}.bias</c>), or <see langword="null"/> for the Linear layers of an <c>nn.Sequential</c> (<c>0.weight</c>, <c>0.bias</c>, <c>2.weight</c>, …) in index order.</param>
+    /// <exception cref="InvalidDataException">The file is not a valid safetensors file, or its tensors do not fit the network; the network is unchanged.</exception>
+    /// <exception cref="ArgumentException"><paramref name="layerNames"/> does not have one distinct, non-empty name per layer.</exception>
+    public static void Load<TNet, T>(INetwork<TNet, T> network, Stream source, IReadOnlyList<string>? layerNames = null)
+        where TNet : class, INetwork<TNet, T>
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(source);
+        ReadOnlySpan<int> sizes = TNet.LayerSizes;
+        string[]? names = LayerNames(layerNames, sizes.Length - 1, nameof(layerNames));
+
+        long available = source.CanSeek ? source.Length - source.Position : -1;
+        Span<byte> prefix = stackalloc byte[8];
+        if (!ReadFully(source, prefix))
+        {
+            throw SafeTensorsHeader.Invalid("the file is shorter than the 8 bytes of its header length");
+        }
+
+        ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(prefix);
+        if (headerLength > SafeTensorsHeader.MaxHeaderLength)
+        {
+            throw SafeTensorsHeader.Invalid($"the header length {headerLength} is above the limit of {SafeTensorsHeader.MaxHeaderLength} bytes");
+        }
+
+        if (available >= 0 && (long)headerLength > available - 8)
+        {
+            throw SafeTensorsHeader.Invalid($"the header length {headerLength} is larger than the {available - 8} bytes that follow it");
+        }
+
+        SafeTensorsHeader header = SafeTensorsHeader.Parse(ReadHeader(source, (int)headerLength, exact: available >= 0));
+        long dataLength = available >= 0 ? available - 8 - (long)headerLength : -1;
+        if (dataLength >= 0 && dataLength != header.DataLength)
+        {
+            throw SafeTensorsHeader.Invalid($"the header describes {header.DataLength} bytes of data, but {dataLength} bytes follow it");
+        }
+
+        LayerTensors[] layers = Resolve(header, sizes, names, typeof(TNet).Name);
+
+        // Everything is known to fit: read into a temporary buffer of the network's own size, then copy.
+        var parameters = new T[TNet.ParameterCount];
+        ReadParameters(source, header, layers, parameters, seekable: available >= 0);
+        parameters.CopyTo(network.Parameters);
+    }
+
+    private static void Write<TNet, T>(INetwork<TNet, T> network, Stream destination, string[] names)
+        where TNet : class, INetwork<TNet, T>
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        string dtype = typeof(T) == typeof(float) ? "F32" : typeof(T) == typeof(double) ? "F64"
+            : throw new NotSupportedException($"StaticNet saves float and double networks, not {typeof(T).Name}.");
+        NetworkTopology topology = TNet.Topology;
+        ReadOnlySpan<int> sizes = TNet.LayerSizes;
+        int elementSize = Unsafe.SizeOf<T>();
+
+        var json = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(json))
+        {
+            writer.WriteStartObject();
+            writer.WriteStartObject(SafeTensorsHeader.MetadataKey);
+            writer.WriteString("format", "pt");
+            writer.WriteString(LayersMetadataKey, string.Join(",", sizes.ToArray().Select(size => size.ToString(CultureInfo.InvariantCulture))));
+            writer.WriteString(ActivationsMetadataKey, string.Join(",", topology.Activations.ToArray()));
+            writer.WriteString(LossMetadataKey, topology.Loss.ToString());
+            writer.WriteString(PrecisionMetadataKey, topology.Precision.ToString());
+            writer.WriteEndObject();
+
+            long offset = 0;
+            for (int layer = 0; layer < names.Length; layer++)
+            {
+                int inputs = sizes[layer], outputs = sizes[layer + 1];
+                offset = WriteTensor(writer, names[layer] + ".weight", dtype, [outputs, inputs], offset, (long)outputs * inputs * elementSize);
+                offset = WriteTensor(writer, names[layer] + ".bias", dtype, [outputs], offset, (long)outputs * elementSize);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        // The reference implementation pads the header with spaces so that the data starts 8-byte aligned.
+        int padding = (8 - (json.WrittenCount % 8)) % 8;
+        Span<byte> prefix = stackalloc byte[8];
+        BinaryPrimitives.WriteUInt64LittleEndian(prefix, (ulong)(json.WrittenCount + padding));
+        destination.Write(prefix);
+        destination.Write(json.WrittenSpan);
+        for (int i = 0; i < padding; i++)
+        {
+            destination.WriteByte((byte)' ');
+        }
+
+        ReadOnlySpan<T> values = network.Parameters;
+        if (BitConverter.IsLittleEndian)
+        {
+            destination.Write(MemoryMarshal.AsBytes(values));
+            return;
+        }
+
+        byte[] chunk = ArrayPool<byte>.Shared.Rent(ChunkLength);
+        for (int start = 0; start < values.Length; start += ChunkLength / 8)
+        {
+            ReadOnlySpan<T> part = values.Slice(start, Math.Min(ChunkLength / 8, values.Length - start));
+            for (int i = 0; i < part.Length; i++)
+            {
+                if (elementSize == 4)
+                {
+                    BinaryPrimitives.WriteSingleLittleEndian(chunk.AsSpan(4 * i), float.CreateTruncating(part[i]));
+                }
+                else
+                {
+                    BinaryPrimitives.WriteDoubleLittleEndian(chunk.AsSpan(8 * i), double.CreateTruncating(part[i]));
+                }
+            }
+
+            destination.Write(chunk, 0, part.Length * elementSize);
+        }
+
+        ArrayPool<byte>.Shared.Return(chunk);
+    }
+
+    private static long WriteTensor(Utf8JsonWriter writer, string name, string dtype, int[] shape, long begin, long length)
+    {
+        writer.WriteStartObject(name);
+        writer.WriteString("dtype", dtype);
+        writer.WriteStartArray("shape");
+        foreach (int dimension in shape)
+        {
+            writer.WriteNumberValue(dimension);
+        }
+
+        writer.WriteEndArray();
+        writer.WriteStartArray("data_offsets");
+        writer.WriteNumberValue(begin);
+        writer.WriteNumberValue(begin + length);
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+        return begin + length;
+    }
+
+    /// <summary>The tensors of one layer and where its parameters go.</summary>
+    private readonly record struct LayerTensors(TensorEntry Weight, TensorEntry Bias, int WeightOffset, int BiasOffset);
+
+    /// <summary>Finds the weight and bias of every layer and checks their dtype and shape against the network.</summary>
+    private static LayerTensors[] Resolve(SafeTensorsHeader header, ReadOnlySpan<int> sizes, string[]? names, string networkName)
+    {
+        int layerCount = sizes.Length - 1;
+        IReadOnlyDictionary<string, TensorEntry> byName = header.ByName;
+
+        string network = $"{networkName} ({string.Join(" -> ", sizes.ToArray())})";
+        names ??= SequentialPrefixes(header, layerCount, network);
+        var layers = new LayerTensors[layerCount];
+        int offset = 0;
+        for (int layer = 0; layer < layerCount; layer++)
+        {
+            int inputs = sizes[layer], outputs = sizes[layer + 1];
+            string role = $"layer {layer + 1} of {network}, {inputs} -> {outputs}";
+            TensorEntry weight = Find(byName, names[layer] + ".weight", role, network);
+            TensorEntry bias = Find(byName, names[layer] + ".bias", role, network);
+            Check(weight, [outputs, inputs], $"the weights of {role}");
+            Check(bias, [outputs], $"the bias of {role}");
+            layers[layer] = new LayerTensors(weight, bias, offset, offset + (inputs * outputs));
+            offset += (inputs + 1) * outputs;
+        }
+
+        return layers;
+    }
+
+    private static TensorEntry Find(IReadOnlyDictionary<string, TensorEntry> byName, string name, string role, string network)
+    {
+        if (byName.TryGetValue(name, out TensorEntry? tensor))
+        {
+            return tensor;
+        }
+
+        string present = string.Join(", ", byName.Keys.Order(StringComparer.Ordinal).Take(12).Select(key => $"'{key}'"));
+        throw Mismatch(network, $"there is no tensor '{name}' for {role}; the file has {(byName.Count == 0 ? "no tensors" : present + (byName.Count > 12 ? ", …" : string.Empty))}");
+    }
+
+    private static void Check(TensorEntry tensor, long[] expected, string role)
+    {
+        if (!SafeTensorsHeader.IsLoadable(tensor.DType))
+        {
+            throw new InvalidDataException($"Tensor '{tensor.Name}' ({role}) has dtype {tensor.DTypeName}; StaticNet loads F32, F64, F16 and BF16 tensors.");
+        }
+
+        if (!tensor.Shape.AsSpan().SequenceEqual(expected))
+        {
+            throw new InvalidDataException($"Tensor '{tensor.Name}' ({role}) has shape {tensor.ShapeText}, but the network needs {TensorEntry.FormatShape(expected)}.");
+        }
+    }
+
+    /// <summary>
+    /// The module names of the Linear layers of an <c>nn.Sequential</c>: every tensor must be <c>{index}.weight</c> or
+    /// <c>{index}.bias</c>, each index must have both, and there must be one index per layer; they are taken in index order.
+    /// </summary>
+    private static string[] SequentialPrefixes(SafeTensorsHeader header, int layerCount, string network)
+    {
+        var indices = new SortedDictionary<int, (bool Weight, bool Bias)>();
+        foreach (TensorEntry tensor in header.Tensors)
+        {
+            int dot = tensor.Name.IndexOf('.', StringComparison.Ordinal);
+            string index = dot < 0 ? string.Empty : tensor.Name[..dot];
+            string parameter = dot < 0 ? string.Empty : tensor.Name[(dot + 1)..];
+            if (!IsCanonicalIndex(index) || parameter is not ("weight" or "bias"))
+            {
+                throw Mismatch(network, $"tensor '{tensor.Name}' is not the weight or bias of a layer of an nn.Sequential (named like '0.weight', '0.bias', '2.weight'); pass layerNames with the module name of each Linear layer, e.g. [\"fc1\", \"fc2\"]");
+            }
+
+            int key = int.Parse(index, NumberStyles.None, CultureInfo.InvariantCulture);
+            indices.TryGetValue(key, out (bool Weight, bool Bias) found);
+            indices[key] = parameter == "weight" ? (true, found.Bias) : (found.Weight, true);
+        }
+
+        foreach ((int index, (bool weight, bool bias)) in indices)
+        {
+            if (!weight || !bias)
+            {
+                throw Mismatch(network, $"module {index} has a '{(weight ? "weight" : "bias")}' but no '{(weight ? "bias" : "weight")}' tensor; every layer needs both");
+            }
+        }
+
+        if (indices.Count != layerCount)
+        {
+            string found = indices.Count == 0 ? "none" : string.Join(", ", indices.Keys);
+            throw Mismatch(network, $"the file holds {indices.Count} Linear layers (modules {found}), but the network has {layerCount}");
+        }
+
+        return indices.Keys.Select(index => index.ToString(CultureInfo.InvariantCulture)).ToArray();
+    }
+
+    private static bool IsCanonicalIndex(string text) =>
+        text.Length is > 0 and <= 9 && text.All(char.IsAsciiDigit) && (text.Length == 1 || text[0] != '0');
+
+    private static InvalidDataException Mismatch(string network, string reason) =>
+        new($"The safetensors file does not fit the network {network}: {reason}.");
+
+    private static string[]? LayerNames(IReadOnlyList<string>? layerNames, int layerCount, string parameterName)
+    {
+        if (layerNames is null)
+        {
+            return null;
+        }
+
+        if (layerNames.Count != layerCount)
+        {
+            throw new ArgumentException($"'{parameterName}' must have one name per layer ({layerCount}), but has {layerNames.Count}.", parameterName);
+        }
+
+        string[] names = layerNames.ToArray();
+        if (names.Any(string.IsNullOrEmpty) || names.Distinct(StringComparer.Ordinal).Count() != names.Length)
+        {
+            throw new ArgumentException($"'{parameterName}' must hold distinct, non-empty module names.", parameterName);
+        }
+
+        return names;
+    }
+
+    private static string[] SequentialNames(int layerCount) =>
+        Enumerable.Range(0, layerCount).Select(layer => (2 * layer).ToString(CultureInfo.InvariantCulture)).ToArray();
+
+    private static byte[] ReadHeader(Stream source, int length, bool exact)
+    {
+        // A seekable source has been checked to hold `length` bytes, so that much can be allocated at once. Otherwise
+        // the buffer grows only as data actually arrives, so a lying header length cannot make it allocate.
+        byte[] header = new byte[exact ? length : Math.Min(length, ChunkLength)];
+        int read = 0;
+        while (read < length)
+        {
+            if (read == header.Length)
+            {
+                Array.Resize(ref header, (int)Math.Min(length, 2L * header.Length));
+            }
+
+            int count = source.Read(header, read, header.Length - read);
+            if (count == 0)
+            {
+                throw SafeTensorsHeader.Invalid($"the file ends inside its header ({read} of {length} bytes)");
+            }
+
+            read += count;
+        }
+
+        return header;
+    }
+
+    private static void ReadParameters<T>(Stream source, SafeTensorsHeader header, LayerTensors[] layers, T[] parameters, bool seekable)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var wanted = new List<(TensorEntry Tensor, int Offset)>(2 * layers.Length);
+        foreach (LayerTensors layer in layers)
+        {
+            wanted.Add((layer.Weight, layer.WeightOffset));
+            wanted.Add((layer.Bias, layer.BiasOffset));
+        }
+
+        wanted.Sort(static (a, b) => a.Tensor.Begin.CompareTo(b.Tensor.Begin));
+        byte[] chunk = ArrayPool<byte>.Shared.Rent(ChunkLength);
+        try
+        {
+            long position = 0;
+            foreach ((TensorEntry tensor, int offset) in wanted)
+            {
+                Skip(source, tensor.Begin - position, seekable, chunk);
+                int elementSize = SafeTensorsHeader.ElementSize(tensor.DType);
+                long remaining = tensor.Length;
+                int destination = offset;
+                while (remaining > 0)
+                {
+                    int count = (int)Math.Min(remaining, ChunkLength);
+                    if (!ReadFully(source, chunk.AsSpan(0, count)))
+                    {
+                        throw Truncated();
+                    }
+
+                    Convert(chunk.AsSpan(0, count), tensor.DType, parameters.AsSpan(destination, count / elementSize));
+                    destination += count / elementSize;
+                    remaining -= count;
+                }
+
+                position = tensor.End;
+            }
+
+            if (!seekable)
+            {
+                Skip(source, header.DataLength - position, seekable, chunk);
+                if (source.Read(chunk, 0, 1) != 0)
+                {
+                    throw SafeTensorsHeader.Invalid($"the file goes on after the {header.DataLength} bytes of data its header describes");
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
+        }
+    }
+
+    private static void Skip(Stream source, long count, bool seekable, byte[] chunk)
+    {
+        if (count <= 0)
+        {
+            return;
+        }
+
+        if (seekable)
+        {
+            source.Seek(count, SeekOrigin.Current);
+            return;
+        }
+
+        while (count > 0)
+        {
+            int read = source.Read(chunk, 0, (int)Math.Min(count, chunk.Length));
+            if (read == 0)
+            {
+                throw Truncated();
+            }
+
+            count -= read;
+        }
+    }
+
+    private static InvalidDataException Truncated() => SafeTensorsHeader.Invalid("the data is truncated");
+
+    private static bool ReadFully(Stream source, Span<byte> buffer)
+    {
+        while (!buffer.IsEmpty)
+        {
+            int read = source.Read(buffer);
+            if (read == 0)
+            {
+                return false;
+            }
+
+            buffer = buffer[read..];
+        }
+
+        return true;
+    }
+
+    /// <summary>Converts little-endian values of a loadable dtype to <typeparamref name="T"/>: exact except F64 into float, which rounds to nearest.</summary>
+    private static void Convert<T>(ReadOnlySpan<byte> source, TensorDType dtype, Span<T> destination)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        // The file's own type on a little-endian machine: the bytes are the values (a copy that does not care about alignment).
+        if (BitConverter.IsLittleEndian &&
+            ((dtype == TensorDType.F32 && typeof(T) == typeof(float)) || (dtype == TensorDType.F64 && typeof(T) == typeof(double))))
+        {
+            source[..(destination.Length * Unsafe.SizeOf<T>())].CopyTo(MemoryMarshal.AsBytes(destination));
+            return;
+        }
+
+        switch (dtype)
+        {
+            case TensorDType.F32:
+                for (int i = 0; i < destination.Length; i++)
+                {
+                    destination[i] = T.CreateTruncating(BinaryPrimitives.ReadSingleLittleEndian(source[(4 * i)..]));
+                }
+
+                break;
+            case TensorDType.F64:
+                for (int i = 0; i < destination.Length; i++)
+                {
+                    destination[i] = T.CreateTruncating(BinaryPrimitives.ReadDoubleLittleEndian(source[(8 * i)..]));
+                }
+
+                break;
+            case TensorDType.F16:
+                for (int i = 0; i < destination.Length; i++)
+                {
+                    destination[i] = T.CreateTruncating((float)BinaryPrimitives.ReadHalfLittleEndian(source[(2 * i)..]));
+                }
+
+                break;
+            default:
+                // BF16 is the upper half of a float.
+                for (int i = 0; i < destination.Length; i++)
+                {
+                    destination[i] = T.CreateTruncating(BitConverter.Int32BitsToSingle(BinaryPrimitives.ReadUInt16LittleEndian(source[(2 * i)..]) << 16));
+                }
+
+                break;
+        }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+            // The temporary file stays behind; the target is unchanged either way.
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}

@@ -1,0 +1,431 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Numerics;
+using System.Numerics.Tensors;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace StaticNet.Training;
+
+/// <summary>How <see cref="Trainer{TNet, T}.Fit(ReadOnlyMemory{T}, ReadOnlyMemory{T}, IProgress{EpochResult}?, CancellationToken)"/> trains.</summary>
+public sealed record TrainerOptions
+{
+    /// <summary>Passes over the training samples; default 10.</summary>
+    public int Epochs { get; init; } = 10;
+
+    /// <summary>Samples per optimizer step; default 32. The last batch of an epoch may be smaller.</summary>
+    public int BatchSize { get; init; } = 32;
+
+    /// <summary>Whether the training samples are visited in a new random order every epoch; default true.</summary>
+    public bool Shuffle { get; init; } = true;
+
+    /// <summary>The seed of the shuffling; the same seed gives the same training on every machine.</summary>
+    public int Seed { get; init; }
+
+    /// <summary>
+    /// The fraction of the samples held out for validation, in [0, 1): the last ones, in the order given (as Keras does);
+    /// default 0. Their loss and accuracy are reported every epoch; they are never trained on.
+    /// </summary>
+    public double ValidationSplit { get; init; }
+
+    /// <summary>An optional schedule of the optimizer's learning rate, applied before every epoch or step.</summary>
+    public LearningRateSchedule? Schedule { get; init; }
+
+    /// <summary>
+    /// Samples per shard: the gradient of a batch is computed in shards of this many samples, in parallel, each into its
+    /// own buffer, then summed in shard order. The shards do not depend on the number of cores, so neither do the results.
+    /// Default 16.
+    /// </summary>
+    public int ShardSize { get; init; } = 16;
+
+    /// <summary>The most shards computed at once; default <see cref="Environment.ProcessorCount"/>. 1 trains on one core.</summary>
+    public int MaxDegreeOfParallelism { get; init; } = Environment.ProcessorCount;
+}
+
+/// <summary>What one epoch reached.</summary>
+/// <param name="Epoch">The epoch, from 1.</param>
+/// <param name="Loss">The mean training loss over the epoch's samples, as computed during the epoch.</param>
+/// <param name="Accuracy">For classifiers, the fraction of training samples classified right after the epoch; otherwise null.</param>
+/// <param name="ValidationLoss">The mean loss on the validation samples after the epoch, or null without validation samples.</param>
+/// <param name="ValidationAccuracy">For classifiers, the accuracy on the validation samples after the epoch, or null.</param>
+/// <param name="LearningRate">The learning rate of the epoch's last step.</param>
+/// <param name="Elapsed">Time since the training started.</param>
+public sealed record EpochResult(int Epoch, double Loss, double? Accuracy, double? ValidationLoss, double? ValidationAccuracy, double LearningRate, TimeSpan Elapsed);
+
+/// <summary>The results of every epoch of a training run, in order.</summary>
+/// <param name="Epochs">One result per epoch.</param>
+public sealed record TrainingHistory(IReadOnlyList<EpochResult> Epochs)
+{
+    /// <summary>The last epoch's result.</summary>
+    public EpochResult Last => Epochs[^1];
+}
+
+/// <summary>Thrown when the training loss becomes NaN or infinite: training stops instead of going on silently.</summary>
+public sealed class TrainingDivergedException : InvalidOperationException
+{
+    /// <summary>Creates the exception for the batch whose loss was not finite.</summary>
+    /// <param name="epoch">The epoch, from 1.</param>
+    /// <param name="batch">The batch within the epoch, from 1.</param>
+    /// <param name="loss">The loss of that batch.</param>
+    public TrainingDivergedException(int epoch, int batch, double loss)
+        : base($"The training loss became {loss} in epoch {epoch}, batch {batch}; the parameters are left as they were before that batch. Lower the learning rate, scale the inputs, or check the data for NaN or infinite values.")
+    {
+        Epoch = epoch;
+        Batch = batch;
+        Loss = loss;
+    }
+
+    /// <summary>The epoch, from 1.</summary>
+    public int Epoch { get; }
+
+    /// <summary>The batch within the epoch, from 1.</summary>
+    public int Batch { get; }
+
+    /// <summary>The loss that was not finite.</summary>
+    public double Loss { get; }
+}
+
+/// <summary>
+/// Trains any generated network on a data set in memory: epochs of shuffled mini-batches, each batch's mean gradient
+/// computed with the network's batched backward pass on all cores in shards, then one optimizer step. Buffers are
+/// allocated once per <see cref="Fit(ReadOnlyMemory{T}, ReadOnlyMemory{T}, IProgress{EpochResult}?, CancellationToken)"/>.
+/// </summary>
+/// <typeparam name="TNet">The generated network type.</typeparam>
+/// <typeparam name="T">Its scalar type.</typeparam>
+public sealed class Trainer<TNet, T>
+    where TNet : class, INetwork<TNet, T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>Creates a trainer for <paramref name="network"/>.</summary>
+    /// <param name="network">The network whose parameters are trained.</param>
+    /// <param name="optimizer">The optimizer; its parameter count must be the network's.</param>
+    /// <param name="options">How to train; null for the defaults.</param>
+    public Trainer(TNet network, IOptimizer<T> optimizer, TrainerOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(optimizer);
+        if (optimizer.ParameterCount != TNet.ParameterCount)
+        {
+            throw new ArgumentException($"The optimizer updates {optimizer.ParameterCount} parameters but {typeof(TNet).Name} has {TNet.ParameterCount}.", nameof(optimizer));
+        }
+
+        Options = options ?? new TrainerOptions();
+        ArgumentOutOfRangeException.ThrowIfLessThan(Options.Epochs, 0, "options.Epochs");
+        ArgumentOutOfRangeException.ThrowIfLessThan(Options.BatchSize, 1, "options.BatchSize");
+        ArgumentOutOfRangeException.ThrowIfLessThan(Options.ShardSize, 1, "options.ShardSize");
+        ArgumentOutOfRangeException.ThrowIfLessThan(Options.MaxDegreeOfParallelism, 1, "options.MaxDegreeOfParallelism");
+        if (!(Options.ValidationSplit >= 0 && Options.ValidationSplit < 1))
+        {
+            throw new ArgumentOutOfRangeException("options.ValidationSplit", Options.ValidationSplit, "The validation split must be in [0, 1).");
+        }
+
+        Network = network;
+        Optimizer = optimizer;
+    }
+
+    /// <summary>The network being trained.</summary>
+    public TNet Network { get; }
+
+    /// <summary>The optimizer.</summary>
+    public IOptimizer<T> Optimizer { get; }
+
+    /// <summary>How the trainer trains.</summary>
+    public TrainerOptions Options { get; }
+
+    /// <summary>
+    /// Trains on samples and targets stored row by row. Accuracy is reported for classifiers (the arg-max of the output
+    /// against the arg-max of the target).
+    /// </summary>
+    /// <param name="inputs">The samples: a multiple of the network's input size.</param>
+    /// <param name="targets">The expected outputs: the output size per sample.</param>
+    /// <param name="progress">Receives each epoch's result as the epoch ends.</param>
+    /// <param name="cancellationToken">Checked between batches; training stops with <see cref="OperationCanceledException"/>.</param>
+    /// <returns>The result of every epoch.</returns>
+    /// <exception cref="ArgumentException">The lengths do not match the network.</exception>
+    /// <exception cref="TrainingDivergedException">The loss of a batch was NaN or infinite.</exception>
+    public TrainingHistory Fit(ReadOnlyMemory<T> inputs, ReadOnlyMemory<T> targets, IProgress<EpochResult>? progress = null, CancellationToken cancellationToken = default)
+    {
+        int count = SampleCount(inputs);
+        if (targets.Length != (long)count * TNet.OutputSize)
+        {
+            GeneratedCodeHelpers.ThrowLengthMismatch(nameof(targets), (long)count * TNet.OutputSize, targets.Length);
+        }
+
+        return new Run(this, inputs, targets, default, count).Train(progress, cancellationToken);
+    }
+
+    /// <summary>Trains a classifier on samples stored row by row and their classes.</summary>
+    /// <param name="inputs">The samples: a multiple of the network's input size.</param>
+    /// <param name="labels">The class of each sample, in [0, output size).</param>
+    /// <param name="progress">Receives each epoch's result as the epoch ends.</param>
+    /// <param name="cancellationToken">Checked between batches; training stops with <see cref="OperationCanceledException"/>.</param>
+    /// <returns>The result of every epoch.</returns>
+    /// <exception cref="InvalidOperationException">The network is not a classifier (its loss is not CrossEntropy).</exception>
+    /// <exception cref="ArgumentException">The lengths do not match the network.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A label is not a class.</exception>
+    /// <exception cref="TrainingDivergedException">The loss of a batch was NaN or infinite.</exception>
+    public TrainingHistory Fit(ReadOnlyMemory<T> inputs, ReadOnlyMemory<int> labels, IProgress<EpochResult>? progress = null, CancellationToken cancellationToken = default)
+    {
+        if (Network is not IClassifierNetwork<T>)
+        {
+            throw new InvalidOperationException($"{typeof(TNet).Name} is not a classifier (its loss is not CrossEntropy): train it on targets instead of labels.");
+        }
+
+        int count = SampleCount(inputs);
+        if (labels.Length != count)
+        {
+            GeneratedCodeHelpers.ThrowLengthMismatch(nameof(labels), count, labels.Length);
+        }
+
+        foreach (int label in labels.Span)
+        {
+            if ((uint)label >= (uint)TNet.OutputSize)
+            {
+                GeneratedCodeHelpers.ThrowLabelOutOfRange(label, TNet.OutputSize);
+            }
+        }
+
+        return new Run(this, inputs, default, labels, count).Train(progress, cancellationToken);
+    }
+
+    private static int SampleCount(ReadOnlyMemory<T> inputs)
+    {
+        int count = inputs.Length / TNet.InputSize;
+        if (inputs.Length != count * TNet.InputSize)
+        {
+            GeneratedCodeHelpers.ThrowNotMultiple(nameof(inputs), TNet.InputSize, inputs.Length);
+        }
+
+        return count;
+    }
+
+    /// <summary>One call of Fit: the buffers, allocated once, and the loop over epochs and batches.</summary>
+    private sealed class Run
+    {
+        private readonly Trainer<TNet, T> _trainer;
+        private readonly ReadOnlyMemory<T> _inputs;
+        private readonly ReadOnlyMemory<T> _targets;
+        private readonly ReadOnlyMemory<int> _labels;
+        private readonly bool _byLabel;
+        private readonly int _trainCount;
+        private readonly int _validationCount;
+        private readonly int[] _order;
+        private readonly T[] _batchInputs;
+        private readonly T[] _batchTargets;
+        private readonly int[] _batchLabels;
+        private readonly T[][] _shardGradients;
+        private readonly double[] _shardLosses;
+        private readonly T[] _gradient;
+        private readonly T[] _outputs;
+        private readonly ParallelOptions _parallel;
+        private readonly Action<int> _shardBody;
+        private int _batchCount;
+
+        public Run(Trainer<TNet, T> trainer, ReadOnlyMemory<T> inputs, ReadOnlyMemory<T> targets, ReadOnlyMemory<int> labels, int count)
+        {
+            _trainer = trainer;
+            _inputs = inputs;
+            _targets = targets;
+            _labels = labels;
+            _byLabel = targets.IsEmpty && !labels.IsEmpty;
+            _validationCount = (int)(count * trainer.Options.ValidationSplit);
+            _trainCount = count - _validationCount;
+            if (_trainCount == 0 && count > 0)
+            {
+                throw new ArgumentException("The validation split leaves no sample to train on.", nameof(trainer));
+            }
+
+            int batch = Math.Min(trainer.Options.BatchSize, Math.Max(1, _trainCount));
+            int shards = (batch + trainer.Options.ShardSize - 1) / trainer.Options.ShardSize;
+            _order = new int[_trainCount];
+            for (int i = 0; i < _order.Length; i++)
+            {
+                _order[i] = i;
+            }
+
+            _batchInputs = new T[batch * TNet.InputSize];
+            _batchTargets = _byLabel ? [] : new T[batch * TNet.OutputSize];
+            _batchLabels = _byLabel ? new int[batch] : [];
+            _shardGradients = new T[shards][];
+            for (int k = 0; k < shards; k++)
+            {
+                _shardGradients[k] = new T[TNet.ParameterCount];
+            }
+
+            _shardLosses = new double[shards];
+            _gradient = new T[TNet.ParameterCount];
+            _outputs = new T[EvaluationBlock * TNet.OutputSize];
+            _parallel = new ParallelOptions { MaxDegreeOfParallelism = trainer.Options.MaxDegreeOfParallelism };
+            _shardBody = ComputeShard;
+        }
+
+        private const int EvaluationBlock = 256;
+
+        private TNet Network => _trainer.Network;
+
+        public TrainingHistory Train(IProgress<EpochResult>? progress, CancellationToken cancellationToken)
+        {
+            TrainerOptions options = _trainer.Options;
+            IOptimizer<T> optimizer = _trainer.Optimizer;
+            double initialRate = optimizer.LearningRate;
+            var random = new Random(options.Seed);
+            var history = new List<EpochResult>(options.Epochs);
+            var clock = Stopwatch.StartNew();
+            long steps = 0;
+            bool classifier = Network is IClassifierNetwork<T>;
+            for (int epoch = 1; epoch <= options.Epochs; epoch++)
+            {
+                if (options.Shuffle)
+                {
+                    random.Shuffle(_order);
+                }
+
+                if (options.Schedule is { Unit: ScheduleUnit.Epoch } perEpoch)
+                {
+                    optimizer.LearningRate = perEpoch.Rate(initialRate, epoch - 1);
+                }
+
+                double lossSum = 0;
+                int batchNumber = 0;
+                for (int start = 0; start < _trainCount; start += options.BatchSize)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    batchNumber++;
+                    if (options.Schedule is { Unit: ScheduleUnit.Step } perStep)
+                    {
+                        optimizer.LearningRate = perStep.Rate(initialRate, steps);
+                    }
+
+                    int size = Math.Min(options.BatchSize, _trainCount - start);
+                    double loss = ComputeGradient(start, size);
+                    if (!double.IsFinite(loss))
+                    {
+                        throw new TrainingDivergedException(epoch, batchNumber, loss);
+                    }
+
+                    optimizer.Step(Network.Parameters, _gradient);
+                    steps++;
+                    lossSum += loss * size;
+                }
+
+                double? accuracy = classifier ? Evaluate(0, _trainCount, withLoss: false).Accuracy : null;
+                (double? validationLoss, double? validationAccuracy) = Evaluate(_trainCount, _validationCount, withLoss: true);
+                var result = new EpochResult(epoch, _trainCount > 0 ? lossSum / _trainCount : 0, accuracy, validationLoss, validationAccuracy, optimizer.LearningRate, clock.Elapsed);
+                history.Add(result);
+                progress?.Report(result);
+            }
+
+            return new TrainingHistory(history);
+        }
+
+        /// <summary>
+        /// Gathers the batch's rows, computes the gradient of each shard of <see cref="TrainerOptions.ShardSize"/> samples in
+        /// parallel, then sums the shards in order, each weighted by its share of the batch. Returns the batch's mean loss.
+        /// </summary>
+        private double ComputeGradient(int start, int size)
+        {
+            int inputSize = TNet.InputSize, outputSize = TNet.OutputSize;
+            ReadOnlySpan<T> inputs = _inputs.Span;
+            for (int s = 0; s < size; s++)
+            {
+                int sample = _order[start + s];
+                inputs.Slice(sample * inputSize, inputSize).CopyTo(_batchInputs.AsSpan(s * inputSize));
+                if (_byLabel)
+                {
+                    _batchLabels[s] = _labels.Span[sample];
+                }
+                else
+                {
+                    _targets.Span.Slice(sample * outputSize, outputSize).CopyTo(_batchTargets.AsSpan(s * outputSize));
+                }
+            }
+
+            _batchCount = size;
+            int shardSize = _trainer.Options.ShardSize;
+            int shards = (size + shardSize - 1) / shardSize;
+            if (shards == 1 || _parallel.MaxDegreeOfParallelism == 1)
+            {
+                for (int k = 0; k < shards; k++)
+                {
+                    ComputeShard(k);
+                }
+            }
+            else
+            {
+                Parallel.For(0, shards, _parallel, _shardBody);
+            }
+
+            // The reduction runs in shard order whatever the number of cores, so the sum is the same on every machine.
+            double loss = 0;
+            Array.Clear(_gradient);
+            for (int k = 0; k < shards; k++)
+            {
+                int samples = Math.Min(shardSize, size - (k * shardSize));
+                T weight = T.CreateChecked((double)samples / size);
+                TensorPrimitives.MultiplyAdd(_shardGradients[k], weight, _gradient, _gradient);
+                loss += _shardLosses[k] * samples / size;
+            }
+
+            return loss;
+        }
+
+        private void ComputeShard(int shard)
+        {
+            int shardSize = _trainer.Options.ShardSize;
+            int first = shard * shardSize;
+            int samples = Math.Min(shardSize, _batchCount - first);
+            T[] gradient = _shardGradients[shard];
+            Array.Clear(gradient);
+            ReadOnlySpan<T> inputs = _batchInputs.AsSpan(first * TNet.InputSize, samples * TNet.InputSize);
+            T loss = _byLabel
+                ? ((IClassifierNetwork<T>)Network).BackwardBatch(inputs, _batchLabels.AsSpan(first, samples), gradient)
+                : Network.BackwardBatch(inputs, _batchTargets.AsSpan(first * TNet.OutputSize, samples * TNet.OutputSize), gradient);
+            _shardLosses[shard] = double.CreateChecked(loss);
+        }
+
+        /// <summary>
+        /// The mean loss (if <paramref name="withLoss"/>) and, for classifiers, the accuracy on samples [first, first + count),
+        /// predicted with the batched forward pass. Null for no samples.
+        /// </summary>
+        private (double? Loss, double? Accuracy) Evaluate(int first, int count, bool withLoss)
+        {
+            if (count == 0)
+            {
+                return (null, null);
+            }
+
+            var classifier = Network as IClassifierNetwork<T>;
+            int inputSize = TNet.InputSize, outputSize = TNet.OutputSize;
+            ReadOnlySpan<T> inputs = _inputs.Span;
+            double loss = 0;
+            int correct = 0;
+            for (int block = 0; block < count; block += EvaluationBlock)
+            {
+                int size = Math.Min(EvaluationBlock, count - block);
+                int row = first + block;
+                Span<T> outputs = _outputs.AsSpan(0, size * outputSize);
+                Network.ForwardBatch(inputs.Slice(row * inputSize, size * inputSize), outputs);
+                for (int s = 0; s < size; s++)
+                {
+                    ReadOnlySpan<T> input = inputs.Slice((row + s) * inputSize, inputSize);
+                    int predicted = TensorPrimitives.IndexOfMax<T>(outputs.Slice(s * outputSize, outputSize));
+                    if (_byLabel)
+                    {
+                        int label = _labels.Span[row + s];
+                        loss += withLoss ? double.CreateChecked(classifier!.ComputeLoss(input, label)) : 0;
+                        correct += predicted == label ? 1 : 0;
+                    }
+                    else
+                    {
+                        ReadOnlySpan<T> target = _targets.Span.Slice((row + s) * outputSize, outputSize);
+                        loss += withLoss ? double.CreateChecked(Network.ComputeLoss(input, target)) : 0;
+                        correct += predicted == TensorPrimitives.IndexOfMax(target) ? 1 : 0;
+                    }
+                }
+            }
+
+            return (withLoss ? loss / count : null, classifier is null ? null : (double)correct / count);
+        }
+    }
+}

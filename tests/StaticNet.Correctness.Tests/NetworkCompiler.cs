@@ -1,0 +1,152 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Reflection;
+using System.Runtime.Loader;
+using System.Text;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using StaticNet.Generator;
+using StaticNet.Generator.Planning;
+using StaticNet.Tests;
+using Xunit.Sdk;
+
+namespace StaticNet.Correctness.Tests;
+
+/// <summary>A network for the in-memory compiler: a class name and what its [Network] attribute says.</summary>
+public sealed record NetworkDeclaration(string Name, int[] Layers, Activation[] Activations, Loss Loss, Precision Precision)
+{
+    public bool IsDouble => Precision == Precision.Double;
+
+    public int InputSize => Layers[0];
+
+    public int OutputSize => Layers[^1];
+
+    public ReferenceNetwork Reference { get; } = new(Layers, Activations, Loss);
+
+    /// <summary>The declaration as C# source: one partial class with its attribute.</summary>
+    public string Source =>
+        $"[Network(Layers = [{string.Join(", ", Layers)}], Activations = [{string.Join(", ", Activations.Select(a => "Activation." + a))}], " +
+        $"Loss = Loss.{Loss}, Precision = Precision.{Precision})]\npublic partial class {Name};\n";
+
+    public override string ToString() =>
+        $"{Name}: {string.Join(" -> ", Layers)}, {string.Join("/", Activations)}, {Loss}, {(IsDouble ? "double" : "float")}";
+}
+
+/// <summary>
+/// Runs the real generator in memory on many declarations at once (one compilation, one class per network), compiles
+/// the result and loads it into a collectible <see cref="AssemblyLoadContext"/>. The runtime library is not loaded
+/// again: the compiled networks implement the very <see cref="INetwork{T}"/> the tests cast to.
+/// </summary>
+public sealed class CompiledNetworks : IDisposable
+{
+    private static readonly ImmutableArray<MetadataReference> References = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!)
+        .Split(Path.PathSeparator)
+        .Where(path => Path.GetFileName(path).StartsWith("System.", StringComparison.Ordinal) || Path.GetFileName(path) is "mscorlib.dll" or "netstandard.dll")
+        .Append(typeof(NetworkAttribute).Assembly.Location)
+        .Distinct()
+        .Select(path => (MetadataReference)MetadataReference.CreateFromFile(path))
+        .ToImmutableArray();
+
+    private readonly NetworkLoadContext _context;
+    private readonly Dictionary<string, Type> _types;
+
+    private CompiledNetworks(NetworkLoadContext context, Dictionary<string, Type> types, Dictionary<string, string[]> kernelShapes, TimeSpan elapsed)
+    {
+        _context = context;
+        _types = types;
+        KernelShapes = kernelShapes;
+        Elapsed = elapsed;
+    }
+
+    /// <summary>
+    /// Per network, the shape of each layer's inner products as the generator planned them: <c>scalar</c> (at most four
+    /// inputs, written out), <c>unrolled</c> (a few vectors, chunk by chunk) or <c>loopN</c> (a vector loop with N accumulators).
+    /// </summary>
+    public IReadOnlyDictionary<string, string[]> KernelShapes { get; }
+
+    /// <summary>The time taken to generate, compile, emit and load.</summary>
+    public TimeSpan Elapsed { get; }
+
+    public Type this[string name] => _types[name];
+
+    /// <summary>Generates and compiles every declaration; fails on any generator or compiler diagnostic of warning level or above.</summary>
+    public static CompiledNetworks Compile(IReadOnlyCollection<NetworkDeclaration> declarations, string assemblyName)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        var source = new StringBuilder("using StaticNet;\n\nnamespace Generated;\n\n");
+        foreach (NetworkDeclaration declaration in declarations)
+        {
+            source.Append(declaration.Source).Append('\n');
+        }
+
+        var parseOptions = new CSharpParseOptions(LanguageVersion.Latest, DocumentationMode.None);
+        CSharpCompilation compilation = CSharpCompilation.Create(
+            assemblyName,
+            [CSharpSyntaxTree.ParseText(source.ToString(), parseOptions, path: "Networks.cs")],
+            References,
+            new CSharpCompilationOptions(
+                OutputKind.DynamicallyLinkedLibrary,
+                optimizationLevel: OptimizationLevel.Release,
+                allowUnsafe: true,
+                nullableContextOptions: NullableContextOptions.Enable,
+                warningLevel: 9999));
+
+        GeneratorDriver driver = CSharpGeneratorDriver.Create(
+            [new NetworkGenerator().AsSourceGenerator()],
+            parseOptions: parseOptions,
+            driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
+        driver = driver.RunGeneratorsAndUpdateCompilation(compilation, out Compilation output, out ImmutableArray<Diagnostic> generatorDiagnostics);
+        GeneratorRunResult run = driver.GetRunResult().Results.Single();
+        if (run.Exception is not null)
+        {
+            throw new XunitException($"The generator threw: {run.Exception}");
+        }
+
+        var kernelShapes = run.TrackedSteps[TrackingNames.Plan]
+            .SelectMany(step => step.Outputs)
+            .Select(step => (NetworkPlan)step.Value)
+            .ToDictionary(plan => plan.Type.Target.Name, plan => plan.Layers.Select(KernelShape).ToArray(), StringComparer.Ordinal);
+
+        using var image = new MemoryStream();
+        Microsoft.CodeAnalysis.Emit.EmitResult emitted = output.Emit(image);
+        Diagnostic[] problems = generatorDiagnostics.Concat(emitted.Diagnostics).Where(d => d.Severity >= DiagnosticSeverity.Warning).ToArray();
+        if (!emitted.Success || problems.Length > 0)
+        {
+            throw new XunitException($"The generated code of {declarations.Count} networks did not compile cleanly:\n" + string.Join("\n", problems.Take(20)));
+        }
+
+        image.Position = 0;
+        var context = new NetworkLoadContext(assemblyName);
+        Assembly assembly = context.LoadFromStream(image);
+        var types = declarations.ToDictionary(d => d.Name, d => assembly.GetType("Generated." + d.Name, throwOnError: true)!, StringComparer.Ordinal);
+        return new CompiledNetworks(context, types, kernelShapes, stopwatch.Elapsed);
+    }
+
+    /// <summary>Drives the compiled network <paramref name="declaration"/> in doubles, with parameters initialised from seed 0.</summary>
+    public NetworkAdapter Create(NetworkDeclaration declaration)
+    {
+        object network = Activator.CreateInstance(this[declaration.Name], 0)!;
+        return declaration.IsDouble
+            ? new NetworkAdapter<double>((INetwork<double>)network, declaration.OutputSize)
+            : new NetworkAdapter<float>((INetwork<float>)network, declaration.OutputSize);
+    }
+
+    public void Dispose() => _context.Unload();
+
+    private static string KernelShape(LayerPlan layer) =>
+        layer.ScalarInputs ? "scalar" : layer.UnrolledChunks > 0 ? "unrolled" : "loop" + layer.Accumulators.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>Loads the compiled networks; the runtime library resolves to the copy the tests already use.</summary>
+    private sealed class NetworkLoadContext(string name) : AssemblyLoadContext(name, isCollectible: true)
+    {
+        private static readonly Assembly Runtime = typeof(NetworkAttribute).Assembly;
+
+        protected override Assembly? Load(AssemblyName assemblyName) =>
+            assemblyName.Name == Runtime.GetName().Name ? Runtime : null;
+    }
+}

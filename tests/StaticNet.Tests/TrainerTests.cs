@@ -1,0 +1,194 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using StaticNet.Tests.Networks;
+using StaticNet.Training;
+using Xunit;
+
+namespace StaticNet.Tests;
+
+/// <summary>The trainer: learning, determinism whatever the core count, cancellation, divergence, progress, validation.</summary>
+public sealed class TrainerTests
+{
+    private const int Samples = 300;
+
+    /// <summary>Three Gaussian blobs in four dimensions, one per class (seeded).</summary>
+    private static (float[] Inputs, int[] Labels) BlobData(int seed = 3)
+    {
+        var random = new Random(seed);
+        var inputs = new float[Samples * 4];
+        var labels = new int[Samples];
+        for (int s = 0; s < Samples; s++)
+        {
+            int label = s % 3;
+            labels[s] = label;
+            for (int d = 0; d < 4; d++)
+            {
+                inputs[(s * 4) + d] = (float)((d == label ? 2.0 : 0.0) + (random.NextDouble() - 0.5));
+            }
+        }
+
+        return (inputs, labels);
+    }
+
+    [Fact]
+    public void Fit_learns_a_separable_problem_and_reports_every_epoch()
+    {
+        (float[] inputs, int[] labels) = BlobData();
+        var net = new Blobs(seed: 1);
+        var reports = new List<EpochResult>();
+        var trainer = new Trainer<Blobs, float>(net, new Adam<float>(Blobs.ParameterCount, learningRate: 0.02), new TrainerOptions { Epochs = 15, BatchSize = 32, ValidationSplit = 0.2 });
+
+        TrainingHistory history = trainer.Fit(inputs, labels, new SynchronousProgress<EpochResult>(reports.Add));
+
+        Assert.Equal(15, history.Epochs.Count);
+        Assert.Equal(history.Epochs, reports);
+        Assert.Equal(Enumerable.Range(1, 15), reports.Select(r => r.Epoch));
+        Assert.True(history.Last.Loss < history.Epochs[0].Loss / 4, $"loss went from {history.Epochs[0].Loss} to {history.Last.Loss}");
+        Assert.True(history.Last.Accuracy >= 0.99, $"accuracy {history.Last.Accuracy}");
+        Assert.True(history.Last.ValidationAccuracy >= 0.95, $"validation accuracy {history.Last.ValidationAccuracy}");
+        Assert.NotNull(history.Last.ValidationLoss);
+    }
+
+    [Fact]
+    public void Results_are_identical_whatever_the_number_of_cores()
+    {
+        (float[] inputs, int[] labels) = BlobData();
+        float[] Train(int cores)
+        {
+            var net = new Blobs(seed: 2);
+            var options = new TrainerOptions { Epochs = 3, BatchSize = 50, ShardSize = 8, MaxDegreeOfParallelism = cores, Seed = 9 };
+            new Trainer<Blobs, float>(net, new Adam<float>(Blobs.ParameterCount, 0.01), options).Fit(inputs, labels);
+            return net.Parameters.ToArray();
+        }
+
+        float[] one = Train(1);
+        Assert.Equal(one, Train(2));
+        Assert.Equal(one, Train(4));
+        Assert.Equal(one, Train(7));
+    }
+
+    [Fact]
+    public void A_batch_gradient_is_the_mean_gradient_of_its_samples()
+    {
+        // One batch of 40 samples in shards of 8, plain SGD with rate 1: the step is minus the batch's mean gradient.
+        (float[] inputs, int[] labels) = BlobData();
+        var net = new Blobs(seed: 4);
+        float[] before = net.Parameters.ToArray();
+        var expected = new float[Blobs.ParameterCount];
+        float loss = net.BackwardBatch(inputs.AsSpan(0, 40 * 4), labels.AsSpan(0, 40), expected);
+
+        var trainer = new Trainer<Blobs, float>(net, new Sgd<float>(Blobs.ParameterCount, learningRate: 1), new TrainerOptions { Epochs = 1, BatchSize = 40, ShardSize = 8, Shuffle = false });
+        TrainingHistory history = trainer.Fit(inputs.AsMemory(0, 40 * 4), labels.AsMemory(0, 40));
+
+        float[] step = before.Zip(net.Parameters.ToArray(), (b, a) => b - a).ToArray();
+        Tolerance.AssertClose(expected.Select(g => (double)g).ToArray(), step.Select(g => (double)g).ToArray(), 1e-5, "step");
+        Tolerance.AssertClose(loss, history.Last.Loss, 1e-6, "loss");
+    }
+
+    [Fact]
+    public void Cancellation_is_honoured_between_batches()
+    {
+        (float[] inputs, int[] labels) = BlobData();
+        using var cancellation = new CancellationTokenSource();
+        var optimizer = new CancellingOptimizer(new Sgd<float>(Blobs.ParameterCount, 0.1), cancellation, afterSteps: 5);
+        var trainer = new Trainer<Blobs, float>(new Blobs(), optimizer, new TrainerOptions { Epochs = 10, BatchSize = 10 });
+
+        Assert.ThrowsAny<OperationCanceledException>(() => trainer.Fit(inputs, labels, cancellationToken: cancellation.Token));
+        Assert.Equal(5, optimizer.Steps);
+    }
+
+    [Fact]
+    public void A_loss_that_becomes_NaN_stops_training_with_the_epoch_and_batch()
+    {
+        (float[] inputs, int[] labels) = BlobData();
+        inputs[(70 * 4) + 1] = float.NaN;
+        var net = new Blobs();
+        var trainer = new Trainer<Blobs, float>(net, new Sgd<float>(Blobs.ParameterCount, 0.1), new TrainerOptions { Epochs = 2, BatchSize = 32, Shuffle = false });
+
+        TrainingDivergedException exception = Assert.Throws<TrainingDivergedException>(() => trainer.Fit(inputs, labels));
+
+        Assert.Equal((1, 3), (exception.Epoch, exception.Batch));
+        Assert.Contains("epoch 1, batch 3", exception.Message, StringComparison.Ordinal);
+        Assert.True(double.IsNaN(exception.Loss));
+        Assert.All(net.Parameters.ToArray(), p => Assert.True(float.IsFinite(p)));
+    }
+
+    [Fact]
+    public void Validation_samples_are_never_trained_on()
+    {
+        // The last fifth is held out; NaN there would make any training step diverge.
+        (float[] inputs, int[] labels) = BlobData();
+        inputs.AsSpan(240 * 4).Fill(float.NaN);
+        var trainer = new Trainer<Blobs, float>(new Blobs(), new Adam<float>(Blobs.ParameterCount), new TrainerOptions { Epochs = 2, ValidationSplit = 0.2 });
+
+        TrainingHistory history = trainer.Fit(inputs, labels);
+
+        Assert.True(double.IsFinite(history.Last.Loss));
+        Assert.True(double.IsNaN(history.Last.ValidationLoss!.Value));
+    }
+
+    [Fact]
+    public void Targets_train_like_labels_and_a_schedule_sets_the_learning_rate()
+    {
+        (float[] inputs, int[] labels) = BlobData();
+        float[] oneHot = labels.SelectMany(label => Enumerable.Range(0, 3).Select(j => j == label ? 1f : 0f)).ToArray();
+        var options = new TrainerOptions { Epochs = 4, Schedule = new StepDecay(stepSize: 2, gamma: 0.5) };
+
+        var byLabel = new Blobs(seed: 5);
+        TrainingHistory fromLabels = new Trainer<Blobs, float>(byLabel, new Sgd<float>(Blobs.ParameterCount, 0.2), options).Fit(inputs, labels);
+        var byTarget = new Blobs(seed: 5);
+        TrainingHistory fromTargets = new Trainer<Blobs, float>(byTarget, new Sgd<float>(Blobs.ParameterCount, 0.2), options).Fit(inputs, oneHot);
+
+        Assert.Equal(byLabel.Parameters.ToArray(), byTarget.Parameters.ToArray());
+        Assert.Equal(fromLabels.Epochs.Select(e => e.Accuracy), fromTargets.Epochs.Select(e => e.Accuracy));
+        Assert.Equal([0.2, 0.2, 0.1, 0.1], fromLabels.Epochs.Select(e => Math.Round(e.LearningRate, 12)));
+    }
+
+    [Fact]
+    public void Wrong_arguments_are_reported()
+    {
+        (float[] inputs, int[] labels) = BlobData();
+        Assert.Throws<ArgumentException>(() => new Trainer<Blobs, float>(new Blobs(), new Adam<float>(5)));
+        var trainer = new Trainer<Blobs, float>(new Blobs(), new Adam<float>(Blobs.ParameterCount));
+        Assert.Equal("inputs", Assert.Throws<ArgumentException>(() => trainer.Fit(inputs.AsMemory(1), labels)).ParamName);
+        Assert.Equal("labels", Assert.Throws<ArgumentException>(() => trainer.Fit(inputs, labels.AsMemory(1))).ParamName);
+        int[] bad = (int[])labels.Clone();
+        bad[10] = 3;
+        Assert.Throws<ArgumentOutOfRangeException>(() => trainer.Fit(inputs, bad));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new Trainer<Blobs, float>(new Blobs(), new Adam<float>(Blobs.ParameterCount), new TrainerOptions { ValidationSplit = 1 }));
+        var regression = new Trainer<XorNet, float>(new XorNet(), new Adam<float>(XorNet.ParameterCount));
+        Assert.Throws<InvalidOperationException>(() => regression.Fit(new float[8], new int[4]));
+    }
+
+    private sealed class SynchronousProgress<TValue>(Action<TValue> report) : IProgress<TValue>
+    {
+        public void Report(TValue value) => report(value);
+    }
+
+    /// <summary>Cancels the token after a number of steps, to see where training stops.</summary>
+    private sealed class CancellingOptimizer(IOptimizer<float> inner, CancellationTokenSource source, int afterSteps) : IOptimizer<float>
+    {
+        public int ParameterCount => inner.ParameterCount;
+
+        public double LearningRate
+        {
+            get => inner.LearningRate;
+            set => inner.LearningRate = value;
+        }
+
+        public long Steps => inner.Steps;
+
+        public void Step(Span<float> parameters, ReadOnlySpan<float> gradients)
+        {
+            inner.Step(parameters, gradients);
+            if (inner.Steps == afterSteps)
+            {
+                source.Cancel();
+            }
+        }
+
+        public void Reset() => inner.Reset();
+    }
+}

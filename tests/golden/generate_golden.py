@@ -1,0 +1,386 @@
+#!/usr/bin/python3
+"""Golden data for StaticNet: PyTorch's float64 results on a fixed matrix of random dense networks.
+
+Run from anywhere with the system Python (Debian's python3-torch and python3-numpy):
+
+    /usr/bin/python3 tests/golden/generate_golden.py
+
+It writes, next to this script:
+
+    golden.json     the index: one entry per network (name, precision, layer sizes, activations, loss, learning rate,
+                    the group it belongs to, and where its numbers start in golden.bin.gz)
+    golden.bin.gz   every number, little-endian float64, gzip-compressed (mtime 0, so the bytes are reproducible)
+
+Per network the numbers are, in this order (P = parameter count, n0 = input size, nL = output size):
+
+    parameters[P]            StaticNet's layout: per layer the weights [out][in] row-major, then the bias [out]
+    input[n0], target[nL]    one sample
+    output[nL]               the network's output (after the output activation, softmax included)
+    loss[1]
+    gradient[P]              dLoss/dParameters, same layout as the parameters
+    inputGradient[n0]        dLoss/dInput
+    parametersAfterStep[P]   the parameters after torch.optim.SGD(lr).step() on that gradient
+
+For Single (float) networks the parameters, input, target and learning rate are values a float holds exactly, so the
+float network and PyTorch start from the same numbers; PyTorch always computes in float64. Double networks get full
+53-bit values.
+
+The losses are PyTorch's own: nn.functional.mse_loss, cross_entropy on the logits with a probability (or one-hot)
+target, binary_cross_entropy on the sigmoid output. StaticNet clamps probabilities to [1e-7, 1 - 1e-7] inside its
+cross-entropy losses and PyTorch clamps log at -100; the data is drawn so that neither clamp is active (every softmax
+probability in [1e-6, 1 - 1e-6], every sigmoid output of a BCE network in [1e-4, 1 - 1e-4]), where both definitions
+agree. ReLU-family pre-activations are kept at least 1e-3 away from the kink so that float rounding cannot flip a
+derivative, except in the "edge" networks, whose chosen units have a pre-activation of exactly 0 (ReLU'(0) = 0 and
+LeakyReLU'(0) = 0.01 in PyTorch), and the "saturated" networks, whose output logits are exactly +1000, -1000 and 0
+(softmax, sigmoid and tanh outputs of exactly 0 and 1; a cross-entropy target there puts its mass on the classes of
+probability 1/k only, so that the clamps stay inactive).
+"""
+
+import gzip
+import json
+import os
+import sys
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+SEED = 20240603
+ACTIVATIONS = ["Identity", "ReLU", "LeakyReLU", "Sigmoid", "Tanh", "Softmax"]
+HIDDEN = ["Identity", "ReLU", "LeakyReLU", "Sigmoid", "Tanh"]
+# Every valid (output activation, loss): CrossEntropy needs Softmax, BinaryCrossEntropy needs Sigmoid (other pairs are
+# compile errors SNET0009 / SNET0010).
+OUTPUTS = [(a, "MeanSquaredError") for a in ACTIVATIONS] + [("Softmax", "CrossEntropy"), ("Sigmoid", "BinaryCrossEntropy")]
+PRECISIONS = ["Single", "Double"]
+LEAKY_SLOPE = 0.01
+KINK_MARGIN = 1e-3
+
+# The generator's size classes for a layer's inputs (generator/StaticNet.Generator/Planning/NetworkPlanner.cs): at most
+# 4 inputs are scalar code; up to eight 128-bit vectors (32 floats, 16 doubles) are unrolled chunk by chunk; wider
+# inputs are loops with 2 (fewer than 64 inputs) or 4 accumulators. The pools hold 1, odd sizes and sizes just below,
+# at and above multiples of 8, 16 and 32.
+SIZE_CLASSES = ["scalar", "unrolled", "loop2", "loop4"]
+POOLS = {
+    "Single": {
+        "scalar": [1, 2, 3, 4],
+        "unrolled": [5, 7, 8, 9, 12, 15, 16, 17, 23, 24, 25, 31, 32],
+        "loop2": [33, 39, 40, 41, 47, 48, 49, 55, 56, 57, 63],
+        "loop4": [64, 65, 70, 71, 72, 79, 80, 81, 95, 96, 97],
+    },
+    "Double": {
+        "scalar": [1, 2, 3, 4],
+        "unrolled": [5, 7, 8, 9, 11, 15, 16],
+        "loop2": [17, 23, 24, 25, 31, 32, 33, 40, 47, 48, 49, 63],
+        "loop4": [64, 65, 70, 71, 72, 79, 80, 81, 95, 96, 97],
+    },
+}
+# Widths of the layers that are not the one a network is built around: mostly small, to keep the data compact.
+OTHER_WIDTHS = [1, 2, 3, 4, 5, 7, 8, 9, 12, 15, 16, 17]
+OUTPUT_WIDTHS = [1, 2, 3, 4, 5, 7, 8, 9, 10, 16, 17]
+PARAMETER_BUDGET = 1000
+
+
+def size_class(precision, inputs):
+    if inputs <= 4:
+        return "scalar"
+    if inputs <= (32 if precision == "Single" else 16):
+        return "unrolled"
+    return "loop2" if inputs < 64 else "loop4"
+
+
+def activate(name, z):
+    if name == "ReLU":
+        return torch.relu(z)
+    if name == "LeakyReLU":
+        return F.leaky_relu(z, LEAKY_SLOPE)
+    if name == "Sigmoid":
+        return torch.sigmoid(z)
+    if name == "Tanh":
+        return torch.tanh(z)
+    if name == "Softmax":
+        return torch.softmax(z, dim=0)
+    return z
+
+
+class Net:
+    """A network of the matrix: its declaration."""
+
+    def __init__(self, group, precision, layers, activations, loss, edge=False, saturated=False):
+        if loss == "CrossEntropy" and layers[-1] == 1:
+            # A softmax of one output is 1, where StaticNet's clamp (1 - 1e-7) is active: give it two classes.
+            layers = layers[:-1] + [2]
+        self.group = group
+        self.precision = precision
+        self.layers = layers
+        self.activations = activations
+        self.loss = loss
+        self.edge = edge
+        self.saturated = saturated
+
+    @property
+    def parameter_count(self):
+        return sum((self.layers[l] + 1) * self.layers[l + 1] for l in range(len(self.layers) - 1))
+
+
+def rounded(precision, values):
+    """Values the network's scalar type holds exactly, as float64."""
+    values = np.asarray(values, dtype=np.float64)
+    return values.astype(np.float32).astype(np.float64) if precision == "Single" else values
+
+
+def draw(rng, net):
+    """Parameters, input, target and learning rate for a network, redrawn until the data stays off the clamps and kinks."""
+    for _ in range(1000):
+        weights, biases = [], []
+        for l in range(len(net.layers) - 1):
+            inputs, outputs = net.layers[l], net.layers[l + 1]
+            limit = 1.5 / np.sqrt(inputs)
+            weights.append(rounded(net.precision, rng.uniform(-limit, limit, size=(outputs, inputs))))
+            biases.append(rounded(net.precision, rng.uniform(-0.5, 0.5, size=outputs)))
+        x = rounded(net.precision, rng.uniform(-2, 2, size=net.layers[0]))
+        n = net.layers[-1]
+        if net.loss == "CrossEntropy":
+            if rng.random() < 0.3:
+                t = np.zeros(n)
+                t[rng.integers(n)] = 1.0
+            else:
+                t = rng.uniform(0.05, 1.05, size=n)
+                t = rounded(net.precision, t / t.sum())
+        elif net.loss == "BinaryCrossEntropy":
+            t = rounded(net.precision, rng.uniform(0, 1, size=n))
+            if rng.random() < 0.3:
+                t = np.round(t)
+        else:
+            t = rounded(net.precision, rng.uniform(-1, 1, size=n))
+        learning_rate = float(rounded(net.precision, rng.uniform(0.01, 0.5)))
+        if net.edge:
+            make_exact_zeros(rng, net, weights, biases, x)
+        if net.saturated:
+            # Logits of exactly +1000, -1000, 0, +1000, ...: the output layer's weights are zero, its biases those.
+            weights[-1][:, :] = 0.0
+            biases[-1] = np.array(saturated_logits(n))
+            if net.loss == "CrossEntropy":
+                # All the target's mass on the classes of probability 1/k, where neither clamp is active.
+                t = np.where(biases[-1] == 1000.0, rng.uniform(0.05, 1.05, size=n), 0.0)
+                t = rounded(net.precision, t / t.sum())
+        if acceptable(net, weights, biases, x):
+            return weights, biases, x, t, learning_rate
+    raise RuntimeError(f"could not draw data for {net.layers} {net.activations} {net.loss}")
+
+
+def saturated_logits(n):
+    return [(1000.0, -1000.0, 0.0)[j % 3] for j in range(n)]
+
+
+def make_exact_zeros(rng, net, weights, biases, x):
+    """Edge networks: about a third of the units of each ReLU-family layer get a zero weight row and bias, so z = 0 exactly."""
+    for l, activation in enumerate(net.activations):
+        if activation in ("ReLU", "LeakyReLU"):
+            rows = rng.choice(net.layers[l + 1], size=max(1, net.layers[l + 1] // 3), replace=False)
+            weights[l][rows, :] = 0.0
+            biases[l][rows] = 0.0
+
+
+def acceptable(net, weights, biases, x):
+    a = x
+    for l, activation in enumerate(net.activations):
+        z = weights[l] @ a + biases[l]
+        if activation in ("ReLU", "LeakyReLU"):
+            off_kink = np.abs(z) >= KINK_MARGIN
+            if net.edge:
+                off_kink |= z == 0.0
+            if not off_kink.all():
+                return False
+        if activation == "Softmax":
+            e = np.exp(z - z.max())
+            a = e / e.sum()
+        elif activation == "Sigmoid":
+            with np.errstate(over="ignore"):
+                a = 1 / (1 + np.exp(-z))
+        elif activation == "Tanh":
+            a = np.tanh(z)
+        elif activation == "ReLU":
+            a = np.maximum(z, 0)
+        elif activation == "LeakyReLU":
+            a = np.where(z > 0, z, LEAKY_SLOPE * z)
+        else:
+            a = z
+    if net.saturated:
+        return True
+    if net.loss == "CrossEntropy" and not ((a >= 1e-6) & (a <= 1 - 1e-6)).all():
+        return False
+    if net.loss == "BinaryCrossEntropy" and not ((a >= 1e-4) & (a <= 1 - 1e-4)).all():
+        return False
+    return True
+
+
+def run_torch(net, weights, biases, x, t, learning_rate):
+    """PyTorch's float64 forward, loss, backward and one SGD step."""
+    params = []
+    for w, b in zip(weights, biases):
+        params.append(torch.tensor(w, dtype=torch.float64, requires_grad=True))
+        params.append(torch.tensor(b, dtype=torch.float64, requires_grad=True))
+    xt = torch.tensor(x, dtype=torch.float64, requires_grad=True)
+    tt = torch.tensor(t, dtype=torch.float64)
+    a = xt
+    logits = None
+    for l, activation in enumerate(net.activations):
+        z = params[2 * l] @ a + params[2 * l + 1]
+        logits = z
+        a = activate(activation, z)
+    output = a
+    if net.loss == "CrossEntropy":
+        loss = F.cross_entropy(logits.unsqueeze(0), tt.unsqueeze(0))
+    elif net.loss == "BinaryCrossEntropy":
+        loss = F.binary_cross_entropy(output, tt)
+    else:
+        loss = F.mse_loss(output, tt)
+    loss.backward()
+    gradient = np.concatenate([p.grad.detach().numpy().ravel() for p in params])
+    input_gradient = xt.grad.detach().numpy().copy()
+    before = np.concatenate([p.detach().numpy().ravel() for p in params])
+    optimizer = torch.optim.SGD(params, lr=learning_rate)
+    optimizer.step()
+    after = np.concatenate([p.detach().numpy().ravel() for p in params])
+    return before, output.detach().numpy().copy(), float(loss.item()), gradient, input_gradient, after
+
+
+def widths_for(rng, precision, depth, featured_input, featured_class):
+    """
+    Layer sizes of a network of the given depth whose layer `featured_input` has inputs of the given size class; the
+    other sizes are redrawn until the network has at most PARAMETER_BUDGET parameters, to keep the data compact.
+    """
+    featured = int(rng.choice(POOLS[precision][featured_class]))
+    while True:
+        sizes = [int(rng.choice(OTHER_WIDTHS)) for _ in range(depth)] + [int(rng.choice(OUTPUT_WIDTHS))]
+        sizes[featured_input] = featured
+        if sum((sizes[l] + 1) * sizes[l + 1] for l in range(depth)) <= PARAMETER_BUDGET:
+            return sizes
+
+
+def matrix(rng, precision):
+    nets = []
+    # A: every (output activation, loss) x every size class of the output layer's inputs; depths 1 to 4 each meet every
+    # pair; hidden activations drawn per layer.
+    for o, (output, loss) in enumerate(OUTPUTS):
+        for c, size in enumerate(SIZE_CLASSES):
+            depth = 1 + (o + c) % 4
+            layers = widths_for(rng, precision, depth, depth - 1, size)
+            activations = [str(rng.choice(HIDDEN)) for _ in range(depth - 1)] + [output]
+            nets.append(Net("output", precision, layers, activations, loss))
+    # B: every hidden activation x every size class of its layer's inputs x every (output activation, loss); depth 2-4,
+    # the activation on every hidden layer, the layer built around drawn among the hidden ones.
+    for hidden in HIDDEN:
+        for size in SIZE_CLASSES:
+            for output, loss in OUTPUTS:
+                depth = int(rng.integers(2, 5))
+                featured = int(rng.integers(0, depth - 1))
+                layers = widths_for(rng, precision, depth, featured, size)
+                nets.append(Net("hidden", precision, layers, [hidden] * (depth - 1) + [output], loss))
+    # C: anything goes: per-layer activations, any width from the pools (at most 3000 parameters, to keep the data
+    # compact), and one network whose wide layers feed wide layers.
+    everything = sorted({w for pool in POOLS[precision].values() for w in pool})
+    while len(nets) < 32 + 160 + 20:
+        depth = int(rng.integers(1, 5))
+        output, loss = OUTPUTS[int(rng.integers(len(OUTPUTS)))]
+        layers = [int(rng.choice(everything)) for _ in range(depth)] + [int(rng.choice(OUTPUT_WIDTHS))]
+        activations = [str(rng.choice(HIDDEN)) for _ in range(depth - 1)] + [output]
+        net = Net("mixed", precision, layers, activations, loss)
+        if net.parameter_count <= 3000:
+            nets.append(net)
+    nets.append(Net("mixed", precision, [71, 72, 65, 10], ["Tanh", "LeakyReLU", "Softmax"], "CrossEntropy"))
+    # E: ReLU and LeakyReLU with pre-activations of exactly 0, in hidden and output position.
+    for activation in ("ReLU", "LeakyReLU"):
+        nets.append(Net("edge", precision, [9, 17, 8, 3], [activation, activation, "Identity"], "MeanSquaredError", edge=True))
+        nets.append(Net("edge", precision, [5, 12, 6], ["Tanh", activation], "MeanSquaredError", edge=True))
+    # S: output logits of exactly ±1000: softmax, sigmoid and tanh saturate to exactly 0 and 1 (or ±1).
+    for output, loss in (("Softmax", "MeanSquaredError"), ("Softmax", "CrossEntropy"), ("Sigmoid", "MeanSquaredError"), ("Tanh", "MeanSquaredError")):
+        nets.append(Net("saturated", precision, [6, 9, 5], ["Tanh", output], loss, saturated=True))
+    return nets
+
+
+def check_coverage(nets):
+    """The matrix promised in docs/correctness.md; the C# tests check the same on the committed index."""
+    for precision in PRECISIONS:
+        mine = [n for n in nets if n.precision == precision]
+        assert len(mine) >= 200, len(mine)
+        for output, loss in OUTPUTS:
+            for size in SIZE_CLASSES:
+                assert any(n.activations[-1] == output and n.loss == loss and size_class(precision, n.layers[-2]) == size for n in mine)
+            for depth in range(1, 5):
+                assert any(n.activations[-1] == output and n.loss == loss and len(n.layers) - 1 == depth for n in mine)
+        for hidden in HIDDEN:
+            for size in SIZE_CLASSES:
+                for output, loss in OUTPUTS:
+                    assert any(
+                        n.activations[-1] == output and n.loss == loss
+                        and any(a == hidden and size_class(precision, n.layers[l]) == size for l, a in enumerate(n.activations[:-1]))
+                        for n in mine)
+        widths = {w for n in mine for w in n.layers}
+        assert 1 in widths and max(widths) >= 70
+
+
+def main():
+    here = os.path.dirname(os.path.abspath(__file__))
+    torch.manual_seed(SEED)
+    rng = np.random.default_rng(SEED)
+    nets = [net for precision in PRECISIONS for net in matrix(rng, precision)]
+    check_coverage(nets)
+
+    # Conventions the C# edge tests rely on, read from this PyTorch rather than assumed.
+    z = torch.zeros(1, dtype=torch.float64, requires_grad=True)
+    torch.relu(z).backward()
+    relu_at_zero = float(z.grad.item())
+    z = torch.zeros(1, dtype=torch.float64, requires_grad=True)
+    F.leaky_relu(z, LEAKY_SLOPE).backward()
+    leaky_at_zero = float(z.grad.item())
+    assert relu_at_zero == 0.0 and leaky_at_zero == LEAKY_SLOPE
+
+    chunks, index, offset = [], [], 0
+    counters = {p: 0 for p in PRECISIONS}
+    for net in nets:
+        weights, biases, x, t, learning_rate = draw(rng, net)
+        before, output, loss, gradient, input_gradient, after = run_torch(net, weights, biases, x, t, learning_rate)
+        values = np.concatenate([before, x, t, output, [loss], gradient, input_gradient, after]).astype("<f8")
+        assert np.isfinite(values).all()
+        name = f"{'F' if net.precision == 'Single' else 'D'}{counters[net.precision]:03d}"
+        counters[net.precision] += 1
+        index.append({
+            "name": name,
+            "group": net.group,
+            "precision": net.precision,
+            "layers": net.layers,
+            "activations": net.activations,
+            "loss": net.loss,
+            "learningRate": learning_rate,
+            "offset": offset,
+            "count": len(values),
+        })
+        chunks.append(values.tobytes())
+        offset += len(values)
+
+    document = {
+        "description": "PyTorch float64 results on random StaticNet networks; see tests/golden/README.md.",
+        "generator": "tests/golden/generate_golden.py",
+        "seed": SEED,
+        "torch": torch.__version__,
+        "numpy": np.__version__,
+        "reluGradientAtZero": relu_at_zero,
+        "leakyReluGradientAtZero": leaky_at_zero,
+        "values": offset,
+        "networks": index,
+    }
+    with open(os.path.join(here, "golden.json"), "w", encoding="utf-8", newline="\n") as f:
+        # One network per line: readable, and a regeneration diffs line by line.
+        head = {k: v for k, v in document.items() if k != "networks"}
+        f.write(json.dumps(head, indent=2)[:-2] + ',\n  "networks": [\n')
+        f.write(",\n".join("    " + json.dumps(entry) for entry in index))
+        f.write("\n  ]\n}\n")
+    with open(os.path.join(here, "golden.bin.gz"), "wb") as f:
+        f.write(gzip.compress(b"".join(chunks), compresslevel=9, mtime=0))
+    params = sum(n.parameter_count for n in nets)
+    print(f"{len(nets)} networks ({counters['Single']} float, {counters['Double']} double), {params} parameters, {offset} values")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
