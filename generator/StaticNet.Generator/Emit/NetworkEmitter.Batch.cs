@@ -17,7 +17,7 @@ internal sealed partial class NetworkEmitter
     private void WriteBatchDrivers()
     {
         _w.WriteLine("/// <summary>Forward pass of <paramref name=\"count\"/> samples stored row by row, a block of samples at a time.</summary>");
-        using (_w.WriteBlock($"public static void ForwardBatch(ref {T} p, ref {T} x, ref {T} acts, ref {T} y, int count)"))
+        using (KernelBlock($"public static void ForwardBatch(ref {T} p, ref {T} x, ref {T} acts, ref {T} y, int count)"))
         {
             using (_w.WriteBlock("for (int start = 0; start < count; start += BatchBlock)"))
             {
@@ -37,7 +37,7 @@ internal sealed partial class NetworkEmitter
             /// <paramref name="g"/> and returns the mean loss.{{(IsClassifier ? " With <paramref name=\"labels\"/> (not a null reference) the targets are one-hot rows built from them." : string.Empty)}}
             /// </summary>
             """);
-        using (_w.WriteBlock($"public static {T} BackwardBatch(ref {T} p, ref {T} g, ref {T} x, ref {T} t{labels}, int count, ref {T} scratch)"))
+        using (KernelBlock($"public static {T} BackwardBatch(ref {T} p, ref {T} g, ref {T} x, ref {T} t{labels}, int count, ref {T} scratch)"))
         {
             _w.WriteLine($"ref {T} acts = ref scratch;");
             _w.WriteLine($"ref {T} delta0 = ref At(ref scratch, BatchBlock * ActivationsLength);");
@@ -128,8 +128,9 @@ internal sealed partial class NetworkEmitter
     private void WriteForwardBlockLayer(LayerPlan layer)
     {
         _w.WriteLine($"/// <summary>{LayerTitle(layer)}, on a block of samples: for each row x_s (rows xStride apart) y_s = {layer.Activation}(W x_s + b) (rows yStride apart); bit for bit what ForwardLayer{layer.Number} computes per sample.</summary>");
-        using (_w.WriteBlock($"private static void ForwardBlockLayer{layer.Number}(ref {T} p, ref {T} x, nuint xStride, ref {T} y, nuint yStride, int count)"))
+        using (KernelBlock($"private static void ForwardBlockLayer{layer.Number}(ref {T} p, ref {T} x, nuint xStride, ref {T} y, nuint yStride, int count)"))
         {
+            WriteWideDispatch(layer, $"ForwardBlockLayer{layer.Number}Wide(ref p, ref x, xStride, ref y, yStride, count);");
             WriteLayerPrologue(layer, gradients: false);
             using (_w.WriteBlock("for (nuint o = 0; o < Out; o++)"))
             {
@@ -150,16 +151,16 @@ internal sealed partial class NetworkEmitter
                 {
                     _w.WriteLine($"ref {T} xs = ref At(ref x, s * xStride);");
                     WriteDot(layer, "xs");
-                    _w.WriteLine($"At(ref y, s * yStride + o) = {_s.Activate(layer.Activation, "z")};");
+                    _w.WriteLine($"At(ref y, s * yStride + o) = {ActivateInline(layer.Activation, "z")};");
                 }
             }
 
-            if (layer.Activation == ActivationKind.Softmax)
+            if (HasActivationPass(layer.Activation) || layer.Activation == ActivationKind.Softmax)
             {
                 _w.WriteLine();
                 using (_w.WriteBlock("for (nuint s = 0; s < (nuint)count; s++)"))
                 {
-                    _w.WriteLine("Softmax(ref At(ref y, s * yStride));");
+                    WriteRowFinish(layer, "ref At(ref y, s * yStride)");
                 }
             }
         }
@@ -234,7 +235,7 @@ internal sealed partial class NetworkEmitter
         _w.WriteLine();
         foreach (int s in all)
         {
-            _w.WriteLine($"At(ref y, {(s == 0 ? "s" : $"(s + {s})")} * yStride + o) = {_s.Activate(layer.Activation, $"z{s}")};");
+            _w.WriteLine($"At(ref y, {(s == 0 ? "s" : $"(s + {s})")} * yStride + o) = {ActivateInline(layer.Activation, $"z{s}")};");
         }
     }
 
@@ -275,7 +276,7 @@ internal sealed partial class NetworkEmitter
         string below = layer.IsFirst ? string.Empty : $", and writes dLoss/dz of layer {layer.Number - 1} for every sample into dx";
         _w.WriteLine($"/// <summary>{LayerTitle(layer)}, backward on a block of samples (dz and dx rows DeltaLength apart, x rows xStride apart): adds Σ_s dz_s x_sᵀ to dLoss/dW and Σ_s dz_s to dLoss/db{below}.</summary>");
         string dx = layer.IsFirst ? string.Empty : $", ref {T} dx";
-        using (_w.WriteBlock($"private static void BackwardBlockLayer{layer.Number}(ref {T} p, ref {T} g, ref {T} x, nuint xStride, ref {T} dz{dx}, int count)"))
+        using (KernelBlock($"private static void BackwardBlockLayer{layer.Number}(ref {T} p, ref {T} g, ref {T} x, nuint xStride, ref {T} dz{dx}, int count)"))
         {
             WriteLayerPrologue(layer, gradients: true, weights: !layer.IsFirst);
             using (_w.WriteBlock("for (nuint o = 0; o < Out; o++)"))

@@ -44,8 +44,44 @@ internal sealed partial class NetworkEmitter
                 WriteTrainLayer(layer);
                 WriteForwardBlockLayer(layer);
                 WriteBackwardBlockLayer(layer);
+                if (IsWide(layer))
+                {
+                    WriteWideForwardLayer(layer);
+                    WriteWideForwardBlockLayer(layer);
+                    WriteWideBackwardLayer(layer);
+                    WriteWideTrainLayer(layer);
+                }
             }
         }
+    }
+
+    /// <summary>
+    /// Opens a kernel method compiled fully optimised at its first call: tiered compilation would otherwise run the kernels
+    /// unoptimised for their first calls and, from a loop that is already running, sometimes far longer.
+    /// </summary>
+    private System.IDisposable KernelBlock(string header)
+    {
+        _w.WriteLine(AggressiveOptimization);
+        return _w.WriteBlock(header);
+    }
+
+    private const string AggressiveOptimization = "[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]";
+
+    /// <summary>In a kernel of a layer that has a 512-bit form: calls it and returns when it runs.</summary>
+    private void WriteWideDispatch(LayerPlan layer, string call)
+    {
+        if (!IsWide(layer))
+        {
+            return;
+        }
+
+        using (_w.WriteBlock("if (Wide)"))
+        {
+            _w.WriteLine(call);
+            _w.WriteLine("return;");
+        }
+
+        _w.WriteLine();
     }
 
     private void WriteKernelConstants()
@@ -94,6 +130,7 @@ internal sealed partial class NetworkEmitter
             private static void Clear(ref {{T}} origin, int length) => {{Marshal}}.CreateSpan(ref origin, length).Clear();
 
             """);
+        WriteWideHelpers();
     }
 
     private void WriteInitialize()
@@ -119,7 +156,7 @@ internal sealed partial class NetworkEmitter
     private void WriteForwardDriver()
     {
         _w.WriteLine("/// <summary>Forward pass: the hidden activations go to <paramref name=\"acts\"/>, the output to <paramref name=\"y\"/>.</summary>");
-        using (_w.WriteBlock($"public static void Forward(ref {T} p, ref {T} x, ref {T} acts, ref {T} y)"))
+        using (KernelBlock($"public static void Forward(ref {T} p, ref {T} x, ref {T} acts, ref {T} y)"))
         {
             foreach (LayerPlan layer in _plan.Layers)
             {
@@ -131,7 +168,7 @@ internal sealed partial class NetworkEmitter
 
         _w.WriteLine();
         _w.WriteLine("/// <summary>The loss of one sample; uses the backward scratch.</summary>");
-        using (_w.WriteBlock($"public static {T} Loss(ref {T} p, ref {T} x, ref {T} t, ref {T} scratch)"))
+        using (KernelBlock($"public static {T} Loss(ref {T} p, ref {T} x, ref {T} t, ref {T} scratch)"))
         {
             _w.WriteLine("Forward(ref p, ref x, ref scratch, ref At(ref scratch, OutputOffset));");
             _w.WriteLine("return OutputGradient(ref At(ref scratch, OutputOffset), ref t, ref At(ref scratch, ActivationsLength));");
@@ -140,7 +177,7 @@ internal sealed partial class NetworkEmitter
         if (IsClassifier)
         {
             _w.WriteLine();
-            using (_w.WriteBlock($"public static int Predict(ref {T} p, ref {T} x, ref {T} scratch)"))
+            using (KernelBlock($"public static int Predict(ref {T} p, ref {T} x, ref {T} scratch)"))
             {
                 _w.WriteLines($$"""
                     ref {{T}} y = ref At(ref scratch, OutputOffset);
@@ -183,7 +220,7 @@ internal sealed partial class NetworkEmitter
             /// unless it is a null reference. Returns the loss.
             /// </summary>
             """);
-        using (_w.WriteBlock($"public static {T} Backward(ref {T} p, ref {T} g, ref {T} x, ref {T} t, ref {T} scratch, ref {T} dx)"))
+        using (KernelBlock($"public static {T} Backward(ref {T} p, ref {T} g, ref {T} x, ref {T} t, ref {T} scratch, ref {T} dx)"))
         {
             WriteDriverPrologue();
             for (int i = _plan.Layers.Count - 1; i >= 0; i--)
@@ -208,7 +245,7 @@ internal sealed partial class NetworkEmitter
             /// from its old weights, then updates its own weights and biases. Returns the loss before the update.
             /// </summary>
             """);
-        using (_w.WriteBlock($"public static {T} TrainStep(ref {T} p, ref {T} x, ref {T} t, {T} learningRate, ref {T} scratch)"))
+        using (KernelBlock($"public static {T} TrainStep(ref {T} p, ref {T} x, ref {T} t, {T} learningRate, ref {T} scratch)"))
         {
             WriteDriverPrologue();
             for (int i = _plan.Layers.Count - 1; i >= 0; i--)
@@ -248,7 +285,7 @@ internal sealed partial class NetworkEmitter
     {
         LayerPlan output = _plan.OutputLayer;
         _w.WriteLine($"/// <summary>The {LossName()} loss of the output <paramref name=\"y\"/> against <paramref name=\"t\"/>; writes dLoss/dz of the output layer into <paramref name=\"dz\"/>.</summary>");
-        using (_w.WriteBlock($"private static {T} OutputGradient(ref {T} y, ref {T} t, ref {T} dz)"))
+        using (KernelBlock($"private static {T} OutputGradient(ref {T} y, ref {T} t, ref {T} dz)"))
         {
             string one = _s.Literal(1);
             string low = _s.Literal(1e-7);
@@ -360,8 +397,9 @@ internal sealed partial class NetworkEmitter
     private void WriteForwardLayer(LayerPlan layer)
     {
         _w.WriteLine($"/// <summary>{LayerTitle(layer)}: y = {layer.Activation}(W x + b), W [{layer.Outputs} x {layer.Inputs}] at {layer.WeightOffset}, b at {layer.BiasOffset}.</summary>");
-        using (_w.WriteBlock($"private static void ForwardLayer{layer.Number}(ref {T} p, ref {T} x, ref {T} y)"))
+        using (KernelBlock($"private static void ForwardLayer{layer.Number}(ref {T} p, ref {T} x, ref {T} y)"))
         {
+            WriteWideDispatch(layer, $"ForwardLayer{layer.Number}Wide(ref p, ref x, ref y);");
             WriteLayerPrologue(layer, gradients: false);
             using (_w.WriteBlock("for (nuint o = 0; o < Out; o++)"))
             {
@@ -372,13 +410,13 @@ internal sealed partial class NetworkEmitter
                     _w.WriteLine();
                 }
 
-                _w.WriteLine($"At(ref y, o) = {_s.Activate(layer.Activation, "z")};");
+                _w.WriteLine($"At(ref y, o) = {ActivateInline(layer.Activation, "z")};");
             }
 
-            if (layer.Activation == ActivationKind.Softmax)
+            if (HasActivationPass(layer.Activation) || layer.Activation == ActivationKind.Softmax)
             {
                 _w.WriteLine();
-                _w.WriteLine("Softmax(ref y);");
+                WriteRowFinish(layer, "ref y");
             }
         }
 
@@ -389,8 +427,13 @@ internal sealed partial class NetworkEmitter
     private void WriteSoftmax()
     {
         _w.WriteLine("/// <summary>Softmax over the outputs in place, subtracting the maximum first so that Exp never overflows.</summary>");
-        using (_w.WriteBlock($"private static void Softmax(ref {T} y)"))
+        using (KernelBlock($"private static void Softmax(ref {T} y)"))
         {
+            if (AnyWide && _plan.OutputSize <= Lanes)
+            {
+                WriteWideSoftmax();
+            }
+
             _w.WriteLines($$"""
                 {{T}} max = y;
                 for (nuint o = 1; o < OutputSize; o++)
@@ -587,8 +630,9 @@ internal sealed partial class NetworkEmitter
     {
         string below = layer.IsFirst ? "dLoss/dInput into dx unless dx is a null reference" : $"dLoss/dz of layer {layer.Number - 1} into dx";
         _w.WriteLine($"/// <summary>{LayerTitle(layer)}, backward: adds dLoss/dW = dz xᵀ and dLoss/db = dz, writes {below}.</summary>");
-        using (_w.WriteBlock($"private static void BackwardLayer{layer.Number}(ref {T} p, ref {T} g, ref {T} x, ref {T} dz, ref {T} dx)"))
+        using (KernelBlock($"private static void BackwardLayer{layer.Number}(ref {T} p, ref {T} g, ref {T} x, ref {T} dz, ref {T} dx)"))
         {
+            WriteWideDispatch(layer, $"BackwardLayer{layer.Number}Wide(ref p, ref g, ref x, ref dz, ref dx);");
             WriteLayerPrologue(layer, gradients: true);
             using (_w.WriteBlock("for (nuint o = 0; o < Out; o++)"))
             {
@@ -625,8 +669,9 @@ internal sealed partial class NetworkEmitter
         string propagate = layer.IsFirst ? string.Empty : $"ref {T} dx, ";
         string first = layer.IsFirst ? string.Empty : $" after writing dLoss/dz of layer {layer.Number - 1} into dx from the old weights";
         _w.WriteLine($"/// <summary>{LayerTitle(layer)}, SGD step: W -= learningRate dz xᵀ, b -= learningRate dz{first}.</summary>");
-        using (_w.WriteBlock($"private static void TrainLayer{layer.Number}(ref {T} p, ref {T} x, ref {T} dz, {propagate}{T} learningRate)"))
+        using (KernelBlock($"private static void TrainLayer{layer.Number}(ref {T} p, ref {T} x, ref {T} dz, {propagate}{T} learningRate)"))
         {
+            WriteWideDispatch(layer, $"TrainLayer{layer.Number}Wide(ref p, ref x, ref dz, {(layer.IsFirst ? string.Empty : "ref dx, ")}learningRate);");
             WriteLayerPrologue(layer, gradients: false);
             if (!layer.IsFirst)
             {

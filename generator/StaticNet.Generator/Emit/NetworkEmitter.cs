@@ -619,9 +619,11 @@ internal sealed partial class NetworkEmitter
         _ => "mean squared error",
     };
 
+    /// <summary>The attributes of a generated public method: compiled fully optimised at the first call, as the kernels are.</summary>
     private void WriteMethodAttributes()
     {
         _w.WriteLine(GeneratedCodeAttribute);
+        _w.WriteLine(AggressiveOptimization);
         if (_plan.SkipLocalsInit)
         {
             _w.WriteLine(SkipLocalsInitAttribute);

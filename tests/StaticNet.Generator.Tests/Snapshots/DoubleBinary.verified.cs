@@ -78,6 +78,7 @@ partial class DoubleBinary : global::StaticNet.INetwork<DoubleBinary, double>
     /// <param name="output">Receives the <see cref="OutputSize"/> outputs.</param>
     /// <exception cref="global::System.ArgumentException">A span does not have the length given above.</exception>
     [global::System.CodeDom.Compiler.GeneratedCode("StaticNet.Generator", "%VERSION%")]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     [global::System.Runtime.CompilerServices.SkipLocalsInit]
     public void Forward(global::System.ReadOnlySpan<double> input, global::System.Span<double> output)
     {
@@ -104,6 +105,7 @@ partial class DoubleBinary : global::StaticNet.INetwork<DoubleBinary, double>
     /// <param name="outputs">Receives the outputs: <see cref="OutputSize"/> values per sample.</param>
     /// <exception cref="global::System.ArgumentException">A span does not have the length given above.</exception>
     [global::System.CodeDom.Compiler.GeneratedCode("StaticNet.Generator", "%VERSION%")]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     [global::System.Runtime.CompilerServices.SkipLocalsInit]
     public void ForwardBatch(global::System.ReadOnlySpan<double> inputs, global::System.Span<double> outputs)
     {
@@ -128,6 +130,7 @@ partial class DoubleBinary : global::StaticNet.INetwork<DoubleBinary, double>
     /// <returns>The loss.</returns>
     /// <exception cref="global::System.ArgumentException">A span does not have the length given above.</exception>
     [global::System.CodeDom.Compiler.GeneratedCode("StaticNet.Generator", "%VERSION%")]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     [global::System.Runtime.CompilerServices.SkipLocalsInit]
     public double ComputeLoss(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target)
     {
@@ -156,6 +159,7 @@ partial class DoubleBinary : global::StaticNet.INetwork<DoubleBinary, double>
     /// <returns>The loss of the sample.</returns>
     /// <exception cref="global::System.ArgumentException">A span does not have the length given above.</exception>
     [global::System.CodeDom.Compiler.GeneratedCode("StaticNet.Generator", "%VERSION%")]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     [global::System.Runtime.CompilerServices.SkipLocalsInit]
     public double Backward(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, global::System.Span<double> gradients)
     {
@@ -190,6 +194,7 @@ partial class DoubleBinary : global::StaticNet.INetwork<DoubleBinary, double>
     /// <returns>The loss of the sample.</returns>
     /// <exception cref="global::System.ArgumentException">A span does not have the length given above.</exception>
     [global::System.CodeDom.Compiler.GeneratedCode("StaticNet.Generator", "%VERSION%")]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     [global::System.Runtime.CompilerServices.SkipLocalsInit]
     public double Backward(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, global::System.Span<double> gradients, global::System.Span<double> inputGradient)
     {
@@ -230,6 +235,7 @@ partial class DoubleBinary : global::StaticNet.INetwork<DoubleBinary, double>
     /// <returns>The loss of the sample before the update.</returns>
     /// <exception cref="global::System.ArgumentException">A span does not have the length given above.</exception>
     [global::System.CodeDom.Compiler.GeneratedCode("StaticNet.Generator", "%VERSION%")]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     [global::System.Runtime.CompilerServices.SkipLocalsInit]
     public double TrainStep(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, double learningRate)
     {
@@ -260,6 +266,7 @@ partial class DoubleBinary : global::StaticNet.INetwork<DoubleBinary, double>
     /// <returns>The mean loss of the samples.</returns>
     /// <exception cref="global::System.ArgumentException">A span does not have the length given above.</exception>
     [global::System.CodeDom.Compiler.GeneratedCode("StaticNet.Generator", "%VERSION%")]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     [global::System.Runtime.CompilerServices.SkipLocalsInit]
     public double BackwardBatch(global::System.ReadOnlySpan<double> inputs, global::System.ReadOnlySpan<double> targets, global::System.Span<double> gradients)
     {
@@ -330,6 +337,68 @@ file static class DoubleBinaryKernels
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void Clear(ref double origin, int length) => global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref origin, length).Clear();
 
+    /// <summary>
+    /// Whether the 512-bit kernels run: the machine has AVX-512 and the runtime uses it (<c>DOTNET_PreferredVectorBitWidth</c>
+    /// below 512 turns it off). A constant to the JIT: the path not taken is not compiled.
+    /// </summary>
+    private static bool Wide
+    {
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        get => global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated && global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported;
+    }
+
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static global::System.Runtime.Intrinsics.Vector512<double> Load512(ref double origin, nuint offset) => global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref origin, offset);
+
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static void Store512(global::System.Runtime.Intrinsics.Vector512<double> value, ref double origin, nuint offset) => global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(value, ref origin, offset);
+
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static global::System.Runtime.Intrinsics.Vector512<double> Fma(global::System.Runtime.Intrinsics.Vector512<double> a, global::System.Runtime.Intrinsics.Vector512<double> b, global::System.Runtime.Intrinsics.Vector512<double> c) => global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(a, b, c);
+
+    /// <summary>
+    /// The sum of the lanes of each accumulator, all in one vector: the sums of a0, a1, ... land in lanes 0, 2, 4, 6, 1, 3, 5, 7.
+    /// Every accumulator's lanes are added in the same tree as <see cref="Sum"/> adds them (halves, quarters, then pairs), so
+    /// a sum does not depend on the slot it was computed in.
+    /// </summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static global::System.Runtime.Intrinsics.Vector512<double> Sums(global::System.Runtime.Intrinsics.Vector512<double> a0, global::System.Runtime.Intrinsics.Vector512<double> a1, global::System.Runtime.Intrinsics.Vector512<double> a2, global::System.Runtime.Intrinsics.Vector512<double> a3, global::System.Runtime.Intrinsics.Vector512<double> a4, global::System.Runtime.Intrinsics.Vector512<double> a5, global::System.Runtime.Intrinsics.Vector512<double> a6, global::System.Runtime.Intrinsics.Vector512<double> a7)
+    {
+        // Halves: [a.lo + a.hi, b.lo + b.hi] per pair.
+        global::System.Runtime.Intrinsics.Vector512<double> h0 = Half(a0, a1), h1 = Half(a2, a3), h2 = Half(a4, a5), h3 = Half(a6, a7);
+        // Quarters: one 128-bit lane per accumulator.
+        global::System.Runtime.Intrinsics.Vector512<double> q0 = Quarter(h0, h1), q1 = Quarter(h2, h3);
+        // The pair within each 128-bit lane.
+        return global::System.Runtime.Intrinsics.X86.Avx512F.UnpackLow(q0, q1) + global::System.Runtime.Intrinsics.X86.Avx512F.UnpackHigh(q0, q1);
+    }
+
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static global::System.Runtime.Intrinsics.Vector512<double> Half(global::System.Runtime.Intrinsics.Vector512<double> a, global::System.Runtime.Intrinsics.Vector512<double> b) => global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a, b, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a, b, 0xEE);
+
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static global::System.Runtime.Intrinsics.Vector512<double> Quarter(global::System.Runtime.Intrinsics.Vector512<double> a, global::System.Runtime.Intrinsics.Vector512<double> b) => global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a, b, 0x88) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a, b, 0xDD);
+
+    /// <summary>The sum of the lanes of <paramref name="a"/>, added in the order <see cref="Sums"/> adds them.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static double Sum(global::System.Runtime.Intrinsics.Vector512<double> a)
+    {
+        global::System.Runtime.Intrinsics.Vector256<double> half = global::System.Runtime.Intrinsics.Vector512.GetLower(a) + global::System.Runtime.Intrinsics.Vector512.GetUpper(a);
+        global::System.Runtime.Intrinsics.Vector128<double> quarter = global::System.Runtime.Intrinsics.Vector256.GetLower(half) + global::System.Runtime.Intrinsics.Vector256.GetUpper(half);
+        return global::System.Runtime.Intrinsics.Vector128.ToScalar(quarter) + global::System.Runtime.Intrinsics.Vector128.GetElement(quarter, 1);
+    }
+
+    /// <summary>Sigmoid over <paramref name="n"/> outputs in place.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void ActivateSigmoid(ref double y, nuint n)
+    {
+        nuint i = 0;
+        for (; i < n; i++)
+        {
+            double z = At(ref y, i);
+            At(ref y, i) = 1d / (1d + global::System.Math.Exp(-z));
+        }
+    }
+
     public static void Initialize(global::System.Span<double> parameters, int seed)
     {
         var random = new global::StaticNet.NetworkRandom(seed);
@@ -340,6 +409,7 @@ file static class DoubleBinaryKernels
     }
 
     /// <summary>Forward pass: the hidden activations go to <paramref name="acts"/>, the output to <paramref name="y"/>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static void Forward(ref double p, ref double x, ref double acts, ref double y)
     {
         ForwardLayer1(ref p, ref x, ref acts);
@@ -347,6 +417,7 @@ file static class DoubleBinaryKernels
     }
 
     /// <summary>The loss of one sample; uses the backward scratch.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static double Loss(ref double p, ref double x, ref double t, ref double scratch)
     {
         Forward(ref p, ref x, ref scratch, ref At(ref scratch, OutputOffset));
@@ -358,6 +429,7 @@ file static class DoubleBinaryKernels
     /// two gradient buffers. Adds dLoss/dParameters into <paramref name="g"/>; writes dLoss/dInput into <paramref name="dx"/>
     /// unless it is a null reference. Returns the loss.
     /// </summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static double Backward(ref double p, ref double g, ref double x, ref double t, ref double scratch, ref double dx)
     {
         ref double acts = ref scratch;
@@ -374,6 +446,7 @@ file static class DoubleBinaryKernels
     /// One SGD step, the seeds' memory plan: from the output down, each layer first takes the gradient for the layer below
     /// from its old weights, then updates its own weights and biases. Returns the loss before the update.
     /// </summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static double TrainStep(ref double p, ref double x, ref double t, double learningRate, ref double scratch)
     {
         ref double acts = ref scratch;
@@ -387,6 +460,7 @@ file static class DoubleBinaryKernels
     }
 
     /// <summary>Forward pass of <paramref name="count"/> samples stored row by row, a block of samples at a time.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static void ForwardBatch(ref double p, ref double x, ref double acts, ref double y, int count)
     {
         for (int start = 0; start < count; start += BatchBlock)
@@ -404,6 +478,7 @@ file static class DoubleBinaryKernels
     /// forward and backward pass is one matrix operation on the block. Adds the mean of dLoss/dParameters into
     /// <paramref name="g"/> and returns the mean loss.
     /// </summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static double BackwardBatch(ref double p, ref double g, ref double x, ref double t, int count, ref double scratch)
     {
         ref double acts = ref scratch;
@@ -436,6 +511,7 @@ file static class DoubleBinaryKernels
     }
 
     /// <summary>The binary cross-entropy loss of the output <paramref name="y"/> against <paramref name="t"/>; writes dLoss/dz of the output layer into <paramref name="dz"/>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static double OutputGradient(ref double y, ref double t, ref double dz)
     {
         // Binary cross-entropy over sigmoid, fused: dLoss/dz = (p - t) / n. p and 1 - p are clamped to
@@ -456,6 +532,7 @@ file static class DoubleBinaryKernels
     }
 
     /// <summary>Layer 1: Dense 3 -> 9, LeakyReLU: y = LeakyReLU(W x + b), W [9 x 3] at 0, b at 27.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void ForwardLayer1(ref double p, ref double x, ref double y)
     {
         const int In = 3, Out = 9;
@@ -470,6 +547,7 @@ file static class DoubleBinaryKernels
     }
 
     /// <summary>Layer 1: Dense 3 -> 9, LeakyReLU, backward: adds dLoss/dW = dz xᵀ and dLoss/db = dz, writes dLoss/dInput into dx unless dx is a null reference.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void BackwardLayer1(ref double p, ref double g, ref double x, ref double dz, ref double dx)
     {
         const int In = 3, Out = 9;
@@ -501,6 +579,7 @@ file static class DoubleBinaryKernels
     }
 
     /// <summary>Layer 1: Dense 3 -> 9, LeakyReLU, SGD step: W -= learningRate dz xᵀ, b -= learningRate dz.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void TrainLayer1(ref double p, ref double x, ref double dz, double learningRate)
     {
         const int In = 3, Out = 9;
@@ -518,6 +597,7 @@ file static class DoubleBinaryKernels
     }
 
     /// <summary>Layer 1: Dense 3 -> 9, LeakyReLU, on a block of samples: for each row x_s (rows xStride apart) y_s = LeakyReLU(W x_s + b) (rows yStride apart); bit for bit what ForwardLayer1 computes per sample.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void ForwardBlockLayer1(ref double p, ref double x, nuint xStride, ref double y, nuint yStride, int count)
     {
         const int In = 3, Out = 9;
@@ -537,6 +617,7 @@ file static class DoubleBinaryKernels
     }
 
     /// <summary>Layer 1: Dense 3 -> 9, LeakyReLU, backward on a block of samples (dz and dx rows DeltaLength apart, x rows xStride apart): adds Σ_s dz_s x_sᵀ to dLoss/dW and Σ_s dz_s to dLoss/db.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void BackwardBlockLayer1(ref double p, ref double g, ref double x, nuint xStride, ref double dz, int count)
     {
         const int In = 3, Out = 9;
@@ -594,8 +675,15 @@ file static class DoubleBinaryKernels
     }
 
     /// <summary>Layer 2: Dense 9 -> 1, Sigmoid: y = Sigmoid(W x + b), W [1 x 9] at 36, b at 45.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void ForwardLayer2(ref double p, ref double x, ref double y)
     {
+        if (Wide)
+        {
+            ForwardLayer2Wide(ref p, ref x, ref y);
+            return;
+        }
+
         const int In = 9, Out = 1;
         ref double w = ref At(ref p, 36);
         ref double b = ref At(ref p, 45);
@@ -614,13 +702,22 @@ file static class DoubleBinaryKernels
                 z += At(ref row, i) * At(ref x, i);
             }
 
-            At(ref y, o) = 1d / (1d + global::System.Math.Exp(-z));
+            At(ref y, o) = z;
         }
+
+        ActivateSigmoid(ref y, Out);
     }
 
     /// <summary>Layer 2: Dense 9 -> 1, Sigmoid, backward: adds dLoss/dW = dz xᵀ and dLoss/db = dz, writes dLoss/dz of layer 1 into dx.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void BackwardLayer2(ref double p, ref double g, ref double x, ref double dz, ref double dx)
     {
+        if (Wide)
+        {
+            BackwardLayer2Wide(ref p, ref g, ref x, ref dz, ref dx);
+            return;
+        }
+
         const int In = 9, Out = 1;
         ref double w = ref At(ref p, 36);
         ref double gw = ref At(ref g, 36);
@@ -667,8 +764,15 @@ file static class DoubleBinaryKernels
     }
 
     /// <summary>Layer 2: Dense 9 -> 1, Sigmoid, SGD step: W -= learningRate dz xᵀ, b -= learningRate dz after writing dLoss/dz of layer 1 into dx from the old weights.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void TrainLayer2(ref double p, ref double x, ref double dz, ref double dx, double learningRate)
     {
+        if (Wide)
+        {
+            TrainLayer2Wide(ref p, ref x, ref dz, ref dx, learningRate);
+            return;
+        }
+
         const int In = 9, Out = 1;
         ref double w = ref At(ref p, 36);
         ref double b = ref At(ref p, 45);
@@ -714,8 +818,15 @@ file static class DoubleBinaryKernels
     }
 
     /// <summary>Layer 2: Dense 9 -> 1, Sigmoid, on a block of samples: for each row x_s (rows xStride apart) y_s = Sigmoid(W x_s + b) (rows yStride apart); bit for bit what ForwardLayer2 computes per sample.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void ForwardBlockLayer2(ref double p, ref double x, nuint xStride, ref double y, nuint yStride, int count)
     {
+        if (Wide)
+        {
+            ForwardBlockLayer2Wide(ref p, ref x, xStride, ref y, yStride, count);
+            return;
+        }
+
         const int In = 9, Out = 1;
         ref double w = ref At(ref p, 36);
         ref double b = ref At(ref p, 45);
@@ -777,10 +888,10 @@ file static class DoubleBinaryKernels
                     z3 += weight * At(ref x3, i);
                 }
 
-                At(ref y, s * yStride + o) = 1d / (1d + global::System.Math.Exp(-z0));
-                At(ref y, (s + 1) * yStride + o) = 1d / (1d + global::System.Math.Exp(-z1));
-                At(ref y, (s + 2) * yStride + o) = 1d / (1d + global::System.Math.Exp(-z2));
-                At(ref y, (s + 3) * yStride + o) = 1d / (1d + global::System.Math.Exp(-z3));
+                At(ref y, s * yStride + o) = z0;
+                At(ref y, (s + 1) * yStride + o) = z1;
+                At(ref y, (s + 2) * yStride + o) = z2;
+                At(ref y, (s + 3) * yStride + o) = z3;
             }
 
             for (; s < (nuint)count; s++)
@@ -797,12 +908,18 @@ file static class DoubleBinaryKernels
                 {
                     z += At(ref row, i) * At(ref xs, i);
                 }
-                At(ref y, s * yStride + o) = 1d / (1d + global::System.Math.Exp(-z));
+                At(ref y, s * yStride + o) = z;
             }
+        }
+
+        for (nuint s = 0; s < (nuint)count; s++)
+        {
+            ActivateSigmoid(ref At(ref y, s * yStride), Out);
         }
     }
 
     /// <summary>Layer 2: Dense 9 -> 1, Sigmoid, backward on a block of samples (dz and dx rows DeltaLength apart, x rows xStride apart): adds Σ_s dz_s x_sᵀ to dLoss/dW and Σ_s dz_s to dLoss/db, and writes dLoss/dz of layer 1 for every sample into dx.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void BackwardBlockLayer2(ref double p, ref double g, ref double x, nuint xStride, ref double dz, ref double dx, int count)
     {
         const int In = 9, Out = 1;
@@ -930,6 +1047,137 @@ file static class DoubleBinaryKernels
             {
                 At(ref dxs, i) = At(ref xs, i) > 0d ? At(ref dxs, i) : 0.01d * At(ref dxs, i);
             }
+        }
+    }
+
+    /// <summary>Layer 2: Dense 9 -> 1, Sigmoid, 512-bit: groups of 8 outputs, one accumulator each, summed by one tree.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void ForwardLayer2Wide(ref double p, ref double x, ref double y)
+    {
+        const int In = 9, Out = 1;
+        ref double w = ref At(ref p, 36);
+        ref double b = ref At(ref p, 45);
+        // The last chunk starts at In - 8 and overlaps the one before it: only its last 1 lanes count.
+        global::System.Runtime.Intrinsics.Vector512<double> tailMask = global::System.Runtime.Intrinsics.Vector512.AsDouble(global::System.Runtime.Intrinsics.Vector512.Create(0L, 0L, 0L, 0L, 0L, 0L, 0L, -1L));
+        for (nuint o = 0; o < Out; o++)
+        {
+            ref double row = ref At(ref w, o * In);
+            global::System.Runtime.Intrinsics.Vector512<double> acc0 = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+            for (nuint i = 0; i + 8 <= In; i += 8)
+            {
+                global::System.Runtime.Intrinsics.Vector512<double> xv = Load512(ref x, i);
+                acc0 = Fma(Load512(ref row, i), xv, acc0);
+            }
+
+            {
+                global::System.Runtime.Intrinsics.Vector512<double> xv = Load512(ref x, 1) & tailMask;
+                acc0 = Fma(Load512(ref row, 1) & tailMask, xv, acc0);
+            }
+            double z = Sum(acc0) + At(ref b, o);
+            At(ref y, o) = z;
+        }
+
+        ActivateSigmoid(ref y, Out);
+    }
+
+    /// <summary>Layer 2: Dense 9 -> 1, Sigmoid, 512-bit, on a block of samples: tiles of 2 samples x 4 outputs; bit for bit what ForwardLayer2Wide computes per sample.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void ForwardBlockLayer2Wide(ref double p, ref double x, nuint xStride, ref double y, nuint yStride, int count)
+    {
+        nuint s = 0;
+        for (; s < (nuint)count; s++)
+        {
+            ForwardLayer2Wide(ref p, ref At(ref x, s * xStride), ref At(ref y, s * yStride));
+        }
+    }
+
+    /// <summary>Layer 2: Dense 9 -> 1, Sigmoid, backward, 512-bit: as BackwardLayer2.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void BackwardLayer2Wide(ref double p, ref double g, ref double x, ref double dz, ref double dx)
+    {
+        const int In = 9, Out = 1;
+        ref double w = ref At(ref p, 36);
+        ref double gw = ref At(ref g, 36);
+        ref double gb = ref At(ref g, 45);
+        // The last chunk starts at In - 8 and overlaps the one before it: only its last 1 lanes count.
+        global::System.Runtime.Intrinsics.Vector512<double> tailMask = global::System.Runtime.Intrinsics.Vector512.AsDouble(global::System.Runtime.Intrinsics.Vector512.Create(0L, 0L, 0L, 0L, 0L, 0L, 0L, -1L));
+        for (nuint o = 0; o < Out; o++)
+        {
+            double d = At(ref dz, o);
+            global::System.Runtime.Intrinsics.Vector512<double> dv = global::System.Runtime.Intrinsics.Vector512.Create(d);
+            At(ref gb, o) += d;
+            ref double gradientRow = ref At(ref gw, o * In);
+            for (nuint i = 0; i + 8 <= In; i += 8)
+            {
+                Store512(Load512(ref gradientRow, i) + dv * Load512(ref x, i), ref gradientRow, i);
+            }
+            Store512(Load512(ref gradientRow, 1) + dv * (Load512(ref x, 1) & tailMask), ref gradientRow, 1);
+        }
+
+        // Inputs [0, 9) of dx in registers.
+
+        {
+            global::System.Runtime.Intrinsics.Vector512<double> d0 = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+            global::System.Runtime.Intrinsics.Vector512<double> d1 = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+            for (nuint o = 0; o < Out; o++)
+            {
+                ref double row = ref At(ref w, o * In);
+                global::System.Runtime.Intrinsics.Vector512<double> dv = global::System.Runtime.Intrinsics.Vector512.Create(At(ref dz, o));
+                global::System.Runtime.Intrinsics.Vector512<double> w0 = Load512(ref row, 0);
+                d0 = Fma(w0, dv, d0);
+                global::System.Runtime.Intrinsics.Vector512<double> w1 = Load512(ref row, 1) & tailMask;
+                d1 = Fma(w1, dv, d1);
+            }
+            Store512(d0, ref dx, 0);
+            Store512(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(tailMask, d1, Load512(ref dx, 1)), ref dx, 1); // only the lanes past the last full chunk
+        }
+        // Through the activation of layer 1 (LeakyReLU), from its outputs x.
+        for (nuint i = 0; i < In; i++)
+        {
+            At(ref dx, i) = At(ref x, i) > 0d ? At(ref dx, i) : 0.01d * At(ref dx, i);
+        }
+    }
+
+    /// <summary>Layer 2: Dense 9 -> 1, Sigmoid, SGD step, 512-bit: as TrainLayer2, the gradient for the layer below and the update in one pass over the weights.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void TrainLayer2Wide(ref double p, ref double x, ref double dz, ref double dx, double learningRate)
+    {
+        const int In = 9, Out = 1;
+        ref double w = ref At(ref p, 36);
+        ref double b = ref At(ref p, 45);
+        // The last chunk starts at In - 8 and overlaps the one before it: only its last 1 lanes count.
+        global::System.Runtime.Intrinsics.Vector512<double> tailMask = global::System.Runtime.Intrinsics.Vector512.AsDouble(global::System.Runtime.Intrinsics.Vector512.Create(0L, 0L, 0L, 0L, 0L, 0L, 0L, -1L));
+        for (nuint o = 0; o < Out; o++)
+        {
+            At(ref b, o) += -learningRate * At(ref dz, o);
+        }
+
+        // Inputs [0, 9) of dx in registers.
+
+        {
+            global::System.Runtime.Intrinsics.Vector512<double> d0 = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+            global::System.Runtime.Intrinsics.Vector512<double> x0 = Load512(ref x, 0);
+            global::System.Runtime.Intrinsics.Vector512<double> d1 = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+            global::System.Runtime.Intrinsics.Vector512<double> x1 = Load512(ref x, 1) & tailMask;
+            for (nuint o = 0; o < Out; o++)
+            {
+                ref double row = ref At(ref w, o * In);
+                global::System.Runtime.Intrinsics.Vector512<double> dv = global::System.Runtime.Intrinsics.Vector512.Create(At(ref dz, o));
+                global::System.Runtime.Intrinsics.Vector512<double> sv = global::System.Runtime.Intrinsics.Vector512.Create(-learningRate * At(ref dz, o));
+                global::System.Runtime.Intrinsics.Vector512<double> w0 = Load512(ref row, 0);
+                d0 = Fma(w0, dv, d0);
+                Store512(w0 + sv * x0, ref row, 0);
+                global::System.Runtime.Intrinsics.Vector512<double> w1 = Load512(ref row, 1) & tailMask;
+                d1 = Fma(w1, dv, d1);
+                Store512(Load512(ref row, 1) + sv * x1, ref row, 1);
+            }
+            Store512(d0, ref dx, 0);
+            Store512(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(tailMask, d1, Load512(ref dx, 1)), ref dx, 1); // only the lanes past the last full chunk
+        }
+        // Through the activation of layer 1 (LeakyReLU), from its outputs x.
+        for (nuint i = 0; i < In; i++)
+        {
+            At(ref dx, i) = At(ref x, i) > 0d ? At(ref dx, i) : 0.01d * At(ref dx, i);
         }
     }
 }

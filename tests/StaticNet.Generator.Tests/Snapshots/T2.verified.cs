@@ -82,6 +82,7 @@ namespace Benchmarks
         /// <param name="output">Receives the <see cref="OutputSize"/> outputs.</param>
         /// <exception cref="global::System.ArgumentException">A span does not have the length given above.</exception>
         [global::System.CodeDom.Compiler.GeneratedCode("StaticNet.Generator", "%VERSION%")]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         [global::System.Runtime.CompilerServices.SkipLocalsInit]
         public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
@@ -108,6 +109,7 @@ namespace Benchmarks
         /// <param name="outputs">Receives the outputs: <see cref="OutputSize"/> values per sample.</param>
         /// <exception cref="global::System.ArgumentException">A span does not have the length given above.</exception>
         [global::System.CodeDom.Compiler.GeneratedCode("StaticNet.Generator", "%VERSION%")]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         [global::System.Runtime.CompilerServices.SkipLocalsInit]
         public void ForwardBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)
         {
@@ -132,6 +134,7 @@ namespace Benchmarks
         /// <returns>The loss.</returns>
         /// <exception cref="global::System.ArgumentException">A span does not have the length given above.</exception>
         [global::System.CodeDom.Compiler.GeneratedCode("StaticNet.Generator", "%VERSION%")]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         [global::System.Runtime.CompilerServices.SkipLocalsInit]
         public float ComputeLoss(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target)
         {
@@ -160,6 +163,7 @@ namespace Benchmarks
         /// <returns>The loss of the sample.</returns>
         /// <exception cref="global::System.ArgumentException">A span does not have the length given above.</exception>
         [global::System.CodeDom.Compiler.GeneratedCode("StaticNet.Generator", "%VERSION%")]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         [global::System.Runtime.CompilerServices.SkipLocalsInit]
         public float Backward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.Span<float> gradients)
         {
@@ -194,6 +198,7 @@ namespace Benchmarks
         /// <returns>The loss of the sample.</returns>
         /// <exception cref="global::System.ArgumentException">A span does not have the length given above.</exception>
         [global::System.CodeDom.Compiler.GeneratedCode("StaticNet.Generator", "%VERSION%")]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         [global::System.Runtime.CompilerServices.SkipLocalsInit]
         public float Backward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.Span<float> gradients, global::System.Span<float> inputGradient)
         {
@@ -234,6 +239,7 @@ namespace Benchmarks
         /// <returns>The loss of the sample before the update.</returns>
         /// <exception cref="global::System.ArgumentException">A span does not have the length given above.</exception>
         [global::System.CodeDom.Compiler.GeneratedCode("StaticNet.Generator", "%VERSION%")]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         [global::System.Runtime.CompilerServices.SkipLocalsInit]
         public float TrainStep(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, float learningRate)
         {
@@ -264,6 +270,7 @@ namespace Benchmarks
         /// <returns>The mean loss of the samples.</returns>
         /// <exception cref="global::System.ArgumentException">A span does not have the length given above.</exception>
         [global::System.CodeDom.Compiler.GeneratedCode("StaticNet.Generator", "%VERSION%")]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         [global::System.Runtime.CompilerServices.SkipLocalsInit]
         public float BackwardBatch(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> gradients)
         {
@@ -304,6 +311,7 @@ namespace Benchmarks
         /// <exception cref="global::System.ArgumentException">A span does not have the length given above.</exception>
         /// <exception cref="global::System.ArgumentOutOfRangeException">A label is not a class.</exception>
         [global::System.CodeDom.Compiler.GeneratedCode("StaticNet.Generator", "%VERSION%")]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         [global::System.Runtime.CompilerServices.SkipLocalsInit]
         public float BackwardBatch(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, global::System.Span<float> gradients)
         {
@@ -346,6 +354,7 @@ namespace Benchmarks
         /// <returns>The class, in [0, <see cref="OutputSize"/>).</returns>
         /// <exception cref="global::System.ArgumentException"><paramref name="input"/> does not have <see cref="InputSize"/> values.</exception>
         [global::System.CodeDom.Compiler.GeneratedCode("StaticNet.Generator", "%VERSION%")]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         [global::System.Runtime.CompilerServices.SkipLocalsInit]
         public int Predict(global::System.ReadOnlySpan<float> input)
         {
@@ -366,6 +375,7 @@ namespace Benchmarks
         /// <exception cref="global::System.ArgumentException"><paramref name="input"/> does not have <see cref="InputSize"/> values.</exception>
         /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="label"/> is not a class.</exception>
         [global::System.CodeDom.Compiler.GeneratedCode("StaticNet.Generator", "%VERSION%")]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         [global::System.Runtime.CompilerServices.SkipLocalsInit]
         public float ComputeLoss(global::System.ReadOnlySpan<float> input, int label)
         {
@@ -393,6 +403,7 @@ namespace Benchmarks
         /// <exception cref="global::System.ArgumentException">A span does not have the length given above.</exception>
         /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="label"/> is not a class.</exception>
         [global::System.CodeDom.Compiler.GeneratedCode("StaticNet.Generator", "%VERSION%")]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         [global::System.Runtime.CompilerServices.SkipLocalsInit]
         public float Backward(global::System.ReadOnlySpan<float> input, int label, global::System.Span<float> gradients)
         {
@@ -425,6 +436,7 @@ namespace Benchmarks
         /// <exception cref="global::System.ArgumentException"><paramref name="input"/> does not have <see cref="InputSize"/> values.</exception>
         /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="label"/> is not a class.</exception>
         [global::System.CodeDom.Compiler.GeneratedCode("StaticNet.Generator", "%VERSION%")]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         [global::System.Runtime.CompilerServices.SkipLocalsInit]
         public float TrainStep(global::System.ReadOnlySpan<float> input, int label, float learningRate)
         {
@@ -485,6 +497,61 @@ namespace Benchmarks
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         private static void Clear(ref float origin, int length) => global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref origin, length).Clear();
 
+        /// <summary>
+        /// Whether the 512-bit kernels run: the machine has AVX-512 and the runtime uses it (<c>DOTNET_PreferredVectorBitWidth</c>
+        /// below 512 turns it off). A constant to the JIT: the path not taken is not compiled.
+        /// </summary>
+        private static bool Wide
+        {
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            get => global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated && global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported;
+        }
+
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        private static global::System.Runtime.Intrinsics.Vector512<float> Load512(ref float origin, nuint offset) => global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref origin, offset);
+
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        private static void Store512(global::System.Runtime.Intrinsics.Vector512<float> value, ref float origin, nuint offset) => global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(value, ref origin, offset);
+
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        private static global::System.Runtime.Intrinsics.Vector512<float> Fma(global::System.Runtime.Intrinsics.Vector512<float> a, global::System.Runtime.Intrinsics.Vector512<float> b, global::System.Runtime.Intrinsics.Vector512<float> c) => global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(a, b, c);
+
+        /// <summary>
+        /// The sum of the lanes of each accumulator, all in one vector: the sums of a0, a1, ... land in lanes 0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15.
+        /// Every accumulator's lanes are added in the same tree as <see cref="Sum"/> adds them (halves, quarters, then pairs), so
+        /// a sum does not depend on the slot it was computed in.
+        /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        private static global::System.Runtime.Intrinsics.Vector512<float> Sums(global::System.Runtime.Intrinsics.Vector512<float> a0, global::System.Runtime.Intrinsics.Vector512<float> a1, global::System.Runtime.Intrinsics.Vector512<float> a2, global::System.Runtime.Intrinsics.Vector512<float> a3, global::System.Runtime.Intrinsics.Vector512<float> a4, global::System.Runtime.Intrinsics.Vector512<float> a5, global::System.Runtime.Intrinsics.Vector512<float> a6, global::System.Runtime.Intrinsics.Vector512<float> a7, global::System.Runtime.Intrinsics.Vector512<float> a8, global::System.Runtime.Intrinsics.Vector512<float> a9, global::System.Runtime.Intrinsics.Vector512<float> a10, global::System.Runtime.Intrinsics.Vector512<float> a11, global::System.Runtime.Intrinsics.Vector512<float> a12, global::System.Runtime.Intrinsics.Vector512<float> a13, global::System.Runtime.Intrinsics.Vector512<float> a14, global::System.Runtime.Intrinsics.Vector512<float> a15)
+        {
+            // Halves: [a.lo + a.hi, b.lo + b.hi] per pair.
+            global::System.Runtime.Intrinsics.Vector512<float> h0 = Half(a0, a1), h1 = Half(a2, a3), h2 = Half(a4, a5), h3 = Half(a6, a7);
+            global::System.Runtime.Intrinsics.Vector512<float> h4 = Half(a8, a9), h5 = Half(a10, a11), h6 = Half(a12, a13), h7 = Half(a14, a15);
+            // Quarters: one 128-bit lane per accumulator.
+            global::System.Runtime.Intrinsics.Vector512<float> q0 = Quarter(h0, h1), q1 = Quarter(h2, h3), q2 = Quarter(h4, h5), q3 = Quarter(h6, h7);
+            // Pairs within each 128-bit lane, twice.
+            global::System.Runtime.Intrinsics.Vector512<float> p0 = Pair(q0, q1), p1 = Pair(q2, q3);
+            return Pair(p0, p1);
+        }
+
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        private static global::System.Runtime.Intrinsics.Vector512<float> Half(global::System.Runtime.Intrinsics.Vector512<float> a, global::System.Runtime.Intrinsics.Vector512<float> b) => global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a, b, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a, b, 0xEE);
+
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        private static global::System.Runtime.Intrinsics.Vector512<float> Quarter(global::System.Runtime.Intrinsics.Vector512<float> a, global::System.Runtime.Intrinsics.Vector512<float> b) => global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a, b, 0x88) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a, b, 0xDD);
+
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        private static global::System.Runtime.Intrinsics.Vector512<float> Pair(global::System.Runtime.Intrinsics.Vector512<float> a, global::System.Runtime.Intrinsics.Vector512<float> b) => global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle(a, b, 0x88) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle(a, b, 0xDD);
+
+        /// <summary>The sum of the lanes of <paramref name="a"/>, added in the order <see cref="Sums"/> adds them.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        private static float Sum(global::System.Runtime.Intrinsics.Vector512<float> a)
+        {
+            global::System.Runtime.Intrinsics.Vector256<float> half = global::System.Runtime.Intrinsics.Vector512.GetLower(a) + global::System.Runtime.Intrinsics.Vector512.GetUpper(a);
+            global::System.Runtime.Intrinsics.Vector128<float> quarter = global::System.Runtime.Intrinsics.Vector256.GetLower(half) + global::System.Runtime.Intrinsics.Vector256.GetUpper(half);
+            return (global::System.Runtime.Intrinsics.Vector128.ToScalar(quarter) + global::System.Runtime.Intrinsics.Vector128.GetElement(quarter, 1)) + (global::System.Runtime.Intrinsics.Vector128.GetElement(quarter, 2) + global::System.Runtime.Intrinsics.Vector128.GetElement(quarter, 3));
+        }
+
         public static void Initialize(global::System.Span<float> parameters, int seed)
         {
             var random = new global::StaticNet.NetworkRandom(seed);
@@ -497,6 +564,7 @@ namespace Benchmarks
         }
 
         /// <summary>Forward pass: the hidden activations go to <paramref name="acts"/>, the output to <paramref name="y"/>.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public static void Forward(ref float p, ref float x, ref float acts, ref float y)
         {
             ForwardLayer1(ref p, ref x, ref acts);
@@ -505,12 +573,14 @@ namespace Benchmarks
         }
 
         /// <summary>The loss of one sample; uses the backward scratch.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public static float Loss(ref float p, ref float x, ref float t, ref float scratch)
         {
             Forward(ref p, ref x, ref scratch, ref At(ref scratch, OutputOffset));
             return OutputGradient(ref At(ref scratch, OutputOffset), ref t, ref At(ref scratch, ActivationsLength));
         }
 
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public static int Predict(ref float p, ref float x, ref float scratch)
         {
             ref float y = ref At(ref scratch, OutputOffset);
@@ -543,6 +613,7 @@ namespace Benchmarks
         /// two gradient buffers. Adds dLoss/dParameters into <paramref name="g"/>; writes dLoss/dInput into <paramref name="dx"/>
         /// unless it is a null reference. Returns the loss.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public static float Backward(ref float p, ref float g, ref float x, ref float t, ref float scratch, ref float dx)
         {
             ref float acts = ref scratch;
@@ -560,6 +631,7 @@ namespace Benchmarks
         /// One SGD step, the seeds' memory plan: from the output down, each layer first takes the gradient for the layer below
         /// from its old weights, then updates its own weights and biases. Returns the loss before the update.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public static float TrainStep(ref float p, ref float x, ref float t, float learningRate, ref float scratch)
         {
             ref float acts = ref scratch;
@@ -574,6 +646,7 @@ namespace Benchmarks
         }
 
         /// <summary>Forward pass of <paramref name="count"/> samples stored row by row, a block of samples at a time.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public static void ForwardBatch(ref float p, ref float x, ref float acts, ref float y, int count)
         {
             for (int start = 0; start < count; start += BatchBlock)
@@ -592,6 +665,7 @@ namespace Benchmarks
         /// forward and backward pass is one matrix operation on the block. Adds the mean of dLoss/dParameters into
         /// <paramref name="g"/> and returns the mean loss. With <paramref name="labels"/> (not a null reference) the targets are one-hot rows built from them.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public static float BackwardBatch(ref float p, ref float g, ref float x, ref float t, ref int labels, int count, ref float scratch)
         {
             ref float acts = ref scratch;
@@ -639,6 +713,7 @@ namespace Benchmarks
         }
 
         /// <summary>The cross-entropy loss of the output <paramref name="y"/> against <paramref name="t"/>; writes dLoss/dz of the output layer into <paramref name="dz"/>.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static float OutputGradient(ref float y, ref float t, ref float dz)
         {
             // Cross-entropy over softmax, fused: dLoss/dz = p * sum(t) - t (p - t for a target that sums to one).
@@ -660,8 +735,34 @@ namespace Benchmarks
         }
 
         /// <summary>Softmax over the outputs in place, subtracting the maximum first so that Exp never overflows.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Softmax(ref float y)
         {
+            #if NET9_0_OR_GREATER
+            if (Wide)
+            {
+                global::System.Runtime.Intrinsics.Vector512<float> z = global::System.Runtime.Intrinsics.Vector512.Create(float.NegativeInfinity);
+                ref float lanes = ref global::System.Runtime.CompilerServices.Unsafe.As<global::System.Runtime.Intrinsics.Vector512<float>, float>(ref z);
+                for (nuint o = 0; o < OutputSize; o++)
+                {
+                    At(ref lanes, o) = At(ref y, o);
+                }
+
+                global::System.Runtime.Intrinsics.Vector256<float> half = global::System.Runtime.Intrinsics.Vector256.Max(global::System.Runtime.Intrinsics.Vector512.GetLower(z), global::System.Runtime.Intrinsics.Vector512.GetUpper(z));
+                global::System.Runtime.Intrinsics.Vector128<float> quarter = global::System.Runtime.Intrinsics.Vector128.Max(global::System.Runtime.Intrinsics.Vector256.GetLower(half), global::System.Runtime.Intrinsics.Vector256.GetUpper(half));
+                float peak = global::System.MathF.Max(global::System.MathF.Max(global::System.Runtime.Intrinsics.Vector128.ToScalar(quarter), global::System.Runtime.Intrinsics.Vector128.GetElement(quarter, 1)), global::System.MathF.Max(global::System.Runtime.Intrinsics.Vector128.GetElement(quarter, 2), global::System.Runtime.Intrinsics.Vector128.GetElement(quarter, 3)));
+                global::System.Runtime.Intrinsics.Vector512<float> e = global::System.Runtime.Intrinsics.Vector512.Exp(z - global::System.Runtime.Intrinsics.Vector512.Create(peak));
+                e /= global::System.Runtime.Intrinsics.Vector512.Create(Sum(e));
+                ref float exps = ref global::System.Runtime.CompilerServices.Unsafe.As<global::System.Runtime.Intrinsics.Vector512<float>, float>(ref e);
+                for (nuint o = 0; o < OutputSize; o++)
+                {
+                    At(ref y, o) = At(ref exps, o);
+                }
+
+                return;
+            }
+            #endif
+
             float max = y;
             for (nuint o = 1; o < OutputSize; o++)
             {
@@ -683,8 +784,15 @@ namespace Benchmarks
         }
 
         /// <summary>Layer 1: Dense 64 -> 64, ReLU: y = ReLU(W x + b), W [64 x 64] at 0, b at 4096.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void ForwardLayer1(ref float p, ref float x, ref float y)
         {
+            if (Wide)
+            {
+                ForwardLayer1Wide(ref p, ref x, ref y);
+                return;
+            }
+
             const int In = 64, Out = 64;
             ref float w = ref At(ref p, 0);
             ref float b = ref At(ref p, 4096);
@@ -717,8 +825,15 @@ namespace Benchmarks
         }
 
         /// <summary>Layer 1: Dense 64 -> 64, ReLU, backward: adds dLoss/dW = dz xᵀ and dLoss/db = dz, writes dLoss/dInput into dx unless dx is a null reference.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void BackwardLayer1(ref float p, ref float g, ref float x, ref float dz, ref float dx)
         {
+            if (Wide)
+            {
+                BackwardLayer1Wide(ref p, ref g, ref x, ref dz, ref dx);
+                return;
+            }
+
             const int In = 64, Out = 64;
             ref float w = ref At(ref p, 0);
             ref float gw = ref At(ref g, 0);
@@ -764,8 +879,15 @@ namespace Benchmarks
         }
 
         /// <summary>Layer 1: Dense 64 -> 64, ReLU, SGD step: W -= learningRate dz xᵀ, b -= learningRate dz.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void TrainLayer1(ref float p, ref float x, ref float dz, float learningRate)
         {
+            if (Wide)
+            {
+                TrainLayer1Wide(ref p, ref x, ref dz, learningRate);
+                return;
+            }
+
             const int In = 64, Out = 64;
             ref float w = ref At(ref p, 0);
             ref float b = ref At(ref p, 4096);
@@ -789,8 +911,15 @@ namespace Benchmarks
         }
 
         /// <summary>Layer 1: Dense 64 -> 64, ReLU, on a block of samples: for each row x_s (rows xStride apart) y_s = ReLU(W x_s + b) (rows yStride apart); bit for bit what ForwardLayer1 computes per sample.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void ForwardBlockLayer1(ref float p, ref float x, nuint xStride, ref float y, nuint yStride, int count)
         {
+            if (Wide)
+            {
+                ForwardBlockLayer1Wide(ref p, ref x, xStride, ref y, yStride, count);
+                return;
+            }
+
             const int In = 64, Out = 64;
             ref float w = ref At(ref p, 0);
             ref float b = ref At(ref p, 4096);
@@ -873,6 +1002,7 @@ namespace Benchmarks
         }
 
         /// <summary>Layer 1: Dense 64 -> 64, ReLU, backward on a block of samples (dz and dx rows DeltaLength apart, x rows xStride apart): adds Σ_s dz_s x_sᵀ to dLoss/dW and Σ_s dz_s to dLoss/db.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void BackwardBlockLayer1(ref float p, ref float g, ref float x, nuint xStride, ref float dz, int count)
         {
             const int In = 64, Out = 64;
@@ -929,9 +1059,185 @@ namespace Benchmarks
             }
         }
 
+        /// <summary>Layer 1: Dense 64 -> 64, ReLU, 512-bit: groups of 16 outputs, one accumulator each, summed by one tree.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private static void ForwardLayer1Wide(ref float p, ref float x, ref float y)
+        {
+            const int In = 64, Out = 64;
+            ref float w = ref At(ref p, 0);
+            ref float b = ref At(ref p, 4096);
+            for (nuint o = 0; o + 16 <= Out; o += 16)
+            {
+                ref float row = ref At(ref w, o * In);
+                global::System.Runtime.Intrinsics.Vector512<float> acc0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> acc4 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc5 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc6 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc7 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> acc8 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc9 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc10 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc11 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> acc12 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc13 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc14 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc15 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                for (nuint i = 0; i + 16 <= In; i += 16)
+                {
+                    global::System.Runtime.Intrinsics.Vector512<float> xv = Load512(ref x, i);
+                    acc0 = Fma(Load512(ref row, i), xv, acc0);
+                    acc1 = Fma(Load512(ref row, 4 * In + i), xv, acc1);
+                    acc2 = Fma(Load512(ref row, 8 * In + i), xv, acc2);
+                    acc3 = Fma(Load512(ref row, 12 * In + i), xv, acc3);
+                    acc4 = Fma(Load512(ref row, In + i), xv, acc4);
+                    acc5 = Fma(Load512(ref row, 5 * In + i), xv, acc5);
+                    acc6 = Fma(Load512(ref row, 9 * In + i), xv, acc6);
+                    acc7 = Fma(Load512(ref row, 13 * In + i), xv, acc7);
+                    acc8 = Fma(Load512(ref row, 2 * In + i), xv, acc8);
+                    acc9 = Fma(Load512(ref row, 6 * In + i), xv, acc9);
+                    acc10 = Fma(Load512(ref row, 10 * In + i), xv, acc10);
+                    acc11 = Fma(Load512(ref row, 14 * In + i), xv, acc11);
+                    acc12 = Fma(Load512(ref row, 3 * In + i), xv, acc12);
+                    acc13 = Fma(Load512(ref row, 7 * In + i), xv, acc13);
+                    acc14 = Fma(Load512(ref row, 11 * In + i), xv, acc14);
+                    acc15 = Fma(Load512(ref row, 15 * In + i), xv, acc15);
+                }
+                global::System.Runtime.Intrinsics.Vector512<float> z = Sums(acc0, acc1, acc2, acc3, acc4, acc5, acc6, acc7, acc8, acc9, acc10, acc11, acc12, acc13, acc14, acc15) + Load512(ref b, o);
+                Store512(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.LessThan(z, global::System.Runtime.Intrinsics.Vector512<float>.Zero), global::System.Runtime.Intrinsics.Vector512<float>.Zero, z), ref y, o);
+            }
+        }
+
+        /// <summary>Layer 1: Dense 64 -> 64, ReLU, 512-bit, on a block of samples: tiles of 2 samples x 8 outputs; bit for bit what ForwardLayer1Wide computes per sample.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private static void ForwardBlockLayer1Wide(ref float p, ref float x, nuint xStride, ref float y, nuint yStride, int count)
+        {
+            nuint s = 0;
+            const int In = 64, Out = 64;
+            ref float w = ref At(ref p, 0);
+            ref float b = ref At(ref p, 4096);
+            for (; s + 2 <= (nuint)count; s += 2)
+            {
+                ref float x0 = ref At(ref x, s * xStride);
+                ref float x1 = ref At(ref x, (s + 1) * xStride);
+                ref float y0 = ref At(ref y, s * yStride);
+                ref float y1 = ref At(ref y, (s + 1) * yStride);
+                for (nuint o = 0; o + 8 <= Out; o += 8)
+                {
+                    ref float row = ref At(ref w, o * In);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<float> acc4 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc5 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc6 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc7 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<float> acc8 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc9 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc10 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc11 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<float> acc12 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc13 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc14 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc15 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    for (nuint i = 0; i + 16 <= In; i += 16)
+                    {
+                        global::System.Runtime.Intrinsics.Vector512<float> x0v = Load512(ref x0, i);
+                        global::System.Runtime.Intrinsics.Vector512<float> x1v = Load512(ref x1, i);
+                        acc0 = Fma(Load512(ref row, i), x0v, acc0);
+                        acc1 = Fma(Load512(ref row, 4 * In + i), x0v, acc1);
+                        acc2 = Fma(Load512(ref row, i), x1v, acc2);
+                        acc3 = Fma(Load512(ref row, 4 * In + i), x1v, acc3);
+                        acc4 = Fma(Load512(ref row, In + i), x0v, acc4);
+                        acc5 = Fma(Load512(ref row, 5 * In + i), x0v, acc5);
+                        acc6 = Fma(Load512(ref row, In + i), x1v, acc6);
+                        acc7 = Fma(Load512(ref row, 5 * In + i), x1v, acc7);
+                        acc8 = Fma(Load512(ref row, 2 * In + i), x0v, acc8);
+                        acc9 = Fma(Load512(ref row, 6 * In + i), x0v, acc9);
+                        acc10 = Fma(Load512(ref row, 2 * In + i), x1v, acc10);
+                        acc11 = Fma(Load512(ref row, 6 * In + i), x1v, acc11);
+                        acc12 = Fma(Load512(ref row, 3 * In + i), x0v, acc12);
+                        acc13 = Fma(Load512(ref row, 7 * In + i), x0v, acc13);
+                        acc14 = Fma(Load512(ref row, 3 * In + i), x1v, acc14);
+                        acc15 = Fma(Load512(ref row, 7 * In + i), x1v, acc15);
+                    }
+                    global::System.Runtime.Intrinsics.Vector512<float> sums = Sums(acc0, acc1, acc2, acc3, acc4, acc5, acc6, acc7, acc8, acc9, acc10, acc11, acc12, acc13, acc14, acc15);
+                    global::System.Runtime.Intrinsics.Vector256<float> bias = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, o);
+                    global::System.Runtime.Intrinsics.Vector512<float> z = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.Intrinsics.Vector512.GetLower(sums) + bias, global::System.Runtime.Intrinsics.Vector512.GetUpper(sums) + bias);
+                    global::System.Runtime.Intrinsics.Vector512<float> a = global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.LessThan(z, global::System.Runtime.Intrinsics.Vector512<float>.Zero), global::System.Runtime.Intrinsics.Vector512<float>.Zero, z);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.GetLower(a), ref y0, o);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.GetUpper(a), ref y1, o);
+                }
+            }
+
+            for (; s < (nuint)count; s++)
+            {
+                ForwardLayer1Wide(ref p, ref At(ref x, s * xStride), ref At(ref y, s * yStride));
+            }
+        }
+
+        /// <summary>Layer 1: Dense 64 -> 64, ReLU, backward, 512-bit: as BackwardLayer1.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private static void BackwardLayer1Wide(ref float p, ref float g, ref float x, ref float dz, ref float dx)
+        {
+            const int In = 64, Out = 64;
+            ref float w = ref At(ref p, 0);
+            ref float gw = ref At(ref g, 0);
+            ref float gb = ref At(ref g, 4096);
+            for (nuint o = 0; o < Out; o++)
+            {
+                float d = At(ref dz, o);
+                global::System.Runtime.Intrinsics.Vector512<float> dv = global::System.Runtime.Intrinsics.Vector512.Create(d);
+                At(ref gb, o) += d;
+                ref float gradientRow = ref At(ref gw, o * In);
+                for (nuint i = 0; i + 16 <= In; i += 16)
+                {
+                    Store512(Load512(ref gradientRow, i) + dv * Load512(ref x, i), ref gradientRow, i);
+                }
+            }
+
+            if (!global::System.Runtime.CompilerServices.Unsafe.IsNullRef(ref dx))
+            {
+                // Inputs [0, 64) of dx in registers.
+
+                {
+                    global::System.Runtime.Intrinsics.Vector512<float> d0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<float> d1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<float> d2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<float> d3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    for (nuint o = 0; o < Out; o++)
+                    {
+                        ref float row = ref At(ref w, o * In);
+                        global::System.Runtime.Intrinsics.Vector512<float> dv = global::System.Runtime.Intrinsics.Vector512.Create(At(ref dz, o));
+                        global::System.Runtime.Intrinsics.Vector512<float> w0 = Load512(ref row, 0);
+                        d0 = Fma(w0, dv, d0);
+                        global::System.Runtime.Intrinsics.Vector512<float> w1 = Load512(ref row, 16);
+                        d1 = Fma(w1, dv, d1);
+                        global::System.Runtime.Intrinsics.Vector512<float> w2 = Load512(ref row, 32);
+                        d2 = Fma(w2, dv, d2);
+                        global::System.Runtime.Intrinsics.Vector512<float> w3 = Load512(ref row, 48);
+                        d3 = Fma(w3, dv, d3);
+                    }
+                    Store512(d0, ref dx, 0);
+                    Store512(d1, ref dx, 16);
+                    Store512(d2, ref dx, 32);
+                    Store512(d3, ref dx, 48);
+                }
+            }
+        }
+
+        /// <summary>Layer 1: Dense 64 -> 64, ReLU, SGD step, 512-bit: as TrainLayer1.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private static void TrainLayer1Wide(ref float p, ref float x, ref float dz, float learningRate)
+        {
+            const int In = 64, Out = 64;
+            ref float w = ref At(ref p, 0);
+            ref float b = ref At(ref p, 4096);
+            for (nuint o = 0; o < Out; o++)
+            {
+                At(ref b, o) += -learningRate * At(ref dz, o);
+            }
+
+            for (nuint o = 0; o < Out; o++)
+            {
+                global::System.Runtime.Intrinsics.Vector512<float> sv = global::System.Runtime.Intrinsics.Vector512.Create(-learningRate * At(ref dz, o));
+                ref float row = ref At(ref w, o * In);
+                for (nuint i = 0; i + 16 <= In; i += 16)
+                {
+                    Store512(Load512(ref row, i) + sv * Load512(ref x, i), ref row, i);
+                }
+            }
+        }
+
         /// <summary>Layer 2: Dense 64 -> 64, ReLU: y = ReLU(W x + b), W [64 x 64] at 4160, b at 8256.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void ForwardLayer2(ref float p, ref float x, ref float y)
         {
+            if (Wide)
+            {
+                ForwardLayer2Wide(ref p, ref x, ref y);
+                return;
+            }
+
             const int In = 64, Out = 64;
             ref float w = ref At(ref p, 4160);
             ref float b = ref At(ref p, 8256);
@@ -964,8 +1270,15 @@ namespace Benchmarks
         }
 
         /// <summary>Layer 2: Dense 64 -> 64, ReLU, backward: adds dLoss/dW = dz xᵀ and dLoss/db = dz, writes dLoss/dz of layer 1 into dx.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void BackwardLayer2(ref float p, ref float g, ref float x, ref float dz, ref float dx)
         {
+            if (Wide)
+            {
+                BackwardLayer2Wide(ref p, ref g, ref x, ref dz, ref dx);
+                return;
+            }
+
             const int In = 64, Out = 64;
             ref float w = ref At(ref p, 4160);
             ref float gw = ref At(ref g, 4160);
@@ -1014,8 +1327,15 @@ namespace Benchmarks
         }
 
         /// <summary>Layer 2: Dense 64 -> 64, ReLU, SGD step: W -= learningRate dz xᵀ, b -= learningRate dz after writing dLoss/dz of layer 1 into dx from the old weights.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void TrainLayer2(ref float p, ref float x, ref float dz, ref float dx, float learningRate)
         {
+            if (Wide)
+            {
+                TrainLayer2Wide(ref p, ref x, ref dz, ref dx, learningRate);
+                return;
+            }
+
             const int In = 64, Out = 64;
             ref float w = ref At(ref p, 4160);
             ref float b = ref At(ref p, 8256);
@@ -1063,8 +1383,15 @@ namespace Benchmarks
         }
 
         /// <summary>Layer 2: Dense 64 -> 64, ReLU, on a block of samples: for each row x_s (rows xStride apart) y_s = ReLU(W x_s + b) (rows yStride apart); bit for bit what ForwardLayer2 computes per sample.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void ForwardBlockLayer2(ref float p, ref float x, nuint xStride, ref float y, nuint yStride, int count)
         {
+            if (Wide)
+            {
+                ForwardBlockLayer2Wide(ref p, ref x, xStride, ref y, yStride, count);
+                return;
+            }
+
             const int In = 64, Out = 64;
             ref float w = ref At(ref p, 4160);
             ref float b = ref At(ref p, 8256);
@@ -1147,6 +1474,7 @@ namespace Benchmarks
         }
 
         /// <summary>Layer 2: Dense 64 -> 64, ReLU, backward on a block of samples (dz and dx rows DeltaLength apart, x rows xStride apart): adds Σ_s dz_s x_sᵀ to dLoss/dW and Σ_s dz_s to dLoss/db, and writes dLoss/dz of layer 1 for every sample into dx.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void BackwardBlockLayer2(ref float p, ref float g, ref float x, nuint xStride, ref float dz, ref float dx, int count)
         {
             const int In = 64, Out = 64;
@@ -1277,9 +1605,217 @@ namespace Benchmarks
             }
         }
 
+        /// <summary>Layer 2: Dense 64 -> 64, ReLU, 512-bit: groups of 16 outputs, one accumulator each, summed by one tree.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private static void ForwardLayer2Wide(ref float p, ref float x, ref float y)
+        {
+            const int In = 64, Out = 64;
+            ref float w = ref At(ref p, 4160);
+            ref float b = ref At(ref p, 8256);
+            for (nuint o = 0; o + 16 <= Out; o += 16)
+            {
+                ref float row = ref At(ref w, o * In);
+                global::System.Runtime.Intrinsics.Vector512<float> acc0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> acc4 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc5 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc6 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc7 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> acc8 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc9 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc10 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc11 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> acc12 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc13 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc14 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc15 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                for (nuint i = 0; i + 16 <= In; i += 16)
+                {
+                    global::System.Runtime.Intrinsics.Vector512<float> xv = Load512(ref x, i);
+                    acc0 = Fma(Load512(ref row, i), xv, acc0);
+                    acc1 = Fma(Load512(ref row, 4 * In + i), xv, acc1);
+                    acc2 = Fma(Load512(ref row, 8 * In + i), xv, acc2);
+                    acc3 = Fma(Load512(ref row, 12 * In + i), xv, acc3);
+                    acc4 = Fma(Load512(ref row, In + i), xv, acc4);
+                    acc5 = Fma(Load512(ref row, 5 * In + i), xv, acc5);
+                    acc6 = Fma(Load512(ref row, 9 * In + i), xv, acc6);
+                    acc7 = Fma(Load512(ref row, 13 * In + i), xv, acc7);
+                    acc8 = Fma(Load512(ref row, 2 * In + i), xv, acc8);
+                    acc9 = Fma(Load512(ref row, 6 * In + i), xv, acc9);
+                    acc10 = Fma(Load512(ref row, 10 * In + i), xv, acc10);
+                    acc11 = Fma(Load512(ref row, 14 * In + i), xv, acc11);
+                    acc12 = Fma(Load512(ref row, 3 * In + i), xv, acc12);
+                    acc13 = Fma(Load512(ref row, 7 * In + i), xv, acc13);
+                    acc14 = Fma(Load512(ref row, 11 * In + i), xv, acc14);
+                    acc15 = Fma(Load512(ref row, 15 * In + i), xv, acc15);
+                }
+                global::System.Runtime.Intrinsics.Vector512<float> z = Sums(acc0, acc1, acc2, acc3, acc4, acc5, acc6, acc7, acc8, acc9, acc10, acc11, acc12, acc13, acc14, acc15) + Load512(ref b, o);
+                Store512(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.LessThan(z, global::System.Runtime.Intrinsics.Vector512<float>.Zero), global::System.Runtime.Intrinsics.Vector512<float>.Zero, z), ref y, o);
+            }
+        }
+
+        /// <summary>Layer 2: Dense 64 -> 64, ReLU, 512-bit, on a block of samples: tiles of 2 samples x 8 outputs; bit for bit what ForwardLayer2Wide computes per sample.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private static void ForwardBlockLayer2Wide(ref float p, ref float x, nuint xStride, ref float y, nuint yStride, int count)
+        {
+            nuint s = 0;
+            const int In = 64, Out = 64;
+            ref float w = ref At(ref p, 4160);
+            ref float b = ref At(ref p, 8256);
+            for (; s + 2 <= (nuint)count; s += 2)
+            {
+                ref float x0 = ref At(ref x, s * xStride);
+                ref float x1 = ref At(ref x, (s + 1) * xStride);
+                ref float y0 = ref At(ref y, s * yStride);
+                ref float y1 = ref At(ref y, (s + 1) * yStride);
+                for (nuint o = 0; o + 8 <= Out; o += 8)
+                {
+                    ref float row = ref At(ref w, o * In);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<float> acc4 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc5 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc6 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc7 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<float> acc8 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc9 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc10 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc11 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<float> acc12 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc13 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc14 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc15 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    for (nuint i = 0; i + 16 <= In; i += 16)
+                    {
+                        global::System.Runtime.Intrinsics.Vector512<float> x0v = Load512(ref x0, i);
+                        global::System.Runtime.Intrinsics.Vector512<float> x1v = Load512(ref x1, i);
+                        acc0 = Fma(Load512(ref row, i), x0v, acc0);
+                        acc1 = Fma(Load512(ref row, 4 * In + i), x0v, acc1);
+                        acc2 = Fma(Load512(ref row, i), x1v, acc2);
+                        acc3 = Fma(Load512(ref row, 4 * In + i), x1v, acc3);
+                        acc4 = Fma(Load512(ref row, In + i), x0v, acc4);
+                        acc5 = Fma(Load512(ref row, 5 * In + i), x0v, acc5);
+                        acc6 = Fma(Load512(ref row, In + i), x1v, acc6);
+                        acc7 = Fma(Load512(ref row, 5 * In + i), x1v, acc7);
+                        acc8 = Fma(Load512(ref row, 2 * In + i), x0v, acc8);
+                        acc9 = Fma(Load512(ref row, 6 * In + i), x0v, acc9);
+                        acc10 = Fma(Load512(ref row, 2 * In + i), x1v, acc10);
+                        acc11 = Fma(Load512(ref row, 6 * In + i), x1v, acc11);
+                        acc12 = Fma(Load512(ref row, 3 * In + i), x0v, acc12);
+                        acc13 = Fma(Load512(ref row, 7 * In + i), x0v, acc13);
+                        acc14 = Fma(Load512(ref row, 3 * In + i), x1v, acc14);
+                        acc15 = Fma(Load512(ref row, 7 * In + i), x1v, acc15);
+                    }
+                    global::System.Runtime.Intrinsics.Vector512<float> sums = Sums(acc0, acc1, acc2, acc3, acc4, acc5, acc6, acc7, acc8, acc9, acc10, acc11, acc12, acc13, acc14, acc15);
+                    global::System.Runtime.Intrinsics.Vector256<float> bias = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, o);
+                    global::System.Runtime.Intrinsics.Vector512<float> z = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.Intrinsics.Vector512.GetLower(sums) + bias, global::System.Runtime.Intrinsics.Vector512.GetUpper(sums) + bias);
+                    global::System.Runtime.Intrinsics.Vector512<float> a = global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.LessThan(z, global::System.Runtime.Intrinsics.Vector512<float>.Zero), global::System.Runtime.Intrinsics.Vector512<float>.Zero, z);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.GetLower(a), ref y0, o);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.GetUpper(a), ref y1, o);
+                }
+            }
+
+            for (; s < (nuint)count; s++)
+            {
+                ForwardLayer2Wide(ref p, ref At(ref x, s * xStride), ref At(ref y, s * yStride));
+            }
+        }
+
+        /// <summary>Layer 2: Dense 64 -> 64, ReLU, backward, 512-bit: as BackwardLayer2.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private static void BackwardLayer2Wide(ref float p, ref float g, ref float x, ref float dz, ref float dx)
+        {
+            const int In = 64, Out = 64;
+            ref float w = ref At(ref p, 4160);
+            ref float gw = ref At(ref g, 4160);
+            ref float gb = ref At(ref g, 8256);
+            for (nuint o = 0; o < Out; o++)
+            {
+                float d = At(ref dz, o);
+                global::System.Runtime.Intrinsics.Vector512<float> dv = global::System.Runtime.Intrinsics.Vector512.Create(d);
+                At(ref gb, o) += d;
+                ref float gradientRow = ref At(ref gw, o * In);
+                for (nuint i = 0; i + 16 <= In; i += 16)
+                {
+                    Store512(Load512(ref gradientRow, i) + dv * Load512(ref x, i), ref gradientRow, i);
+                }
+            }
+
+            // Inputs [0, 64) of dx in registers.
+
+            {
+                global::System.Runtime.Intrinsics.Vector512<float> d0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> d1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> d2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> d3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                for (nuint o = 0; o < Out; o++)
+                {
+                    ref float row = ref At(ref w, o * In);
+                    global::System.Runtime.Intrinsics.Vector512<float> dv = global::System.Runtime.Intrinsics.Vector512.Create(At(ref dz, o));
+                    global::System.Runtime.Intrinsics.Vector512<float> w0 = Load512(ref row, 0);
+                    d0 = Fma(w0, dv, d0);
+                    global::System.Runtime.Intrinsics.Vector512<float> w1 = Load512(ref row, 16);
+                    d1 = Fma(w1, dv, d1);
+                    global::System.Runtime.Intrinsics.Vector512<float> w2 = Load512(ref row, 32);
+                    d2 = Fma(w2, dv, d2);
+                    global::System.Runtime.Intrinsics.Vector512<float> w3 = Load512(ref row, 48);
+                    d3 = Fma(w3, dv, d3);
+                }
+                Store512(d0, ref dx, 0);
+                Store512(d1, ref dx, 16);
+                Store512(d2, ref dx, 32);
+                Store512(d3, ref dx, 48);
+            }
+            // Through the activation of layer 1 (ReLU), from its outputs x.
+            for (nuint i = 0; i < In; i++)
+            {
+                At(ref dx, i) = At(ref x, i) <= 0f ? 0f : At(ref dx, i);
+            }
+        }
+
+        /// <summary>Layer 2: Dense 64 -> 64, ReLU, SGD step, 512-bit: as TrainLayer2, the gradient for the layer below and the update in one pass over the weights.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private static void TrainLayer2Wide(ref float p, ref float x, ref float dz, ref float dx, float learningRate)
+        {
+            const int In = 64, Out = 64;
+            ref float w = ref At(ref p, 4160);
+            ref float b = ref At(ref p, 8256);
+            for (nuint o = 0; o < Out; o++)
+            {
+                At(ref b, o) += -learningRate * At(ref dz, o);
+            }
+
+            // Inputs [0, 64) of dx in registers.
+
+            {
+                global::System.Runtime.Intrinsics.Vector512<float> d0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> x0 = Load512(ref x, 0);
+                global::System.Runtime.Intrinsics.Vector512<float> d1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> x1 = Load512(ref x, 16);
+                global::System.Runtime.Intrinsics.Vector512<float> d2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> x2 = Load512(ref x, 32);
+                global::System.Runtime.Intrinsics.Vector512<float> d3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> x3 = Load512(ref x, 48);
+                for (nuint o = 0; o < Out; o++)
+                {
+                    ref float row = ref At(ref w, o * In);
+                    global::System.Runtime.Intrinsics.Vector512<float> dv = global::System.Runtime.Intrinsics.Vector512.Create(At(ref dz, o));
+                    global::System.Runtime.Intrinsics.Vector512<float> sv = global::System.Runtime.Intrinsics.Vector512.Create(-learningRate * At(ref dz, o));
+                    global::System.Runtime.Intrinsics.Vector512<float> w0 = Load512(ref row, 0);
+                    d0 = Fma(w0, dv, d0);
+                    Store512(w0 + sv * x0, ref row, 0);
+                    global::System.Runtime.Intrinsics.Vector512<float> w1 = Load512(ref row, 16);
+                    d1 = Fma(w1, dv, d1);
+                    Store512(w1 + sv * x1, ref row, 16);
+                    global::System.Runtime.Intrinsics.Vector512<float> w2 = Load512(ref row, 32);
+                    d2 = Fma(w2, dv, d2);
+                    Store512(w2 + sv * x2, ref row, 32);
+                    global::System.Runtime.Intrinsics.Vector512<float> w3 = Load512(ref row, 48);
+                    d3 = Fma(w3, dv, d3);
+                    Store512(w3 + sv * x3, ref row, 48);
+                }
+                Store512(d0, ref dx, 0);
+                Store512(d1, ref dx, 16);
+                Store512(d2, ref dx, 32);
+                Store512(d3, ref dx, 48);
+            }
+            // Through the activation of layer 1 (ReLU), from its outputs x.
+            for (nuint i = 0; i < In; i++)
+            {
+                At(ref dx, i) = At(ref x, i) <= 0f ? 0f : At(ref dx, i);
+            }
+        }
+
         /// <summary>Layer 3: Dense 64 -> 10, Softmax: y = Softmax(W x + b), W [10 x 64] at 8320, b at 8960.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void ForwardLayer3(ref float p, ref float x, ref float y)
         {
+            if (Wide)
+            {
+                ForwardLayer3Wide(ref p, ref x, ref y);
+                return;
+            }
+
             const int In = 64, Out = 10;
             ref float w = ref At(ref p, 8320);
             ref float b = ref At(ref p, 8960);
@@ -1314,8 +1850,15 @@ namespace Benchmarks
         }
 
         /// <summary>Layer 3: Dense 64 -> 10, Softmax, backward: adds dLoss/dW = dz xᵀ and dLoss/db = dz, writes dLoss/dz of layer 2 into dx.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void BackwardLayer3(ref float p, ref float g, ref float x, ref float dz, ref float dx)
         {
+            if (Wide)
+            {
+                BackwardLayer3Wide(ref p, ref g, ref x, ref dz, ref dx);
+                return;
+            }
+
             const int In = 64, Out = 10;
             ref float w = ref At(ref p, 8320);
             ref float gw = ref At(ref g, 8320);
@@ -1364,8 +1907,15 @@ namespace Benchmarks
         }
 
         /// <summary>Layer 3: Dense 64 -> 10, Softmax, SGD step: W -= learningRate dz xᵀ, b -= learningRate dz after writing dLoss/dz of layer 2 into dx from the old weights.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void TrainLayer3(ref float p, ref float x, ref float dz, ref float dx, float learningRate)
         {
+            if (Wide)
+            {
+                TrainLayer3Wide(ref p, ref x, ref dz, ref dx, learningRate);
+                return;
+            }
+
             const int In = 64, Out = 10;
             ref float w = ref At(ref p, 8320);
             ref float b = ref At(ref p, 8960);
@@ -1413,8 +1963,15 @@ namespace Benchmarks
         }
 
         /// <summary>Layer 3: Dense 64 -> 10, Softmax, on a block of samples: for each row x_s (rows xStride apart) y_s = Softmax(W x_s + b) (rows yStride apart); bit for bit what ForwardLayer3 computes per sample.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void ForwardBlockLayer3(ref float p, ref float x, nuint xStride, ref float y, nuint yStride, int count)
         {
+            if (Wide)
+            {
+                ForwardBlockLayer3Wide(ref p, ref x, xStride, ref y, yStride, count);
+                return;
+            }
+
             const int In = 64, Out = 10;
             ref float w = ref At(ref p, 8320);
             ref float b = ref At(ref p, 8960);
@@ -1502,6 +2059,7 @@ namespace Benchmarks
         }
 
         /// <summary>Layer 3: Dense 64 -> 10, Softmax, backward on a block of samples (dz and dx rows DeltaLength apart, x rows xStride apart): adds Σ_s dz_s x_sᵀ to dLoss/dW and Σ_s dz_s to dLoss/db, and writes dLoss/dz of layer 2 for every sample into dx.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void BackwardBlockLayer3(ref float p, ref float g, ref float x, nuint xStride, ref float dz, ref float dx, int count)
         {
             const int In = 64, Out = 10;
@@ -1629,6 +2187,240 @@ namespace Benchmarks
                 {
                     At(ref dxs, i) = At(ref xs, i) <= 0f ? 0f : At(ref dxs, i);
                 }
+            }
+        }
+
+        /// <summary>Layer 3: Dense 64 -> 10, Softmax, 512-bit: groups of 16 outputs, one accumulator each, summed by one tree.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private static void ForwardLayer3Wide(ref float p, ref float x, ref float y)
+        {
+            const int In = 64, Out = 10;
+            ref float w = ref At(ref p, 8320);
+            ref float b = ref At(ref p, 8960);
+            // The last 10 outputs: a group with the other accumulators empty.
+
+            {
+                const nuint o = Out - 10;
+                ref float row = ref At(ref w, o * In);
+                global::System.Runtime.Intrinsics.Vector512<float> acc0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> acc4 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc5 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc6 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc7 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> acc8 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc9 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc10 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc11 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> acc12 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc13 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc14 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc15 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                for (nuint i = 0; i + 16 <= In; i += 16)
+                {
+                    global::System.Runtime.Intrinsics.Vector512<float> xv = Load512(ref x, i);
+                    acc0 = Fma(Load512(ref row, i), xv, acc0);
+                    acc1 = Fma(Load512(ref row, 4 * In + i), xv, acc1);
+                    acc2 = Fma(Load512(ref row, 8 * In + i), xv, acc2);
+                    acc4 = Fma(Load512(ref row, In + i), xv, acc4);
+                    acc5 = Fma(Load512(ref row, 5 * In + i), xv, acc5);
+                    acc6 = Fma(Load512(ref row, 9 * In + i), xv, acc6);
+                    acc8 = Fma(Load512(ref row, 2 * In + i), xv, acc8);
+                    acc9 = Fma(Load512(ref row, 6 * In + i), xv, acc9);
+                    acc12 = Fma(Load512(ref row, 3 * In + i), xv, acc12);
+                    acc13 = Fma(Load512(ref row, 7 * In + i), xv, acc13);
+                }
+                global::System.Runtime.Intrinsics.Vector512<float> sums = Sums(acc0, acc1, acc2, acc3, acc4, acc5, acc6, acc7, acc8, acc9, acc10, acc11, acc12, acc13, acc14, acc15);
+                ref float lanes = ref global::System.Runtime.CompilerServices.Unsafe.As<global::System.Runtime.Intrinsics.Vector512<float>, float>(ref sums);
+                for (nuint j = 0; j < 10; j++)
+                {
+                    float z = At(ref lanes, j) + At(ref b, o + j);
+                    At(ref y, o + j) = z;
+                }
+            }
+
+            Softmax(ref y);
+        }
+
+        /// <summary>Layer 3: Dense 64 -> 10, Softmax, 512-bit, on a block of samples: tiles of 2 samples x 8 outputs; bit for bit what ForwardLayer3Wide computes per sample.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private static void ForwardBlockLayer3Wide(ref float p, ref float x, nuint xStride, ref float y, nuint yStride, int count)
+        {
+            nuint s = 0;
+            const int In = 64, Out = 10;
+            ref float w = ref At(ref p, 8320);
+            ref float b = ref At(ref p, 8960);
+            for (; s + 2 <= (nuint)count; s += 2)
+            {
+                ref float x0 = ref At(ref x, s * xStride);
+                ref float x1 = ref At(ref x, (s + 1) * xStride);
+                ref float y0 = ref At(ref y, s * yStride);
+                ref float y1 = ref At(ref y, (s + 1) * yStride);
+                for (nuint o = 0; o + 8 <= Out; o += 8)
+                {
+                    ref float row = ref At(ref w, o * In);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<float> acc4 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc5 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc6 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc7 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<float> acc8 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc9 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc10 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc11 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<float> acc12 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc13 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc14 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc15 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    for (nuint i = 0; i + 16 <= In; i += 16)
+                    {
+                        global::System.Runtime.Intrinsics.Vector512<float> x0v = Load512(ref x0, i);
+                        global::System.Runtime.Intrinsics.Vector512<float> x1v = Load512(ref x1, i);
+                        acc0 = Fma(Load512(ref row, i), x0v, acc0);
+                        acc1 = Fma(Load512(ref row, 4 * In + i), x0v, acc1);
+                        acc2 = Fma(Load512(ref row, i), x1v, acc2);
+                        acc3 = Fma(Load512(ref row, 4 * In + i), x1v, acc3);
+                        acc4 = Fma(Load512(ref row, In + i), x0v, acc4);
+                        acc5 = Fma(Load512(ref row, 5 * In + i), x0v, acc5);
+                        acc6 = Fma(Load512(ref row, In + i), x1v, acc6);
+                        acc7 = Fma(Load512(ref row, 5 * In + i), x1v, acc7);
+                        acc8 = Fma(Load512(ref row, 2 * In + i), x0v, acc8);
+                        acc9 = Fma(Load512(ref row, 6 * In + i), x0v, acc9);
+                        acc10 = Fma(Load512(ref row, 2 * In + i), x1v, acc10);
+                        acc11 = Fma(Load512(ref row, 6 * In + i), x1v, acc11);
+                        acc12 = Fma(Load512(ref row, 3 * In + i), x0v, acc12);
+                        acc13 = Fma(Load512(ref row, 7 * In + i), x0v, acc13);
+                        acc14 = Fma(Load512(ref row, 3 * In + i), x1v, acc14);
+                        acc15 = Fma(Load512(ref row, 7 * In + i), x1v, acc15);
+                    }
+                    global::System.Runtime.Intrinsics.Vector512<float> sums = Sums(acc0, acc1, acc2, acc3, acc4, acc5, acc6, acc7, acc8, acc9, acc10, acc11, acc12, acc13, acc14, acc15);
+                    global::System.Runtime.Intrinsics.Vector256<float> bias = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, o);
+                    global::System.Runtime.Intrinsics.Vector512<float> z = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.Intrinsics.Vector512.GetLower(sums) + bias, global::System.Runtime.Intrinsics.Vector512.GetUpper(sums) + bias);
+                    global::System.Runtime.Intrinsics.Vector512<float> a = z;
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.GetLower(a), ref y0, o);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.GetUpper(a), ref y1, o);
+                }
+
+                {
+                    const nuint o = Out - 2;
+                    ref float row = ref At(ref w, o * In);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<float> acc4 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc5 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc6 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc7 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<float> acc8 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc9 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc10 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc11 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<float> acc12 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc13 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc14 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc15 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    for (nuint i = 0; i + 16 <= In; i += 16)
+                    {
+                        global::System.Runtime.Intrinsics.Vector512<float> x0v = Load512(ref x0, i);
+                        global::System.Runtime.Intrinsics.Vector512<float> x1v = Load512(ref x1, i);
+                        acc0 = Fma(Load512(ref row, i), x0v, acc0);
+                        acc2 = Fma(Load512(ref row, i), x1v, acc2);
+                        acc4 = Fma(Load512(ref row, In + i), x0v, acc4);
+                        acc6 = Fma(Load512(ref row, In + i), x1v, acc6);
+                    }
+                    global::System.Runtime.Intrinsics.Vector512<float> sums = Sums(acc0, acc1, acc2, acc3, acc4, acc5, acc6, acc7, acc8, acc9, acc10, acc11, acc12, acc13, acc14, acc15);
+                    ref float lanes = ref global::System.Runtime.CompilerServices.Unsafe.As<global::System.Runtime.Intrinsics.Vector512<float>, float>(ref sums);
+                    for (nuint j = 0; j < 2; j++)
+                    {
+                        float z0 = At(ref lanes, j) + At(ref b, o + j);
+                        float z1 = At(ref lanes, 8 + j) + At(ref b, o + j);
+                        At(ref y0, o + j) = z0;
+                        At(ref y1, o + j) = z1;
+                    }
+                }
+
+                Softmax(ref y0);
+                Softmax(ref y1);
+            }
+
+            for (; s < (nuint)count; s++)
+            {
+                ForwardLayer3Wide(ref p, ref At(ref x, s * xStride), ref At(ref y, s * yStride));
+            }
+        }
+
+        /// <summary>Layer 3: Dense 64 -> 10, Softmax, backward, 512-bit: as BackwardLayer3.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private static void BackwardLayer3Wide(ref float p, ref float g, ref float x, ref float dz, ref float dx)
+        {
+            const int In = 64, Out = 10;
+            ref float w = ref At(ref p, 8320);
+            ref float gw = ref At(ref g, 8320);
+            ref float gb = ref At(ref g, 8960);
+            for (nuint o = 0; o < Out; o++)
+            {
+                float d = At(ref dz, o);
+                global::System.Runtime.Intrinsics.Vector512<float> dv = global::System.Runtime.Intrinsics.Vector512.Create(d);
+                At(ref gb, o) += d;
+                ref float gradientRow = ref At(ref gw, o * In);
+                for (nuint i = 0; i + 16 <= In; i += 16)
+                {
+                    Store512(Load512(ref gradientRow, i) + dv * Load512(ref x, i), ref gradientRow, i);
+                }
+            }
+
+            // Inputs [0, 64) of dx in registers.
+
+            {
+                global::System.Runtime.Intrinsics.Vector512<float> d0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> d1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> d2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> d3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                for (nuint o = 0; o < Out; o++)
+                {
+                    ref float row = ref At(ref w, o * In);
+                    global::System.Runtime.Intrinsics.Vector512<float> dv = global::System.Runtime.Intrinsics.Vector512.Create(At(ref dz, o));
+                    global::System.Runtime.Intrinsics.Vector512<float> w0 = Load512(ref row, 0);
+                    d0 = Fma(w0, dv, d0);
+                    global::System.Runtime.Intrinsics.Vector512<float> w1 = Load512(ref row, 16);
+                    d1 = Fma(w1, dv, d1);
+                    global::System.Runtime.Intrinsics.Vector512<float> w2 = Load512(ref row, 32);
+                    d2 = Fma(w2, dv, d2);
+                    global::System.Runtime.Intrinsics.Vector512<float> w3 = Load512(ref row, 48);
+                    d3 = Fma(w3, dv, d3);
+                }
+                Store512(d0, ref dx, 0);
+                Store512(d1, ref dx, 16);
+                Store512(d2, ref dx, 32);
+                Store512(d3, ref dx, 48);
+            }
+            // Through the activation of layer 2 (ReLU), from its outputs x.
+            for (nuint i = 0; i < In; i++)
+            {
+                At(ref dx, i) = At(ref x, i) <= 0f ? 0f : At(ref dx, i);
+            }
+        }
+
+        /// <summary>Layer 3: Dense 64 -> 10, Softmax, SGD step, 512-bit: as TrainLayer3, the gradient for the layer below and the update in one pass over the weights.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private static void TrainLayer3Wide(ref float p, ref float x, ref float dz, ref float dx, float learningRate)
+        {
+            const int In = 64, Out = 10;
+            ref float w = ref At(ref p, 8320);
+            ref float b = ref At(ref p, 8960);
+            for (nuint o = 0; o < Out; o++)
+            {
+                At(ref b, o) += -learningRate * At(ref dz, o);
+            }
+
+            // Inputs [0, 64) of dx in registers.
+
+            {
+                global::System.Runtime.Intrinsics.Vector512<float> d0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> x0 = Load512(ref x, 0);
+                global::System.Runtime.Intrinsics.Vector512<float> d1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> x1 = Load512(ref x, 16);
+                global::System.Runtime.Intrinsics.Vector512<float> d2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> x2 = Load512(ref x, 32);
+                global::System.Runtime.Intrinsics.Vector512<float> d3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> x3 = Load512(ref x, 48);
+                for (nuint o = 0; o < Out; o++)
+                {
+                    ref float row = ref At(ref w, o * In);
+                    global::System.Runtime.Intrinsics.Vector512<float> dv = global::System.Runtime.Intrinsics.Vector512.Create(At(ref dz, o));
+                    global::System.Runtime.Intrinsics.Vector512<float> sv = global::System.Runtime.Intrinsics.Vector512.Create(-learningRate * At(ref dz, o));
+                    global::System.Runtime.Intrinsics.Vector512<float> w0 = Load512(ref row, 0);
+                    d0 = Fma(w0, dv, d0);
+                    Store512(w0 + sv * x0, ref row, 0);
+                    global::System.Runtime.Intrinsics.Vector512<float> w1 = Load512(ref row, 16);
+                    d1 = Fma(w1, dv, d1);
+                    Store512(w1 + sv * x1, ref row, 16);
+                    global::System.Runtime.Intrinsics.Vector512<float> w2 = Load512(ref row, 32);
+                    d2 = Fma(w2, dv, d2);
+                    Store512(w2 + sv * x2, ref row, 32);
+                    global::System.Runtime.Intrinsics.Vector512<float> w3 = Load512(ref row, 48);
+                    d3 = Fma(w3, dv, d3);
+                    Store512(w3 + sv * x3, ref row, 48);
+                }
+                Store512(d0, ref dx, 0);
+                Store512(d1, ref dx, 16);
+                Store512(d2, ref dx, 32);
+                Store512(d3, ref dx, 48);
+            }
+            // Through the activation of layer 2 (ReLU), from its outputs x.
+            for (nuint i = 0; i < In; i++)
+            {
+                At(ref dx, i) = At(ref x, i) <= 0f ? 0f : At(ref dx, i);
             }
         }
     }

@@ -1,0 +1,716 @@
+using System.Linq;
+using StaticNet.Generator.Model;
+using StaticNet.Generator.Planning;
+
+namespace StaticNet.Generator.Emit;
+
+/// <summary>
+/// The 512-bit kernels, taken when the machine has AVX-512 and the runtime uses it (<c>Vector512.IsHardwareAccelerated</c>,
+/// a constant to the JIT, so the other path is not even compiled). <c>Vector&lt;T&gt;</c> stays 256 bits wide on such
+/// machines unless the application sets <c>DOTNET_MaxVectorTBitWidth=512</c>, so these are written with
+/// <c>Vector512&lt;T&gt;</c> explicitly.
+/// <para>
+/// Forward: the weights keep the public <c>[out][in]</c> layout, so each output is an inner product along the inputs.
+/// A group of outputs (16 floats or 8 doubles: one vector's worth) has one accumulator each, filled by fused
+/// multiply-adds over the input chunks; one transpose-and-add tree (<c>Sums</c>) then turns the group's accumulators into
+/// one vector of outputs, instead of one horizontal sum per output. The batched forward pass tiles two samples by half a
+/// group of outputs through the same tree, and every accumulator sees the same multiply-adds in the same order, so its
+/// results are the same to the bit as the single-sample pass.
+/// </para>
+/// <para>
+/// Backward and training: the gradient rows and the weight update run along the inputs (<c>w += step · x</c>), and the
+/// gradient for the layer below (<c>dx = Wᵀ dz</c>) is kept in registers for a tile of inputs while every weight row
+/// passes once, the update of that row done in the same pass from the value just read.
+/// </para>
+/// </summary>
+internal sealed partial class NetworkEmitter
+{
+    private const string V512 = "global::System.Runtime.Intrinsics.Vector512";
+    private const string Avx512 = "global::System.Runtime.Intrinsics.X86.Avx512F";
+
+    /// <summary>Input chunks of a tile of dx kept in registers by the wide propagation.</summary>
+    private const int PropagationChunks = 8;
+
+    /// <summary>Elements of the scalar type in one 512-bit vector.</summary>
+    private int Lanes => _plan.Scalar == ScalarKind.Double ? 8 : 16;
+
+    private string W => $"{V512}<{T}>";
+
+    /// <summary>Whether a layer gets the 512-bit kernels: its inputs fill at least one vector.</summary>
+    private bool IsWide(LayerPlan layer) => layer.Inputs >= Lanes;
+
+    /// <summary>A layer with fewer outputs than a quarter group sums each output alone (same tree, fewer steps).</summary>
+    private bool IsNarrow(LayerPlan layer) => layer.Outputs * 4 < Lanes;
+
+    private bool AnyWide => _plan.Layers.Any(IsWide);
+
+    /// <summary>Tanh and Sigmoid are applied in a pass over a layer's outputs after the inner products (vectorised when it pays).</summary>
+    private static bool HasActivationPass(ActivationKind activation) => activation is ActivationKind.Tanh or ActivationKind.Sigmoid;
+
+    /// <summary>The row of a group held by accumulator <paramref name="slot"/>: the order <c>Sums</c> leaves its lanes in.</summary>
+    private int SlotRow(int slot) => _plan.Scalar == ScalarKind.Double ? (2 * (slot % 4)) + (slot / 4) : (4 * (slot % 4)) + (slot / 4);
+
+    private void WriteWideHelpers()
+    {
+        bool tanh = _plan.Scalar == ScalarKind.Single && _plan.Layers.Any(l => l.Activation == ActivationKind.Tanh);
+        if (AnyWide || tanh)
+        {
+            _w.WriteLines($$"""
+            /// <summary>
+            /// Whether the 512-bit kernels run: the machine has AVX-512 and the runtime uses it (<c>DOTNET_PreferredVectorBitWidth</c>
+            /// below 512 turns it off). A constant to the JIT: the path not taken is not compiled.
+            /// </summary>
+            private static bool Wide
+            {
+                {{Inline}}
+                get => {{V512}}.IsHardwareAccelerated && {{Avx512}}.IsSupported;
+            }
+
+            """);
+            _w.WriteLines($$"""
+                {{Inline}}
+                private static {{W}} Load512(ref {{T}} origin, nuint offset) => {{V512}}.LoadUnsafe(ref origin, offset);
+
+                {{Inline}}
+                private static void Store512({{W}} value, ref {{T}} origin, nuint offset) => {{V512}}.StoreUnsafe(value, ref origin, offset);
+
+                {{Inline}}
+                private static {{W}} Fma({{W}} a, {{W}} b, {{W}} c) => {{Avx512}}.FusedMultiplyAdd(a, b, c);
+
+                """);
+        }
+
+        if (AnyWide)
+        {
+            WriteSums();
+        }
+
+        if (tanh)
+        {
+            WriteTanh512();
+        }
+
+        foreach (ActivationKind activation in _plan.Layers.Select(l => l.Activation).Where(HasActivationPass).Distinct())
+        {
+            WriteActivationPass(activation);
+        }
+    }
+
+    /// <summary>The transpose-and-add tree over one group of accumulators, and the same tree for one accumulator alone.</summary>
+    private void WriteSums()
+    {
+        int lanes = Lanes;
+        string parameters = string.Join(", ", Enumerable.Range(0, lanes).Select(a => $"{W} a{a}"));
+        _w.WriteLine("/// <summary>");
+        _w.WriteLine($"/// The sum of the lanes of each accumulator, all in one vector: the sums of a0, a1, ... land in lanes {string.Join(", ", Enumerable.Range(0, lanes).Select(SlotRow))}.");
+        _w.WriteLine("/// Every accumulator's lanes are added in the same tree as <see cref=\"Sum\"/> adds them (halves, quarters, then pairs), so");
+        _w.WriteLine("/// a sum does not depend on the slot it was computed in.");
+        _w.WriteLine("/// </summary>");
+        _w.WriteLine(Inline);
+        using (_w.WriteBlock($"private static {W} Sums({parameters})"))
+        {
+            if (lanes == 16)
+            {
+                _w.WriteLines($$"""
+                    // Halves: [a.lo + a.hi, b.lo + b.hi] per pair.
+                    {{W}} h0 = Half(a0, a1), h1 = Half(a2, a3), h2 = Half(a4, a5), h3 = Half(a6, a7);
+                    {{W}} h4 = Half(a8, a9), h5 = Half(a10, a11), h6 = Half(a12, a13), h7 = Half(a14, a15);
+                    // Quarters: one 128-bit lane per accumulator.
+                    {{W}} q0 = Quarter(h0, h1), q1 = Quarter(h2, h3), q2 = Quarter(h4, h5), q3 = Quarter(h6, h7);
+                    // Pairs within each 128-bit lane, twice.
+                    {{W}} p0 = Pair(q0, q1), p1 = Pair(q2, q3);
+                    return Pair(p0, p1);
+                    """);
+            }
+            else
+            {
+                _w.WriteLines($$"""
+                    // Halves: [a.lo + a.hi, b.lo + b.hi] per pair.
+                    {{W}} h0 = Half(a0, a1), h1 = Half(a2, a3), h2 = Half(a4, a5), h3 = Half(a6, a7);
+                    // Quarters: one 128-bit lane per accumulator.
+                    {{W}} q0 = Quarter(h0, h1), q1 = Quarter(h2, h3);
+                    // The pair within each 128-bit lane.
+                    return {{Avx512}}.UnpackLow(q0, q1) + {{Avx512}}.UnpackHigh(q0, q1);
+                    """);
+            }
+        }
+
+        _w.WriteLine();
+        _w.WriteLines($$"""
+            {{Inline}}
+            private static {{W}} Half({{W}} a, {{W}} b) => {{Avx512}}.Shuffle4x128(a, b, 0x44) + {{Avx512}}.Shuffle4x128(a, b, 0xEE);
+
+            {{Inline}}
+            private static {{W}} Quarter({{W}} a, {{W}} b) => {{Avx512}}.Shuffle4x128(a, b, 0x88) + {{Avx512}}.Shuffle4x128(a, b, 0xDD);
+
+            """);
+        if (lanes == 16)
+        {
+            _w.WriteLines($$"""
+                {{Inline}}
+                private static {{W}} Pair({{W}} a, {{W}} b) => {{Avx512}}.Shuffle(a, b, 0x88) + {{Avx512}}.Shuffle(a, b, 0xDD);
+
+                /// <summary>The sum of the lanes of <paramref name="a"/>, added in the order <see cref="Sums"/> adds them.</summary>
+                {{Inline}}
+                private static float Sum({{W}} a)
+                {
+                    global::System.Runtime.Intrinsics.Vector256<float> half = {{V512}}.GetLower(a) + {{V512}}.GetUpper(a);
+                    global::System.Runtime.Intrinsics.Vector128<float> quarter = global::System.Runtime.Intrinsics.Vector256.GetLower(half) + global::System.Runtime.Intrinsics.Vector256.GetUpper(half);
+                    return (global::System.Runtime.Intrinsics.Vector128.ToScalar(quarter) + global::System.Runtime.Intrinsics.Vector128.GetElement(quarter, 1)) + (global::System.Runtime.Intrinsics.Vector128.GetElement(quarter, 2) + global::System.Runtime.Intrinsics.Vector128.GetElement(quarter, 3));
+                }
+
+                """);
+        }
+        else
+        {
+            _w.WriteLines($$"""
+                /// <summary>The sum of the lanes of <paramref name="a"/>, added in the order <see cref="Sums"/> adds them.</summary>
+                {{Inline}}
+                private static double Sum({{W}} a)
+                {
+                    global::System.Runtime.Intrinsics.Vector256<double> half = {{V512}}.GetLower(a) + {{V512}}.GetUpper(a);
+                    global::System.Runtime.Intrinsics.Vector128<double> quarter = global::System.Runtime.Intrinsics.Vector256.GetLower(half) + global::System.Runtime.Intrinsics.Vector256.GetUpper(half);
+                    return global::System.Runtime.Intrinsics.Vector128.ToScalar(quarter) + global::System.Runtime.Intrinsics.Vector128.GetElement(quarter, 1);
+                }
+
+                """);
+        }
+    }
+
+    /// <summary>Eigen's 13/6 rational tanh for float (a couple of ulps; clamped where it reaches ±1; NaN passes through).</summary>
+    private void WriteTanh512()
+    {
+        _w.WriteLines($$"""
+            /// <summary>
+            /// tanh of every lane: Eigen's 13/6-degree rational approximation (accurate to a couple of ulps, exactly ±1 beyond
+            /// ±7.9988, x itself below 0.0004 in magnitude), NaN passed through.
+            /// </summary>
+            {{Inline}}
+            private static {{W}} Tanh512({{W}} a)
+            {
+                {{W}} x = {{Avx512}}.Max({{Avx512}}.Min(a, {{V512}}.Create(7.99881172180175781f)), {{V512}}.Create(-7.99881172180175781f));
+                {{W}} x2 = x * x;
+                {{W}} p = Fma(x2, {{V512}}.Create(-2.76076847742355e-16f), {{V512}}.Create(2.00018790482477e-13f));
+                p = Fma(x2, p, {{V512}}.Create(-8.60467152213735e-11f));
+                p = Fma(x2, p, {{V512}}.Create(5.12229709037114e-08f));
+                p = Fma(x2, p, {{V512}}.Create(1.48572235717979e-05f));
+                p = Fma(x2, p, {{V512}}.Create(6.37261928875436e-04f));
+                p = Fma(x2, p, {{V512}}.Create(4.89352455891786e-03f));
+                p *= x;
+                {{W}} q = Fma(x2, {{V512}}.Create(1.19825839466702e-06f), {{V512}}.Create(1.18534705686654e-04f));
+                q = Fma(x2, q, {{V512}}.Create(2.26843463243900e-03f));
+                q = Fma(x2, q, {{V512}}.Create(4.89352518554385e-03f));
+                {{W}} tiny = {{V512}}.LessThan({{V512}}.Abs(a), {{V512}}.Create(0.0004f));
+                {{W}} result = {{V512}}.ConditionalSelect(tiny, a, p / q);
+                return {{V512}}.ConditionalSelect({{V512}}.Equals(a, a), result, a);
+            }
+
+            """);
+    }
+
+    /// <summary>The activation pass over <c>n</c> outputs: whole vectors with the 512-bit form where there is one, the rest scalar.</summary>
+    private void WriteActivationPass(ActivationKind activation)
+    {
+        bool vector = activation == ActivationKind.Tanh && _plan.Scalar == ScalarKind.Single;
+        _w.WriteLine($"/// <summary>{activation} over <paramref name=\"n\"/> outputs in place{(vector ? ": 16 at a time with the 512-bit form where it runs, the rest one by one" : string.Empty)}.</summary>");
+        using (KernelBlock($"private static void Activate{activation}(ref {T} y, nuint n)"))
+        {
+            _w.WriteLine("nuint i = 0;");
+            if (vector)
+            {
+                using (_w.WriteBlock("if (Wide)"))
+                {
+                    using (_w.WriteBlock("for (; i + 16 <= n; i += 16)"))
+                    {
+                        _w.WriteLine("Store512(Tanh512(Load512(ref y, i)), ref y, i);");
+                    }
+                }
+
+                _w.WriteLine();
+            }
+
+            using (_w.WriteBlock("for (; i < n; i++)"))
+            {
+                _w.WriteLine($"{T} z = At(ref y, i);");
+                _w.WriteLine($"At(ref y, i) = {_s.Activate(activation, "z")};");
+            }
+        }
+
+        _w.WriteLine();
+    }
+
+    /// <summary>The activation of one pre-activation <paramref name="z"/> as the forward kernels write it: Tanh and Sigmoid wait for the pass.</summary>
+    private string ActivateInline(ActivationKind activation, string z) => HasActivationPass(activation) ? z : _s.Activate(activation, z);
+
+    /// <summary>The statements after a layer's inner products for one output row at <paramref name="row"/>: the activation pass, softmax.</summary>
+    private void WriteRowFinish(LayerPlan layer, string row)
+    {
+        if (HasActivationPass(layer.Activation))
+        {
+            _w.WriteLine($"Activate{layer.Activation}({row}, Out);");
+        }
+
+        if (layer.Activation == ActivationKind.Softmax)
+        {
+            _w.WriteLine($"Softmax({row});");
+        }
+    }
+
+    /// <summary>The 512-bit activation of a vector of pre-activations, for the activations the inner-product kernels apply themselves.</summary>
+    private string ActivateVector(ActivationKind activation, string z) => activation switch
+    {
+        ActivationKind.ReLU => $"{V512}.ConditionalSelect({V512}.LessThan({z}, {W}.Zero), {W}.Zero, {z})",
+        ActivationKind.LeakyReLU => $"{V512}.ConditionalSelect({V512}.LessThan({z}, {W}.Zero), {V512}.Create({_s.Literal(0.01)}) * {z}, {z})",
+        _ => z,
+    };
+
+    /// <summary>The mask of the last <c>In % Lanes</c> lanes, for the overlapping last chunk of a row.</summary>
+    private void WriteTailMask(LayerPlan layer)
+    {
+        int tail = layer.Inputs % Lanes;
+        if (tail == 0)
+        {
+            return;
+        }
+
+        string suffix = _plan.Scalar == ScalarKind.Double ? "L" : string.Empty;
+        string values = string.Join(", ", Enumerable.Range(0, Lanes).Select(l => (l >= Lanes - tail ? "-1" : "0") + suffix));
+        string cast = _plan.Scalar == ScalarKind.Double ? "AsDouble" : "AsSingle";
+        _w.WriteLine($"// The last chunk starts at In - {Lanes} and overlaps the one before it: only its last {tail} lanes count.");
+        _w.WriteLine($"{W} tailMask = {V512}.{cast}({V512}.Create({values}));");
+    }
+
+    private string TailStart(LayerPlan layer) => $"{layer.Inputs - Lanes}";
+
+    /// <summary>
+    /// Softmax of up to one vector of outputs in registers: the unused lanes are -∞ (exp gives 0), the maximum and the sum
+    /// are taken across lanes, <c>Vector512.Exp</c> (from .NET 9) does the rest.
+    /// </summary>
+    private void WriteWideSoftmax()
+    {
+        string v256 = "global::System.Runtime.Intrinsics.Vector256";
+        string v128 = "global::System.Runtime.Intrinsics.Vector128";
+        _w.WriteLines($$"""
+            #if NET9_0_OR_GREATER
+            if (Wide)
+            {
+                {{W}} z = {{V512}}.Create({{T}}.NegativeInfinity);
+                ref {{T}} lanes = ref {{Unsafe}}.As<{{W}}, {{T}}>(ref z);
+                for (nuint o = 0; o < OutputSize; o++)
+                {
+                    At(ref lanes, o) = At(ref y, o);
+                }
+
+                {{v256}}<{{T}}> half = {{v256}}.Max({{V512}}.GetLower(z), {{V512}}.GetUpper(z));
+                {{v128}}<{{T}}> quarter = {{v128}}.Max({{v256}}.GetLower(half), {{v256}}.GetUpper(half));
+                {{T}} peak = {{MaxOfQuarter()}};
+                {{W}} e = {{V512}}.Exp(z - {{V512}}.Create(peak));
+                e /= {{V512}}.Create(Sum(e));
+                ref {{T}} exps = ref {{Unsafe}}.As<{{W}}, {{T}}>(ref e);
+                for (nuint o = 0; o < OutputSize; o++)
+                {
+                    At(ref y, o) = At(ref exps, o);
+                }
+
+                return;
+            }
+            #endif
+
+            """);
+    }
+
+    private string MaxOfQuarter()
+    {
+        string v128 = "global::System.Runtime.Intrinsics.Vector128";
+        return _plan.Scalar == ScalarKind.Double
+            ? $"{_s.Math}.Max({v128}.ToScalar(quarter), {v128}.GetElement(quarter, 1))"
+            : $"{_s.Math}.Max({_s.Math}.Max({v128}.ToScalar(quarter), {v128}.GetElement(quarter, 1)), {_s.Math}.Max({v128}.GetElement(quarter, 2), {v128}.GetElement(quarter, 3)))";
+    }
+
+    // ---- Forward -------------------------------------------------------------------------------------------------------
+
+    private void WriteWideForwardLayer(LayerPlan layer)
+    {
+        _w.WriteLine($"/// <summary>{LayerTitle(layer)}, 512-bit: groups of {Lanes} outputs, one accumulator each, summed by one tree.</summary>");
+        using (KernelBlock($"private static void ForwardLayer{layer.Number}Wide(ref {T} p, ref {T} x, ref {T} y)"))
+        {
+            WriteLayerPrologue(layer, gradients: false);
+            WriteTailMask(layer);
+            if (IsNarrow(layer))
+            {
+                using (_w.WriteBlock("for (nuint o = 0; o < Out; o++)"))
+                {
+                    _w.WriteLine($"ref {T} row = ref At(ref w, o * In);");
+                    WriteWideAccumulation(layer, [("row", "0", "x")]);
+                    _w.WriteLine($"{T} z = Sum(acc0) + At(ref b, o);");
+                    _w.WriteLine($"At(ref y, o) = {ActivateInline(layer.Activation, "z")};");
+                }
+            }
+            else
+            {
+                int full = layer.Outputs / Lanes;
+                int rest = layer.Outputs % Lanes;
+                if (full > 0)
+                {
+                    using (_w.WriteBlock($"for (nuint o = 0; o + {Lanes} <= Out; o += {Lanes})"))
+                    {
+                        _w.WriteLine($"ref {T} row = ref At(ref w, o * In);");
+                        WriteWideAccumulation(layer, Enumerable.Range(0, Lanes).Select(s => ("row", RowOffset(SlotRow(s)), "x")).ToArray());
+                        _w.WriteLine($"{W} z = Sums({Accumulators(Lanes)}) + Load512(ref b, o);");
+                        _w.WriteLine($"Store512({ActivateVector(layer.Activation, "z")}, ref y, o);");
+                    }
+                }
+
+                if (rest > 0)
+                {
+                    if (full > 0)
+                    {
+                        _w.WriteLine();
+                    }
+
+                    _w.WriteLine($"// The last {rest} outputs: a group with the other accumulators empty.");
+                    using (_w.WriteBlock(""))
+                    {
+                        _w.WriteLine($"const nuint o = Out - {rest};");
+                        _w.WriteLine($"ref {T} row = ref At(ref w, o * In);");
+                        var slots = Enumerable.Range(0, Lanes).Select(s => SlotRow(s) < rest ? ("row", RowOffset(SlotRow(s)), "x") : default).ToArray();
+                        WriteWideAccumulation(layer, slots);
+                        _w.WriteLine($"{W} sums = Sums({Accumulators(Lanes)});");
+                        _w.WriteLine($"ref {T} lanes = ref {Unsafe}.As<{W}, {T}>(ref sums);");
+                        using (_w.WriteBlock($"for (nuint j = 0; j < {rest}; j++)"))
+                        {
+                            _w.WriteLine($"{T} z = At(ref lanes, j) + At(ref b, o + j);");
+                            _w.WriteLine($"At(ref y, o + j) = {ActivateInline(layer.Activation, "z")};");
+                        }
+                    }
+                }
+            }
+
+            if (HasActivationPass(layer.Activation) || layer.Activation == ActivationKind.Softmax)
+            {
+                _w.WriteLine();
+                WriteRowFinish(layer, "ref y");
+            }
+        }
+
+        _w.WriteLine();
+    }
+
+    private static string RowOffset(int row) => row == 0 ? "0" : row == 1 ? "In" : $"{row} * In";
+
+    private static string Accumulators(int count) => string.Join(", ", Enumerable.Range(0, count).Select(a => $"acc{a}"));
+
+    /// <summary>
+    /// Declares <c>acc0..</c> (one per slot) and fills each slot that has a (row, row offset, input) with the fused
+    /// multiply-adds of its inner product over the input chunks, in chunk order, then the masked overlapping last chunk.
+    /// A default slot stays zero.
+    /// </summary>
+    private void WriteWideAccumulation(LayerPlan layer, (string Row, string Offset, string Input)[] slots)
+    {
+        for (int a = 0; a < slots.Length; a += 4)
+        {
+            _w.WriteLine($"{W} {string.Join(", ", Enumerable.Range(a, System.Math.Min(4, slots.Length - a)).Select(k => $"acc{k} = {W}.Zero"))};");
+        }
+
+        string[] inputs = slots.Where(s => s.Row is not null).Select(s => s.Input).Distinct().ToArray();
+        using (_w.WriteBlock($"for (nuint i = 0; i + {Lanes} <= In; i += {Lanes})"))
+        {
+            foreach (string input in inputs)
+            {
+                _w.WriteLine($"{W} {input}v = Load512(ref {input}, i);");
+            }
+
+            for (int a = 0; a < slots.Length; a++)
+            {
+                if (slots[a].Row is null)
+                {
+                    continue;
+                }
+
+                string at = slots[a].Offset == "0" ? "i" : $"{slots[a].Offset} + i";
+                _w.WriteLine($"acc{a} = Fma(Load512(ref {slots[a].Row}, {at}), {slots[a].Input}v, acc{a});");
+            }
+        }
+
+        if (layer.Inputs % Lanes != 0)
+        {
+            string start = TailStart(layer);
+            using (_w.WriteBlock(""))
+            {
+                foreach (string input in inputs)
+                {
+                    _w.WriteLine($"{W} {input}v = Load512(ref {input}, {start}) & tailMask;");
+                }
+
+                for (int a = 0; a < slots.Length; a++)
+                {
+                    if (slots[a].Row is null)
+                    {
+                        continue;
+                    }
+
+                    string at = slots[a].Offset == "0" ? start : $"{slots[a].Offset} + {start}";
+                    _w.WriteLine($"acc{a} = Fma(Load512(ref {slots[a].Row}, {at}) & tailMask, {slots[a].Input}v, acc{a});");
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The batched forward pass: two samples by half a group of outputs per tile (the lower half of the tree's result is the
+    /// first sample's outputs, the upper half the second's), a lone last sample through the single-sample groups.
+    /// </summary>
+    private void WriteWideForwardBlockLayer(LayerPlan layer)
+    {
+        int half = Lanes / 2;
+        _w.WriteLine($"/// <summary>{LayerTitle(layer)}, 512-bit, on a block of samples: tiles of 2 samples x {half} outputs; bit for bit what ForwardLayer{layer.Number}Wide computes per sample.</summary>");
+        using (KernelBlock($"private static void ForwardBlockLayer{layer.Number}Wide(ref {T} p, ref {T} x, nuint xStride, ref {T} y, nuint yStride, int count)"))
+        {
+            _w.WriteLine("nuint s = 0;");
+            if (!IsNarrow(layer))
+            {
+                WriteLayerPrologue(layer, gradients: false);
+                WriteTailMask(layer);
+                int full = layer.Outputs / half;
+                int rest = layer.Outputs % half;
+                using (_w.WriteBlock("for (; s + 2 <= (nuint)count; s += 2)"))
+                {
+                    _w.WriteLine($"ref {T} x0 = ref At(ref x, s * xStride);");
+                    _w.WriteLine($"ref {T} x1 = ref At(ref x, (s + 1) * xStride);");
+                    _w.WriteLine($"ref {T} y0 = ref At(ref y, s * yStride);");
+                    _w.WriteLine($"ref {T} y1 = ref At(ref y, (s + 1) * yStride);");
+                    string vector256 = $"global::System.Runtime.Intrinsics.Vector256<{T}>";
+                    if (full > 0)
+                    {
+                        using (_w.WriteBlock($"for (nuint o = 0; o + {half} <= Out; o += {half})"))
+                        {
+                            _w.WriteLine($"ref {T} row = ref At(ref w, o * In);");
+                            WriteWideAccumulation(layer, TileSlots(half, half));
+                            _w.WriteLine($"{W} sums = Sums({Accumulators(Lanes)});");
+                            _w.WriteLine($"{vector256} bias = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, o);");
+                            _w.WriteLine($"{W} z = {V512}.Create({V512}.GetLower(sums) + bias, {V512}.GetUpper(sums) + bias);");
+                            _w.WriteLine($"{W} a = {ActivateVector(layer.Activation, "z")};");
+                            _w.WriteLine($"global::System.Runtime.Intrinsics.Vector256.StoreUnsafe({V512}.GetLower(a), ref y0, o);");
+                            _w.WriteLine($"global::System.Runtime.Intrinsics.Vector256.StoreUnsafe({V512}.GetUpper(a), ref y1, o);");
+                        }
+                    }
+
+                    if (rest > 0)
+                    {
+                        using (_w.WriteBlock(""))
+                        {
+                            _w.WriteLine($"const nuint o = Out - {rest};");
+                            _w.WriteLine($"ref {T} row = ref At(ref w, o * In);");
+                            WriteWideAccumulation(layer, TileSlots(half, rest));
+                            _w.WriteLine($"{W} sums = Sums({Accumulators(Lanes)});");
+                            _w.WriteLine($"ref {T} lanes = ref {Unsafe}.As<{W}, {T}>(ref sums);");
+                            using (_w.WriteBlock($"for (nuint j = 0; j < {rest}; j++)"))
+                            {
+                                _w.WriteLine($"{T} z0 = At(ref lanes, j) + At(ref b, o + j);");
+                                _w.WriteLine($"{T} z1 = At(ref lanes, {half} + j) + At(ref b, o + j);");
+                                _w.WriteLine($"At(ref y0, o + j) = {ActivateInline(layer.Activation, "z0")};");
+                                _w.WriteLine($"At(ref y1, o + j) = {ActivateInline(layer.Activation, "z1")};");
+                            }
+                        }
+                    }
+
+                    _w.WriteLine();
+                    WriteRowFinish(layer, "ref y0");
+                    WriteRowFinish(layer, "ref y1");
+                }
+
+                _w.WriteLine();
+            }
+
+            using (_w.WriteBlock("for (; s < (nuint)count; s++)"))
+            {
+                _w.WriteLine($"ForwardLayer{layer.Number}Wide(ref p, ref At(ref x, s * xStride), ref At(ref y, s * yStride));");
+            }
+        }
+
+        _w.WriteLine();
+    }
+
+    /// <summary>The slots of a two-sample tile: lane l of the tree's result is sample l / half, output l % half.</summary>
+    private (string Row, string Offset, string Input)[] TileSlots(int half, int rows) =>
+        Enumerable.Range(0, Lanes).Select(slot =>
+        {
+            int lane = SlotRow(slot);
+            int row = lane % half;
+            return row < rows ? ("row", RowOffset(row), lane / half == 0 ? "x0" : "x1") : default;
+        }).ToArray();
+
+    // ---- Backward and training -----------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// <c>target[0..In) += scale · source[0..In)</c>, 512 bits at a time; the masked last chunk adds zero where it overlaps.
+    /// The product is rounded before the addition (no fused multiply-add), so that adding into a gradient gives exactly
+    /// what adding two separately computed gradients gives.
+    /// </summary>
+    private void WriteWideAxpy(LayerPlan layer, string target, string vector, string source)
+    {
+        using (_w.WriteBlock($"for (nuint i = 0; i + {Lanes} <= In; i += {Lanes})"))
+        {
+            _w.WriteLine($"Store512(Load512(ref {target}, i) + {vector} * Load512(ref {source}, i), ref {target}, i);");
+        }
+
+        if (layer.Inputs % Lanes != 0)
+        {
+            string start = TailStart(layer);
+            _w.WriteLine($"Store512(Load512(ref {target}, {start}) + {vector} * (Load512(ref {source}, {start}) & tailMask), ref {target}, {start});");
+        }
+    }
+
+    /// <summary>
+    /// <c>dx = Wᵀ dz</c> through the activation below, a tile of input chunks at a time kept in registers while every
+    /// weight row passes; with <paramref name="update"/> the same pass also applies <c>w += step · x</c> to the row just read
+    /// (the gradient for the layer below is taken from the old weights).
+    /// </summary>
+    private void WriteWidePropagation(LayerPlan layer, bool update)
+    {
+        int chunks = layer.Inputs / Lanes;
+        bool tail = layer.Inputs % Lanes != 0;
+        int looped = chunks / PropagationChunks * PropagationChunks;
+        int width = PropagationChunks * Lanes;
+        if (looped > 0)
+        {
+            _w.WriteLine($"// {PropagationChunks} chunks of dx at a time in registers.");
+            using (_w.WriteBlock($"for (nuint t = 0; t < {looped * Lanes}; t += {width})"))
+            {
+                WritePropagationTile(Enumerable.Range(0, PropagationChunks).Select(c => c == 0 ? "t" : $"t + {c * Lanes}").ToArray(), hasTail: false, update);
+            }
+        }
+
+        string[] rest = Enumerable.Range(looped, chunks - looped).Select(c => $"{c * Lanes}")
+            .Concat(tail ? [TailStart(layer)] : []).ToArray();
+        if (rest.Length > 0)
+        {
+            _w.WriteLine($"// Inputs [{looped * Lanes}, {layer.Inputs}) of dx in registers.");
+            using (_w.WriteBlock(""))
+            {
+                WritePropagationTile(rest, tail, update);
+            }
+        }
+
+        string? derivative = layer.InputActivation is { } below ? _s.Derivative(below, "At(ref dx, i)", "At(ref x, i)") : null;
+        if (derivative is not null)
+        {
+            _w.WriteLine($"// Through the activation of layer {layer.Number - 1} ({layer.InputActivation}), from its outputs x.");
+            using (_w.WriteBlock("for (nuint i = 0; i < In; i++)"))
+            {
+                _w.WriteLine($"At(ref dx, i) = {derivative};");
+            }
+        }
+    }
+
+    /// <summary>One tile of the propagation: the chunks of dx at <paramref name="offsets"/> in registers while every weight row passes.</summary>
+    private void WritePropagationTile(string[] offsets, bool hasTail, bool update)
+    {
+        int count = offsets.Length;
+        for (int c = 0; c < count; c++)
+        {
+            _w.WriteLine($"{W} d{c} = {W}.Zero;");
+            if (update)
+            {
+                string mask = hasTail && c == count - 1 ? " & tailMask" : string.Empty;
+                _w.WriteLine($"{W} x{c} = Load512(ref x, {offsets[c]}){mask};");
+            }
+        }
+
+        using (_w.WriteBlock("for (nuint o = 0; o < Out; o++)"))
+        {
+            _w.WriteLine($"ref {T} row = ref At(ref w, o * In);");
+            _w.WriteLine($"{W} dv = {V512}.Create(At(ref dz, o));");
+            if (update)
+            {
+                _w.WriteLine($"{W} sv = {V512}.Create(-learningRate * At(ref dz, o));");
+            }
+
+            for (int c = 0; c < count; c++)
+            {
+                bool last = hasTail && c == count - 1;
+                _w.WriteLine($"{W} w{c} = Load512(ref row, {offsets[c]}){(last ? " & tailMask" : string.Empty)};");
+                _w.WriteLine($"d{c} = Fma(w{c}, dv, d{c});");
+                if (update)
+                {
+                    // The masked lanes of the last chunk hold zeros in w: the update adds to the row as read, where the masked
+                    // x makes the product zero.
+                    string old = last ? $"Load512(ref row, {offsets[c]})" : $"w{c}";
+                    _w.WriteLine($"Store512({old} + sv * x{c}, ref row, {offsets[c]});");
+                }
+            }
+        }
+
+        for (int c = 0; c < count; c++)
+        {
+            _w.WriteLine(hasTail && c == count - 1
+                ? $"Store512({V512}.ConditionalSelect(tailMask, d{c}, Load512(ref dx, {offsets[c]})), ref dx, {offsets[c]}); // only the lanes past the last full chunk"
+                : $"Store512(d{c}, ref dx, {offsets[c]});");
+        }
+    }
+
+    private void WriteWideBackwardLayer(LayerPlan layer)
+    {
+        _w.WriteLine($"/// <summary>{LayerTitle(layer)}, backward, 512-bit: as BackwardLayer{layer.Number}.</summary>");
+        using (KernelBlock($"private static void BackwardLayer{layer.Number}Wide(ref {T} p, ref {T} g, ref {T} x, ref {T} dz, ref {T} dx)"))
+        {
+            WriteLayerPrologue(layer, gradients: true);
+            WriteTailMask(layer);
+            using (_w.WriteBlock("for (nuint o = 0; o < Out; o++)"))
+            {
+                _w.WriteLine($"{T} d = At(ref dz, o);");
+                _w.WriteLine($"{W} dv = {V512}.Create(d);");
+                _w.WriteLine("At(ref gb, o) += d;");
+                _w.WriteLine($"ref {T} gradientRow = ref At(ref gw, o * In);");
+                WriteWideAxpy(layer, "gradientRow", "dv", "x");
+            }
+
+            _w.WriteLine();
+            if (layer.IsFirst)
+            {
+                using (_w.WriteBlock($"if (!{Unsafe}.IsNullRef(ref dx))"))
+                {
+                    WriteWidePropagation(layer, update: false);
+                }
+            }
+            else
+            {
+                WriteWidePropagation(layer, update: false);
+            }
+        }
+
+        _w.WriteLine();
+    }
+
+    private void WriteWideTrainLayer(LayerPlan layer)
+    {
+        string propagate = layer.IsFirst ? string.Empty : $"ref {T} dx, ";
+        _w.WriteLine($"/// <summary>{LayerTitle(layer)}, SGD step, 512-bit: as TrainLayer{layer.Number}{(layer.IsFirst ? string.Empty : ", the gradient for the layer below and the update in one pass over the weights")}.</summary>");
+        using (KernelBlock($"private static void TrainLayer{layer.Number}Wide(ref {T} p, ref {T} x, ref {T} dz, {propagate}{T} learningRate)"))
+        {
+            WriteLayerPrologue(layer, gradients: false);
+            WriteTailMask(layer);
+            using (_w.WriteBlock("for (nuint o = 0; o < Out; o++)"))
+            {
+                _w.WriteLine("At(ref b, o) += -learningRate * At(ref dz, o);");
+            }
+
+            _w.WriteLine();
+            if (layer.IsFirst)
+            {
+                using (_w.WriteBlock("for (nuint o = 0; o < Out; o++)"))
+                {
+                    _w.WriteLine($"{W} sv = {V512}.Create(-learningRate * At(ref dz, o));");
+                    _w.WriteLine($"ref {T} row = ref At(ref w, o * In);");
+                    WriteWideAxpy(layer, "row", "sv", "x");
+                }
+            }
+            else
+            {
+                WriteWidePropagation(layer, update: true);
+            }
+        }
+
+        _w.WriteLine();
+    }
+}
