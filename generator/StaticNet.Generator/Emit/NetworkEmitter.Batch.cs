@@ -278,6 +278,7 @@ internal sealed partial class NetworkEmitter
         string dx = layer.IsFirst ? string.Empty : $", ref {T} dx";
         using (KernelBlock($"private static void BackwardBlockLayer{layer.Number}(ref {T} p, ref {T} g, ref {T} x, nuint xStride, ref {T} dz{dx}, int count)"))
         {
+            WriteWideDispatch(layer, $"BackwardBlockLayer{layer.Number}Wide(ref p, ref g, ref x, xStride, ref dz{(layer.IsFirst ? string.Empty : ", ref dx")}, count);");
             WriteLayerPrologue(layer, gradients: true, weights: !layer.IsFirst);
             using (_w.WriteBlock("for (nuint o = 0; o < Out; o++)"))
             {

@@ -50,6 +50,7 @@ internal sealed partial class NetworkEmitter
                     WriteWideForwardBlockLayer(layer);
                     WriteWideBackwardLayer(layer);
                     WriteWideTrainLayer(layer);
+                    WriteWideBackwardBlockLayer(layer);
                 }
             }
         }

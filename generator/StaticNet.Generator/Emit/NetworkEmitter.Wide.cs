@@ -369,7 +369,7 @@ internal sealed partial class NetworkEmitter
                     }
 
                     _w.WriteLine($"// The last {rest} outputs: a group with the other accumulators empty.");
-                    using (_w.WriteBlock(""))
+                    using (_w.WriteBlock())
                     {
                         _w.WriteLine($"const nuint o = Out - {rest};");
                         _w.WriteLine($"ref {T} row = ref At(ref w, o * In);");
@@ -435,7 +435,7 @@ internal sealed partial class NetworkEmitter
         if (layer.Inputs % Lanes != 0)
         {
             string start = TailStart(layer);
-            using (_w.WriteBlock(""))
+            using (_w.WriteBlock())
             {
                 foreach (string input in inputs)
                 {
@@ -456,14 +456,20 @@ internal sealed partial class NetworkEmitter
         }
     }
 
+    /// <summary>Samples per tile of the batched forward pass: each weight chunk loaded serves this many samples.</summary>
+    private const int TileSamples = 4;
+
+    /// <summary>Outputs per tile of the batched forward pass: one 128-bit lane of the tree's result per sample.</summary>
+    private int TileRows => Lanes / TileSamples;
+
     /// <summary>
-    /// The batched forward pass: two samples by half a group of outputs per tile (the lower half of the tree's result is the
-    /// first sample's outputs, the upper half the second's), a lone last sample through the single-sample groups.
+    /// The batched forward pass: tiles of 4 samples by a quarter group of outputs (lane l of the tree's result is sample
+    /// l / rows, output l % rows: one 128-bit lane per sample), a last few samples through the single-sample groups.
     /// </summary>
     private void WriteWideForwardBlockLayer(LayerPlan layer)
     {
-        int half = Lanes / 2;
-        _w.WriteLine($"/// <summary>{LayerTitle(layer)}, 512-bit, on a block of samples: tiles of 2 samples x {half} outputs; bit for bit what ForwardLayer{layer.Number}Wide computes per sample.</summary>");
+        int rows = TileRows;
+        _w.WriteLine($"/// <summary>{LayerTitle(layer)}, 512-bit, on a block of samples: tiles of {TileSamples} samples x {rows} outputs; bit for bit what ForwardLayer{layer.Number}Wide computes per sample.</summary>");
         using (KernelBlock($"private static void ForwardBlockLayer{layer.Number}Wide(ref {T} p, ref {T} x, nuint xStride, ref {T} y, nuint yStride, int count)"))
         {
             _w.WriteLine("nuint s = 0;");
@@ -471,52 +477,71 @@ internal sealed partial class NetworkEmitter
             {
                 WriteLayerPrologue(layer, gradients: false);
                 WriteTailMask(layer);
-                int full = layer.Outputs / half;
-                int rest = layer.Outputs % half;
-                using (_w.WriteBlock("for (; s + 2 <= (nuint)count; s += 2)"))
+                int full = layer.Outputs / rows;
+                int rest = layer.Outputs % rows;
+                string v128 = "global::System.Runtime.Intrinsics.Vector128";
+                using (_w.WriteBlock($"for (; s + {TileSamples} <= (nuint)count; s += {TileSamples})"))
                 {
-                    _w.WriteLine($"ref {T} x0 = ref At(ref x, s * xStride);");
-                    _w.WriteLine($"ref {T} x1 = ref At(ref x, (s + 1) * xStride);");
-                    _w.WriteLine($"ref {T} y0 = ref At(ref y, s * yStride);");
-                    _w.WriteLine($"ref {T} y1 = ref At(ref y, (s + 1) * yStride);");
-                    string vector256 = $"global::System.Runtime.Intrinsics.Vector256<{T}>";
+                    for (int k = 0; k < TileSamples; k++)
+                    {
+                        _w.WriteLine($"ref {T} x{k} = ref At(ref x, {(k == 0 ? "s" : $"(s + {k})")} * xStride);");
+                    }
+
+                    for (int k = 0; k < TileSamples; k++)
+                    {
+                        _w.WriteLine($"ref {T} y{k} = ref At(ref y, {(k == 0 ? "s" : $"(s + {k})")} * yStride);");
+                    }
+
                     if (full > 0)
                     {
-                        using (_w.WriteBlock($"for (nuint o = 0; o + {half} <= Out; o += {half})"))
+                        using (_w.WriteBlock($"for (nuint o = 0; o + {rows} <= Out; o += {rows})"))
                         {
                             _w.WriteLine($"ref {T} row = ref At(ref w, o * In);");
-                            WriteWideAccumulation(layer, TileSlots(half, half));
-                            _w.WriteLine($"{W} sums = Sums({Accumulators(Lanes)});");
-                            _w.WriteLine($"{vector256} bias = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, o);");
-                            _w.WriteLine($"{W} z = {V512}.Create({V512}.GetLower(sums) + bias, {V512}.GetUpper(sums) + bias);");
-                            _w.WriteLine($"{W} a = {ActivateVector(layer.Activation, "z")};");
-                            _w.WriteLine($"global::System.Runtime.Intrinsics.Vector256.StoreUnsafe({V512}.GetLower(a), ref y0, o);");
-                            _w.WriteLine($"global::System.Runtime.Intrinsics.Vector256.StoreUnsafe({V512}.GetUpper(a), ref y1, o);");
+                            WriteWideAccumulation(layer, TileSlots(rows));
+                            _w.WriteLine($"{v128}<{T}> bias = {v128}.LoadUnsafe(ref b, o);");
+                            _w.WriteLine($"global::System.Runtime.Intrinsics.Vector256<{T}> biases = global::System.Runtime.Intrinsics.Vector256.Create(bias, bias);");
+                            _w.WriteLine($"{W} z = Sums({Accumulators(Lanes)}) + {V512}.Create(biases, biases);");
+                            string activated = ActivateVector(layer.Activation, "z");
+                            if (activated != "z")
+                            {
+                                _w.WriteLine($"z = {activated};");
+                            }
+
+                            for (int k = 0; k < TileSamples; k++)
+                            {
+                                _w.WriteLine($"{v128}.StoreUnsafe({Avx512}.ExtractVector128(z, {k}), ref y{k}, o);");
+                            }
                         }
                     }
 
                     if (rest > 0)
                     {
-                        using (_w.WriteBlock(""))
+                        using (_w.WriteBlock())
                         {
                             _w.WriteLine($"const nuint o = Out - {rest};");
                             _w.WriteLine($"ref {T} row = ref At(ref w, o * In);");
-                            WriteWideAccumulation(layer, TileSlots(half, rest));
+                            WriteWideAccumulation(layer, TileSlots(rest));
                             _w.WriteLine($"{W} sums = Sums({Accumulators(Lanes)});");
                             _w.WriteLine($"ref {T} lanes = ref {Unsafe}.As<{W}, {T}>(ref sums);");
                             using (_w.WriteBlock($"for (nuint j = 0; j < {rest}; j++)"))
                             {
-                                _w.WriteLine($"{T} z0 = At(ref lanes, j) + At(ref b, o + j);");
-                                _w.WriteLine($"{T} z1 = At(ref lanes, {half} + j) + At(ref b, o + j);");
-                                _w.WriteLine($"At(ref y0, o + j) = {ActivateInline(layer.Activation, "z0")};");
-                                _w.WriteLine($"At(ref y1, o + j) = {ActivateInline(layer.Activation, "z1")};");
+                                for (int k = 0; k < TileSamples; k++)
+                                {
+                                    _w.WriteLine($"{T} z{k} = At(ref lanes, {(k == 0 ? "j" : $"{k * rows} + j")}) + At(ref b, o + j);");
+                                    _w.WriteLine($"At(ref y{k}, o + j) = {ActivateInline(layer.Activation, $"z{k}")};");
+                                }
                             }
                         }
                     }
 
-                    _w.WriteLine();
-                    WriteRowFinish(layer, "ref y0");
-                    WriteRowFinish(layer, "ref y1");
+                    if (HasActivationPass(layer.Activation) || layer.Activation == ActivationKind.Softmax)
+                    {
+                        _w.WriteLine();
+                        for (int k = 0; k < TileSamples; k++)
+                        {
+                            WriteRowFinish(layer, $"ref y{k}");
+                        }
+                    }
                 }
 
                 _w.WriteLine();
@@ -531,33 +556,37 @@ internal sealed partial class NetworkEmitter
         _w.WriteLine();
     }
 
-    /// <summary>The slots of a two-sample tile: lane l of the tree's result is sample l / half, output l % half.</summary>
-    private (string Row, string Offset, string Input)[] TileSlots(int half, int rows) =>
+    /// <summary>The slots of a tile for its first <paramref name="rows"/> outputs: lane l of the tree's result is sample l / TileRows, output l % TileRows.</summary>
+    private (string Row, string Offset, string Input)[] TileSlots(int rows) =>
         Enumerable.Range(0, Lanes).Select(slot =>
         {
             int lane = SlotRow(slot);
-            int row = lane % half;
-            return row < rows ? ("row", RowOffset(row), lane / half == 0 ? "x0" : "x1") : default;
+            int row = lane % TileRows;
+            return row < rows ? ("row", RowOffset(row), $"x{lane / TileRows}") : default;
         }).ToArray();
 
     // ---- Backward and training -----------------------------------------------------------------------------------------
 
     /// <summary>
     /// <c>target[0..In) += scale · source[0..In)</c>, 512 bits at a time; the masked last chunk adds zero where it overlaps.
-    /// The product is rounded before the addition (no fused multiply-add), so that adding into a gradient gives exactly
-    /// what adding two separately computed gradients gives.
+    /// Unless <paramref name="fused"/> (the weight update), the product is rounded before the addition, so that adding into
+    /// a gradient gives exactly what adding two separately computed gradients gives.
     /// </summary>
-    private void WriteWideAxpy(LayerPlan layer, string target, string vector, string source)
+    private void WriteWideAxpy(LayerPlan layer, string target, string vector, string source, bool fused = false)
     {
+        string Update(string at, string mask) => fused
+            ? $"Fma({vector}, Load512(ref {source}, {at}){mask}, Load512(ref {target}, {at}))"
+            : $"Load512(ref {target}, {at}) + {vector} * {(mask.Length == 0 ? $"Load512(ref {source}, {at})" : $"(Load512(ref {source}, {at}){mask})")}";
+
         using (_w.WriteBlock($"for (nuint i = 0; i + {Lanes} <= In; i += {Lanes})"))
         {
-            _w.WriteLine($"Store512(Load512(ref {target}, i) + {vector} * Load512(ref {source}, i), ref {target}, i);");
+            _w.WriteLine($"Store512({Update("i", string.Empty)}, ref {target}, i);");
         }
 
         if (layer.Inputs % Lanes != 0)
         {
             string start = TailStart(layer);
-            _w.WriteLine($"Store512(Load512(ref {target}, {start}) + {vector} * (Load512(ref {source}, {start}) & tailMask), ref {target}, {start});");
+            _w.WriteLine($"Store512({Update(start, " & tailMask")}, ref {target}, {start});");
         }
     }
 
@@ -577,7 +606,7 @@ internal sealed partial class NetworkEmitter
             _w.WriteLine($"// {PropagationChunks} chunks of dx at a time in registers.");
             using (_w.WriteBlock($"for (nuint t = 0; t < {looped * Lanes}; t += {width})"))
             {
-                WritePropagationTile(Enumerable.Range(0, PropagationChunks).Select(c => c == 0 ? "t" : $"t + {c * Lanes}").ToArray(), hasTail: false, update);
+                WritePropagationTile(Enumerable.Range(0, PropagationChunks).Select(c => c == 0 ? "t" : $"t + {c * Lanes}").ToArray(), hasTail: false, update, layer.InputActivation);
             }
         }
 
@@ -586,25 +615,26 @@ internal sealed partial class NetworkEmitter
         if (rest.Length > 0)
         {
             _w.WriteLine($"// Inputs [{looped * Lanes}, {layer.Inputs}) of dx in registers.");
-            using (_w.WriteBlock(""))
+            using (_w.WriteBlock())
             {
-                WritePropagationTile(rest, tail, update);
+                WritePropagationTile(rest, tail, update, layer.InputActivation);
             }
         }
 
-        string? derivative = layer.InputActivation is { } below ? _s.Derivative(below, "At(ref dx, i)", "At(ref x, i)") : null;
-        if (derivative is not null)
-        {
-            _w.WriteLine($"// Through the activation of layer {layer.Number - 1} ({layer.InputActivation}), from its outputs x.");
-            using (_w.WriteBlock("for (nuint i = 0; i < In; i++)"))
-            {
-                _w.WriteLine($"At(ref dx, i) = {derivative};");
-            }
-        }
     }
 
+    /// <summary>The gradient with respect to the pre-activation from <paramref name="g"/> and the activation values <paramref name="a"/>, 16 or 8 lanes at a time.</summary>
+    private string? DerivativeVector(ActivationKind activation, string g, string a) => activation switch
+    {
+        ActivationKind.ReLU => $"{V512}.ConditionalSelect({V512}.LessThanOrEqual({a}, {W}.Zero), {W}.Zero, {g})",
+        ActivationKind.LeakyReLU => $"{V512}.ConditionalSelect({V512}.GreaterThan({a}, {W}.Zero), {g}, {V512}.Create({_s.Literal(0.01)}) * {g})",
+        ActivationKind.Sigmoid => $"{g} * {a} * ({V512}.Create({_s.Literal(1)}) - {a})",
+        ActivationKind.Tanh => $"{g} * ({V512}.Create({_s.Literal(1)}) - {a} * {a})",
+        _ => null,
+    };
+
     /// <summary>One tile of the propagation: the chunks of dx at <paramref name="offsets"/> in registers while every weight row passes.</summary>
-    private void WritePropagationTile(string[] offsets, bool hasTail, bool update)
+    private void WritePropagationTile(string[] offsets, bool hasTail, bool update, ActivationKind? activationBelow)
     {
         int count = offsets.Length;
         for (int c = 0; c < count; c++)
@@ -636,8 +666,18 @@ internal sealed partial class NetworkEmitter
                     // The masked lanes of the last chunk hold zeros in w: the update adds to the row as read, where the masked
                     // x makes the product zero.
                     string old = last ? $"Load512(ref row, {offsets[c]})" : $"w{c}";
-                    _w.WriteLine($"Store512({old} + sv * x{c}, ref row, {offsets[c]});");
+                    _w.WriteLine($"Store512(Fma(sv, x{c}, {old}), ref row, {offsets[c]});");
                 }
+            }
+        }
+
+        if (activationBelow is { } below && DerivativeVector(below, "d", "a") is not null)
+        {
+            _w.WriteLine($"// Through the activation of the layer below ({below}), from its outputs x.");
+            for (int c = 0; c < count; c++)
+            {
+                _w.WriteLine($"{W} a{c} = Load512(ref x, {offsets[c]});");
+                _w.WriteLine($"d{c} = {DerivativeVector(below, $"d{c}", $"a{c}")};");
             }
         }
 
@@ -666,20 +706,164 @@ internal sealed partial class NetworkEmitter
             }
 
             _w.WriteLine();
+            string call = $"PropagateLayer{layer.Number}Wide(ref p, ref x, ref dz, ref dx);";
             if (layer.IsFirst)
             {
                 using (_w.WriteBlock($"if (!{Unsafe}.IsNullRef(ref dx))"))
                 {
-                    WriteWidePropagation(layer, update: false);
+                    _w.WriteLine(call);
                 }
             }
             else
             {
-                WriteWidePropagation(layer, update: false);
+                _w.WriteLine(call);
             }
         }
 
         _w.WriteLine();
+        _w.WriteLine($"/// <summary>{LayerTitle(layer)}, 512-bit: dx = Wᵀ dz{(layer.IsFirst ? string.Empty : $", then through the activation of layer {layer.Number - 1}")}.</summary>");
+        using (KernelBlock($"private static void PropagateLayer{layer.Number}Wide(ref {T} p, ref {T} x, ref {T} dz, ref {T} dx)"))
+        {
+            _w.WriteLine($"const int In = {layer.Inputs}, Out = {layer.Outputs};");
+            _w.WriteLine($"ref {T} w = ref At(ref p, {layer.WeightOffset});");
+            WriteTailMask(layer);
+            WriteWidePropagation(layer, update: false);
+        }
+
+        _w.WriteLine();
+    }
+
+    /// <summary>Rows and chunks of a gradient tile the batched backward pass keeps in registers while the block's samples pass.</summary>
+    private const int GradientTile = 4;
+
+    /// <summary>
+    /// The batched backward pass of a layer: the weight gradient in tiles of 4 rows x 4 chunks held in registers while every
+    /// sample of the block adds <c>dz_s[o] · x_s</c> with fused multiply-adds (so each gradient element is read and written
+    /// once per block); the bias gradient; then dx per sample.
+    /// </summary>
+    private void WriteWideBackwardBlockLayer(LayerPlan layer)
+    {
+        string below = layer.IsFirst ? string.Empty : $", and writes dLoss/dz of layer {layer.Number - 1} for every sample into dx";
+        _w.WriteLine($"/// <summary>{LayerTitle(layer)}, 512-bit, backward on a block of samples: adds Σ_s dz_s x_sᵀ to dLoss/dW and Σ_s dz_s to dLoss/db{below}.</summary>");
+        string dx = layer.IsFirst ? string.Empty : $", ref {T} dx";
+        using (KernelBlock($"private static void BackwardBlockLayer{layer.Number}Wide(ref {T} p, ref {T} g, ref {T} x, nuint xStride, ref {T} dz{dx}, int count)"))
+        {
+            _w.WriteLine($"const int In = {layer.Inputs}, Out = {layer.Outputs};");
+            _w.WriteLine($"ref {T} gw = ref At(ref g, {layer.WeightOffset});");
+            _w.WriteLine($"ref {T} gb = ref At(ref g, {layer.BiasOffset});");
+            WriteTailMask(layer);
+            using (_w.WriteBlock("for (nuint o = 0; o < Out; o++)"))
+            {
+                _w.WriteLine($"{T} sum = {_s.Literal(0)};");
+                using (_w.WriteBlock("for (nuint s = 0; s < (nuint)count; s++)"))
+                {
+                    _w.WriteLine("sum += At(ref dz, s * DeltaLength + o);");
+                }
+
+                _w.WriteLine("At(ref gb, o) += sum;");
+            }
+
+            _w.WriteLine();
+            int chunks = layer.Inputs / Lanes;
+            bool tail = layer.Inputs % Lanes != 0;
+            int looped = chunks / GradientTile * GradientTile;
+            if (looped > 0)
+            {
+                using (_w.WriteBlock($"for (nuint i = 0; i < {looped * Lanes}; i += {GradientTile * Lanes})"))
+                {
+                    WriteGradientRows(layer, Enumerable.Range(0, GradientTile).Select(c => c == 0 ? "i" : $"i + {c * Lanes}").ToArray(), hasTail: false);
+                }
+            }
+
+            string[] rest = Enumerable.Range(looped, chunks - looped).Select(c => $"{c * Lanes}").Concat(tail ? [TailStart(layer)] : []).ToArray();
+            if (rest.Length > 0)
+            {
+                using (_w.WriteBlock())
+                {
+                    WriteGradientRows(layer, rest, tail);
+                }
+            }
+
+            if (!layer.IsFirst)
+            {
+                _w.WriteLine();
+                using (_w.WriteBlock("for (nuint s = 0; s < (nuint)count; s++)"))
+                {
+                    _w.WriteLine($"PropagateLayer{layer.Number}Wide(ref p, ref At(ref x, s * xStride), ref At(ref dz, s * DeltaLength), ref At(ref dx, s * DeltaLength));");
+                }
+            }
+        }
+
+        _w.WriteLine();
+    }
+
+    /// <summary>The gradient tiles over every row for the chunks at <paramref name="offsets"/>: 4 rows at a time, then the last few.</summary>
+    private void WriteGradientRows(LayerPlan layer, string[] offsets, bool hasTail)
+    {
+        int full = layer.Outputs / GradientTile * GradientTile;
+        int rest = layer.Outputs % GradientTile;
+        if (full > 0)
+        {
+            using (_w.WriteBlock($"for (nuint o = 0; o < {full}; o += {GradientTile})"))
+            {
+                WriteGradientTile(GradientTile, offsets, hasTail);
+            }
+        }
+
+        if (rest > 0)
+        {
+            using (_w.WriteBlock())
+            {
+                _w.WriteLine($"const nuint o = Out - {rest};");
+                WriteGradientTile(rest, offsets, hasTail);
+            }
+        }
+    }
+
+    /// <summary>
+    /// One gradient tile: <paramref name="rows"/> rows from <c>o</c> by the chunks at <paramref name="offsets"/>, loaded,
+    /// added to by every sample, stored. The masked last chunk is stored first: a full chunk it overlaps, stored after it,
+    /// then writes the real values over the overlap.
+    /// </summary>
+    private void WriteGradientTile(int rows, string[] offsets, bool hasTail)
+    {
+        int chunks = offsets.Length;
+        string Row(int r) => r == 0 ? "o * In" : $"(o + {r}) * In";
+        for (int r = 0; r < rows; r++)
+        {
+            for (int c = 0; c < chunks; c++)
+            {
+                _w.WriteLine($"{W} g{r}_{c} = Load512(ref gw, {Row(r)} + {offsets[c]});");
+            }
+        }
+
+        using (_w.WriteBlock("for (nuint s = 0; s < (nuint)count; s++)"))
+        {
+            _w.WriteLine($"ref {T} xs = ref At(ref x, s * xStride);");
+            _w.WriteLine($"ref {T} ds = ref At(ref dz, s * DeltaLength + o);");
+            for (int c = 0; c < chunks; c++)
+            {
+                string mask = hasTail && c == chunks - 1 ? " & tailMask" : string.Empty;
+                _w.WriteLine($"{W} x{c} = Load512(ref xs, {offsets[c]}){mask};");
+            }
+
+            for (int r = 0; r < rows; r++)
+            {
+                _w.WriteLine($"{W} d{r} = {V512}.Create({(r == 0 ? "ds" : $"At(ref ds, {r})")});");
+                for (int c = 0; c < chunks; c++)
+                {
+                    _w.WriteLine($"g{r}_{c} = Fma(d{r}, x{c}, g{r}_{c});");
+                }
+            }
+        }
+
+        for (int r = 0; r < rows; r++)
+        {
+            for (int c = chunks - 1; c >= 0; c--)
+            {
+                _w.WriteLine($"Store512(g{r}_{c}, ref gw, {Row(r)} + {offsets[c]});");
+            }
+        }
     }
 
     private void WriteWideTrainLayer(LayerPlan layer)
@@ -702,7 +886,7 @@ internal sealed partial class NetworkEmitter
                 {
                     _w.WriteLine($"{W} sv = {V512}.Create(-learningRate * At(ref dz, o));");
                     _w.WriteLine($"ref {T} row = ref At(ref w, o * In);");
-                    WriteWideAxpy(layer, "row", "sv", "x");
+                    WriteWideAxpy(layer, "row", "sv", "x", fused: true);
                 }
             }
             else

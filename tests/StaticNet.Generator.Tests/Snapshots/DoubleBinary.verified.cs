@@ -922,6 +922,12 @@ file static class DoubleBinaryKernels
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void BackwardBlockLayer2(ref double p, ref double g, ref double x, nuint xStride, ref double dz, ref double dx, int count)
     {
+        if (Wide)
+        {
+            BackwardBlockLayer2Wide(ref p, ref g, ref x, xStride, ref dz, ref dx, count);
+            return;
+        }
+
         const int In = 9, Out = 1;
         ref double w = ref At(ref p, 36);
         ref double gw = ref At(ref g, 36);
@@ -1068,7 +1074,6 @@ file static class DoubleBinaryKernels
                 global::System.Runtime.Intrinsics.Vector512<double> xv = Load512(ref x, i);
                 acc0 = Fma(Load512(ref row, i), xv, acc0);
             }
-
             {
                 global::System.Runtime.Intrinsics.Vector512<double> xv = Load512(ref x, 1) & tailMask;
                 acc0 = Fma(Load512(ref row, 1) & tailMask, xv, acc0);
@@ -1080,7 +1085,7 @@ file static class DoubleBinaryKernels
         ActivateSigmoid(ref y, Out);
     }
 
-    /// <summary>Layer 2: Dense 9 -> 1, Sigmoid, 512-bit, on a block of samples: tiles of 2 samples x 4 outputs; bit for bit what ForwardLayer2Wide computes per sample.</summary>
+    /// <summary>Layer 2: Dense 9 -> 1, Sigmoid, 512-bit, on a block of samples: tiles of 4 samples x 2 outputs; bit for bit what ForwardLayer2Wide computes per sample.</summary>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void ForwardBlockLayer2Wide(ref double p, ref double x, nuint xStride, ref double y, nuint yStride, int count)
     {
@@ -1114,8 +1119,18 @@ file static class DoubleBinaryKernels
             Store512(Load512(ref gradientRow, 1) + dv * (Load512(ref x, 1) & tailMask), ref gradientRow, 1);
         }
 
-        // Inputs [0, 9) of dx in registers.
+        PropagateLayer2Wide(ref p, ref x, ref dz, ref dx);
+    }
 
+    /// <summary>Layer 2: Dense 9 -> 1, Sigmoid, 512-bit: dx = Wᵀ dz, then through the activation of layer 1.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void PropagateLayer2Wide(ref double p, ref double x, ref double dz, ref double dx)
+    {
+        const int In = 9, Out = 1;
+        ref double w = ref At(ref p, 36);
+        // The last chunk starts at In - 8 and overlaps the one before it: only its last 1 lanes count.
+        global::System.Runtime.Intrinsics.Vector512<double> tailMask = global::System.Runtime.Intrinsics.Vector512.AsDouble(global::System.Runtime.Intrinsics.Vector512.Create(0L, 0L, 0L, 0L, 0L, 0L, 0L, -1L));
+        // Inputs [0, 9) of dx in registers.
         {
             global::System.Runtime.Intrinsics.Vector512<double> d0 = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
             global::System.Runtime.Intrinsics.Vector512<double> d1 = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
@@ -1128,13 +1143,13 @@ file static class DoubleBinaryKernels
                 global::System.Runtime.Intrinsics.Vector512<double> w1 = Load512(ref row, 1) & tailMask;
                 d1 = Fma(w1, dv, d1);
             }
+            // Through the activation of the layer below (LeakyReLU), from its outputs x.
+            global::System.Runtime.Intrinsics.Vector512<double> a0 = Load512(ref x, 0);
+            d0 = global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(a0, global::System.Runtime.Intrinsics.Vector512<double>.Zero), d0, global::System.Runtime.Intrinsics.Vector512.Create(0.01d) * d0);
+            global::System.Runtime.Intrinsics.Vector512<double> a1 = Load512(ref x, 1);
+            d1 = global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(a1, global::System.Runtime.Intrinsics.Vector512<double>.Zero), d1, global::System.Runtime.Intrinsics.Vector512.Create(0.01d) * d1);
             Store512(d0, ref dx, 0);
             Store512(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(tailMask, d1, Load512(ref dx, 1)), ref dx, 1); // only the lanes past the last full chunk
-        }
-        // Through the activation of layer 1 (LeakyReLU), from its outputs x.
-        for (nuint i = 0; i < In; i++)
-        {
-            At(ref dx, i) = At(ref x, i) > 0d ? At(ref dx, i) : 0.01d * At(ref dx, i);
         }
     }
 
@@ -1153,7 +1168,6 @@ file static class DoubleBinaryKernels
         }
 
         // Inputs [0, 9) of dx in registers.
-
         {
             global::System.Runtime.Intrinsics.Vector512<double> d0 = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
             global::System.Runtime.Intrinsics.Vector512<double> x0 = Load512(ref x, 0);
@@ -1166,18 +1180,63 @@ file static class DoubleBinaryKernels
                 global::System.Runtime.Intrinsics.Vector512<double> sv = global::System.Runtime.Intrinsics.Vector512.Create(-learningRate * At(ref dz, o));
                 global::System.Runtime.Intrinsics.Vector512<double> w0 = Load512(ref row, 0);
                 d0 = Fma(w0, dv, d0);
-                Store512(w0 + sv * x0, ref row, 0);
+                Store512(Fma(sv, x0, w0), ref row, 0);
                 global::System.Runtime.Intrinsics.Vector512<double> w1 = Load512(ref row, 1) & tailMask;
                 d1 = Fma(w1, dv, d1);
-                Store512(Load512(ref row, 1) + sv * x1, ref row, 1);
+                Store512(Fma(sv, x1, Load512(ref row, 1)), ref row, 1);
             }
+            // Through the activation of the layer below (LeakyReLU), from its outputs x.
+            global::System.Runtime.Intrinsics.Vector512<double> a0 = Load512(ref x, 0);
+            d0 = global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(a0, global::System.Runtime.Intrinsics.Vector512<double>.Zero), d0, global::System.Runtime.Intrinsics.Vector512.Create(0.01d) * d0);
+            global::System.Runtime.Intrinsics.Vector512<double> a1 = Load512(ref x, 1);
+            d1 = global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(a1, global::System.Runtime.Intrinsics.Vector512<double>.Zero), d1, global::System.Runtime.Intrinsics.Vector512.Create(0.01d) * d1);
             Store512(d0, ref dx, 0);
             Store512(global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(tailMask, d1, Load512(ref dx, 1)), ref dx, 1); // only the lanes past the last full chunk
         }
-        // Through the activation of layer 1 (LeakyReLU), from its outputs x.
-        for (nuint i = 0; i < In; i++)
+    }
+
+    /// <summary>Layer 2: Dense 9 -> 1, Sigmoid, 512-bit, backward on a block of samples: adds Σ_s dz_s x_sᵀ to dLoss/dW and Σ_s dz_s to dLoss/db, and writes dLoss/dz of layer 1 for every sample into dx.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void BackwardBlockLayer2Wide(ref double p, ref double g, ref double x, nuint xStride, ref double dz, ref double dx, int count)
+    {
+        const int In = 9, Out = 1;
+        ref double gw = ref At(ref g, 36);
+        ref double gb = ref At(ref g, 45);
+        // The last chunk starts at In - 8 and overlaps the one before it: only its last 1 lanes count.
+        global::System.Runtime.Intrinsics.Vector512<double> tailMask = global::System.Runtime.Intrinsics.Vector512.AsDouble(global::System.Runtime.Intrinsics.Vector512.Create(0L, 0L, 0L, 0L, 0L, 0L, 0L, -1L));
+        for (nuint o = 0; o < Out; o++)
         {
-            At(ref dx, i) = At(ref x, i) > 0d ? At(ref dx, i) : 0.01d * At(ref dx, i);
+            double sum = 0d;
+            for (nuint s = 0; s < (nuint)count; s++)
+            {
+                sum += At(ref dz, s * DeltaLength + o);
+            }
+            At(ref gb, o) += sum;
+        }
+
+        {
+            {
+                const nuint o = Out - 1;
+                global::System.Runtime.Intrinsics.Vector512<double> g0_0 = Load512(ref gw, o * In + 0);
+                global::System.Runtime.Intrinsics.Vector512<double> g0_1 = Load512(ref gw, o * In + 1);
+                for (nuint s = 0; s < (nuint)count; s++)
+                {
+                    ref double xs = ref At(ref x, s * xStride);
+                    ref double ds = ref At(ref dz, s * DeltaLength + o);
+                    global::System.Runtime.Intrinsics.Vector512<double> x0 = Load512(ref xs, 0);
+                    global::System.Runtime.Intrinsics.Vector512<double> x1 = Load512(ref xs, 1) & tailMask;
+                    global::System.Runtime.Intrinsics.Vector512<double> d0 = global::System.Runtime.Intrinsics.Vector512.Create(ds);
+                    g0_0 = Fma(d0, x0, g0_0);
+                    g0_1 = Fma(d0, x1, g0_1);
+                }
+                Store512(g0_1, ref gw, o * In + 1);
+                Store512(g0_0, ref gw, o * In + 0);
+            }
+        }
+
+        for (nuint s = 0; s < (nuint)count; s++)
+        {
+            PropagateLayer2Wide(ref p, ref At(ref x, s * xStride), ref At(ref dz, s * DeltaLength), ref At(ref dx, s * DeltaLength));
         }
     }
 }

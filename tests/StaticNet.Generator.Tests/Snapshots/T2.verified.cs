@@ -1005,6 +1005,12 @@ namespace Benchmarks
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void BackwardBlockLayer1(ref float p, ref float g, ref float x, nuint xStride, ref float dz, int count)
         {
+            if (Wide)
+            {
+                BackwardBlockLayer1Wide(ref p, ref g, ref x, xStride, ref dz, count);
+                return;
+            }
+
             const int In = 64, Out = 64;
             ref float gw = ref At(ref g, 0);
             ref float gb = ref At(ref g, 4096);
@@ -1098,7 +1104,7 @@ namespace Benchmarks
             }
         }
 
-        /// <summary>Layer 1: Dense 64 -> 64, ReLU, 512-bit, on a block of samples: tiles of 2 samples x 8 outputs; bit for bit what ForwardLayer1Wide computes per sample.</summary>
+        /// <summary>Layer 1: Dense 64 -> 64, ReLU, 512-bit, on a block of samples: tiles of 4 samples x 4 outputs; bit for bit what ForwardLayer1Wide computes per sample.</summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void ForwardBlockLayer1Wide(ref float p, ref float x, nuint xStride, ref float y, nuint yStride, int count)
         {
@@ -1106,13 +1112,17 @@ namespace Benchmarks
             const int In = 64, Out = 64;
             ref float w = ref At(ref p, 0);
             ref float b = ref At(ref p, 4096);
-            for (; s + 2 <= (nuint)count; s += 2)
+            for (; s + 4 <= (nuint)count; s += 4)
             {
                 ref float x0 = ref At(ref x, s * xStride);
                 ref float x1 = ref At(ref x, (s + 1) * xStride);
+                ref float x2 = ref At(ref x, (s + 2) * xStride);
+                ref float x3 = ref At(ref x, (s + 3) * xStride);
                 ref float y0 = ref At(ref y, s * yStride);
                 ref float y1 = ref At(ref y, (s + 1) * yStride);
-                for (nuint o = 0; o + 8 <= Out; o += 8)
+                ref float y2 = ref At(ref y, (s + 2) * yStride);
+                ref float y3 = ref At(ref y, (s + 3) * yStride);
+                for (nuint o = 0; o + 4 <= Out; o += 4)
                 {
                     ref float row = ref At(ref w, o * In);
                     global::System.Runtime.Intrinsics.Vector512<float> acc0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
@@ -1123,29 +1133,33 @@ namespace Benchmarks
                     {
                         global::System.Runtime.Intrinsics.Vector512<float> x0v = Load512(ref x0, i);
                         global::System.Runtime.Intrinsics.Vector512<float> x1v = Load512(ref x1, i);
+                        global::System.Runtime.Intrinsics.Vector512<float> x2v = Load512(ref x2, i);
+                        global::System.Runtime.Intrinsics.Vector512<float> x3v = Load512(ref x3, i);
                         acc0 = Fma(Load512(ref row, i), x0v, acc0);
-                        acc1 = Fma(Load512(ref row, 4 * In + i), x0v, acc1);
-                        acc2 = Fma(Load512(ref row, i), x1v, acc2);
-                        acc3 = Fma(Load512(ref row, 4 * In + i), x1v, acc3);
+                        acc1 = Fma(Load512(ref row, i), x1v, acc1);
+                        acc2 = Fma(Load512(ref row, i), x2v, acc2);
+                        acc3 = Fma(Load512(ref row, i), x3v, acc3);
                         acc4 = Fma(Load512(ref row, In + i), x0v, acc4);
-                        acc5 = Fma(Load512(ref row, 5 * In + i), x0v, acc5);
-                        acc6 = Fma(Load512(ref row, In + i), x1v, acc6);
-                        acc7 = Fma(Load512(ref row, 5 * In + i), x1v, acc7);
+                        acc5 = Fma(Load512(ref row, In + i), x1v, acc5);
+                        acc6 = Fma(Load512(ref row, In + i), x2v, acc6);
+                        acc7 = Fma(Load512(ref row, In + i), x3v, acc7);
                         acc8 = Fma(Load512(ref row, 2 * In + i), x0v, acc8);
-                        acc9 = Fma(Load512(ref row, 6 * In + i), x0v, acc9);
-                        acc10 = Fma(Load512(ref row, 2 * In + i), x1v, acc10);
-                        acc11 = Fma(Load512(ref row, 6 * In + i), x1v, acc11);
+                        acc9 = Fma(Load512(ref row, 2 * In + i), x1v, acc9);
+                        acc10 = Fma(Load512(ref row, 2 * In + i), x2v, acc10);
+                        acc11 = Fma(Load512(ref row, 2 * In + i), x3v, acc11);
                         acc12 = Fma(Load512(ref row, 3 * In + i), x0v, acc12);
-                        acc13 = Fma(Load512(ref row, 7 * In + i), x0v, acc13);
-                        acc14 = Fma(Load512(ref row, 3 * In + i), x1v, acc14);
-                        acc15 = Fma(Load512(ref row, 7 * In + i), x1v, acc15);
+                        acc13 = Fma(Load512(ref row, 3 * In + i), x1v, acc13);
+                        acc14 = Fma(Load512(ref row, 3 * In + i), x2v, acc14);
+                        acc15 = Fma(Load512(ref row, 3 * In + i), x3v, acc15);
                     }
-                    global::System.Runtime.Intrinsics.Vector512<float> sums = Sums(acc0, acc1, acc2, acc3, acc4, acc5, acc6, acc7, acc8, acc9, acc10, acc11, acc12, acc13, acc14, acc15);
-                    global::System.Runtime.Intrinsics.Vector256<float> bias = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, o);
-                    global::System.Runtime.Intrinsics.Vector512<float> z = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.Intrinsics.Vector512.GetLower(sums) + bias, global::System.Runtime.Intrinsics.Vector512.GetUpper(sums) + bias);
-                    global::System.Runtime.Intrinsics.Vector512<float> a = global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.LessThan(z, global::System.Runtime.Intrinsics.Vector512<float>.Zero), global::System.Runtime.Intrinsics.Vector512<float>.Zero, z);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.GetLower(a), ref y0, o);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.GetUpper(a), ref y1, o);
+                    global::System.Runtime.Intrinsics.Vector128<float> bias = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, o);
+                    global::System.Runtime.Intrinsics.Vector256<float> biases = global::System.Runtime.Intrinsics.Vector256.Create(bias, bias);
+                    global::System.Runtime.Intrinsics.Vector512<float> z = Sums(acc0, acc1, acc2, acc3, acc4, acc5, acc6, acc7, acc8, acc9, acc10, acc11, acc12, acc13, acc14, acc15) + global::System.Runtime.Intrinsics.Vector512.Create(biases, biases);
+                    z = global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.LessThan(z, global::System.Runtime.Intrinsics.Vector512<float>.Zero), global::System.Runtime.Intrinsics.Vector512<float>.Zero, z);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.X86.Avx512F.ExtractVector128(z, 0), ref y0, o);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.X86.Avx512F.ExtractVector128(z, 1), ref y1, o);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.X86.Avx512F.ExtractVector128(z, 2), ref y2, o);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.X86.Avx512F.ExtractVector128(z, 3), ref y3, o);
                 }
             }
 
@@ -1177,31 +1191,39 @@ namespace Benchmarks
 
             if (!global::System.Runtime.CompilerServices.Unsafe.IsNullRef(ref dx))
             {
-                // Inputs [0, 64) of dx in registers.
+                PropagateLayer1Wide(ref p, ref x, ref dz, ref dx);
+            }
+        }
 
+        /// <summary>Layer 1: Dense 64 -> 64, ReLU, 512-bit: dx = Wᵀ dz.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private static void PropagateLayer1Wide(ref float p, ref float x, ref float dz, ref float dx)
+        {
+            const int In = 64, Out = 64;
+            ref float w = ref At(ref p, 0);
+            // Inputs [0, 64) of dx in registers.
+            {
+                global::System.Runtime.Intrinsics.Vector512<float> d0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> d1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> d2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> d3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                for (nuint o = 0; o < Out; o++)
                 {
-                    global::System.Runtime.Intrinsics.Vector512<float> d0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    global::System.Runtime.Intrinsics.Vector512<float> d1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    global::System.Runtime.Intrinsics.Vector512<float> d2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    global::System.Runtime.Intrinsics.Vector512<float> d3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    for (nuint o = 0; o < Out; o++)
-                    {
-                        ref float row = ref At(ref w, o * In);
-                        global::System.Runtime.Intrinsics.Vector512<float> dv = global::System.Runtime.Intrinsics.Vector512.Create(At(ref dz, o));
-                        global::System.Runtime.Intrinsics.Vector512<float> w0 = Load512(ref row, 0);
-                        d0 = Fma(w0, dv, d0);
-                        global::System.Runtime.Intrinsics.Vector512<float> w1 = Load512(ref row, 16);
-                        d1 = Fma(w1, dv, d1);
-                        global::System.Runtime.Intrinsics.Vector512<float> w2 = Load512(ref row, 32);
-                        d2 = Fma(w2, dv, d2);
-                        global::System.Runtime.Intrinsics.Vector512<float> w3 = Load512(ref row, 48);
-                        d3 = Fma(w3, dv, d3);
-                    }
-                    Store512(d0, ref dx, 0);
-                    Store512(d1, ref dx, 16);
-                    Store512(d2, ref dx, 32);
-                    Store512(d3, ref dx, 48);
+                    ref float row = ref At(ref w, o * In);
+                    global::System.Runtime.Intrinsics.Vector512<float> dv = global::System.Runtime.Intrinsics.Vector512.Create(At(ref dz, o));
+                    global::System.Runtime.Intrinsics.Vector512<float> w0 = Load512(ref row, 0);
+                    d0 = Fma(w0, dv, d0);
+                    global::System.Runtime.Intrinsics.Vector512<float> w1 = Load512(ref row, 16);
+                    d1 = Fma(w1, dv, d1);
+                    global::System.Runtime.Intrinsics.Vector512<float> w2 = Load512(ref row, 32);
+                    d2 = Fma(w2, dv, d2);
+                    global::System.Runtime.Intrinsics.Vector512<float> w3 = Load512(ref row, 48);
+                    d3 = Fma(w3, dv, d3);
                 }
+                Store512(d0, ref dx, 0);
+                Store512(d1, ref dx, 16);
+                Store512(d2, ref dx, 32);
+                Store512(d3, ref dx, 48);
             }
         }
 
@@ -1223,7 +1245,93 @@ namespace Benchmarks
                 ref float row = ref At(ref w, o * In);
                 for (nuint i = 0; i + 16 <= In; i += 16)
                 {
-                    Store512(Load512(ref row, i) + sv * Load512(ref x, i), ref row, i);
+                    Store512(Fma(sv, Load512(ref x, i), Load512(ref row, i)), ref row, i);
+                }
+            }
+        }
+
+        /// <summary>Layer 1: Dense 64 -> 64, ReLU, 512-bit, backward on a block of samples: adds Σ_s dz_s x_sᵀ to dLoss/dW and Σ_s dz_s to dLoss/db.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private static void BackwardBlockLayer1Wide(ref float p, ref float g, ref float x, nuint xStride, ref float dz, int count)
+        {
+            const int In = 64, Out = 64;
+            ref float gw = ref At(ref g, 0);
+            ref float gb = ref At(ref g, 4096);
+            for (nuint o = 0; o < Out; o++)
+            {
+                float sum = 0f;
+                for (nuint s = 0; s < (nuint)count; s++)
+                {
+                    sum += At(ref dz, s * DeltaLength + o);
+                }
+                At(ref gb, o) += sum;
+            }
+
+            for (nuint i = 0; i < 64; i += 64)
+            {
+                for (nuint o = 0; o < 64; o += 4)
+                {
+                    global::System.Runtime.Intrinsics.Vector512<float> g0_0 = Load512(ref gw, o * In + i);
+                    global::System.Runtime.Intrinsics.Vector512<float> g0_1 = Load512(ref gw, o * In + i + 16);
+                    global::System.Runtime.Intrinsics.Vector512<float> g0_2 = Load512(ref gw, o * In + i + 32);
+                    global::System.Runtime.Intrinsics.Vector512<float> g0_3 = Load512(ref gw, o * In + i + 48);
+                    global::System.Runtime.Intrinsics.Vector512<float> g1_0 = Load512(ref gw, (o + 1) * In + i);
+                    global::System.Runtime.Intrinsics.Vector512<float> g1_1 = Load512(ref gw, (o + 1) * In + i + 16);
+                    global::System.Runtime.Intrinsics.Vector512<float> g1_2 = Load512(ref gw, (o + 1) * In + i + 32);
+                    global::System.Runtime.Intrinsics.Vector512<float> g1_3 = Load512(ref gw, (o + 1) * In + i + 48);
+                    global::System.Runtime.Intrinsics.Vector512<float> g2_0 = Load512(ref gw, (o + 2) * In + i);
+                    global::System.Runtime.Intrinsics.Vector512<float> g2_1 = Load512(ref gw, (o + 2) * In + i + 16);
+                    global::System.Runtime.Intrinsics.Vector512<float> g2_2 = Load512(ref gw, (o + 2) * In + i + 32);
+                    global::System.Runtime.Intrinsics.Vector512<float> g2_3 = Load512(ref gw, (o + 2) * In + i + 48);
+                    global::System.Runtime.Intrinsics.Vector512<float> g3_0 = Load512(ref gw, (o + 3) * In + i);
+                    global::System.Runtime.Intrinsics.Vector512<float> g3_1 = Load512(ref gw, (o + 3) * In + i + 16);
+                    global::System.Runtime.Intrinsics.Vector512<float> g3_2 = Load512(ref gw, (o + 3) * In + i + 32);
+                    global::System.Runtime.Intrinsics.Vector512<float> g3_3 = Load512(ref gw, (o + 3) * In + i + 48);
+                    for (nuint s = 0; s < (nuint)count; s++)
+                    {
+                        ref float xs = ref At(ref x, s * xStride);
+                        ref float ds = ref At(ref dz, s * DeltaLength + o);
+                        global::System.Runtime.Intrinsics.Vector512<float> x0 = Load512(ref xs, i);
+                        global::System.Runtime.Intrinsics.Vector512<float> x1 = Load512(ref xs, i + 16);
+                        global::System.Runtime.Intrinsics.Vector512<float> x2 = Load512(ref xs, i + 32);
+                        global::System.Runtime.Intrinsics.Vector512<float> x3 = Load512(ref xs, i + 48);
+                        global::System.Runtime.Intrinsics.Vector512<float> d0 = global::System.Runtime.Intrinsics.Vector512.Create(ds);
+                        g0_0 = Fma(d0, x0, g0_0);
+                        g0_1 = Fma(d0, x1, g0_1);
+                        g0_2 = Fma(d0, x2, g0_2);
+                        g0_3 = Fma(d0, x3, g0_3);
+                        global::System.Runtime.Intrinsics.Vector512<float> d1 = global::System.Runtime.Intrinsics.Vector512.Create(At(ref ds, 1));
+                        g1_0 = Fma(d1, x0, g1_0);
+                        g1_1 = Fma(d1, x1, g1_1);
+                        g1_2 = Fma(d1, x2, g1_2);
+                        g1_3 = Fma(d1, x3, g1_3);
+                        global::System.Runtime.Intrinsics.Vector512<float> d2 = global::System.Runtime.Intrinsics.Vector512.Create(At(ref ds, 2));
+                        g2_0 = Fma(d2, x0, g2_0);
+                        g2_1 = Fma(d2, x1, g2_1);
+                        g2_2 = Fma(d2, x2, g2_2);
+                        g2_3 = Fma(d2, x3, g2_3);
+                        global::System.Runtime.Intrinsics.Vector512<float> d3 = global::System.Runtime.Intrinsics.Vector512.Create(At(ref ds, 3));
+                        g3_0 = Fma(d3, x0, g3_0);
+                        g3_1 = Fma(d3, x1, g3_1);
+                        g3_2 = Fma(d3, x2, g3_2);
+                        g3_3 = Fma(d3, x3, g3_3);
+                    }
+                    Store512(g0_3, ref gw, o * In + i + 48);
+                    Store512(g0_2, ref gw, o * In + i + 32);
+                    Store512(g0_1, ref gw, o * In + i + 16);
+                    Store512(g0_0, ref gw, o * In + i);
+                    Store512(g1_3, ref gw, (o + 1) * In + i + 48);
+                    Store512(g1_2, ref gw, (o + 1) * In + i + 32);
+                    Store512(g1_1, ref gw, (o + 1) * In + i + 16);
+                    Store512(g1_0, ref gw, (o + 1) * In + i);
+                    Store512(g2_3, ref gw, (o + 2) * In + i + 48);
+                    Store512(g2_2, ref gw, (o + 2) * In + i + 32);
+                    Store512(g2_1, ref gw, (o + 2) * In + i + 16);
+                    Store512(g2_0, ref gw, (o + 2) * In + i);
+                    Store512(g3_3, ref gw, (o + 3) * In + i + 48);
+                    Store512(g3_2, ref gw, (o + 3) * In + i + 32);
+                    Store512(g3_1, ref gw, (o + 3) * In + i + 16);
+                    Store512(g3_0, ref gw, (o + 3) * In + i);
                 }
             }
         }
@@ -1477,6 +1585,12 @@ namespace Benchmarks
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void BackwardBlockLayer2(ref float p, ref float g, ref float x, nuint xStride, ref float dz, ref float dx, int count)
         {
+            if (Wide)
+            {
+                BackwardBlockLayer2Wide(ref p, ref g, ref x, xStride, ref dz, ref dx, count);
+                return;
+            }
+
             const int In = 64, Out = 64;
             ref float w = ref At(ref p, 4160);
             ref float gw = ref At(ref g, 4160);
@@ -1644,7 +1758,7 @@ namespace Benchmarks
             }
         }
 
-        /// <summary>Layer 2: Dense 64 -> 64, ReLU, 512-bit, on a block of samples: tiles of 2 samples x 8 outputs; bit for bit what ForwardLayer2Wide computes per sample.</summary>
+        /// <summary>Layer 2: Dense 64 -> 64, ReLU, 512-bit, on a block of samples: tiles of 4 samples x 4 outputs; bit for bit what ForwardLayer2Wide computes per sample.</summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void ForwardBlockLayer2Wide(ref float p, ref float x, nuint xStride, ref float y, nuint yStride, int count)
         {
@@ -1652,13 +1766,17 @@ namespace Benchmarks
             const int In = 64, Out = 64;
             ref float w = ref At(ref p, 4160);
             ref float b = ref At(ref p, 8256);
-            for (; s + 2 <= (nuint)count; s += 2)
+            for (; s + 4 <= (nuint)count; s += 4)
             {
                 ref float x0 = ref At(ref x, s * xStride);
                 ref float x1 = ref At(ref x, (s + 1) * xStride);
+                ref float x2 = ref At(ref x, (s + 2) * xStride);
+                ref float x3 = ref At(ref x, (s + 3) * xStride);
                 ref float y0 = ref At(ref y, s * yStride);
                 ref float y1 = ref At(ref y, (s + 1) * yStride);
-                for (nuint o = 0; o + 8 <= Out; o += 8)
+                ref float y2 = ref At(ref y, (s + 2) * yStride);
+                ref float y3 = ref At(ref y, (s + 3) * yStride);
+                for (nuint o = 0; o + 4 <= Out; o += 4)
                 {
                     ref float row = ref At(ref w, o * In);
                     global::System.Runtime.Intrinsics.Vector512<float> acc0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
@@ -1669,29 +1787,33 @@ namespace Benchmarks
                     {
                         global::System.Runtime.Intrinsics.Vector512<float> x0v = Load512(ref x0, i);
                         global::System.Runtime.Intrinsics.Vector512<float> x1v = Load512(ref x1, i);
+                        global::System.Runtime.Intrinsics.Vector512<float> x2v = Load512(ref x2, i);
+                        global::System.Runtime.Intrinsics.Vector512<float> x3v = Load512(ref x3, i);
                         acc0 = Fma(Load512(ref row, i), x0v, acc0);
-                        acc1 = Fma(Load512(ref row, 4 * In + i), x0v, acc1);
-                        acc2 = Fma(Load512(ref row, i), x1v, acc2);
-                        acc3 = Fma(Load512(ref row, 4 * In + i), x1v, acc3);
+                        acc1 = Fma(Load512(ref row, i), x1v, acc1);
+                        acc2 = Fma(Load512(ref row, i), x2v, acc2);
+                        acc3 = Fma(Load512(ref row, i), x3v, acc3);
                         acc4 = Fma(Load512(ref row, In + i), x0v, acc4);
-                        acc5 = Fma(Load512(ref row, 5 * In + i), x0v, acc5);
-                        acc6 = Fma(Load512(ref row, In + i), x1v, acc6);
-                        acc7 = Fma(Load512(ref row, 5 * In + i), x1v, acc7);
+                        acc5 = Fma(Load512(ref row, In + i), x1v, acc5);
+                        acc6 = Fma(Load512(ref row, In + i), x2v, acc6);
+                        acc7 = Fma(Load512(ref row, In + i), x3v, acc7);
                         acc8 = Fma(Load512(ref row, 2 * In + i), x0v, acc8);
-                        acc9 = Fma(Load512(ref row, 6 * In + i), x0v, acc9);
-                        acc10 = Fma(Load512(ref row, 2 * In + i), x1v, acc10);
-                        acc11 = Fma(Load512(ref row, 6 * In + i), x1v, acc11);
+                        acc9 = Fma(Load512(ref row, 2 * In + i), x1v, acc9);
+                        acc10 = Fma(Load512(ref row, 2 * In + i), x2v, acc10);
+                        acc11 = Fma(Load512(ref row, 2 * In + i), x3v, acc11);
                         acc12 = Fma(Load512(ref row, 3 * In + i), x0v, acc12);
-                        acc13 = Fma(Load512(ref row, 7 * In + i), x0v, acc13);
-                        acc14 = Fma(Load512(ref row, 3 * In + i), x1v, acc14);
-                        acc15 = Fma(Load512(ref row, 7 * In + i), x1v, acc15);
+                        acc13 = Fma(Load512(ref row, 3 * In + i), x1v, acc13);
+                        acc14 = Fma(Load512(ref row, 3 * In + i), x2v, acc14);
+                        acc15 = Fma(Load512(ref row, 3 * In + i), x3v, acc15);
                     }
-                    global::System.Runtime.Intrinsics.Vector512<float> sums = Sums(acc0, acc1, acc2, acc3, acc4, acc5, acc6, acc7, acc8, acc9, acc10, acc11, acc12, acc13, acc14, acc15);
-                    global::System.Runtime.Intrinsics.Vector256<float> bias = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, o);
-                    global::System.Runtime.Intrinsics.Vector512<float> z = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.Intrinsics.Vector512.GetLower(sums) + bias, global::System.Runtime.Intrinsics.Vector512.GetUpper(sums) + bias);
-                    global::System.Runtime.Intrinsics.Vector512<float> a = global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.LessThan(z, global::System.Runtime.Intrinsics.Vector512<float>.Zero), global::System.Runtime.Intrinsics.Vector512<float>.Zero, z);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.GetLower(a), ref y0, o);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.GetUpper(a), ref y1, o);
+                    global::System.Runtime.Intrinsics.Vector128<float> bias = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, o);
+                    global::System.Runtime.Intrinsics.Vector256<float> biases = global::System.Runtime.Intrinsics.Vector256.Create(bias, bias);
+                    global::System.Runtime.Intrinsics.Vector512<float> z = Sums(acc0, acc1, acc2, acc3, acc4, acc5, acc6, acc7, acc8, acc9, acc10, acc11, acc12, acc13, acc14, acc15) + global::System.Runtime.Intrinsics.Vector512.Create(biases, biases);
+                    z = global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.LessThan(z, global::System.Runtime.Intrinsics.Vector512<float>.Zero), global::System.Runtime.Intrinsics.Vector512<float>.Zero, z);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.X86.Avx512F.ExtractVector128(z, 0), ref y0, o);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.X86.Avx512F.ExtractVector128(z, 1), ref y1, o);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.X86.Avx512F.ExtractVector128(z, 2), ref y2, o);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.X86.Avx512F.ExtractVector128(z, 3), ref y3, o);
                 }
             }
 
@@ -1721,8 +1843,16 @@ namespace Benchmarks
                 }
             }
 
-            // Inputs [0, 64) of dx in registers.
+            PropagateLayer2Wide(ref p, ref x, ref dz, ref dx);
+        }
 
+        /// <summary>Layer 2: Dense 64 -> 64, ReLU, 512-bit: dx = Wᵀ dz, then through the activation of layer 1.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private static void PropagateLayer2Wide(ref float p, ref float x, ref float dz, ref float dx)
+        {
+            const int In = 64, Out = 64;
+            ref float w = ref At(ref p, 4160);
+            // Inputs [0, 64) of dx in registers.
             {
                 global::System.Runtime.Intrinsics.Vector512<float> d0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector512<float> d1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
@@ -1741,15 +1871,19 @@ namespace Benchmarks
                     global::System.Runtime.Intrinsics.Vector512<float> w3 = Load512(ref row, 48);
                     d3 = Fma(w3, dv, d3);
                 }
+                // Through the activation of the layer below (ReLU), from its outputs x.
+                global::System.Runtime.Intrinsics.Vector512<float> a0 = Load512(ref x, 0);
+                d0 = global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.LessThanOrEqual(a0, global::System.Runtime.Intrinsics.Vector512<float>.Zero), global::System.Runtime.Intrinsics.Vector512<float>.Zero, d0);
+                global::System.Runtime.Intrinsics.Vector512<float> a1 = Load512(ref x, 16);
+                d1 = global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.LessThanOrEqual(a1, global::System.Runtime.Intrinsics.Vector512<float>.Zero), global::System.Runtime.Intrinsics.Vector512<float>.Zero, d1);
+                global::System.Runtime.Intrinsics.Vector512<float> a2 = Load512(ref x, 32);
+                d2 = global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.LessThanOrEqual(a2, global::System.Runtime.Intrinsics.Vector512<float>.Zero), global::System.Runtime.Intrinsics.Vector512<float>.Zero, d2);
+                global::System.Runtime.Intrinsics.Vector512<float> a3 = Load512(ref x, 48);
+                d3 = global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.LessThanOrEqual(a3, global::System.Runtime.Intrinsics.Vector512<float>.Zero), global::System.Runtime.Intrinsics.Vector512<float>.Zero, d3);
                 Store512(d0, ref dx, 0);
                 Store512(d1, ref dx, 16);
                 Store512(d2, ref dx, 32);
                 Store512(d3, ref dx, 48);
-            }
-            // Through the activation of layer 1 (ReLU), from its outputs x.
-            for (nuint i = 0; i < In; i++)
-            {
-                At(ref dx, i) = At(ref x, i) <= 0f ? 0f : At(ref dx, i);
             }
         }
 
@@ -1766,7 +1900,6 @@ namespace Benchmarks
             }
 
             // Inputs [0, 64) of dx in registers.
-
             {
                 global::System.Runtime.Intrinsics.Vector512<float> d0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector512<float> x0 = Load512(ref x, 0);
@@ -1783,26 +1916,121 @@ namespace Benchmarks
                     global::System.Runtime.Intrinsics.Vector512<float> sv = global::System.Runtime.Intrinsics.Vector512.Create(-learningRate * At(ref dz, o));
                     global::System.Runtime.Intrinsics.Vector512<float> w0 = Load512(ref row, 0);
                     d0 = Fma(w0, dv, d0);
-                    Store512(w0 + sv * x0, ref row, 0);
+                    Store512(Fma(sv, x0, w0), ref row, 0);
                     global::System.Runtime.Intrinsics.Vector512<float> w1 = Load512(ref row, 16);
                     d1 = Fma(w1, dv, d1);
-                    Store512(w1 + sv * x1, ref row, 16);
+                    Store512(Fma(sv, x1, w1), ref row, 16);
                     global::System.Runtime.Intrinsics.Vector512<float> w2 = Load512(ref row, 32);
                     d2 = Fma(w2, dv, d2);
-                    Store512(w2 + sv * x2, ref row, 32);
+                    Store512(Fma(sv, x2, w2), ref row, 32);
                     global::System.Runtime.Intrinsics.Vector512<float> w3 = Load512(ref row, 48);
                     d3 = Fma(w3, dv, d3);
-                    Store512(w3 + sv * x3, ref row, 48);
+                    Store512(Fma(sv, x3, w3), ref row, 48);
                 }
+                // Through the activation of the layer below (ReLU), from its outputs x.
+                global::System.Runtime.Intrinsics.Vector512<float> a0 = Load512(ref x, 0);
+                d0 = global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.LessThanOrEqual(a0, global::System.Runtime.Intrinsics.Vector512<float>.Zero), global::System.Runtime.Intrinsics.Vector512<float>.Zero, d0);
+                global::System.Runtime.Intrinsics.Vector512<float> a1 = Load512(ref x, 16);
+                d1 = global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.LessThanOrEqual(a1, global::System.Runtime.Intrinsics.Vector512<float>.Zero), global::System.Runtime.Intrinsics.Vector512<float>.Zero, d1);
+                global::System.Runtime.Intrinsics.Vector512<float> a2 = Load512(ref x, 32);
+                d2 = global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.LessThanOrEqual(a2, global::System.Runtime.Intrinsics.Vector512<float>.Zero), global::System.Runtime.Intrinsics.Vector512<float>.Zero, d2);
+                global::System.Runtime.Intrinsics.Vector512<float> a3 = Load512(ref x, 48);
+                d3 = global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.LessThanOrEqual(a3, global::System.Runtime.Intrinsics.Vector512<float>.Zero), global::System.Runtime.Intrinsics.Vector512<float>.Zero, d3);
                 Store512(d0, ref dx, 0);
                 Store512(d1, ref dx, 16);
                 Store512(d2, ref dx, 32);
                 Store512(d3, ref dx, 48);
             }
-            // Through the activation of layer 1 (ReLU), from its outputs x.
-            for (nuint i = 0; i < In; i++)
+        }
+
+        /// <summary>Layer 2: Dense 64 -> 64, ReLU, 512-bit, backward on a block of samples: adds Σ_s dz_s x_sᵀ to dLoss/dW and Σ_s dz_s to dLoss/db, and writes dLoss/dz of layer 1 for every sample into dx.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private static void BackwardBlockLayer2Wide(ref float p, ref float g, ref float x, nuint xStride, ref float dz, ref float dx, int count)
+        {
+            const int In = 64, Out = 64;
+            ref float gw = ref At(ref g, 4160);
+            ref float gb = ref At(ref g, 8256);
+            for (nuint o = 0; o < Out; o++)
             {
-                At(ref dx, i) = At(ref x, i) <= 0f ? 0f : At(ref dx, i);
+                float sum = 0f;
+                for (nuint s = 0; s < (nuint)count; s++)
+                {
+                    sum += At(ref dz, s * DeltaLength + o);
+                }
+                At(ref gb, o) += sum;
+            }
+
+            for (nuint i = 0; i < 64; i += 64)
+            {
+                for (nuint o = 0; o < 64; o += 4)
+                {
+                    global::System.Runtime.Intrinsics.Vector512<float> g0_0 = Load512(ref gw, o * In + i);
+                    global::System.Runtime.Intrinsics.Vector512<float> g0_1 = Load512(ref gw, o * In + i + 16);
+                    global::System.Runtime.Intrinsics.Vector512<float> g0_2 = Load512(ref gw, o * In + i + 32);
+                    global::System.Runtime.Intrinsics.Vector512<float> g0_3 = Load512(ref gw, o * In + i + 48);
+                    global::System.Runtime.Intrinsics.Vector512<float> g1_0 = Load512(ref gw, (o + 1) * In + i);
+                    global::System.Runtime.Intrinsics.Vector512<float> g1_1 = Load512(ref gw, (o + 1) * In + i + 16);
+                    global::System.Runtime.Intrinsics.Vector512<float> g1_2 = Load512(ref gw, (o + 1) * In + i + 32);
+                    global::System.Runtime.Intrinsics.Vector512<float> g1_3 = Load512(ref gw, (o + 1) * In + i + 48);
+                    global::System.Runtime.Intrinsics.Vector512<float> g2_0 = Load512(ref gw, (o + 2) * In + i);
+                    global::System.Runtime.Intrinsics.Vector512<float> g2_1 = Load512(ref gw, (o + 2) * In + i + 16);
+                    global::System.Runtime.Intrinsics.Vector512<float> g2_2 = Load512(ref gw, (o + 2) * In + i + 32);
+                    global::System.Runtime.Intrinsics.Vector512<float> g2_3 = Load512(ref gw, (o + 2) * In + i + 48);
+                    global::System.Runtime.Intrinsics.Vector512<float> g3_0 = Load512(ref gw, (o + 3) * In + i);
+                    global::System.Runtime.Intrinsics.Vector512<float> g3_1 = Load512(ref gw, (o + 3) * In + i + 16);
+                    global::System.Runtime.Intrinsics.Vector512<float> g3_2 = Load512(ref gw, (o + 3) * In + i + 32);
+                    global::System.Runtime.Intrinsics.Vector512<float> g3_3 = Load512(ref gw, (o + 3) * In + i + 48);
+                    for (nuint s = 0; s < (nuint)count; s++)
+                    {
+                        ref float xs = ref At(ref x, s * xStride);
+                        ref float ds = ref At(ref dz, s * DeltaLength + o);
+                        global::System.Runtime.Intrinsics.Vector512<float> x0 = Load512(ref xs, i);
+                        global::System.Runtime.Intrinsics.Vector512<float> x1 = Load512(ref xs, i + 16);
+                        global::System.Runtime.Intrinsics.Vector512<float> x2 = Load512(ref xs, i + 32);
+                        global::System.Runtime.Intrinsics.Vector512<float> x3 = Load512(ref xs, i + 48);
+                        global::System.Runtime.Intrinsics.Vector512<float> d0 = global::System.Runtime.Intrinsics.Vector512.Create(ds);
+                        g0_0 = Fma(d0, x0, g0_0);
+                        g0_1 = Fma(d0, x1, g0_1);
+                        g0_2 = Fma(d0, x2, g0_2);
+                        g0_3 = Fma(d0, x3, g0_3);
+                        global::System.Runtime.Intrinsics.Vector512<float> d1 = global::System.Runtime.Intrinsics.Vector512.Create(At(ref ds, 1));
+                        g1_0 = Fma(d1, x0, g1_0);
+                        g1_1 = Fma(d1, x1, g1_1);
+                        g1_2 = Fma(d1, x2, g1_2);
+                        g1_3 = Fma(d1, x3, g1_3);
+                        global::System.Runtime.Intrinsics.Vector512<float> d2 = global::System.Runtime.Intrinsics.Vector512.Create(At(ref ds, 2));
+                        g2_0 = Fma(d2, x0, g2_0);
+                        g2_1 = Fma(d2, x1, g2_1);
+                        g2_2 = Fma(d2, x2, g2_2);
+                        g2_3 = Fma(d2, x3, g2_3);
+                        global::System.Runtime.Intrinsics.Vector512<float> d3 = global::System.Runtime.Intrinsics.Vector512.Create(At(ref ds, 3));
+                        g3_0 = Fma(d3, x0, g3_0);
+                        g3_1 = Fma(d3, x1, g3_1);
+                        g3_2 = Fma(d3, x2, g3_2);
+                        g3_3 = Fma(d3, x3, g3_3);
+                    }
+                    Store512(g0_3, ref gw, o * In + i + 48);
+                    Store512(g0_2, ref gw, o * In + i + 32);
+                    Store512(g0_1, ref gw, o * In + i + 16);
+                    Store512(g0_0, ref gw, o * In + i);
+                    Store512(g1_3, ref gw, (o + 1) * In + i + 48);
+                    Store512(g1_2, ref gw, (o + 1) * In + i + 32);
+                    Store512(g1_1, ref gw, (o + 1) * In + i + 16);
+                    Store512(g1_0, ref gw, (o + 1) * In + i);
+                    Store512(g2_3, ref gw, (o + 2) * In + i + 48);
+                    Store512(g2_2, ref gw, (o + 2) * In + i + 32);
+                    Store512(g2_1, ref gw, (o + 2) * In + i + 16);
+                    Store512(g2_0, ref gw, (o + 2) * In + i);
+                    Store512(g3_3, ref gw, (o + 3) * In + i + 48);
+                    Store512(g3_2, ref gw, (o + 3) * In + i + 32);
+                    Store512(g3_1, ref gw, (o + 3) * In + i + 16);
+                    Store512(g3_0, ref gw, (o + 3) * In + i);
+                }
+            }
+
+            for (nuint s = 0; s < (nuint)count; s++)
+            {
+                PropagateLayer2Wide(ref p, ref At(ref x, s * xStride), ref At(ref dz, s * DeltaLength), ref At(ref dx, s * DeltaLength));
             }
         }
 
@@ -2062,6 +2290,12 @@ namespace Benchmarks
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void BackwardBlockLayer3(ref float p, ref float g, ref float x, nuint xStride, ref float dz, ref float dx, int count)
         {
+            if (Wide)
+            {
+                BackwardBlockLayer3Wide(ref p, ref g, ref x, xStride, ref dz, ref dx, count);
+                return;
+            }
+
             const int In = 64, Out = 10;
             ref float w = ref At(ref p, 8320);
             ref float gw = ref At(ref g, 8320);
@@ -2198,7 +2432,6 @@ namespace Benchmarks
             ref float w = ref At(ref p, 8320);
             ref float b = ref At(ref p, 8960);
             // The last 10 outputs: a group with the other accumulators empty.
-
             {
                 const nuint o = Out - 10;
                 ref float row = ref At(ref w, o * In);
@@ -2232,7 +2465,7 @@ namespace Benchmarks
             Softmax(ref y);
         }
 
-        /// <summary>Layer 3: Dense 64 -> 10, Softmax, 512-bit, on a block of samples: tiles of 2 samples x 8 outputs; bit for bit what ForwardLayer3Wide computes per sample.</summary>
+        /// <summary>Layer 3: Dense 64 -> 10, Softmax, 512-bit, on a block of samples: tiles of 4 samples x 4 outputs; bit for bit what ForwardLayer3Wide computes per sample.</summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void ForwardBlockLayer3Wide(ref float p, ref float x, nuint xStride, ref float y, nuint yStride, int count)
         {
@@ -2240,13 +2473,17 @@ namespace Benchmarks
             const int In = 64, Out = 10;
             ref float w = ref At(ref p, 8320);
             ref float b = ref At(ref p, 8960);
-            for (; s + 2 <= (nuint)count; s += 2)
+            for (; s + 4 <= (nuint)count; s += 4)
             {
                 ref float x0 = ref At(ref x, s * xStride);
                 ref float x1 = ref At(ref x, (s + 1) * xStride);
+                ref float x2 = ref At(ref x, (s + 2) * xStride);
+                ref float x3 = ref At(ref x, (s + 3) * xStride);
                 ref float y0 = ref At(ref y, s * yStride);
                 ref float y1 = ref At(ref y, (s + 1) * yStride);
-                for (nuint o = 0; o + 8 <= Out; o += 8)
+                ref float y2 = ref At(ref y, (s + 2) * yStride);
+                ref float y3 = ref At(ref y, (s + 3) * yStride);
+                for (nuint o = 0; o + 4 <= Out; o += 4)
                 {
                     ref float row = ref At(ref w, o * In);
                     global::System.Runtime.Intrinsics.Vector512<float> acc0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
@@ -2257,31 +2494,33 @@ namespace Benchmarks
                     {
                         global::System.Runtime.Intrinsics.Vector512<float> x0v = Load512(ref x0, i);
                         global::System.Runtime.Intrinsics.Vector512<float> x1v = Load512(ref x1, i);
+                        global::System.Runtime.Intrinsics.Vector512<float> x2v = Load512(ref x2, i);
+                        global::System.Runtime.Intrinsics.Vector512<float> x3v = Load512(ref x3, i);
                         acc0 = Fma(Load512(ref row, i), x0v, acc0);
-                        acc1 = Fma(Load512(ref row, 4 * In + i), x0v, acc1);
-                        acc2 = Fma(Load512(ref row, i), x1v, acc2);
-                        acc3 = Fma(Load512(ref row, 4 * In + i), x1v, acc3);
+                        acc1 = Fma(Load512(ref row, i), x1v, acc1);
+                        acc2 = Fma(Load512(ref row, i), x2v, acc2);
+                        acc3 = Fma(Load512(ref row, i), x3v, acc3);
                         acc4 = Fma(Load512(ref row, In + i), x0v, acc4);
-                        acc5 = Fma(Load512(ref row, 5 * In + i), x0v, acc5);
-                        acc6 = Fma(Load512(ref row, In + i), x1v, acc6);
-                        acc7 = Fma(Load512(ref row, 5 * In + i), x1v, acc7);
+                        acc5 = Fma(Load512(ref row, In + i), x1v, acc5);
+                        acc6 = Fma(Load512(ref row, In + i), x2v, acc6);
+                        acc7 = Fma(Load512(ref row, In + i), x3v, acc7);
                         acc8 = Fma(Load512(ref row, 2 * In + i), x0v, acc8);
-                        acc9 = Fma(Load512(ref row, 6 * In + i), x0v, acc9);
-                        acc10 = Fma(Load512(ref row, 2 * In + i), x1v, acc10);
-                        acc11 = Fma(Load512(ref row, 6 * In + i), x1v, acc11);
+                        acc9 = Fma(Load512(ref row, 2 * In + i), x1v, acc9);
+                        acc10 = Fma(Load512(ref row, 2 * In + i), x2v, acc10);
+                        acc11 = Fma(Load512(ref row, 2 * In + i), x3v, acc11);
                         acc12 = Fma(Load512(ref row, 3 * In + i), x0v, acc12);
-                        acc13 = Fma(Load512(ref row, 7 * In + i), x0v, acc13);
-                        acc14 = Fma(Load512(ref row, 3 * In + i), x1v, acc14);
-                        acc15 = Fma(Load512(ref row, 7 * In + i), x1v, acc15);
+                        acc13 = Fma(Load512(ref row, 3 * In + i), x1v, acc13);
+                        acc14 = Fma(Load512(ref row, 3 * In + i), x2v, acc14);
+                        acc15 = Fma(Load512(ref row, 3 * In + i), x3v, acc15);
                     }
-                    global::System.Runtime.Intrinsics.Vector512<float> sums = Sums(acc0, acc1, acc2, acc3, acc4, acc5, acc6, acc7, acc8, acc9, acc10, acc11, acc12, acc13, acc14, acc15);
-                    global::System.Runtime.Intrinsics.Vector256<float> bias = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, o);
-                    global::System.Runtime.Intrinsics.Vector512<float> z = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.Intrinsics.Vector512.GetLower(sums) + bias, global::System.Runtime.Intrinsics.Vector512.GetUpper(sums) + bias);
-                    global::System.Runtime.Intrinsics.Vector512<float> a = z;
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.GetLower(a), ref y0, o);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.GetUpper(a), ref y1, o);
+                    global::System.Runtime.Intrinsics.Vector128<float> bias = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, o);
+                    global::System.Runtime.Intrinsics.Vector256<float> biases = global::System.Runtime.Intrinsics.Vector256.Create(bias, bias);
+                    global::System.Runtime.Intrinsics.Vector512<float> z = Sums(acc0, acc1, acc2, acc3, acc4, acc5, acc6, acc7, acc8, acc9, acc10, acc11, acc12, acc13, acc14, acc15) + global::System.Runtime.Intrinsics.Vector512.Create(biases, biases);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.X86.Avx512F.ExtractVector128(z, 0), ref y0, o);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.X86.Avx512F.ExtractVector128(z, 1), ref y1, o);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.X86.Avx512F.ExtractVector128(z, 2), ref y2, o);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.X86.Avx512F.ExtractVector128(z, 3), ref y3, o);
                 }
-
                 {
                     const nuint o = Out - 2;
                     ref float row = ref At(ref w, o * In);
@@ -2293,24 +2532,36 @@ namespace Benchmarks
                     {
                         global::System.Runtime.Intrinsics.Vector512<float> x0v = Load512(ref x0, i);
                         global::System.Runtime.Intrinsics.Vector512<float> x1v = Load512(ref x1, i);
+                        global::System.Runtime.Intrinsics.Vector512<float> x2v = Load512(ref x2, i);
+                        global::System.Runtime.Intrinsics.Vector512<float> x3v = Load512(ref x3, i);
                         acc0 = Fma(Load512(ref row, i), x0v, acc0);
-                        acc2 = Fma(Load512(ref row, i), x1v, acc2);
+                        acc1 = Fma(Load512(ref row, i), x1v, acc1);
+                        acc2 = Fma(Load512(ref row, i), x2v, acc2);
+                        acc3 = Fma(Load512(ref row, i), x3v, acc3);
                         acc4 = Fma(Load512(ref row, In + i), x0v, acc4);
-                        acc6 = Fma(Load512(ref row, In + i), x1v, acc6);
+                        acc5 = Fma(Load512(ref row, In + i), x1v, acc5);
+                        acc6 = Fma(Load512(ref row, In + i), x2v, acc6);
+                        acc7 = Fma(Load512(ref row, In + i), x3v, acc7);
                     }
                     global::System.Runtime.Intrinsics.Vector512<float> sums = Sums(acc0, acc1, acc2, acc3, acc4, acc5, acc6, acc7, acc8, acc9, acc10, acc11, acc12, acc13, acc14, acc15);
                     ref float lanes = ref global::System.Runtime.CompilerServices.Unsafe.As<global::System.Runtime.Intrinsics.Vector512<float>, float>(ref sums);
                     for (nuint j = 0; j < 2; j++)
                     {
                         float z0 = At(ref lanes, j) + At(ref b, o + j);
-                        float z1 = At(ref lanes, 8 + j) + At(ref b, o + j);
                         At(ref y0, o + j) = z0;
+                        float z1 = At(ref lanes, 4 + j) + At(ref b, o + j);
                         At(ref y1, o + j) = z1;
+                        float z2 = At(ref lanes, 8 + j) + At(ref b, o + j);
+                        At(ref y2, o + j) = z2;
+                        float z3 = At(ref lanes, 12 + j) + At(ref b, o + j);
+                        At(ref y3, o + j) = z3;
                     }
                 }
 
                 Softmax(ref y0);
                 Softmax(ref y1);
+                Softmax(ref y2);
+                Softmax(ref y3);
             }
 
             for (; s < (nuint)count; s++)
@@ -2339,8 +2590,16 @@ namespace Benchmarks
                 }
             }
 
-            // Inputs [0, 64) of dx in registers.
+            PropagateLayer3Wide(ref p, ref x, ref dz, ref dx);
+        }
 
+        /// <summary>Layer 3: Dense 64 -> 10, Softmax, 512-bit: dx = Wᵀ dz, then through the activation of layer 2.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private static void PropagateLayer3Wide(ref float p, ref float x, ref float dz, ref float dx)
+        {
+            const int In = 64, Out = 10;
+            ref float w = ref At(ref p, 8320);
+            // Inputs [0, 64) of dx in registers.
             {
                 global::System.Runtime.Intrinsics.Vector512<float> d0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector512<float> d1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
@@ -2359,15 +2618,19 @@ namespace Benchmarks
                     global::System.Runtime.Intrinsics.Vector512<float> w3 = Load512(ref row, 48);
                     d3 = Fma(w3, dv, d3);
                 }
+                // Through the activation of the layer below (ReLU), from its outputs x.
+                global::System.Runtime.Intrinsics.Vector512<float> a0 = Load512(ref x, 0);
+                d0 = global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.LessThanOrEqual(a0, global::System.Runtime.Intrinsics.Vector512<float>.Zero), global::System.Runtime.Intrinsics.Vector512<float>.Zero, d0);
+                global::System.Runtime.Intrinsics.Vector512<float> a1 = Load512(ref x, 16);
+                d1 = global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.LessThanOrEqual(a1, global::System.Runtime.Intrinsics.Vector512<float>.Zero), global::System.Runtime.Intrinsics.Vector512<float>.Zero, d1);
+                global::System.Runtime.Intrinsics.Vector512<float> a2 = Load512(ref x, 32);
+                d2 = global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.LessThanOrEqual(a2, global::System.Runtime.Intrinsics.Vector512<float>.Zero), global::System.Runtime.Intrinsics.Vector512<float>.Zero, d2);
+                global::System.Runtime.Intrinsics.Vector512<float> a3 = Load512(ref x, 48);
+                d3 = global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.LessThanOrEqual(a3, global::System.Runtime.Intrinsics.Vector512<float>.Zero), global::System.Runtime.Intrinsics.Vector512<float>.Zero, d3);
                 Store512(d0, ref dx, 0);
                 Store512(d1, ref dx, 16);
                 Store512(d2, ref dx, 32);
                 Store512(d3, ref dx, 48);
-            }
-            // Through the activation of layer 2 (ReLU), from its outputs x.
-            for (nuint i = 0; i < In; i++)
-            {
-                At(ref dx, i) = At(ref x, i) <= 0f ? 0f : At(ref dx, i);
             }
         }
 
@@ -2384,7 +2647,6 @@ namespace Benchmarks
             }
 
             // Inputs [0, 64) of dx in registers.
-
             {
                 global::System.Runtime.Intrinsics.Vector512<float> d0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector512<float> x0 = Load512(ref x, 0);
@@ -2401,26 +2663,159 @@ namespace Benchmarks
                     global::System.Runtime.Intrinsics.Vector512<float> sv = global::System.Runtime.Intrinsics.Vector512.Create(-learningRate * At(ref dz, o));
                     global::System.Runtime.Intrinsics.Vector512<float> w0 = Load512(ref row, 0);
                     d0 = Fma(w0, dv, d0);
-                    Store512(w0 + sv * x0, ref row, 0);
+                    Store512(Fma(sv, x0, w0), ref row, 0);
                     global::System.Runtime.Intrinsics.Vector512<float> w1 = Load512(ref row, 16);
                     d1 = Fma(w1, dv, d1);
-                    Store512(w1 + sv * x1, ref row, 16);
+                    Store512(Fma(sv, x1, w1), ref row, 16);
                     global::System.Runtime.Intrinsics.Vector512<float> w2 = Load512(ref row, 32);
                     d2 = Fma(w2, dv, d2);
-                    Store512(w2 + sv * x2, ref row, 32);
+                    Store512(Fma(sv, x2, w2), ref row, 32);
                     global::System.Runtime.Intrinsics.Vector512<float> w3 = Load512(ref row, 48);
                     d3 = Fma(w3, dv, d3);
-                    Store512(w3 + sv * x3, ref row, 48);
+                    Store512(Fma(sv, x3, w3), ref row, 48);
                 }
+                // Through the activation of the layer below (ReLU), from its outputs x.
+                global::System.Runtime.Intrinsics.Vector512<float> a0 = Load512(ref x, 0);
+                d0 = global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.LessThanOrEqual(a0, global::System.Runtime.Intrinsics.Vector512<float>.Zero), global::System.Runtime.Intrinsics.Vector512<float>.Zero, d0);
+                global::System.Runtime.Intrinsics.Vector512<float> a1 = Load512(ref x, 16);
+                d1 = global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.LessThanOrEqual(a1, global::System.Runtime.Intrinsics.Vector512<float>.Zero), global::System.Runtime.Intrinsics.Vector512<float>.Zero, d1);
+                global::System.Runtime.Intrinsics.Vector512<float> a2 = Load512(ref x, 32);
+                d2 = global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.LessThanOrEqual(a2, global::System.Runtime.Intrinsics.Vector512<float>.Zero), global::System.Runtime.Intrinsics.Vector512<float>.Zero, d2);
+                global::System.Runtime.Intrinsics.Vector512<float> a3 = Load512(ref x, 48);
+                d3 = global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.LessThanOrEqual(a3, global::System.Runtime.Intrinsics.Vector512<float>.Zero), global::System.Runtime.Intrinsics.Vector512<float>.Zero, d3);
                 Store512(d0, ref dx, 0);
                 Store512(d1, ref dx, 16);
                 Store512(d2, ref dx, 32);
                 Store512(d3, ref dx, 48);
             }
-            // Through the activation of layer 2 (ReLU), from its outputs x.
-            for (nuint i = 0; i < In; i++)
+        }
+
+        /// <summary>Layer 3: Dense 64 -> 10, Softmax, 512-bit, backward on a block of samples: adds Σ_s dz_s x_sᵀ to dLoss/dW and Σ_s dz_s to dLoss/db, and writes dLoss/dz of layer 2 for every sample into dx.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private static void BackwardBlockLayer3Wide(ref float p, ref float g, ref float x, nuint xStride, ref float dz, ref float dx, int count)
+        {
+            const int In = 64, Out = 10;
+            ref float gw = ref At(ref g, 8320);
+            ref float gb = ref At(ref g, 8960);
+            for (nuint o = 0; o < Out; o++)
             {
-                At(ref dx, i) = At(ref x, i) <= 0f ? 0f : At(ref dx, i);
+                float sum = 0f;
+                for (nuint s = 0; s < (nuint)count; s++)
+                {
+                    sum += At(ref dz, s * DeltaLength + o);
+                }
+                At(ref gb, o) += sum;
+            }
+
+            for (nuint i = 0; i < 64; i += 64)
+            {
+                for (nuint o = 0; o < 8; o += 4)
+                {
+                    global::System.Runtime.Intrinsics.Vector512<float> g0_0 = Load512(ref gw, o * In + i);
+                    global::System.Runtime.Intrinsics.Vector512<float> g0_1 = Load512(ref gw, o * In + i + 16);
+                    global::System.Runtime.Intrinsics.Vector512<float> g0_2 = Load512(ref gw, o * In + i + 32);
+                    global::System.Runtime.Intrinsics.Vector512<float> g0_3 = Load512(ref gw, o * In + i + 48);
+                    global::System.Runtime.Intrinsics.Vector512<float> g1_0 = Load512(ref gw, (o + 1) * In + i);
+                    global::System.Runtime.Intrinsics.Vector512<float> g1_1 = Load512(ref gw, (o + 1) * In + i + 16);
+                    global::System.Runtime.Intrinsics.Vector512<float> g1_2 = Load512(ref gw, (o + 1) * In + i + 32);
+                    global::System.Runtime.Intrinsics.Vector512<float> g1_3 = Load512(ref gw, (o + 1) * In + i + 48);
+                    global::System.Runtime.Intrinsics.Vector512<float> g2_0 = Load512(ref gw, (o + 2) * In + i);
+                    global::System.Runtime.Intrinsics.Vector512<float> g2_1 = Load512(ref gw, (o + 2) * In + i + 16);
+                    global::System.Runtime.Intrinsics.Vector512<float> g2_2 = Load512(ref gw, (o + 2) * In + i + 32);
+                    global::System.Runtime.Intrinsics.Vector512<float> g2_3 = Load512(ref gw, (o + 2) * In + i + 48);
+                    global::System.Runtime.Intrinsics.Vector512<float> g3_0 = Load512(ref gw, (o + 3) * In + i);
+                    global::System.Runtime.Intrinsics.Vector512<float> g3_1 = Load512(ref gw, (o + 3) * In + i + 16);
+                    global::System.Runtime.Intrinsics.Vector512<float> g3_2 = Load512(ref gw, (o + 3) * In + i + 32);
+                    global::System.Runtime.Intrinsics.Vector512<float> g3_3 = Load512(ref gw, (o + 3) * In + i + 48);
+                    for (nuint s = 0; s < (nuint)count; s++)
+                    {
+                        ref float xs = ref At(ref x, s * xStride);
+                        ref float ds = ref At(ref dz, s * DeltaLength + o);
+                        global::System.Runtime.Intrinsics.Vector512<float> x0 = Load512(ref xs, i);
+                        global::System.Runtime.Intrinsics.Vector512<float> x1 = Load512(ref xs, i + 16);
+                        global::System.Runtime.Intrinsics.Vector512<float> x2 = Load512(ref xs, i + 32);
+                        global::System.Runtime.Intrinsics.Vector512<float> x3 = Load512(ref xs, i + 48);
+                        global::System.Runtime.Intrinsics.Vector512<float> d0 = global::System.Runtime.Intrinsics.Vector512.Create(ds);
+                        g0_0 = Fma(d0, x0, g0_0);
+                        g0_1 = Fma(d0, x1, g0_1);
+                        g0_2 = Fma(d0, x2, g0_2);
+                        g0_3 = Fma(d0, x3, g0_3);
+                        global::System.Runtime.Intrinsics.Vector512<float> d1 = global::System.Runtime.Intrinsics.Vector512.Create(At(ref ds, 1));
+                        g1_0 = Fma(d1, x0, g1_0);
+                        g1_1 = Fma(d1, x1, g1_1);
+                        g1_2 = Fma(d1, x2, g1_2);
+                        g1_3 = Fma(d1, x3, g1_3);
+                        global::System.Runtime.Intrinsics.Vector512<float> d2 = global::System.Runtime.Intrinsics.Vector512.Create(At(ref ds, 2));
+                        g2_0 = Fma(d2, x0, g2_0);
+                        g2_1 = Fma(d2, x1, g2_1);
+                        g2_2 = Fma(d2, x2, g2_2);
+                        g2_3 = Fma(d2, x3, g2_3);
+                        global::System.Runtime.Intrinsics.Vector512<float> d3 = global::System.Runtime.Intrinsics.Vector512.Create(At(ref ds, 3));
+                        g3_0 = Fma(d3, x0, g3_0);
+                        g3_1 = Fma(d3, x1, g3_1);
+                        g3_2 = Fma(d3, x2, g3_2);
+                        g3_3 = Fma(d3, x3, g3_3);
+                    }
+                    Store512(g0_3, ref gw, o * In + i + 48);
+                    Store512(g0_2, ref gw, o * In + i + 32);
+                    Store512(g0_1, ref gw, o * In + i + 16);
+                    Store512(g0_0, ref gw, o * In + i);
+                    Store512(g1_3, ref gw, (o + 1) * In + i + 48);
+                    Store512(g1_2, ref gw, (o + 1) * In + i + 32);
+                    Store512(g1_1, ref gw, (o + 1) * In + i + 16);
+                    Store512(g1_0, ref gw, (o + 1) * In + i);
+                    Store512(g2_3, ref gw, (o + 2) * In + i + 48);
+                    Store512(g2_2, ref gw, (o + 2) * In + i + 32);
+                    Store512(g2_1, ref gw, (o + 2) * In + i + 16);
+                    Store512(g2_0, ref gw, (o + 2) * In + i);
+                    Store512(g3_3, ref gw, (o + 3) * In + i + 48);
+                    Store512(g3_2, ref gw, (o + 3) * In + i + 32);
+                    Store512(g3_1, ref gw, (o + 3) * In + i + 16);
+                    Store512(g3_0, ref gw, (o + 3) * In + i);
+                }
+                {
+                    const nuint o = Out - 2;
+                    global::System.Runtime.Intrinsics.Vector512<float> g0_0 = Load512(ref gw, o * In + i);
+                    global::System.Runtime.Intrinsics.Vector512<float> g0_1 = Load512(ref gw, o * In + i + 16);
+                    global::System.Runtime.Intrinsics.Vector512<float> g0_2 = Load512(ref gw, o * In + i + 32);
+                    global::System.Runtime.Intrinsics.Vector512<float> g0_3 = Load512(ref gw, o * In + i + 48);
+                    global::System.Runtime.Intrinsics.Vector512<float> g1_0 = Load512(ref gw, (o + 1) * In + i);
+                    global::System.Runtime.Intrinsics.Vector512<float> g1_1 = Load512(ref gw, (o + 1) * In + i + 16);
+                    global::System.Runtime.Intrinsics.Vector512<float> g1_2 = Load512(ref gw, (o + 1) * In + i + 32);
+                    global::System.Runtime.Intrinsics.Vector512<float> g1_3 = Load512(ref gw, (o + 1) * In + i + 48);
+                    for (nuint s = 0; s < (nuint)count; s++)
+                    {
+                        ref float xs = ref At(ref x, s * xStride);
+                        ref float ds = ref At(ref dz, s * DeltaLength + o);
+                        global::System.Runtime.Intrinsics.Vector512<float> x0 = Load512(ref xs, i);
+                        global::System.Runtime.Intrinsics.Vector512<float> x1 = Load512(ref xs, i + 16);
+                        global::System.Runtime.Intrinsics.Vector512<float> x2 = Load512(ref xs, i + 32);
+                        global::System.Runtime.Intrinsics.Vector512<float> x3 = Load512(ref xs, i + 48);
+                        global::System.Runtime.Intrinsics.Vector512<float> d0 = global::System.Runtime.Intrinsics.Vector512.Create(ds);
+                        g0_0 = Fma(d0, x0, g0_0);
+                        g0_1 = Fma(d0, x1, g0_1);
+                        g0_2 = Fma(d0, x2, g0_2);
+                        g0_3 = Fma(d0, x3, g0_3);
+                        global::System.Runtime.Intrinsics.Vector512<float> d1 = global::System.Runtime.Intrinsics.Vector512.Create(At(ref ds, 1));
+                        g1_0 = Fma(d1, x0, g1_0);
+                        g1_1 = Fma(d1, x1, g1_1);
+                        g1_2 = Fma(d1, x2, g1_2);
+                        g1_3 = Fma(d1, x3, g1_3);
+                    }
+                    Store512(g0_3, ref gw, o * In + i + 48);
+                    Store512(g0_2, ref gw, o * In + i + 32);
+                    Store512(g0_1, ref gw, o * In + i + 16);
+                    Store512(g0_0, ref gw, o * In + i);
+                    Store512(g1_3, ref gw, (o + 1) * In + i + 48);
+                    Store512(g1_2, ref gw, (o + 1) * In + i + 32);
+                    Store512(g1_1, ref gw, (o + 1) * In + i + 16);
+                    Store512(g1_0, ref gw, (o + 1) * In + i);
+                }
+            }
+
+            for (nuint s = 0; s < (nuint)count; s++)
+            {
+                PropagateLayer3Wide(ref p, ref At(ref x, s * xStride), ref At(ref dz, s * DeltaLength), ref At(ref dx, s * DeltaLength));
             }
         }
     }

@@ -972,6 +972,12 @@ namespace Samples
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void BackwardBlockLayer2(ref float p, ref float g, ref float x, nuint xStride, ref float dz, ref float dx, int count)
         {
+            if (Wide)
+            {
+                BackwardBlockLayer2Wide(ref p, ref g, ref x, xStride, ref dz, ref dx, count);
+                return;
+            }
+
             const int In = 16, Out = 16;
             ref float w = ref At(ref p, 48);
             ref float gw = ref At(ref g, 48);
@@ -1141,7 +1147,7 @@ namespace Samples
             ActivateTanh(ref y, Out);
         }
 
-        /// <summary>Layer 2: Dense 16 -> 16, Tanh, 512-bit, on a block of samples: tiles of 2 samples x 8 outputs; bit for bit what ForwardLayer2Wide computes per sample.</summary>
+        /// <summary>Layer 2: Dense 16 -> 16, Tanh, 512-bit, on a block of samples: tiles of 4 samples x 4 outputs; bit for bit what ForwardLayer2Wide computes per sample.</summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void ForwardBlockLayer2Wide(ref float p, ref float x, nuint xStride, ref float y, nuint yStride, int count)
         {
@@ -1149,13 +1155,17 @@ namespace Samples
             const int In = 16, Out = 16;
             ref float w = ref At(ref p, 48);
             ref float b = ref At(ref p, 304);
-            for (; s + 2 <= (nuint)count; s += 2)
+            for (; s + 4 <= (nuint)count; s += 4)
             {
                 ref float x0 = ref At(ref x, s * xStride);
                 ref float x1 = ref At(ref x, (s + 1) * xStride);
+                ref float x2 = ref At(ref x, (s + 2) * xStride);
+                ref float x3 = ref At(ref x, (s + 3) * xStride);
                 ref float y0 = ref At(ref y, s * yStride);
                 ref float y1 = ref At(ref y, (s + 1) * yStride);
-                for (nuint o = 0; o + 8 <= Out; o += 8)
+                ref float y2 = ref At(ref y, (s + 2) * yStride);
+                ref float y3 = ref At(ref y, (s + 3) * yStride);
+                for (nuint o = 0; o + 4 <= Out; o += 4)
                 {
                     ref float row = ref At(ref w, o * In);
                     global::System.Runtime.Intrinsics.Vector512<float> acc0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
@@ -1166,33 +1176,38 @@ namespace Samples
                     {
                         global::System.Runtime.Intrinsics.Vector512<float> x0v = Load512(ref x0, i);
                         global::System.Runtime.Intrinsics.Vector512<float> x1v = Load512(ref x1, i);
+                        global::System.Runtime.Intrinsics.Vector512<float> x2v = Load512(ref x2, i);
+                        global::System.Runtime.Intrinsics.Vector512<float> x3v = Load512(ref x3, i);
                         acc0 = Fma(Load512(ref row, i), x0v, acc0);
-                        acc1 = Fma(Load512(ref row, 4 * In + i), x0v, acc1);
-                        acc2 = Fma(Load512(ref row, i), x1v, acc2);
-                        acc3 = Fma(Load512(ref row, 4 * In + i), x1v, acc3);
+                        acc1 = Fma(Load512(ref row, i), x1v, acc1);
+                        acc2 = Fma(Load512(ref row, i), x2v, acc2);
+                        acc3 = Fma(Load512(ref row, i), x3v, acc3);
                         acc4 = Fma(Load512(ref row, In + i), x0v, acc4);
-                        acc5 = Fma(Load512(ref row, 5 * In + i), x0v, acc5);
-                        acc6 = Fma(Load512(ref row, In + i), x1v, acc6);
-                        acc7 = Fma(Load512(ref row, 5 * In + i), x1v, acc7);
+                        acc5 = Fma(Load512(ref row, In + i), x1v, acc5);
+                        acc6 = Fma(Load512(ref row, In + i), x2v, acc6);
+                        acc7 = Fma(Load512(ref row, In + i), x3v, acc7);
                         acc8 = Fma(Load512(ref row, 2 * In + i), x0v, acc8);
-                        acc9 = Fma(Load512(ref row, 6 * In + i), x0v, acc9);
-                        acc10 = Fma(Load512(ref row, 2 * In + i), x1v, acc10);
-                        acc11 = Fma(Load512(ref row, 6 * In + i), x1v, acc11);
+                        acc9 = Fma(Load512(ref row, 2 * In + i), x1v, acc9);
+                        acc10 = Fma(Load512(ref row, 2 * In + i), x2v, acc10);
+                        acc11 = Fma(Load512(ref row, 2 * In + i), x3v, acc11);
                         acc12 = Fma(Load512(ref row, 3 * In + i), x0v, acc12);
-                        acc13 = Fma(Load512(ref row, 7 * In + i), x0v, acc13);
-                        acc14 = Fma(Load512(ref row, 3 * In + i), x1v, acc14);
-                        acc15 = Fma(Load512(ref row, 7 * In + i), x1v, acc15);
+                        acc13 = Fma(Load512(ref row, 3 * In + i), x1v, acc13);
+                        acc14 = Fma(Load512(ref row, 3 * In + i), x2v, acc14);
+                        acc15 = Fma(Load512(ref row, 3 * In + i), x3v, acc15);
                     }
-                    global::System.Runtime.Intrinsics.Vector512<float> sums = Sums(acc0, acc1, acc2, acc3, acc4, acc5, acc6, acc7, acc8, acc9, acc10, acc11, acc12, acc13, acc14, acc15);
-                    global::System.Runtime.Intrinsics.Vector256<float> bias = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, o);
-                    global::System.Runtime.Intrinsics.Vector512<float> z = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.Intrinsics.Vector512.GetLower(sums) + bias, global::System.Runtime.Intrinsics.Vector512.GetUpper(sums) + bias);
-                    global::System.Runtime.Intrinsics.Vector512<float> a = z;
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.GetLower(a), ref y0, o);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.GetUpper(a), ref y1, o);
+                    global::System.Runtime.Intrinsics.Vector128<float> bias = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, o);
+                    global::System.Runtime.Intrinsics.Vector256<float> biases = global::System.Runtime.Intrinsics.Vector256.Create(bias, bias);
+                    global::System.Runtime.Intrinsics.Vector512<float> z = Sums(acc0, acc1, acc2, acc3, acc4, acc5, acc6, acc7, acc8, acc9, acc10, acc11, acc12, acc13, acc14, acc15) + global::System.Runtime.Intrinsics.Vector512.Create(biases, biases);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.X86.Avx512F.ExtractVector128(z, 0), ref y0, o);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.X86.Avx512F.ExtractVector128(z, 1), ref y1, o);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.X86.Avx512F.ExtractVector128(z, 2), ref y2, o);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.X86.Avx512F.ExtractVector128(z, 3), ref y3, o);
                 }
 
                 ActivateTanh(ref y0, Out);
                 ActivateTanh(ref y1, Out);
+                ActivateTanh(ref y2, Out);
+                ActivateTanh(ref y3, Out);
             }
 
             for (; s < (nuint)count; s++)
@@ -1221,8 +1236,16 @@ namespace Samples
                 }
             }
 
-            // Inputs [0, 16) of dx in registers.
+            PropagateLayer2Wide(ref p, ref x, ref dz, ref dx);
+        }
 
+        /// <summary>Layer 2: Dense 16 -> 16, Tanh, 512-bit: dx = Wᵀ dz, then through the activation of layer 1.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private static void PropagateLayer2Wide(ref float p, ref float x, ref float dz, ref float dx)
+        {
+            const int In = 16, Out = 16;
+            ref float w = ref At(ref p, 48);
+            // Inputs [0, 16) of dx in registers.
             {
                 global::System.Runtime.Intrinsics.Vector512<float> d0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                 for (nuint o = 0; o < Out; o++)
@@ -1232,12 +1255,10 @@ namespace Samples
                     global::System.Runtime.Intrinsics.Vector512<float> w0 = Load512(ref row, 0);
                     d0 = Fma(w0, dv, d0);
                 }
+                // Through the activation of the layer below (Tanh), from its outputs x.
+                global::System.Runtime.Intrinsics.Vector512<float> a0 = Load512(ref x, 0);
+                d0 = d0 * (global::System.Runtime.Intrinsics.Vector512.Create(1f) - a0 * a0);
                 Store512(d0, ref dx, 0);
-            }
-            // Through the activation of layer 1 (Tanh), from its outputs x.
-            for (nuint i = 0; i < In; i++)
-            {
-                At(ref dx, i) = At(ref dx, i) * (1f - At(ref x, i) * At(ref x, i));
             }
         }
 
@@ -1254,7 +1275,6 @@ namespace Samples
             }
 
             // Inputs [0, 16) of dx in registers.
-
             {
                 global::System.Runtime.Intrinsics.Vector512<float> d0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector512<float> x0 = Load512(ref x, 0);
@@ -1265,14 +1285,63 @@ namespace Samples
                     global::System.Runtime.Intrinsics.Vector512<float> sv = global::System.Runtime.Intrinsics.Vector512.Create(-learningRate * At(ref dz, o));
                     global::System.Runtime.Intrinsics.Vector512<float> w0 = Load512(ref row, 0);
                     d0 = Fma(w0, dv, d0);
-                    Store512(w0 + sv * x0, ref row, 0);
+                    Store512(Fma(sv, x0, w0), ref row, 0);
                 }
+                // Through the activation of the layer below (Tanh), from its outputs x.
+                global::System.Runtime.Intrinsics.Vector512<float> a0 = Load512(ref x, 0);
+                d0 = d0 * (global::System.Runtime.Intrinsics.Vector512.Create(1f) - a0 * a0);
                 Store512(d0, ref dx, 0);
             }
-            // Through the activation of layer 1 (Tanh), from its outputs x.
-            for (nuint i = 0; i < In; i++)
+        }
+
+        /// <summary>Layer 2: Dense 16 -> 16, Tanh, 512-bit, backward on a block of samples: adds Σ_s dz_s x_sᵀ to dLoss/dW and Σ_s dz_s to dLoss/db, and writes dLoss/dz of layer 1 for every sample into dx.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private static void BackwardBlockLayer2Wide(ref float p, ref float g, ref float x, nuint xStride, ref float dz, ref float dx, int count)
+        {
+            const int In = 16, Out = 16;
+            ref float gw = ref At(ref g, 48);
+            ref float gb = ref At(ref g, 304);
+            for (nuint o = 0; o < Out; o++)
             {
-                At(ref dx, i) = At(ref dx, i) * (1f - At(ref x, i) * At(ref x, i));
+                float sum = 0f;
+                for (nuint s = 0; s < (nuint)count; s++)
+                {
+                    sum += At(ref dz, s * DeltaLength + o);
+                }
+                At(ref gb, o) += sum;
+            }
+
+            {
+                for (nuint o = 0; o < 16; o += 4)
+                {
+                    global::System.Runtime.Intrinsics.Vector512<float> g0_0 = Load512(ref gw, o * In + 0);
+                    global::System.Runtime.Intrinsics.Vector512<float> g1_0 = Load512(ref gw, (o + 1) * In + 0);
+                    global::System.Runtime.Intrinsics.Vector512<float> g2_0 = Load512(ref gw, (o + 2) * In + 0);
+                    global::System.Runtime.Intrinsics.Vector512<float> g3_0 = Load512(ref gw, (o + 3) * In + 0);
+                    for (nuint s = 0; s < (nuint)count; s++)
+                    {
+                        ref float xs = ref At(ref x, s * xStride);
+                        ref float ds = ref At(ref dz, s * DeltaLength + o);
+                        global::System.Runtime.Intrinsics.Vector512<float> x0 = Load512(ref xs, 0);
+                        global::System.Runtime.Intrinsics.Vector512<float> d0 = global::System.Runtime.Intrinsics.Vector512.Create(ds);
+                        g0_0 = Fma(d0, x0, g0_0);
+                        global::System.Runtime.Intrinsics.Vector512<float> d1 = global::System.Runtime.Intrinsics.Vector512.Create(At(ref ds, 1));
+                        g1_0 = Fma(d1, x0, g1_0);
+                        global::System.Runtime.Intrinsics.Vector512<float> d2 = global::System.Runtime.Intrinsics.Vector512.Create(At(ref ds, 2));
+                        g2_0 = Fma(d2, x0, g2_0);
+                        global::System.Runtime.Intrinsics.Vector512<float> d3 = global::System.Runtime.Intrinsics.Vector512.Create(At(ref ds, 3));
+                        g3_0 = Fma(d3, x0, g3_0);
+                    }
+                    Store512(g0_0, ref gw, o * In + 0);
+                    Store512(g1_0, ref gw, (o + 1) * In + 0);
+                    Store512(g2_0, ref gw, (o + 2) * In + 0);
+                    Store512(g3_0, ref gw, (o + 3) * In + 0);
+                }
+            }
+
+            for (nuint s = 0; s < (nuint)count; s++)
+            {
+                PropagateLayer2Wide(ref p, ref At(ref x, s * xStride), ref At(ref dz, s * DeltaLength), ref At(ref dx, s * DeltaLength));
             }
         }
 
@@ -1517,6 +1586,12 @@ namespace Samples
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void BackwardBlockLayer3(ref float p, ref float g, ref float x, nuint xStride, ref float dz, ref float dx, int count)
         {
+            if (Wide)
+            {
+                BackwardBlockLayer3Wide(ref p, ref g, ref x, xStride, ref dz, ref dx, count);
+                return;
+            }
+
             const int In = 16, Out = 1;
             ref float w = ref At(ref p, 320);
             ref float gw = ref At(ref g, 320);
@@ -1666,7 +1741,7 @@ namespace Samples
             }
         }
 
-        /// <summary>Layer 3: Dense 16 -> 1, Identity, 512-bit, on a block of samples: tiles of 2 samples x 8 outputs; bit for bit what ForwardLayer3Wide computes per sample.</summary>
+        /// <summary>Layer 3: Dense 16 -> 1, Identity, 512-bit, on a block of samples: tiles of 4 samples x 4 outputs; bit for bit what ForwardLayer3Wide computes per sample.</summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void ForwardBlockLayer3Wide(ref float p, ref float x, nuint xStride, ref float y, nuint yStride, int count)
         {
@@ -1697,8 +1772,16 @@ namespace Samples
                 }
             }
 
-            // Inputs [0, 16) of dx in registers.
+            PropagateLayer3Wide(ref p, ref x, ref dz, ref dx);
+        }
 
+        /// <summary>Layer 3: Dense 16 -> 1, Identity, 512-bit: dx = Wᵀ dz, then through the activation of layer 2.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private static void PropagateLayer3Wide(ref float p, ref float x, ref float dz, ref float dx)
+        {
+            const int In = 16, Out = 1;
+            ref float w = ref At(ref p, 320);
+            // Inputs [0, 16) of dx in registers.
             {
                 global::System.Runtime.Intrinsics.Vector512<float> d0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                 for (nuint o = 0; o < Out; o++)
@@ -1708,12 +1791,10 @@ namespace Samples
                     global::System.Runtime.Intrinsics.Vector512<float> w0 = Load512(ref row, 0);
                     d0 = Fma(w0, dv, d0);
                 }
+                // Through the activation of the layer below (Tanh), from its outputs x.
+                global::System.Runtime.Intrinsics.Vector512<float> a0 = Load512(ref x, 0);
+                d0 = d0 * (global::System.Runtime.Intrinsics.Vector512.Create(1f) - a0 * a0);
                 Store512(d0, ref dx, 0);
-            }
-            // Through the activation of layer 2 (Tanh), from its outputs x.
-            for (nuint i = 0; i < In; i++)
-            {
-                At(ref dx, i) = At(ref dx, i) * (1f - At(ref x, i) * At(ref x, i));
             }
         }
 
@@ -1730,7 +1811,6 @@ namespace Samples
             }
 
             // Inputs [0, 16) of dx in registers.
-
             {
                 global::System.Runtime.Intrinsics.Vector512<float> d0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector512<float> x0 = Load512(ref x, 0);
@@ -1741,14 +1821,51 @@ namespace Samples
                     global::System.Runtime.Intrinsics.Vector512<float> sv = global::System.Runtime.Intrinsics.Vector512.Create(-learningRate * At(ref dz, o));
                     global::System.Runtime.Intrinsics.Vector512<float> w0 = Load512(ref row, 0);
                     d0 = Fma(w0, dv, d0);
-                    Store512(w0 + sv * x0, ref row, 0);
+                    Store512(Fma(sv, x0, w0), ref row, 0);
                 }
+                // Through the activation of the layer below (Tanh), from its outputs x.
+                global::System.Runtime.Intrinsics.Vector512<float> a0 = Load512(ref x, 0);
+                d0 = d0 * (global::System.Runtime.Intrinsics.Vector512.Create(1f) - a0 * a0);
                 Store512(d0, ref dx, 0);
             }
-            // Through the activation of layer 2 (Tanh), from its outputs x.
-            for (nuint i = 0; i < In; i++)
+        }
+
+        /// <summary>Layer 3: Dense 16 -> 1, Identity, 512-bit, backward on a block of samples: adds Σ_s dz_s x_sᵀ to dLoss/dW and Σ_s dz_s to dLoss/db, and writes dLoss/dz of layer 2 for every sample into dx.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private static void BackwardBlockLayer3Wide(ref float p, ref float g, ref float x, nuint xStride, ref float dz, ref float dx, int count)
+        {
+            const int In = 16, Out = 1;
+            ref float gw = ref At(ref g, 320);
+            ref float gb = ref At(ref g, 336);
+            for (nuint o = 0; o < Out; o++)
             {
-                At(ref dx, i) = At(ref dx, i) * (1f - At(ref x, i) * At(ref x, i));
+                float sum = 0f;
+                for (nuint s = 0; s < (nuint)count; s++)
+                {
+                    sum += At(ref dz, s * DeltaLength + o);
+                }
+                At(ref gb, o) += sum;
+            }
+
+            {
+                {
+                    const nuint o = Out - 1;
+                    global::System.Runtime.Intrinsics.Vector512<float> g0_0 = Load512(ref gw, o * In + 0);
+                    for (nuint s = 0; s < (nuint)count; s++)
+                    {
+                        ref float xs = ref At(ref x, s * xStride);
+                        ref float ds = ref At(ref dz, s * DeltaLength + o);
+                        global::System.Runtime.Intrinsics.Vector512<float> x0 = Load512(ref xs, 0);
+                        global::System.Runtime.Intrinsics.Vector512<float> d0 = global::System.Runtime.Intrinsics.Vector512.Create(ds);
+                        g0_0 = Fma(d0, x0, g0_0);
+                    }
+                    Store512(g0_0, ref gw, o * In + 0);
+                }
+            }
+
+            for (nuint s = 0; s < (nuint)count; s++)
+            {
+                PropagateLayer3Wide(ref p, ref At(ref x, s * xStride), ref At(ref dz, s * DeltaLength), ref At(ref dx, s * DeltaLength));
             }
         }
     }
