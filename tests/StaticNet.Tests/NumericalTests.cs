@@ -25,6 +25,25 @@ public sealed class NumericalTests
         }
     }
 
+    /// <summary>
+    /// 37 samples: more than one block of the batched kernels, tiles of several samples sharing each weight load, and a
+    /// remainder that goes through the single-sample kernels; every output must still be the single-sample one to the bit.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(NetworkCase.Names), MemberType = typeof(NetworkCase))]
+    public void ForwardBatch_of_many_samples_matches_Forward_to_the_bit(string name)
+    {
+        NetworkCase network = NetworkCase.Get(name);
+        var random = new Random(12);
+        NetworkAdapter generated = network.Create(seed: 0);
+        network.RandomizeParameters(generated, random);
+        double[][] inputs = Enumerable.Range(0, 37).Select(_ => network.Random(random, network.InputSize)).ToArray();
+
+        double[] batch = generated.ForwardBatch(inputs.SelectMany(x => x).ToArray(), 37 * network.OutputSize);
+
+        Assert.Equal(inputs.SelectMany(generated.Forward).ToArray(), batch);
+    }
+
     [Theory]
     [MemberData(nameof(NetworkCase.Names), MemberType = typeof(NetworkCase))]
     public void ForwardBatch_matches_Forward_sample_by_sample(string name)

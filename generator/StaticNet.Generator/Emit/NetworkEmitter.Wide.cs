@@ -205,6 +205,26 @@ internal sealed partial class NetworkEmitter
                 return {{V512}}.ConditionalSelect({{V512}}.Equals(a, a), result, a);
             }
 
+            /// <summary>One lane of <see cref="Tanh512"/>, to the bit: the same operations in the same order, one value at a time.</summary>
+            {{Inline}}
+            private static float TanhScalar(float a)
+            {
+                float x = global::System.MathF.Max(global::System.MathF.Min(a, 7.99881172180175781f), -7.99881172180175781f);
+                float x2 = x * x;
+                float p = global::System.MathF.FusedMultiplyAdd(x2, -2.76076847742355e-16f, 2.00018790482477e-13f);
+                p = global::System.MathF.FusedMultiplyAdd(x2, p, -8.60467152213735e-11f);
+                p = global::System.MathF.FusedMultiplyAdd(x2, p, 5.12229709037114e-08f);
+                p = global::System.MathF.FusedMultiplyAdd(x2, p, 1.48572235717979e-05f);
+                p = global::System.MathF.FusedMultiplyAdd(x2, p, 6.37261928875436e-04f);
+                p = global::System.MathF.FusedMultiplyAdd(x2, p, 4.89352455891786e-03f);
+                p *= x;
+                float q = global::System.MathF.FusedMultiplyAdd(x2, 1.19825839466702e-06f, 1.18534705686654e-04f);
+                q = global::System.MathF.FusedMultiplyAdd(x2, q, 2.26843463243900e-03f);
+                q = global::System.MathF.FusedMultiplyAdd(x2, q, 4.89352518554385e-03f);
+                float result = global::System.MathF.Abs(a) < 0.0004f ? a : p / q;
+                return float.IsNaN(a) ? a : result;
+            }
+
             """);
     }
 
@@ -212,7 +232,7 @@ internal sealed partial class NetworkEmitter
     private void WriteActivationPass(ActivationKind activation)
     {
         bool vector = activation == ActivationKind.Tanh && _plan.Scalar == ScalarKind.Single;
-        _w.WriteLine($"/// <summary>{activation} over <paramref name=\"n\"/> outputs in place{(vector ? ": 16 at a time with the 512-bit form where it runs, the rest one by one" : string.Empty)}.</summary>");
+        _w.WriteLine($"/// <summary>{activation} over <paramref name=\"n\"/> outputs in place{(vector ? ": where the 512-bit kernels run, 16 at a time and the rest with the same formula one by one" : string.Empty)}.</summary>");
         using (KernelBlock($"private static void Activate{activation}(ref {T} y, nuint n)"))
         {
             _w.WriteLine("nuint i = 0;");
@@ -232,7 +252,7 @@ internal sealed partial class NetworkEmitter
             using (_w.WriteBlock("for (; i < n; i++)"))
             {
                 _w.WriteLine($"{T} z = At(ref y, i);");
-                _w.WriteLine($"At(ref y, i) = {_s.Activate(activation, "z")};");
+                _w.WriteLine($"At(ref y, i) = {(vector ? $"Wide ? TanhScalar(z) : {_s.Activate(activation, "z")}" : _s.Activate(activation, "z"))};");
             }
         }
 
@@ -240,12 +260,20 @@ internal sealed partial class NetworkEmitter
     }
 
     /// <summary>The activation of one pre-activation <paramref name="z"/> as the forward kernels write it: Tanh and Sigmoid wait for the pass.</summary>
-    private string ActivateInline(ActivationKind activation, string z) => HasActivationPass(activation) ? z : _s.Activate(activation, z);
+    private string ActivateInline(ActivationKind activation, string z, bool wide = false) =>
+        wide && IsInlineTanh(activation) ? $"TanhScalar({z})" : HasActivationPass(activation) ? z : _s.Activate(activation, z);
+
+    /// <summary>Whether a 512-bit forward kernel has work after the inner products of a row: an activation pass or softmax.</summary>
+    private bool NeedsRowFinish(LayerPlan layer) =>
+        (HasActivationPass(layer.Activation) && !IsInlineTanh(layer.Activation)) || layer.Activation == ActivationKind.Softmax;
+
+    /// <summary>Whether the 512-bit kernels apply the activation themselves: Tanh in float, with <c>Tanh512</c> and its scalar twin.</summary>
+    private bool IsInlineTanh(ActivationKind activation) => activation == ActivationKind.Tanh && _plan.Scalar == ScalarKind.Single;
 
     /// <summary>The statements after a layer's inner products for one output row at <paramref name="row"/>: the activation pass, softmax.</summary>
-    private void WriteRowFinish(LayerPlan layer, string row)
+    private void WriteRowFinish(LayerPlan layer, string row, bool wide = false)
     {
-        if (HasActivationPass(layer.Activation))
+        if (HasActivationPass(layer.Activation) && !(wide && IsInlineTanh(layer.Activation)))
         {
             _w.WriteLine($"Activate{layer.Activation}({row}, Out);");
         }
@@ -261,6 +289,7 @@ internal sealed partial class NetworkEmitter
     {
         ActivationKind.ReLU => $"{V512}.ConditionalSelect({V512}.LessThan({z}, {W}.Zero), {W}.Zero, {z})",
         ActivationKind.LeakyReLU => $"{V512}.ConditionalSelect({V512}.LessThan({z}, {W}.Zero), {V512}.Create({_s.Literal(0.01)}) * {z}, {z})",
+        ActivationKind.Tanh when IsInlineTanh(activation) => $"Tanh512({z})",
         _ => z,
     };
 
@@ -343,7 +372,7 @@ internal sealed partial class NetworkEmitter
                     _w.WriteLine($"ref {T} row = ref At(ref w, o * In);");
                     WriteWideAccumulation(layer, [("row", "0", "x")]);
                     _w.WriteLine($"{T} z = Sum(acc0) + At(ref b, o);");
-                    _w.WriteLine($"At(ref y, o) = {ActivateInline(layer.Activation, "z")};");
+                    _w.WriteLine($"At(ref y, o) = {ActivateInline(layer.Activation, "z", wide: true)};");
                 }
             }
             else
@@ -380,16 +409,16 @@ internal sealed partial class NetworkEmitter
                         using (_w.WriteBlock($"for (nuint j = 0; j < {rest}; j++)"))
                         {
                             _w.WriteLine($"{T} z = At(ref lanes, j) + At(ref b, o + j);");
-                            _w.WriteLine($"At(ref y, o + j) = {ActivateInline(layer.Activation, "z")};");
+                            _w.WriteLine($"At(ref y, o + j) = {ActivateInline(layer.Activation, "z", wide: true)};");
                         }
                     }
                 }
             }
 
-            if (HasActivationPass(layer.Activation) || layer.Activation == ActivationKind.Softmax)
+            if (NeedsRowFinish(layer))
             {
                 _w.WriteLine();
-                WriteRowFinish(layer, "ref y");
+                WriteRowFinish(layer, "ref y", wide: true);
             }
         }
 
@@ -528,18 +557,18 @@ internal sealed partial class NetworkEmitter
                                 for (int k = 0; k < TileSamples; k++)
                                 {
                                     _w.WriteLine($"{T} z{k} = At(ref lanes, {(k == 0 ? "j" : $"{k * rows} + j")}) + At(ref b, o + j);");
-                                    _w.WriteLine($"At(ref y{k}, o + j) = {ActivateInline(layer.Activation, $"z{k}")};");
+                                    _w.WriteLine($"At(ref y{k}, o + j) = {ActivateInline(layer.Activation, $"z{k}", wide: true)};");
                                 }
                             }
                         }
                     }
 
-                    if (HasActivationPass(layer.Activation) || layer.Activation == ActivationKind.Softmax)
+                    if (NeedsRowFinish(layer))
                     {
                         _w.WriteLine();
                         for (int k = 0; k < TileSamples; k++)
                         {
-                            WriteRowFinish(layer, $"ref y{k}");
+                            WriteRowFinish(layer, $"ref y{k}", wide: true);
                         }
                     }
                 }

@@ -386,7 +386,27 @@ namespace Samples
             return global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.Equals(a, a), result, a);
         }
 
-        /// <summary>Tanh over <paramref name="n"/> outputs in place: 16 at a time with the 512-bit form where it runs, the rest one by one.</summary>
+        /// <summary>One lane of <see cref="Tanh512"/>, to the bit: the same operations in the same order, one value at a time.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        private static float TanhScalar(float a)
+        {
+            float x = global::System.MathF.Max(global::System.MathF.Min(a, 7.99881172180175781f), -7.99881172180175781f);
+            float x2 = x * x;
+            float p = global::System.MathF.FusedMultiplyAdd(x2, -2.76076847742355e-16f, 2.00018790482477e-13f);
+            p = global::System.MathF.FusedMultiplyAdd(x2, p, -8.60467152213735e-11f);
+            p = global::System.MathF.FusedMultiplyAdd(x2, p, 5.12229709037114e-08f);
+            p = global::System.MathF.FusedMultiplyAdd(x2, p, 1.48572235717979e-05f);
+            p = global::System.MathF.FusedMultiplyAdd(x2, p, 6.37261928875436e-04f);
+            p = global::System.MathF.FusedMultiplyAdd(x2, p, 4.89352455891786e-03f);
+            p *= x;
+            float q = global::System.MathF.FusedMultiplyAdd(x2, 1.19825839466702e-06f, 1.18534705686654e-04f);
+            q = global::System.MathF.FusedMultiplyAdd(x2, q, 2.26843463243900e-03f);
+            q = global::System.MathF.FusedMultiplyAdd(x2, q, 4.89352518554385e-03f);
+            float result = global::System.MathF.Abs(a) < 0.0004f ? a : p / q;
+            return float.IsNaN(a) ? a : result;
+        }
+
+        /// <summary>Tanh over <paramref name="n"/> outputs in place: where the 512-bit kernels run, 16 at a time and the rest with the same formula one by one.</summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void ActivateTanh(ref float y, nuint n)
         {
@@ -402,7 +422,7 @@ namespace Samples
             for (; i < n; i++)
             {
                 float z = At(ref y, i);
-                At(ref y, i) = global::System.MathF.Tanh(z);
+                At(ref y, i) = Wide ? TanhScalar(z) : global::System.MathF.Tanh(z);
             }
         }
 
