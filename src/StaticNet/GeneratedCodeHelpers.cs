@@ -35,6 +35,29 @@ public static class GeneratedCodeHelpers
     public static void ThrowLabelOutOfRange(int label, int classes) =>
         throw new ArgumentOutOfRangeException(nameof(label), label, $"'label' must be in [0, {classes}), but is {label}.");
 
+    /// <summary>
+    /// Allocates the array behind a network's parameters so that the parameters, from <paramref name="offset"/> on, start
+    /// on a 64-byte boundary: a cache line, and one 512-bit vector, so that no vector load of a weight row straddles two
+    /// lines. The array lives on the pinned object heap, which never moves it, so the alignment holds for its lifetime; at
+    /// least 64 bytes of it follow the last parameter.
+    /// </summary>
+    /// <typeparam name="T">The scalar type, <see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="count">The number of parameters.</param>
+    /// <param name="offset">Receives the index of the first parameter in the array.</param>
+    /// <returns>The array: <paramref name="count"/> zeros from <paramref name="offset"/>.</returns>
+    public static T[] AllocateParameters<T>(int count, out int offset)
+        where T : unmanaged
+    {
+        const int Alignment = 64;
+        int size = Marshal.SizeOf<T>();
+        // Room for the offset, and at least 64 bytes after the parameters: the 512-bit kernels may load a vector that
+        // starts at the last biases (the lanes past them are ignored).
+        T[] array = GC.AllocateArray<T>(count + (2 * Alignment / size), pinned: true);
+        long misalignment = Marshal.UnsafeAddrOfPinnedArrayElement(array, 0).ToInt64() % Alignment;
+        offset = misalignment == 0 ? 0 : (int)((Alignment - misalignment) / size);
+        return array;
+    }
+
     /// <summary>Decodes baked-in parameters (little-endian values as base64 in UTF-8) into a network's parameter array.</summary>
     /// <param name="base64">The UTF-8 literal the generator emitted.</param>
     /// <param name="parameters">The parameters to fill; the data must decode to exactly this many values.</param>

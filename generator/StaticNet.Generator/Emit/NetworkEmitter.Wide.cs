@@ -90,6 +90,11 @@ internal sealed partial class NetworkEmitter
             WriteTanh512();
         }
 
+        if (AnyWide && _plan.OutputLayer.Activation == ActivationKind.Softmax && _plan.OutputSize <= Lanes)
+        {
+            WriteSoftmaxVector();
+        }
+
         foreach (ActivationKind activation in _plan.Layers.Select(l => l.Activation).Where(HasActivationPass).Distinct())
         {
             WriteActivationPass(activation);
@@ -138,7 +143,14 @@ internal sealed partial class NetworkEmitter
         _w.WriteLine();
         _w.WriteLines($$"""
             {{Inline}}
-            private static {{W}} Half({{W}} a, {{W}} b) => {{Avx512}}.Shuffle4x128(a, b, 0x44) + {{Avx512}}.Shuffle4x128(a, b, 0xEE);
+            private static {{W}} Half({{W}} a, {{W}} b) => {{V512}}.ConditionalSelect(UpperHalf, b, a) + {{Avx512}}.Shuffle4x128(a, b, 0x4E);
+
+            /// <summary>All bits set in the upper 256 bits.</summary>
+            private static {{W}} UpperHalf
+            {
+                {{Inline}}
+                get => {{V512}}.{{(_plan.Scalar == ScalarKind.Double ? "AsDouble" : "AsSingle")}}({{V512}}.Create(0L, 0L, 0L, 0L, -1L, -1L, -1L, -1L));
+            }
 
             {{Inline}}
             private static {{W}} Quarter({{W}} a, {{W}} b) => {{Avx512}}.Shuffle4x128(a, b, 0x88) + {{Avx512}}.Shuffle4x128(a, b, 0xDD);
@@ -317,31 +329,44 @@ internal sealed partial class NetworkEmitter
     /// </summary>
     private void WriteWideSoftmax()
     {
-        string v256 = "global::System.Runtime.Intrinsics.Vector256";
-        string v128 = "global::System.Runtime.Intrinsics.Vector128";
+        int bytes = _plan.OutputSize * (_plan.Scalar == ScalarKind.Double ? 8 : 4);
         _w.WriteLines($$"""
             #if NET9_0_OR_GREATER
             if (Wide)
             {
-                {{W}} z = {{V512}}.Create({{T}}.NegativeInfinity);
-                ref {{T}} lanes = ref {{Unsafe}}.As<{{W}}, {{T}}>(ref z);
-                for (nuint o = 0; o < OutputSize; o++)
-                {
-                    At(ref lanes, o) = At(ref y, o);
-                }
+                {{W}} z = default;
+                {{Unsafe}}.CopyBlockUnaligned(ref {{Unsafe}}.As<{{W}}, byte>(ref z), ref {{Unsafe}}.As<{{T}}, byte>(ref y), {{bytes}});
+                {{W}} e = SoftmaxVector(z);
+                {{Unsafe}}.CopyBlockUnaligned(ref {{Unsafe}}.As<{{T}}, byte>(ref y), ref {{Unsafe}}.As<{{W}}, byte>(ref e), {{bytes}});
+                return;
+            }
+            #endif
 
+            """);
+    }
+
+    /// <summary>Softmax of the first OutputSize lanes of a vector, shared by every path that computes one (.NET 9 and later).</summary>
+    private void WriteSoftmaxVector()
+    {
+        string v256 = "global::System.Runtime.Intrinsics.Vector256";
+        string v128 = "global::System.Runtime.Intrinsics.Vector128";
+        string integer = _plan.Scalar == ScalarKind.Double ? "long" : "int";
+        string cast = _plan.Scalar == ScalarKind.Double ? "AsDouble" : "AsSingle";
+        _w.WriteLines($$"""
+            #if NET9_0_OR_GREATER
+            /// <summary>
+            /// Softmax of the first <see cref="OutputSize"/> lanes of <paramref name="z"/> (the other lanes are ignored and come
+            /// out 0): the maximum subtracted first, then <c>Vector512.Exp</c>, then division by the sum.
+            /// </summary>
+            {{Inline}}
+            private static {{W}} SoftmaxVector({{W}} z)
+            {
+                z = {{V512}}.ConditionalSelect({{V512}}.{{cast}}({{V512}}.LessThan({{V512}}<{{integer}}>.Indices, {{V512}}.Create(({{integer}})OutputSize))), z, {{V512}}.Create({{T}}.NegativeInfinity));
                 {{v256}}<{{T}}> half = {{v256}}.Max({{V512}}.GetLower(z), {{V512}}.GetUpper(z));
                 {{v128}}<{{T}}> quarter = {{v128}}.Max({{v256}}.GetLower(half), {{v256}}.GetUpper(half));
                 {{T}} peak = {{MaxOfQuarter()}};
                 {{W}} e = {{V512}}.Exp(z - {{V512}}.Create(peak));
-                e /= {{V512}}.Create(Sum(e));
-                ref {{T}} exps = ref {{Unsafe}}.As<{{W}}, {{T}}>(ref e);
-                for (nuint o = 0; o < OutputSize; o++)
-                {
-                    At(ref y, o) = At(ref exps, o);
-                }
-
-                return;
+                return e / {{V512}}.Create(Sum(e));
             }
             #endif
 
@@ -365,6 +390,11 @@ internal sealed partial class NetworkEmitter
         {
             WriteLayerPrologue(layer, gradients: false);
             WriteTailMask(layer);
+            if (layer.Activation == ActivationKind.Softmax && layer.Outputs <= Lanes && !IsNarrow(layer))
+            {
+                WriteSoftmaxInRegisters(layer);
+            }
+
             if (IsNarrow(layer))
             {
                 using (_w.WriteBlock("for (nuint o = 0; o < Out; o++)"))
@@ -422,6 +452,27 @@ internal sealed partial class NetworkEmitter
             }
         }
 
+        _w.WriteLine();
+    }
+
+    /// <summary>
+    /// A softmax output layer of at most one vector of outputs (.NET 9 and later): one group, the bias added and the
+    /// softmax taken in registers, the outputs copied out once. The bias load reads past the last bias into the padding
+    /// that <c>AllocateParameters</c> leaves after the parameters; those lanes are ignored.
+    /// </summary>
+    private void WriteSoftmaxInRegisters(LayerPlan layer)
+    {
+        _w.WriteLine("#if NET9_0_OR_GREATER");
+        using (_w.WriteBlock("if (Wide)"))
+        {
+            var slots = Enumerable.Range(0, Lanes).Select(s => SlotRow(s) < layer.Outputs ? ("w", RowOffset(SlotRow(s)), "x") : default).ToArray();
+            WriteWideAccumulation(layer, slots);
+            _w.WriteLine($"{W} e = SoftmaxVector(Sums({Accumulators(Lanes)}) + Load512(ref b, 0));");
+            _w.WriteLine($"{Unsafe}.CopyBlockUnaligned(ref {Unsafe}.As<{T}, byte>(ref y), ref {Unsafe}.As<{W}, byte>(ref e), {layer.Outputs * (_plan.Scalar == ScalarKind.Double ? 8 : 4)});");
+            _w.WriteLine("return;");
+        }
+
+        _w.WriteLine("#endif");
         _w.WriteLine();
     }
 

@@ -40,7 +40,7 @@ internal sealed partial class NetworkEmitter
     private string T => _s.Type;
 
     /// <summary>A reference to the first parameter, as the kernels take it.</summary>
-    private static string Parameters => $"{Marshal}.GetArrayDataReference(_staticNetParameters)";
+    private static string Parameters => $"{Unsafe}.Add(ref {Marshal}.GetArrayDataReference(_staticNetParameters), _staticNetOffset)";
 
     private bool IsClassifier => _plan.Loss == LossKind.CrossEntropy;
 
@@ -147,7 +147,9 @@ internal sealed partial class NetworkEmitter
             /// <summary>{{DefaultSeedSummary()}}</summary>
             public const int DefaultSeed = 42;
 
+            // The parameters are _staticNetParameters[_staticNetOffset..][..ParameterCount], 64-byte aligned (pinned: it never moves).
             private readonly {{T}}[] _staticNetParameters;
+            private readonly int _staticNetOffset;
 
             """);
         WriteParameterlessConstructor();
@@ -161,8 +163,8 @@ internal sealed partial class NetworkEmitter
             {{GeneratedCodeAttribute}}
             public {{_name}}(int seed)
             {
-                _staticNetParameters = new {{T}}[ParameterCount];
-                {{_kernels}}.Initialize(_staticNetParameters, seed);
+                _staticNetParameters = {{Helpers}}.AllocateParameters<{{T}}>(ParameterCount, out _staticNetOffset);
+                {{_kernels}}.Initialize(Parameters, seed);
             }
 
             /// <summary>The layer sizes from input to output: {{sizes}}.</summary>
@@ -191,7 +193,7 @@ internal sealed partial class NetworkEmitter
         _w.WriteLines($$"""
             /// </list>
             /// </remarks>
-            public global::System.Span<{{T}}> Parameters => _staticNetParameters;
+            public global::System.Span<{{T}}> Parameters => new global::System.Span<{{T}}>(_staticNetParameters, _staticNetOffset, ParameterCount);
 
             /// <summary>Creates a network initialised from <paramref name="seed"/>, as <c>new {{_name}}(seed)</c>.</summary>
             /// <param name="seed">The seed of the initialisation.</param>
@@ -251,8 +253,8 @@ internal sealed partial class NetworkEmitter
             {{GeneratedCodeAttribute}}
             public {{_name}}()
             {
-                _staticNetParameters = new {{T}}[ParameterCount];
-                {{Helpers}}.DecodeBakedParameters(StaticNetBakedParameters, _staticNetParameters);
+                _staticNetParameters = {{Helpers}}.AllocateParameters<{{T}}>(ParameterCount, out _staticNetOffset);
+                {{Helpers}}.DecodeBakedParameters(StaticNetBakedParameters, Parameters);
             }
             """);
     }

@@ -20,7 +20,9 @@ namespace Samples
         /// <summary>A seed for a random start (<c>new Tiny(DefaultSeed)</c>); the parameterless constructor of this network starts from the baked-in weights instead.</summary>
         public const int DefaultSeed = 42;
 
+        // The parameters are _staticNetParameters[_staticNetOffset..][..ParameterCount], 64-byte aligned (pinned: it never moves).
         private readonly float[] _staticNetParameters;
+        private readonly int _staticNetOffset;
 
         /// <summary>
         /// Creates the network with the parameters read from <c>models/tiny.safetensors</c> at build time. They are read-only
@@ -29,8 +31,8 @@ namespace Samples
         [global::System.CodeDom.Compiler.GeneratedCode("StaticNet.Generator", "%VERSION%")]
         public Tiny()
         {
-            _staticNetParameters = new float[ParameterCount];
-            global::StaticNet.GeneratedCodeHelpers.DecodeBakedParameters(StaticNetBakedParameters, _staticNetParameters);
+            _staticNetParameters = global::StaticNet.GeneratedCodeHelpers.AllocateParameters<float>(ParameterCount, out _staticNetOffset);
+            global::StaticNet.GeneratedCodeHelpers.DecodeBakedParameters(StaticNetBakedParameters, Parameters);
         }
 
         /// <summary>
@@ -41,8 +43,8 @@ namespace Samples
         [global::System.CodeDom.Compiler.GeneratedCode("StaticNet.Generator", "%VERSION%")]
         public Tiny(int seed)
         {
-            _staticNetParameters = new float[ParameterCount];
-            TinyKernels.Initialize(_staticNetParameters, seed);
+            _staticNetParameters = global::StaticNet.GeneratedCodeHelpers.AllocateParameters<float>(ParameterCount, out _staticNetOffset);
+            TinyKernels.Initialize(Parameters, seed);
         }
 
         /// <summary>The layer sizes from input to output: 2, 3, 1.</summary>
@@ -66,7 +68,7 @@ namespace Samples
         /// <item><description>Layer 2 (3 -> 1, Identity): weights [1 x 3] at [9, 12), bias at [12, 13).</description></item>
         /// </list>
         /// </remarks>
-        public global::System.Span<float> Parameters => _staticNetParameters;
+        public global::System.Span<float> Parameters => new global::System.Span<float>(_staticNetParameters, _staticNetOffset, ParameterCount);
 
         /// <summary>Creates a network initialised from <paramref name="seed"/>, as <c>new Tiny(seed)</c>.</summary>
         /// <param name="seed">The seed of the initialisation.</param>
@@ -99,7 +101,7 @@ namespace Samples
             }
 
             global::System.Span<float> scratch = stackalloc float[TinyKernels.ForwardScratchLength];
-            TinyKernels.Forward(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_staticNetParameters), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output));
+            TinyKernels.Forward(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_staticNetParameters), _staticNetOffset), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output));
         }
 
         /// <summary>
@@ -127,7 +129,7 @@ namespace Samples
             }
 
             global::System.Span<float> scratch = stackalloc float[TinyKernels.BatchForwardScratchLength];
-            TinyKernels.ForwardBatch(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_staticNetParameters), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs), count);
+            TinyKernels.ForwardBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_staticNetParameters), _staticNetOffset), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs), count);
         }
 
         /// <summary>Computes the mean squared error loss of one sample without changing anything.</summary>
@@ -151,7 +153,7 @@ namespace Samples
             }
 
             global::System.Span<float> scratch = stackalloc float[TinyKernels.BackwardScratchLength];
-            float loss = TinyKernels.Loss(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_staticNetParameters), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(target), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch));
+            float loss = TinyKernels.Loss(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_staticNetParameters), _staticNetOffset), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(target), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch));
             return loss;
         }
 
@@ -185,7 +187,7 @@ namespace Samples
             }
 
             global::System.Span<float> scratch = stackalloc float[TinyKernels.BackwardScratchLength];
-            float loss = TinyKernels.Backward(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_staticNetParameters), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradients), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(target), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch), ref global::System.Runtime.CompilerServices.Unsafe.NullRef<float>());
+            float loss = TinyKernels.Backward(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_staticNetParameters), _staticNetOffset), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradients), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(target), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch), ref global::System.Runtime.CompilerServices.Unsafe.NullRef<float>());
             return loss;
         }
 
@@ -225,7 +227,7 @@ namespace Samples
             }
 
             global::System.Span<float> scratch = stackalloc float[TinyKernels.BackwardScratchLength];
-            float loss = TinyKernels.Backward(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_staticNetParameters), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradients), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(target), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputGradient));
+            float loss = TinyKernels.Backward(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_staticNetParameters), _staticNetOffset), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradients), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(target), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputGradient));
             return loss;
         }
 
@@ -256,7 +258,7 @@ namespace Samples
             }
 
             global::System.Span<float> scratch = stackalloc float[TinyKernels.BackwardScratchLength];
-            float loss = TinyKernels.TrainStep(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_staticNetParameters), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(target), learningRate, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch));
+            float loss = TinyKernels.TrainStep(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_staticNetParameters), _staticNetOffset), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(target), learningRate, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch));
             return loss;
         }
 
@@ -298,7 +300,7 @@ namespace Samples
             }
 
             global::System.Span<float> scratch = stackalloc float[TinyKernels.BatchScratchLength];
-            float loss = TinyKernels.BackwardBatch(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_staticNetParameters), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradients), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets), count, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch));
+            float loss = TinyKernels.BackwardBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_staticNetParameters), _staticNetOffset), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradients), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets), count, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch));
             return loss;
         }
     }

@@ -18,7 +18,9 @@ partial class DoubleBinary : global::StaticNet.INetwork<DoubleBinary, double>
     /// <summary>The seed the parameterless constructor initialises the parameters from.</summary>
     public const int DefaultSeed = 42;
 
+    // The parameters are _staticNetParameters[_staticNetOffset..][..ParameterCount], 64-byte aligned (pinned: it never moves).
     private readonly double[] _staticNetParameters;
+    private readonly int _staticNetOffset;
 
     /// <summary>Creates the network with its parameters initialised from <see cref="DefaultSeed"/>.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("StaticNet.Generator", "%VERSION%")]
@@ -35,8 +37,8 @@ partial class DoubleBinary : global::StaticNet.INetwork<DoubleBinary, double>
     [global::System.CodeDom.Compiler.GeneratedCode("StaticNet.Generator", "%VERSION%")]
     public DoubleBinary(int seed)
     {
-        _staticNetParameters = new double[ParameterCount];
-        DoubleBinaryKernels.Initialize(_staticNetParameters, seed);
+        _staticNetParameters = global::StaticNet.GeneratedCodeHelpers.AllocateParameters<double>(ParameterCount, out _staticNetOffset);
+        DoubleBinaryKernels.Initialize(Parameters, seed);
     }
 
     /// <summary>The layer sizes from input to output: 3, 9, 1.</summary>
@@ -60,7 +62,7 @@ partial class DoubleBinary : global::StaticNet.INetwork<DoubleBinary, double>
     /// <item><description>Layer 2 (9 -> 1, Sigmoid): weights [1 x 9] at [36, 45), bias at [45, 46).</description></item>
     /// </list>
     /// </remarks>
-    public global::System.Span<double> Parameters => _staticNetParameters;
+    public global::System.Span<double> Parameters => new global::System.Span<double>(_staticNetParameters, _staticNetOffset, ParameterCount);
 
     /// <summary>Creates a network initialised from <paramref name="seed"/>, as <c>new DoubleBinary(seed)</c>.</summary>
     /// <param name="seed">The seed of the initialisation.</param>
@@ -93,7 +95,7 @@ partial class DoubleBinary : global::StaticNet.INetwork<DoubleBinary, double>
         }
 
         global::System.Span<double> scratch = stackalloc double[DoubleBinaryKernels.ForwardScratchLength];
-        DoubleBinaryKernels.Forward(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_staticNetParameters), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output));
+        DoubleBinaryKernels.Forward(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_staticNetParameters), _staticNetOffset), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output));
     }
 
     /// <summary>
@@ -121,7 +123,7 @@ partial class DoubleBinary : global::StaticNet.INetwork<DoubleBinary, double>
         }
 
         global::System.Span<double> scratch = stackalloc double[DoubleBinaryKernels.BatchForwardScratchLength];
-        DoubleBinaryKernels.ForwardBatch(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_staticNetParameters), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs), count);
+        DoubleBinaryKernels.ForwardBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_staticNetParameters), _staticNetOffset), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs), count);
     }
 
     /// <summary>Computes the binary cross-entropy loss of one sample without changing anything.</summary>
@@ -145,7 +147,7 @@ partial class DoubleBinary : global::StaticNet.INetwork<DoubleBinary, double>
         }
 
         global::System.Span<double> scratch = stackalloc double[DoubleBinaryKernels.BackwardScratchLength];
-        double loss = DoubleBinaryKernels.Loss(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_staticNetParameters), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(target), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch));
+        double loss = DoubleBinaryKernels.Loss(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_staticNetParameters), _staticNetOffset), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(target), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch));
         return loss;
     }
 
@@ -179,7 +181,7 @@ partial class DoubleBinary : global::StaticNet.INetwork<DoubleBinary, double>
         }
 
         global::System.Span<double> scratch = stackalloc double[DoubleBinaryKernels.BackwardScratchLength];
-        double loss = DoubleBinaryKernels.Backward(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_staticNetParameters), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradients), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(target), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch), ref global::System.Runtime.CompilerServices.Unsafe.NullRef<double>());
+        double loss = DoubleBinaryKernels.Backward(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_staticNetParameters), _staticNetOffset), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradients), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(target), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch), ref global::System.Runtime.CompilerServices.Unsafe.NullRef<double>());
         return loss;
     }
 
@@ -219,7 +221,7 @@ partial class DoubleBinary : global::StaticNet.INetwork<DoubleBinary, double>
         }
 
         global::System.Span<double> scratch = stackalloc double[DoubleBinaryKernels.BackwardScratchLength];
-        double loss = DoubleBinaryKernels.Backward(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_staticNetParameters), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradients), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(target), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputGradient));
+        double loss = DoubleBinaryKernels.Backward(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_staticNetParameters), _staticNetOffset), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradients), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(target), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputGradient));
         return loss;
     }
 
@@ -250,7 +252,7 @@ partial class DoubleBinary : global::StaticNet.INetwork<DoubleBinary, double>
         }
 
         global::System.Span<double> scratch = stackalloc double[DoubleBinaryKernels.BackwardScratchLength];
-        double loss = DoubleBinaryKernels.TrainStep(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_staticNetParameters), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(target), learningRate, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch));
+        double loss = DoubleBinaryKernels.TrainStep(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_staticNetParameters), _staticNetOffset), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(target), learningRate, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch));
         return loss;
     }
 
@@ -292,7 +294,7 @@ partial class DoubleBinary : global::StaticNet.INetwork<DoubleBinary, double>
         }
 
         global::System.Span<double> scratch = stackalloc double[DoubleBinaryKernels.BatchScratchLength];
-        double loss = DoubleBinaryKernels.BackwardBatch(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_staticNetParameters), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradients), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets), count, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch));
+        double loss = DoubleBinaryKernels.BackwardBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_staticNetParameters), _staticNetOffset), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradients), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets), count, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch));
         return loss;
     }
 }
@@ -373,7 +375,14 @@ file static class DoubleBinaryKernels
     }
 
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private static global::System.Runtime.Intrinsics.Vector512<double> Half(global::System.Runtime.Intrinsics.Vector512<double> a, global::System.Runtime.Intrinsics.Vector512<double> b) => global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a, b, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a, b, 0xEE);
+    private static global::System.Runtime.Intrinsics.Vector512<double> Half(global::System.Runtime.Intrinsics.Vector512<double> a, global::System.Runtime.Intrinsics.Vector512<double> b) => global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(UpperHalf, b, a) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a, b, 0x4E);
+
+    /// <summary>All bits set in the upper 256 bits.</summary>
+    private static global::System.Runtime.Intrinsics.Vector512<double> UpperHalf
+    {
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        get => global::System.Runtime.Intrinsics.Vector512.AsDouble(global::System.Runtime.Intrinsics.Vector512.Create(0L, 0L, 0L, 0L, -1L, -1L, -1L, -1L));
+    }
 
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static global::System.Runtime.Intrinsics.Vector512<double> Quarter(global::System.Runtime.Intrinsics.Vector512<double> a, global::System.Runtime.Intrinsics.Vector512<double> b) => global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a, b, 0x88) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a, b, 0xDD);

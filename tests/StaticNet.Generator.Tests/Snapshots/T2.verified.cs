@@ -21,7 +21,9 @@ namespace Benchmarks
         /// <summary>The seed the parameterless constructor initialises the parameters from.</summary>
         public const int DefaultSeed = 42;
 
+        // The parameters are _staticNetParameters[_staticNetOffset..][..ParameterCount], 64-byte aligned (pinned: it never moves).
         private readonly float[] _staticNetParameters;
+        private readonly int _staticNetOffset;
 
         /// <summary>Creates the network with its parameters initialised from <see cref="DefaultSeed"/>.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("StaticNet.Generator", "%VERSION%")]
@@ -38,8 +40,8 @@ namespace Benchmarks
         [global::System.CodeDom.Compiler.GeneratedCode("StaticNet.Generator", "%VERSION%")]
         public T2(int seed)
         {
-            _staticNetParameters = new float[ParameterCount];
-            T2Kernels.Initialize(_staticNetParameters, seed);
+            _staticNetParameters = global::StaticNet.GeneratedCodeHelpers.AllocateParameters<float>(ParameterCount, out _staticNetOffset);
+            T2Kernels.Initialize(Parameters, seed);
         }
 
         /// <summary>The layer sizes from input to output: 64, 64, 64, 10.</summary>
@@ -64,7 +66,7 @@ namespace Benchmarks
         /// <item><description>Layer 3 (64 -> 10, Softmax): weights [10 x 64] at [8320, 8960), bias at [8960, 8970).</description></item>
         /// </list>
         /// </remarks>
-        public global::System.Span<float> Parameters => _staticNetParameters;
+        public global::System.Span<float> Parameters => new global::System.Span<float>(_staticNetParameters, _staticNetOffset, ParameterCount);
 
         /// <summary>Creates a network initialised from <paramref name="seed"/>, as <c>new T2(seed)</c>.</summary>
         /// <param name="seed">The seed of the initialisation.</param>
@@ -97,7 +99,7 @@ namespace Benchmarks
             }
 
             global::System.Span<float> scratch = stackalloc float[T2Kernels.ForwardScratchLength];
-            T2Kernels.Forward(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_staticNetParameters), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output));
+            T2Kernels.Forward(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_staticNetParameters), _staticNetOffset), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output));
         }
 
         /// <summary>
@@ -125,7 +127,7 @@ namespace Benchmarks
             }
 
             global::System.Span<float> scratch = stackalloc float[T2Kernels.BatchForwardScratchLength];
-            T2Kernels.ForwardBatch(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_staticNetParameters), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs), count);
+            T2Kernels.ForwardBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_staticNetParameters), _staticNetOffset), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs), count);
         }
 
         /// <summary>Computes the cross-entropy loss of one sample without changing anything.</summary>
@@ -149,7 +151,7 @@ namespace Benchmarks
             }
 
             global::System.Span<float> scratch = stackalloc float[T2Kernels.BackwardScratchLength];
-            float loss = T2Kernels.Loss(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_staticNetParameters), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(target), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch));
+            float loss = T2Kernels.Loss(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_staticNetParameters), _staticNetOffset), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(target), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch));
             return loss;
         }
 
@@ -183,7 +185,7 @@ namespace Benchmarks
             }
 
             global::System.Span<float> scratch = stackalloc float[T2Kernels.BackwardScratchLength];
-            float loss = T2Kernels.Backward(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_staticNetParameters), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradients), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(target), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch), ref global::System.Runtime.CompilerServices.Unsafe.NullRef<float>());
+            float loss = T2Kernels.Backward(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_staticNetParameters), _staticNetOffset), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradients), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(target), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch), ref global::System.Runtime.CompilerServices.Unsafe.NullRef<float>());
             return loss;
         }
 
@@ -223,7 +225,7 @@ namespace Benchmarks
             }
 
             global::System.Span<float> scratch = stackalloc float[T2Kernels.BackwardScratchLength];
-            float loss = T2Kernels.Backward(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_staticNetParameters), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradients), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(target), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputGradient));
+            float loss = T2Kernels.Backward(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_staticNetParameters), _staticNetOffset), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradients), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(target), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputGradient));
             return loss;
         }
 
@@ -254,7 +256,7 @@ namespace Benchmarks
             }
 
             global::System.Span<float> scratch = stackalloc float[T2Kernels.BackwardScratchLength];
-            float loss = T2Kernels.TrainStep(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_staticNetParameters), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(target), learningRate, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch));
+            float loss = T2Kernels.TrainStep(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_staticNetParameters), _staticNetOffset), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(target), learningRate, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch));
             return loss;
         }
 
@@ -296,7 +298,7 @@ namespace Benchmarks
             }
 
             global::System.Span<float> scratch = stackalloc float[T2Kernels.BatchScratchLength];
-            float loss = T2Kernels.BackwardBatch(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_staticNetParameters), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradients), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets), ref global::System.Runtime.CompilerServices.Unsafe.NullRef<int>(), count, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch));
+            float loss = T2Kernels.BackwardBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_staticNetParameters), _staticNetOffset), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradients), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets), ref global::System.Runtime.CompilerServices.Unsafe.NullRef<int>(), count, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch));
             return loss;
         }
 
@@ -345,7 +347,7 @@ namespace Benchmarks
             }
 
             global::System.Span<float> scratch = stackalloc float[T2Kernels.BatchScratchLength];
-            float loss = T2Kernels.BackwardBatch(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_staticNetParameters), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradients), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), ref global::System.Runtime.CompilerServices.Unsafe.NullRef<float>(), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(labels), count, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch));
+            float loss = T2Kernels.BackwardBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_staticNetParameters), _staticNetOffset), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradients), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), ref global::System.Runtime.CompilerServices.Unsafe.NullRef<float>(), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(labels), count, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch));
             return loss;
         }
 
@@ -364,7 +366,7 @@ namespace Benchmarks
             }
 
             global::System.Span<float> scratch = stackalloc float[T2Kernels.BackwardScratchLength];
-            int label = T2Kernels.Predict(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_staticNetParameters), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch));
+            int label = T2Kernels.Predict(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_staticNetParameters), _staticNetOffset), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch));
             return label;
         }
 
@@ -391,7 +393,7 @@ namespace Benchmarks
 
             global::System.Span<float> scratch = stackalloc float[T2Kernels.BackwardScratchLength];
             ref float target = ref T2Kernels.OneHot(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch), label);
-            float loss = T2Kernels.Loss(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_staticNetParameters), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref target, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch));
+            float loss = T2Kernels.Loss(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_staticNetParameters), _staticNetOffset), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref target, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch));
             return loss;
         }
 
@@ -424,7 +426,7 @@ namespace Benchmarks
 
             global::System.Span<float> scratch = stackalloc float[T2Kernels.BackwardScratchLength];
             ref float target = ref T2Kernels.OneHot(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch), label);
-            float loss = T2Kernels.Backward(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_staticNetParameters), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradients), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref target, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch), ref global::System.Runtime.CompilerServices.Unsafe.NullRef<float>());
+            float loss = T2Kernels.Backward(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_staticNetParameters), _staticNetOffset), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradients), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref target, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch), ref global::System.Runtime.CompilerServices.Unsafe.NullRef<float>());
             return loss;
         }
 
@@ -452,7 +454,7 @@ namespace Benchmarks
 
             global::System.Span<float> scratch = stackalloc float[T2Kernels.BackwardScratchLength];
             ref float target = ref T2Kernels.OneHot(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch), label);
-            float loss = T2Kernels.TrainStep(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_staticNetParameters), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref target, learningRate, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch));
+            float loss = T2Kernels.TrainStep(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_staticNetParameters), _staticNetOffset), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref target, learningRate, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch));
             return loss;
         }
     }
@@ -535,7 +537,14 @@ namespace Benchmarks
         }
 
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private static global::System.Runtime.Intrinsics.Vector512<float> Half(global::System.Runtime.Intrinsics.Vector512<float> a, global::System.Runtime.Intrinsics.Vector512<float> b) => global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a, b, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a, b, 0xEE);
+        private static global::System.Runtime.Intrinsics.Vector512<float> Half(global::System.Runtime.Intrinsics.Vector512<float> a, global::System.Runtime.Intrinsics.Vector512<float> b) => global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(UpperHalf, b, a) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a, b, 0x4E);
+
+        /// <summary>All bits set in the upper 256 bits.</summary>
+        private static global::System.Runtime.Intrinsics.Vector512<float> UpperHalf
+        {
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            get => global::System.Runtime.Intrinsics.Vector512.AsSingle(global::System.Runtime.Intrinsics.Vector512.Create(0L, 0L, 0L, 0L, -1L, -1L, -1L, -1L));
+        }
 
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         private static global::System.Runtime.Intrinsics.Vector512<float> Quarter(global::System.Runtime.Intrinsics.Vector512<float> a, global::System.Runtime.Intrinsics.Vector512<float> b) => global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a, b, 0x88) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a, b, 0xDD);
@@ -551,6 +560,23 @@ namespace Benchmarks
             global::System.Runtime.Intrinsics.Vector128<float> quarter = global::System.Runtime.Intrinsics.Vector256.GetLower(half) + global::System.Runtime.Intrinsics.Vector256.GetUpper(half);
             return (global::System.Runtime.Intrinsics.Vector128.ToScalar(quarter) + global::System.Runtime.Intrinsics.Vector128.GetElement(quarter, 1)) + (global::System.Runtime.Intrinsics.Vector128.GetElement(quarter, 2) + global::System.Runtime.Intrinsics.Vector128.GetElement(quarter, 3));
         }
+
+        #if NET9_0_OR_GREATER
+        /// <summary>
+        /// Softmax of the first <see cref="OutputSize"/> lanes of <paramref name="z"/> (the other lanes are ignored and come
+        /// out 0): the maximum subtracted first, then <c>Vector512.Exp</c>, then division by the sum.
+        /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        private static global::System.Runtime.Intrinsics.Vector512<float> SoftmaxVector(global::System.Runtime.Intrinsics.Vector512<float> z)
+        {
+            z = global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.AsSingle(global::System.Runtime.Intrinsics.Vector512.LessThan(global::System.Runtime.Intrinsics.Vector512<int>.Indices, global::System.Runtime.Intrinsics.Vector512.Create((int)OutputSize))), z, global::System.Runtime.Intrinsics.Vector512.Create(float.NegativeInfinity));
+            global::System.Runtime.Intrinsics.Vector256<float> half = global::System.Runtime.Intrinsics.Vector256.Max(global::System.Runtime.Intrinsics.Vector512.GetLower(z), global::System.Runtime.Intrinsics.Vector512.GetUpper(z));
+            global::System.Runtime.Intrinsics.Vector128<float> quarter = global::System.Runtime.Intrinsics.Vector128.Max(global::System.Runtime.Intrinsics.Vector256.GetLower(half), global::System.Runtime.Intrinsics.Vector256.GetUpper(half));
+            float peak = global::System.MathF.Max(global::System.MathF.Max(global::System.Runtime.Intrinsics.Vector128.ToScalar(quarter), global::System.Runtime.Intrinsics.Vector128.GetElement(quarter, 1)), global::System.MathF.Max(global::System.Runtime.Intrinsics.Vector128.GetElement(quarter, 2), global::System.Runtime.Intrinsics.Vector128.GetElement(quarter, 3)));
+            global::System.Runtime.Intrinsics.Vector512<float> e = global::System.Runtime.Intrinsics.Vector512.Exp(z - global::System.Runtime.Intrinsics.Vector512.Create(peak));
+            return e / global::System.Runtime.Intrinsics.Vector512.Create(Sum(e));
+        }
+        #endif
 
         public static void Initialize(global::System.Span<float> parameters, int seed)
         {
@@ -741,24 +767,10 @@ namespace Benchmarks
             #if NET9_0_OR_GREATER
             if (Wide)
             {
-                global::System.Runtime.Intrinsics.Vector512<float> z = global::System.Runtime.Intrinsics.Vector512.Create(float.NegativeInfinity);
-                ref float lanes = ref global::System.Runtime.CompilerServices.Unsafe.As<global::System.Runtime.Intrinsics.Vector512<float>, float>(ref z);
-                for (nuint o = 0; o < OutputSize; o++)
-                {
-                    At(ref lanes, o) = At(ref y, o);
-                }
-
-                global::System.Runtime.Intrinsics.Vector256<float> half = global::System.Runtime.Intrinsics.Vector256.Max(global::System.Runtime.Intrinsics.Vector512.GetLower(z), global::System.Runtime.Intrinsics.Vector512.GetUpper(z));
-                global::System.Runtime.Intrinsics.Vector128<float> quarter = global::System.Runtime.Intrinsics.Vector128.Max(global::System.Runtime.Intrinsics.Vector256.GetLower(half), global::System.Runtime.Intrinsics.Vector256.GetUpper(half));
-                float peak = global::System.MathF.Max(global::System.MathF.Max(global::System.Runtime.Intrinsics.Vector128.ToScalar(quarter), global::System.Runtime.Intrinsics.Vector128.GetElement(quarter, 1)), global::System.MathF.Max(global::System.Runtime.Intrinsics.Vector128.GetElement(quarter, 2), global::System.Runtime.Intrinsics.Vector128.GetElement(quarter, 3)));
-                global::System.Runtime.Intrinsics.Vector512<float> e = global::System.Runtime.Intrinsics.Vector512.Exp(z - global::System.Runtime.Intrinsics.Vector512.Create(peak));
-                e /= global::System.Runtime.Intrinsics.Vector512.Create(Sum(e));
-                ref float exps = ref global::System.Runtime.CompilerServices.Unsafe.As<global::System.Runtime.Intrinsics.Vector512<float>, float>(ref e);
-                for (nuint o = 0; o < OutputSize; o++)
-                {
-                    At(ref y, o) = At(ref exps, o);
-                }
-
+                global::System.Runtime.Intrinsics.Vector512<float> z = default;
+                global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<global::System.Runtime.Intrinsics.Vector512<float>, byte>(ref z), ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref y), 40);
+                global::System.Runtime.Intrinsics.Vector512<float> e = SoftmaxVector(z);
+                global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref y), ref global::System.Runtime.CompilerServices.Unsafe.As<global::System.Runtime.Intrinsics.Vector512<float>, byte>(ref e), 40);
                 return;
             }
             #endif
@@ -2431,6 +2443,33 @@ namespace Benchmarks
             const int In = 64, Out = 10;
             ref float w = ref At(ref p, 8320);
             ref float b = ref At(ref p, 8960);
+            #if NET9_0_OR_GREATER
+            if (Wide)
+            {
+                global::System.Runtime.Intrinsics.Vector512<float> acc0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> acc4 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc5 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc6 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc7 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> acc8 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc9 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc10 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc11 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> acc12 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc13 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc14 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc15 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                for (nuint i = 0; i + 16 <= In; i += 16)
+                {
+                    global::System.Runtime.Intrinsics.Vector512<float> xv = Load512(ref x, i);
+                    acc0 = Fma(Load512(ref w, i), xv, acc0);
+                    acc1 = Fma(Load512(ref w, 4 * In + i), xv, acc1);
+                    acc2 = Fma(Load512(ref w, 8 * In + i), xv, acc2);
+                    acc4 = Fma(Load512(ref w, In + i), xv, acc4);
+                    acc5 = Fma(Load512(ref w, 5 * In + i), xv, acc5);
+                    acc6 = Fma(Load512(ref w, 9 * In + i), xv, acc6);
+                    acc8 = Fma(Load512(ref w, 2 * In + i), xv, acc8);
+                    acc9 = Fma(Load512(ref w, 6 * In + i), xv, acc9);
+                    acc12 = Fma(Load512(ref w, 3 * In + i), xv, acc12);
+                    acc13 = Fma(Load512(ref w, 7 * In + i), xv, acc13);
+                }
+                global::System.Runtime.Intrinsics.Vector512<float> e = SoftmaxVector(Sums(acc0, acc1, acc2, acc3, acc4, acc5, acc6, acc7, acc8, acc9, acc10, acc11, acc12, acc13, acc14, acc15) + Load512(ref b, 0));
+                global::System.Runtime.CompilerServices.Unsafe.CopyBlockUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<float, byte>(ref y), ref global::System.Runtime.CompilerServices.Unsafe.As<global::System.Runtime.Intrinsics.Vector512<float>, byte>(ref e), 40);
+                return;
+            }
+            #endif
+
             // The last 10 outputs: a group with the other accumulators empty.
             {
                 const nuint o = Out - 10;

@@ -21,7 +21,9 @@ namespace Samples
         /// <summary>The seed the parameterless constructor initialises the parameters from.</summary>
         public const int DefaultSeed = 42;
 
+        // The parameters are _staticNetParameters[_staticNetOffset..][..ParameterCount], 64-byte aligned (pinned: it never moves).
         private readonly float[] _staticNetParameters;
+        private readonly int _staticNetOffset;
 
         /// <summary>Creates the network with its parameters initialised from <see cref="DefaultSeed"/>.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("StaticNet.Generator", "%VERSION%")]
@@ -38,8 +40,8 @@ namespace Samples
         [global::System.CodeDom.Compiler.GeneratedCode("StaticNet.Generator", "%VERSION%")]
         public XorNet(int seed)
         {
-            _staticNetParameters = new float[ParameterCount];
-            XorNetKernels.Initialize(_staticNetParameters, seed);
+            _staticNetParameters = global::StaticNet.GeneratedCodeHelpers.AllocateParameters<float>(ParameterCount, out _staticNetOffset);
+            XorNetKernels.Initialize(Parameters, seed);
         }
 
         /// <summary>The layer sizes from input to output: 2, 16, 16, 1.</summary>
@@ -64,7 +66,7 @@ namespace Samples
         /// <item><description>Layer 3 (16 -> 1, Identity): weights [1 x 16] at [320, 336), bias at [336, 337).</description></item>
         /// </list>
         /// </remarks>
-        public global::System.Span<float> Parameters => _staticNetParameters;
+        public global::System.Span<float> Parameters => new global::System.Span<float>(_staticNetParameters, _staticNetOffset, ParameterCount);
 
         /// <summary>Creates a network initialised from <paramref name="seed"/>, as <c>new XorNet(seed)</c>.</summary>
         /// <param name="seed">The seed of the initialisation.</param>
@@ -97,7 +99,7 @@ namespace Samples
             }
 
             global::System.Span<float> scratch = stackalloc float[XorNetKernels.ForwardScratchLength];
-            XorNetKernels.Forward(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_staticNetParameters), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output));
+            XorNetKernels.Forward(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_staticNetParameters), _staticNetOffset), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output));
         }
 
         /// <summary>
@@ -125,7 +127,7 @@ namespace Samples
             }
 
             global::System.Span<float> scratch = stackalloc float[XorNetKernels.BatchForwardScratchLength];
-            XorNetKernels.ForwardBatch(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_staticNetParameters), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs), count);
+            XorNetKernels.ForwardBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_staticNetParameters), _staticNetOffset), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs), count);
         }
 
         /// <summary>Computes the mean squared error loss of one sample without changing anything.</summary>
@@ -149,7 +151,7 @@ namespace Samples
             }
 
             global::System.Span<float> scratch = stackalloc float[XorNetKernels.BackwardScratchLength];
-            float loss = XorNetKernels.Loss(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_staticNetParameters), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(target), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch));
+            float loss = XorNetKernels.Loss(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_staticNetParameters), _staticNetOffset), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(target), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch));
             return loss;
         }
 
@@ -183,7 +185,7 @@ namespace Samples
             }
 
             global::System.Span<float> scratch = stackalloc float[XorNetKernels.BackwardScratchLength];
-            float loss = XorNetKernels.Backward(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_staticNetParameters), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradients), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(target), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch), ref global::System.Runtime.CompilerServices.Unsafe.NullRef<float>());
+            float loss = XorNetKernels.Backward(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_staticNetParameters), _staticNetOffset), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradients), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(target), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch), ref global::System.Runtime.CompilerServices.Unsafe.NullRef<float>());
             return loss;
         }
 
@@ -223,7 +225,7 @@ namespace Samples
             }
 
             global::System.Span<float> scratch = stackalloc float[XorNetKernels.BackwardScratchLength];
-            float loss = XorNetKernels.Backward(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_staticNetParameters), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradients), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(target), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputGradient));
+            float loss = XorNetKernels.Backward(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_staticNetParameters), _staticNetOffset), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradients), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(target), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputGradient));
             return loss;
         }
 
@@ -254,7 +256,7 @@ namespace Samples
             }
 
             global::System.Span<float> scratch = stackalloc float[XorNetKernels.BackwardScratchLength];
-            float loss = XorNetKernels.TrainStep(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_staticNetParameters), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(target), learningRate, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch));
+            float loss = XorNetKernels.TrainStep(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_staticNetParameters), _staticNetOffset), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(target), learningRate, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch));
             return loss;
         }
 
@@ -296,7 +298,7 @@ namespace Samples
             }
 
             global::System.Span<float> scratch = stackalloc float[XorNetKernels.BatchScratchLength];
-            float loss = XorNetKernels.BackwardBatch(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_staticNetParameters), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradients), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets), count, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch));
+            float loss = XorNetKernels.BackwardBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_staticNetParameters), _staticNetOffset), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradients), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets), count, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch));
             return loss;
         }
     }
@@ -379,7 +381,14 @@ namespace Samples
         }
 
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private static global::System.Runtime.Intrinsics.Vector512<float> Half(global::System.Runtime.Intrinsics.Vector512<float> a, global::System.Runtime.Intrinsics.Vector512<float> b) => global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a, b, 0x44) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a, b, 0xEE);
+        private static global::System.Runtime.Intrinsics.Vector512<float> Half(global::System.Runtime.Intrinsics.Vector512<float> a, global::System.Runtime.Intrinsics.Vector512<float> b) => global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(UpperHalf, b, a) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a, b, 0x4E);
+
+        /// <summary>All bits set in the upper 256 bits.</summary>
+        private static global::System.Runtime.Intrinsics.Vector512<float> UpperHalf
+        {
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            get => global::System.Runtime.Intrinsics.Vector512.AsSingle(global::System.Runtime.Intrinsics.Vector512.Create(0L, 0L, 0L, 0L, -1L, -1L, -1L, -1L));
+        }
 
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         private static global::System.Runtime.Intrinsics.Vector512<float> Quarter(global::System.Runtime.Intrinsics.Vector512<float> a, global::System.Runtime.Intrinsics.Vector512<float> b) => global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a, b, 0x88) + global::System.Runtime.Intrinsics.X86.Avx512F.Shuffle4x128(a, b, 0xDD);

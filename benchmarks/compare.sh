@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Runs, in one sitting, StaticNet's BenchmarkDotNet suite and the references of ../shared/anchors: the native C++
+# forward passes (hand-written AVX-512 with split accumulators, fixed-size Eigen), PyTorch, NumPy and FANN; then
+# prints one markdown table of medians with the ratio of each StaticNet figure to the best reference beside it.
+#
+# Usage: benchmarks/compare.sh [--quick]
+#   --quick   short BenchmarkDotNet jobs and one native run: a smoke test of the whole pipeline (a few minutes);
+#             without it, about 20 minutes on 2 cores. Keep the machine otherwise idle: timings are per core.
+# Environment:
+#   ANCHORS=DIR   the references (default: ../shared/anchors next to the repository)
+#   OUT=DIR       where the raw outputs go (default: /tmp/staticnet-compare)
+#   CORE=N        the core every timed process is pinned to (default: 1)
+# Needs: the .NET SDK; for the references g++ and libeigen3-dev, and python3-torch, python3-numpy, libfann-dev and
+# libopenblas0-pthread (apt-get install -y ...). A reference that cannot run is left out of the table, with a note.
+set -euo pipefail
+
+repo=$(cd "$(dirname "$0")/.." && pwd)
+anchors=${ANCHORS:-$repo/../shared/anchors}
+out=${OUT:-/tmp/staticnet-compare}
+core=${CORE:-1}
+quick=0
+[ "${1:-}" = "--quick" ] && quick=1
+
+rm -rf "$out"
+mkdir -p "$out/python" "$out/bdn"
+{
+    echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+    echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc --all) cores, flags: $(grep -o -m1 -w 'avx512f\|avx2\|fma' /proc/cpuinfo | sort -u | xargs)"
+    echo "dotnet: $(dotnet --version)"
+    echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+} | tee "$out/machine.txt"
+
+echo "== native references ($anchors/native)"
+if command -v g++ >/dev/null && [ -d /usr/include/eigen3 ]; then
+    OUT_DIR="$out/native-bin" bash "$anchors/native/build.sh" "$([ $quick = 1 ] && echo 1 || echo 3)" | tee "$out/native.txt"
+else
+    echo "skipped: needs g++ and libeigen3-dev" | tee "$out/native.txt"
+fi
+
+echo "== PyTorch, NumPy, FANN ($anchors/python)"
+if /usr/bin/python3 -c 'import torch, numpy' 2>/dev/null; then
+    benches=(torch numpy)
+    [ -e /usr/include/fann.h ] && benches+=(fann)
+    RESULTS_DIR="$out/python" BLAS=openblas PYTHON=/usr/bin/python3 taskset -c "$core" bash "$anchors/python/run_all.sh" "${benches[@]}" | tee "$out/python.txt"
+else
+    echo "skipped: /usr/bin/python3 cannot import torch and numpy" | tee "$out/python.txt"
+fi
+
+echo "== StaticNet (BenchmarkDotNet)"
+dotnet build "$repo/benchmarks/StaticNet.Benchmarks" -c Release -v quiet -nologo
+dll="$repo/benchmarks/StaticNet.Benchmarks/bin/Release/net10.0/StaticNet.Benchmarks.dll"
+dotnet "$dll" --check
+if [ $quick = 1 ]; then
+    job=(--job short)
+else
+    job=(--launchCount 1 --warmupCount 6 --iterationCount 15)
+fi
+mask=$((1 << core))
+dotnet "$dll" --filter '*' --exporters json --artifacts "$out/bdn" --affinity "$mask" "${job[@]}" | tee "$out/bdn.txt" | grep -E '^\| |// \*|Run time' || true
+
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$out/machine.txt"
+/usr/bin/python3 "$repo/benchmarks/compare_table.py" "$out" | tee "$out/table.md"

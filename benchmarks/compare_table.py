@@ -1,0 +1,154 @@
+#!/usr/bin/python3
+"""Builds the comparison table of benchmarks/compare.sh from the raw outputs in OUT.
+
+Usage: compare_table.py OUT
+Reads OUT/native.txt (anchors/native/build.sh), OUT/python/*.jsonl (anchors/python/run_all.sh) and the
+BenchmarkDotNet JSON reports under OUT/bdn; prints markdown: the machine, one table of medians with ratios, and
+the issue's targets with PASS or MISS. Medians of several native runs are combined by their median.
+"""
+
+import glob
+import json
+import os
+import re
+import statistics
+import sys
+
+TOPOLOGIES = ["T1", "T2", "T3"]
+CASES = ["fwd_1", "train_1", "train_32", "fwd_256"]
+MACS = {"T1": 2 * 16 + 16 * 16 + 16, "T2": 64 * 64 + 64 * 64 + 64 * 10, "T3": 784 * 128 + 128 * 64 + 64 * 10}
+NATIVE_NAMES = {"hand AVX512 split-acc": "AVX-512 C++", "hand Eigen fixed colmajor": "Eigen", "hand Eigen fixed rowmajor": "Eigen"}
+PYTHON_NAMES = {"torch": "PyTorch", "numpy": "NumPy", "fann": "FANN"}
+
+
+def native(out):
+    runs = {}
+    path = os.path.join(out, "native.txt")
+    if not os.path.exists(path):
+        return {}
+    pattern = re.compile(r"^(hand .+?)\s+(T\d)\s+indep\s+median\s+([\d.]+) ns")
+    for line in open(path):
+        m = pattern.match(line)
+        if m and m.group(1) in NATIVE_NAMES:
+            runs.setdefault((NATIVE_NAMES[m.group(1)], m.group(2)), {}).setdefault(m.group(1), []).append(float(m.group(3)) / 1000)
+    # Eigen: the better of its two layouts, each the median of its runs.
+    return {key: min(statistics.median(v) for v in variants.values()) for key, variants in runs.items()}
+
+
+def python(out):
+    results = {}
+    for path in glob.glob(os.path.join(out, "python", "*.jsonl")):
+        for line in open(path):
+            record = json.loads(line)
+            if "case" not in record:
+                continue
+            impl = record["impl"]
+            name = next((v for k, v in PYTHON_NAMES.items() if impl.lower().startswith(k)), impl)
+            case = record["case"]
+            if case == "fwd_1_jit":
+                name, case = name + " TorchScript", "fwd_1"
+            results[(name, record["topology"], case)] = record["median_us"]
+    return results
+
+
+def staticnet(out):
+    results = {}
+    for path in glob.glob(os.path.join(out, "bdn", "**", "*-report-full.json"), recursive=True):
+        report = json.load(open(path))
+        for b in report.get("Benchmarks", []):
+            stats = b.get("Statistics")
+            if not stats:
+                continue
+            full = b.get("FullName", "") + " " + b.get("Type", "")
+            topology = "Large" if "Large" in full else next((t for t in TOPOLOGIES if f"<{t}>" in full or f"[{t}]" in full), None)
+            case = next((c for c in b.get("Categories", []) if c in CASES), None)
+            if topology is None or case is None:
+                continue
+            method = b.get("Method", "")
+            impl = "Scalar C#" if method.endswith("Scalar") else "TensorPrimitives" if method.endswith("TensorPrimitives") else "StaticNet"
+            allocated = (b.get("Memory") or {}).get("BytesAllocatedPerOperation")
+            results[(impl, topology, case)] = (stats["Median"] / 1000, allocated)
+    return results
+
+
+def fmt(us, case):
+    if us is None:
+        return "-"
+    if case == "fwd_1":
+        return f"{us * 1000:,.0f} ns" if us < 10 else f"{us:,.2f} µs"
+    return f"{us:,.1f} µs" if us < 1000 else f"{us / 1000:,.2f} ms"
+
+
+def main(out):
+    if os.path.exists(os.path.join(out, "machine.txt")):
+        print("```")
+        print(open(os.path.join(out, "machine.txt")).read().strip())
+        print("```")
+        print()
+    nat, py, sn = native(out), python(out), staticnet(out)
+    refs = {}
+    for (name, topology), us in nat.items():
+        refs.setdefault((topology, "fwd_1"), {})[name] = us
+    for (name, topology, case), us in py.items():
+        refs.setdefault((topology, case), {})[name] = us
+
+    print("| topology | case | StaticNet | allocated | Scalar C# | TensorPrimitives | best reference | StaticNet / best | PyTorch / StaticNet |")
+    print("|---|---|---:|---:|---:|---:|---|---:|---:|")
+    for topology in TOPOLOGIES:
+        for case in CASES:
+            ours, allocated = sn.get(("StaticNet", topology, case), (None, None))
+            scalar = sn.get(("Scalar C#", topology, case), (None, None))[0]
+            tensor = sn.get(("TensorPrimitives", topology, case), (None, None))[0]
+            candidates = refs.get((topology, case), {})
+            best = min(candidates.items(), key=lambda kv: kv[1]) if candidates else None
+            torch = candidates.get("PyTorch")
+            ratio = f"{ours / best[1]:.2f}×" if ours and best else "-"
+            speedup = f"{torch / ours:.1f}×" if ours and torch else "-"
+            bytes_ = "-" if allocated is None else f"{allocated:,} B"
+            best_text = f"{best[0]} {fmt(best[1], case)}" if best else "-"
+            print(f"| {topology} | {case} | {fmt(ours, case)} | {bytes_} | {fmt(scalar, case)} | {fmt(tensor, case)} | {best_text} | {ratio} | {speedup} |")
+    for case in ("fwd_1", "train_1"):
+        ours, allocated = sn.get(("StaticNet", "Large", case), (None, None))
+        if ours is not None:
+            print(f"| 4096-4096-10 | {case} | {fmt(ours, 'x')} | {allocated:,} B | - | - | - | - | - |")
+
+    print()
+    print("All references (median per call):")
+    print()
+    for (topology, case), candidates in sorted(refs.items()):
+        print(f"- {topology} {case}: " + ", ".join(f"{name} {fmt(us, case)}" for name, us in sorted(candidates.items(), key=lambda kv: kv[1])))
+
+    print()
+    print("Targets:")
+    print()
+
+    def s(topology, case):
+        return sn.get(("StaticNet", topology, case), (None, None))[0]
+
+    def line(text, value, limit, lower_is_better=True, unit="×"):
+        if value is None:
+            print(f"- {text}: not measured")
+            return
+        ok = value <= limit if lower_is_better else value >= limit
+        print(f"- {text}: {value:.2f}{unit} (target {'≤' if lower_is_better else '≥'} {limit}{unit}) **{'PASS' if ok else 'MISS'}**")
+
+    for topology in ("T2", "T3"):
+        ref = nat.get(("AVX-512 C++", topology))
+        line(f"{topology} fwd_1 / AVX-512 C++", s(topology, "fwd_1") / ref if ref and s(topology, "fwd_1") else None, 1.0)
+    eigen = nat.get(("Eigen", "T1"))
+    line("T1 fwd_1 / Eigen", s("T1", "fwd_1") / eigen if eigen and s("T1", "fwd_1") else None, 1.0)
+    line("T2 train_1 / own fwd_1", s("T2", "train_1") / s("T2", "fwd_1") if s("T2", "train_1") and s("T2", "fwd_1") else None, 4.0)
+    torch = py.get(("PyTorch", "T2", "train_1"))
+    line("T2 train_1 / PyTorch train_1", s("T2", "train_1") / torch if torch and s("T2", "train_1") else None, 1 / 200)
+    for case in ("fwd_256", "train_32"):
+        torch = py.get(("PyTorch", "T3", case))
+        line(f"T3 {case} throughput / PyTorch", torch / s("T3", case) if torch and s("T3", case) else None, 2.0, lower_is_better=False)
+    allocations = [sn[k][1] for k in sn if k[0] == "StaticNet" and k[2] in ("fwd_1", "train_1") and k[1] != "Large"]
+    if allocations:
+        print(f"- bytes allocated by single-sample StaticNet calls: max {max(allocations)} (target 0) **{'PASS' if max(allocations) == 0 else 'MISS'}**")
+    if s("T2", "fwd_1") and s("T3", "fwd_1"):
+        line("T3 / T2 fwd_1 time per multiply-add", (s("T3", "fwd_1") / MACS["T3"]) / (s("T2", "fwd_1") / MACS["T2"]), 1.2)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1] if len(sys.argv) > 1 else "/tmp/staticnet-compare")
