@@ -26,9 +26,17 @@ mkdir -p "$out/python" "$out/bdn"
 {
     echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
     echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc --all) cores, flags: $(grep -o -m1 -w 'avx512f\|avx2\|fma' /proc/cpuinfo | sort -u | xargs)"
+    echo "cpu family $(grep -m1 'cpu family' /proc/cpuinfo | cut -d: -f2 | xargs), model $(grep -m1 '^model\s' /proc/cpuinfo | cut -d: -f2 | xargs), L2 $(lscpu | grep -m1 'L2 cache' | cut -d: -f2 | xargs)"
     echo "dotnet: $(dotnet --version)"
     echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 } | tee "$out/machine.txt"
+
+echo "== this core's ceiling (benchmarks/native/peak.cpp)"
+if command -v g++ >/dev/null; then
+    g++ -O2 -march=native -o "$out/peak" "$repo/benchmarks/native/peak.cpp" && taskset -c "$core" "$out/peak" | tee "$out/peak.txt"
+else
+    echo "skipped: needs g++" | tee "$out/peak.txt"
+fi
 
 echo "== native references ($anchors/native)"
 if command -v g++ >/dev/null && [ -d /usr/include/eigen3 ]; then

@@ -2,7 +2,7 @@
 """Builds the comparison table of benchmarks/compare.sh from the raw outputs in OUT.
 
 Usage: compare_table.py OUT
-Reads OUT/native.txt (anchors/native/build.sh), OUT/python/*.jsonl (anchors/python/run_all.sh) and the
+Reads OUT/peak.txt (benchmarks/native/peak.cpp), OUT/native.txt (anchors/native/build.sh), OUT/python/*.jsonl (anchors/python/run_all.sh) and the
 BenchmarkDotNet JSON reports under OUT/bdn; prints markdown: the machine, one table of medians with ratios, and
 the issue's targets with PASS or MISS. Medians of several native runs are combined by their median.
 """
@@ -16,7 +16,19 @@ import sys
 
 TOPOLOGIES = ["T1", "T2", "T3"]
 CASES = ["fwd_1", "train_1", "train_32", "fwd_256"]
-MACS = {"T1": 2 * 16 + 16 * 16 + 16, "T2": 64 * 64 + 64 * 64 + 64 * 10, "T3": 784 * 128 + 128 * 64 + 64 * 10}
+LAYERS = {"T1": [2, 16, 16, 1], "T2": [64, 64, 64, 10], "T3": [784, 128, 64, 10]}
+MACS = {t: sum(a * b for a, b in zip(l, l[1:])) for t, l in LAYERS.items()}
+
+
+def flops(topology, case):
+    """The floating-point operations of a case (a multiply-add counts 2): the forward pass; for training also the
+    weight gradient, the gradient propagated to every layer but the first, and the SGD update of every parameter."""
+    layers = LAYERS[topology]
+    forward = 2 * MACS[topology]
+    backward = 2 * MACS[topology] + 2 * sum(a * b for a, b in zip(layers[1:], layers[2:]))
+    parameters = sum((a + 1) * b for a, b in zip(layers, layers[1:]))
+    return {"fwd_1": forward, "fwd_256": 256 * forward, "train_1": forward + backward + 2 * parameters,
+            "train_32": 32 * (forward + backward) + 2 * parameters}[case]
 NATIVE_NAMES = {"hand AVX512 split-acc": "AVX-512 C++", "hand Eigen fixed colmajor": "Eigen", "hand Eigen fixed rowmajor": "Eigen"}
 METHOD_CASES = {"Forward": "fwd_1", "TrainStep": "train_1", "TrainBatch": "train_32", "ForwardBatch": "fwd_256"}
 PYTHON_NAMES = {"torch": "PyTorch", "numpy": "NumPy", "fann": "FANN"}
@@ -86,6 +98,14 @@ def main(out):
         print(open(os.path.join(out, "machine.txt")).read().strip())
         print("```")
         print()
+    peak = os.path.join(out, "peak.txt")
+    if os.path.exists(peak):
+        print("This core's ceiling (benchmarks/native/peak.cpp):")
+        print()
+        print("```")
+        print(open(peak).read().strip())
+        print("```")
+        print()
     nat, py, sn = native(out), python(out), staticnet(out)
     refs = {}
     for (name, topology), us in nat.items():
@@ -93,8 +113,8 @@ def main(out):
     for (name, topology, case), us in py.items():
         refs.setdefault((topology, case), {})[name] = us
 
-    print("| topology | case | StaticNet | allocated | Scalar C# | TensorPrimitives | best reference | StaticNet / best | PyTorch / StaticNet |")
-    print("|---|---|---:|---:|---:|---:|---|---:|---:|")
+    print("| topology | case | StaticNet | FLOP/ns | allocated | Scalar C# | TensorPrimitives | best reference | StaticNet / best | PyTorch / StaticNet |")
+    print("|---|---|---:|---:|---:|---:|---:|---|---:|---:|")
     for topology in TOPOLOGIES:
         for case in CASES:
             ours, allocated = sn.get(("StaticNet", topology, case), (None, None))
@@ -107,11 +127,12 @@ def main(out):
             speedup = f"{torch / ours:.1f}×" if ours and torch else "-"
             bytes_ = "-" if allocated is None else f"{allocated:,} B"
             best_text = f"{best[0]} {fmt(best[1], case)}" if best else "-"
-            print(f"| {topology} | {case} | {fmt(ours, case)} | {bytes_} | {fmt(scalar, case)} | {fmt(tensor, case)} | {best_text} | {ratio} | {speedup} |")
+            rate = f"{flops(topology, case) / (ours * 1000):.1f}" if ours else "-"
+            print(f"| {topology} | {case} | {fmt(ours, case)} | {rate} | {bytes_} | {fmt(scalar, case)} | {fmt(tensor, case)} | {best_text} | {ratio} | {speedup} |")
     for case in ("fwd_1", "train_1"):
         ours, allocated = sn.get(("StaticNet", "Large", case), (None, None))
         if ours is not None:
-            print(f"| 4096-4096-10 | {case} | {fmt(ours, 'x')} | {allocated:,} B | - | - | - | - | - |")
+            print(f"| 4096-4096-10 | {case} | {fmt(ours, 'x')} | - | {allocated:,} B | - | - | - | - | - |")
 
     print()
     print("All references (median per call):")
