@@ -67,3 +67,7 @@ public partial class HeapScratch;
 // A small classifier for the trainer's tests.
 [Network(Layers = [4, 16, 3], Activation = Activation.Tanh, Output = Activation.Softmax, Loss = Loss.CrossEntropy)]
 public partial class Blobs;
+
+// A classifier with more parameters (18,880) than one slice of the trainer's parallel reduction (16,384).
+[Network(Layers = [100, 170, 10], Activation = Activation.ReLU, Output = Activation.Softmax, Loss = Loss.CrossEntropy)]
+public partial class WideClassifier;

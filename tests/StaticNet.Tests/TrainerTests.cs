@@ -70,6 +70,41 @@ public sealed class TrainerTests
     }
 
     [Fact]
+    public void Results_are_identical_whatever_the_number_of_cores_when_reduction_and_evaluation_run_in_parallel()
+    {
+        // 18,880 parameters: two slices of the parallel reduction; 450 training and 150 validation samples: two
+        // evaluation blocks of 256. The parameters and every figure of the history must match to the bit.
+        var random = new Random(5);
+        var inputs = new float[600 * 100];
+        var labels = new int[600];
+        for (int s = 0; s < labels.Length; s++)
+        {
+            labels[s] = s % 10;
+            for (int d = 0; d < 100; d++)
+            {
+                inputs[(s * 100) + d] = (float)((d % 10 == labels[s] ? 1.0 : 0.0) + random.NextDouble() - 0.5);
+            }
+        }
+
+        (float[] Parameters, TrainingHistory History) Train(int cores)
+        {
+            var net = new WideClassifier(seed: 3);
+            var options = new TrainerOptions { Epochs = 2, BatchSize = 64, ShardSize = 8, MaxDegreeOfParallelism = cores, Seed = 4, ValidationSplit = 0.25 };
+            TrainingHistory history = new Trainer<WideClassifier, float>(net, new Adam<float>(WideClassifier.ParameterCount, 0.01), options).Fit(inputs, labels);
+            return (net.Parameters.ToArray(), history);
+        }
+
+        (float[] parameters, TrainingHistory one) = Train(1);
+        Assert.True(one.Last.Accuracy > 0.5, $"accuracy {one.Last.Accuracy}");
+        foreach (int cores in new[] { 2, 3 })
+        {
+            (float[] p, TrainingHistory h) = Train(cores);
+            Assert.Equal(parameters, p);
+            Assert.Equal(one.Epochs.Select(e => (e.Loss, e.Accuracy, e.ValidationLoss, e.ValidationAccuracy)), h.Epochs.Select(e => (e.Loss, e.Accuracy, e.ValidationLoss, e.ValidationAccuracy)));
+        }
+    }
+
+    [Fact]
     public void A_batch_gradient_is_the_mean_gradient_of_its_samples()
     {
         // One batch of 40 samples in shards of 8, plain SGD with rate 1: the step is minus the batch's mean gradient.

@@ -218,9 +218,13 @@ public sealed class Trainer<TNet, T>
         private readonly double[] _shardLosses;
         private readonly T[] _gradient;
         private readonly T[] _outputs;
+        private readonly double[] _blockLosses;
+        private readonly int[] _blockCorrect;
         private readonly ParallelOptions _parallel;
         private readonly Action<int> _shardBody;
+        private readonly Action<int> _reduceBody;
         private int _batchCount;
+        private int _shardCount;
 
         public Run(Trainer<TNet, T> trainer, ReadOnlyMemory<T> inputs, ReadOnlyMemory<T> targets, ReadOnlyMemory<int> labels, int count)
         {
@@ -256,11 +260,18 @@ public sealed class Trainer<TNet, T>
             _shardLosses = new double[shards];
             _gradient = new T[TNet.ParameterCount];
             _outputs = new T[EvaluationBlock * TNet.OutputSize];
+            int evaluationBlocks = (Math.Max(_trainCount, _validationCount) + EvaluationBlock - 1) / EvaluationBlock;
+            _blockLosses = new double[evaluationBlocks];
+            _blockCorrect = new int[evaluationBlocks];
             _parallel = new ParallelOptions { MaxDegreeOfParallelism = trainer.Options.MaxDegreeOfParallelism };
             _shardBody = ComputeShard;
+            _reduceBody = ReduceSlice;
         }
 
         private const int EvaluationBlock = 256;
+
+        /// <summary>Parameters per slice of the parallel reduction (64 KiB of each shard's gradient in float).</summary>
+        private const int ReductionSlice = 16384;
 
         private TNet Network => _trainer.Network;
 
@@ -356,18 +367,51 @@ public sealed class Trainer<TNet, T>
                 Parallel.For(0, shards, _parallel, _shardBody);
             }
 
-            // The reduction runs in shard order whatever the number of cores, so the sum is the same on every machine.
+            // The reduction adds the shards in shard order whatever the number of cores, so the sum is the same on every
+            // machine. Each parameter's sum is independent of the others': on several cores the parameters are split
+            // into slices reduced in parallel, each in the same order (a serial reduction of a large network's shards is
+            // memory-bound work that would otherwise eat most of the parallel speed-up).
+            _shardCount = shards;
+            int slices = (TNet.ParameterCount + ReductionSlice - 1) / ReductionSlice;
+            if (slices == 1 || _parallel.MaxDegreeOfParallelism == 1)
+            {
+                for (int slice = 0; slice < slices; slice++)
+                {
+                    ReduceSlice(slice);
+                }
+            }
+            else
+            {
+                Parallel.For(0, slices, _parallel, _reduceBody);
+            }
+
             double loss = 0;
-            Array.Clear(_gradient);
             for (int k = 0; k < shards; k++)
             {
                 int samples = Math.Min(shardSize, size - (k * shardSize));
-                T weight = T.CreateChecked((double)samples / size);
-                TensorPrimitives.MultiplyAdd(_shardGradients[k], weight, _gradient, _gradient);
                 loss += _shardLosses[k] * samples / size;
             }
 
             return loss;
+        }
+
+        /// <summary>
+        /// The batch's gradient on parameters [slice * <see cref="ReductionSlice"/>, ...): the sum, in shard order, of each
+        /// shard's gradient weighted by its share of the batch.
+        /// </summary>
+        private void ReduceSlice(int slice)
+        {
+            int first = slice * ReductionSlice;
+            int count = Math.Min(ReductionSlice, TNet.ParameterCount - first);
+            int shardSize = _trainer.Options.ShardSize;
+            Span<T> gradient = _gradient.AsSpan(first, count);
+            gradient.Clear();
+            for (int k = 0; k < _shardCount; k++)
+            {
+                int samples = Math.Min(shardSize, _batchCount - (k * shardSize));
+                T weight = T.CreateChecked((double)samples / _batchCount);
+                TensorPrimitives.MultiplyAdd(_shardGradients[k].AsSpan(first, count), weight, gradient, gradient);
+            }
         }
 
         private void ComputeShard(int shard)
@@ -386,7 +430,8 @@ public sealed class Trainer<TNet, T>
 
         /// <summary>
         /// The mean loss (if <paramref name="withLoss"/>) and, for classifiers, the accuracy on samples [first, first + count),
-        /// predicted with the batched forward pass. Null for no samples.
+        /// predicted with the batched forward pass. Null for no samples. Blocks of <see cref="EvaluationBlock"/> samples run
+        /// in parallel; their partial sums are added in block order, so the result is the same on any number of cores.
         /// </summary>
         private (double? Loss, double? Accuracy) Evaluate(int first, int count, bool withLoss)
         {
@@ -395,37 +440,72 @@ public sealed class Trainer<TNet, T>
                 return (null, null);
             }
 
+            int blocks = (count + EvaluationBlock - 1) / EvaluationBlock;
+            if (blocks == 1 || _parallel.MaxDegreeOfParallelism == 1)
+            {
+                for (int block = 0; block < blocks; block++)
+                {
+                    EvaluateBlock(first, count, block, withLoss, _outputs);
+                }
+            }
+            else
+            {
+                Parallel.For(
+                    0,
+                    blocks,
+                    _parallel,
+                    () => new T[EvaluationBlock * TNet.OutputSize],
+                    (block, _, outputs) =>
+                    {
+                        EvaluateBlock(first, count, block, withLoss, outputs);
+                        return outputs;
+                    },
+                    static _ => { });
+            }
+
+            double loss = 0;
+            int correct = 0;
+            for (int block = 0; block < blocks; block++)
+            {
+                loss += _blockLosses[block];
+                correct += _blockCorrect[block];
+            }
+
+            return (withLoss ? loss / count : null, Network is IClassifierNetwork<T> ? (double)correct / count : null);
+        }
+
+        /// <summary>Block <paramref name="block"/> of <see cref="Evaluate"/>: its loss sum and correct count, in its slot.</summary>
+        private void EvaluateBlock(int first, int count, int block, bool withLoss, T[] buffer)
+        {
             var classifier = Network as IClassifierNetwork<T>;
             int inputSize = TNet.InputSize, outputSize = TNet.OutputSize;
             ReadOnlySpan<T> inputs = _inputs.Span;
+            int size = Math.Min(EvaluationBlock, count - (block * EvaluationBlock));
+            int row = first + (block * EvaluationBlock);
+            Span<T> outputs = buffer.AsSpan(0, size * outputSize);
+            Network.ForwardBatch(inputs.Slice(row * inputSize, size * inputSize), outputs);
             double loss = 0;
             int correct = 0;
-            for (int block = 0; block < count; block += EvaluationBlock)
+            for (int s = 0; s < size; s++)
             {
-                int size = Math.Min(EvaluationBlock, count - block);
-                int row = first + block;
-                Span<T> outputs = _outputs.AsSpan(0, size * outputSize);
-                Network.ForwardBatch(inputs.Slice(row * inputSize, size * inputSize), outputs);
-                for (int s = 0; s < size; s++)
+                ReadOnlySpan<T> input = inputs.Slice((row + s) * inputSize, inputSize);
+                int predicted = TensorPrimitives.IndexOfMax<T>(outputs.Slice(s * outputSize, outputSize));
+                if (_byLabel)
                 {
-                    ReadOnlySpan<T> input = inputs.Slice((row + s) * inputSize, inputSize);
-                    int predicted = TensorPrimitives.IndexOfMax<T>(outputs.Slice(s * outputSize, outputSize));
-                    if (_byLabel)
-                    {
-                        int label = _labels.Span[row + s];
-                        loss += withLoss ? double.CreateChecked(classifier!.ComputeLoss(input, label)) : 0;
-                        correct += predicted == label ? 1 : 0;
-                    }
-                    else
-                    {
-                        ReadOnlySpan<T> target = _targets.Span.Slice((row + s) * outputSize, outputSize);
-                        loss += withLoss ? double.CreateChecked(Network.ComputeLoss(input, target)) : 0;
-                        correct += predicted == TensorPrimitives.IndexOfMax(target) ? 1 : 0;
-                    }
+                    int label = _labels.Span[row + s];
+                    loss += withLoss ? double.CreateChecked(classifier!.ComputeLoss(input, label)) : 0;
+                    correct += predicted == label ? 1 : 0;
+                }
+                else
+                {
+                    ReadOnlySpan<T> target = _targets.Span.Slice((row + s) * outputSize, outputSize);
+                    loss += withLoss ? double.CreateChecked(Network.ComputeLoss(input, target)) : 0;
+                    correct += predicted == TensorPrimitives.IndexOfMax(target) ? 1 : 0;
                 }
             }
 
-            return (withLoss ? loss / count : null, classifier is null ? null : (double)correct / count);
+            _blockLosses[block] = loss;
+            _blockCorrect[block] = correct;
         }
     }
 }
