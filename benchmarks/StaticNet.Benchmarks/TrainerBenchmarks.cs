@@ -16,7 +16,6 @@ public class TrainerBenchmarks
 
     private float[] _inputs = null!;
     private int[] _labels = null!;
-    private T3 _net = null!;
     private Trainer<T3, float> _trainer = null!;
 
     /// <summary>Samples per batch: 256 (16 shards) or 32 (2 shards).</summary>
@@ -38,9 +37,8 @@ public class TrainerBenchmarks
             _labels[i] = i % T3.OutputSize;
         }
 
-        _net = new T3(1);
         var options = new TrainerOptions { Epochs = 1, BatchSize = BatchSize, Seed = 1, MaxDegreeOfParallelism = Cores > 0 ? Cores : Environment.ProcessorCount };
-        _trainer = new Trainer<T3, float>(_net, new Sgd<float>(T3.ParameterCount, learningRate: 1e-4), options);
+        _trainer = new Trainer<T3, float>(new T3(1), new Sgd<float>(T3.ParameterCount, learningRate: 1e-4), options);
     }
 
     /// <summary>One epoch over the 4,096 samples.</summary>

@@ -224,7 +224,6 @@ public sealed class Trainer<TNet, T>
         private readonly Action<int> _shardBody;
         private readonly Action<int> _reduceBody;
         private int _batchCount;
-        private int _shardCount;
 
         public Run(Trainer<TNet, T> trainer, ReadOnlyMemory<T> inputs, ReadOnlyMemory<T> targets, ReadOnlyMemory<int> labels, int count)
         {
@@ -355,35 +354,13 @@ public sealed class Trainer<TNet, T>
             _batchCount = size;
             int shardSize = _trainer.Options.ShardSize;
             int shards = (size + shardSize - 1) / shardSize;
-            if (shards == 1 || _parallel.MaxDegreeOfParallelism == 1)
-            {
-                for (int k = 0; k < shards; k++)
-                {
-                    ComputeShard(k);
-                }
-            }
-            else
-            {
-                Parallel.For(0, shards, _parallel, _shardBody);
-            }
+            ForEach(shards, _shardBody);
 
             // The reduction adds the shards in shard order whatever the number of cores, so the sum is the same on every
             // machine. Each parameter's sum is independent of the others': on several cores the parameters are split
             // into slices reduced in parallel, each in the same order (a serial reduction of a large network's shards is
             // memory-bound work that would otherwise eat most of the parallel speed-up).
-            _shardCount = shards;
-            int slices = (TNet.ParameterCount + ReductionSlice - 1) / ReductionSlice;
-            if (slices == 1 || _parallel.MaxDegreeOfParallelism == 1)
-            {
-                for (int slice = 0; slice < slices; slice++)
-                {
-                    ReduceSlice(slice);
-                }
-            }
-            else
-            {
-                Parallel.For(0, slices, _parallel, _reduceBody);
-            }
+            ForEach((TNet.ParameterCount + ReductionSlice - 1) / ReductionSlice, _reduceBody);
 
             double loss = 0;
             for (int k = 0; k < shards; k++)
@@ -395,6 +372,22 @@ public sealed class Trainer<TNet, T>
             return loss;
         }
 
+        /// <summary>Runs <paramref name="body"/> for 0 to <paramref name="count"/> - 1: in parallel where there are several, on this thread otherwise.</summary>
+        private void ForEach(int count, Action<int> body)
+        {
+            if (count == 1 || _parallel.MaxDegreeOfParallelism == 1)
+            {
+                for (int i = 0; i < count; i++)
+                {
+                    body(i);
+                }
+            }
+            else
+            {
+                Parallel.For(0, count, _parallel, body);
+            }
+        }
+
         /// <summary>
         /// The batch's gradient on parameters [slice * <see cref="ReductionSlice"/>, ...): the sum, in shard order, of each
         /// shard's gradient weighted by its share of the batch.
@@ -404,9 +397,10 @@ public sealed class Trainer<TNet, T>
             int first = slice * ReductionSlice;
             int count = Math.Min(ReductionSlice, TNet.ParameterCount - first);
             int shardSize = _trainer.Options.ShardSize;
+            int shards = (_batchCount + shardSize - 1) / shardSize;
             Span<T> gradient = _gradient.AsSpan(first, count);
             gradient.Clear();
-            for (int k = 0; k < _shardCount; k++)
+            for (int k = 0; k < shards; k++)
             {
                 int samples = Math.Min(shardSize, _batchCount - (k * shardSize));
                 T weight = T.CreateChecked((double)samples / _batchCount);
