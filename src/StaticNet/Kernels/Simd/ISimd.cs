@@ -26,6 +26,12 @@ public interface ISimd<T, TVector>
     /// <summary>The number of lanes.</summary>
     static abstract int Count { get; }
 
+    /// <summary>
+    /// The vector registers the machine has at this width (16 on x64 below AVX-512, 32 with AVX-512 and on ARM64): how many
+    /// accumulators a register tile can keep without spilling.
+    /// </summary>
+    static abstract int Registers { get; }
+
     /// <summary>Whether <see cref="MultiplyAdd"/> is one fused instruction on this machine (else a multiply and an add).</summary>
     static abstract bool IsFused { get; }
 

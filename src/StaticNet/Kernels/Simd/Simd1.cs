@@ -20,6 +20,9 @@ public readonly struct Simd1<T> : ISimd<T, T>
     public static int Count => 1;
 
     /// <inheritdoc/>
+    public static int Registers => 16;
+
+    /// <inheritdoc/>
     public static bool IsFused => Fma.IsSupported || AdvSimd.Arm64.IsSupported;
 
     /// <inheritdoc/>

@@ -20,6 +20,9 @@ public readonly struct Simd128<T> : ISimd<T, Vector128<T>>
     public static int Count => Vector128<T>.Count;
 
     /// <inheritdoc/>
+    public static int Registers => AdvSimd.Arm64.IsSupported || Avx512F.VL.IsSupported ? 32 : 16;
+
+    /// <inheritdoc/>
     public static bool IsFused => Fma.IsSupported || AdvSimd.Arm64.IsSupported;
 
     /// <inheritdoc/>

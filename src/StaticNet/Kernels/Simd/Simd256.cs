@@ -19,6 +19,9 @@ public readonly struct Simd256<T> : ISimd<T, Vector256<T>>
     public static int Count => Vector256<T>.Count;
 
     /// <inheritdoc/>
+    public static int Registers => Avx512F.VL.IsSupported ? 32 : 16;
+
+    /// <inheritdoc/>
     public static bool IsFused => Fma.IsSupported;
 
     /// <inheritdoc/>

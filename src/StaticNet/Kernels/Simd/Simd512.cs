@@ -19,6 +19,9 @@ public readonly struct Simd512<T> : ISimd<T, Vector512<T>>
     public static int Count => Vector512<T>.Count;
 
     /// <inheritdoc/>
+    public static int Registers => 32;
+
+    /// <inheritdoc/>
     public static bool IsFused => Avx512F.IsSupported;
 
     /// <inheritdoc/>

@@ -1,0 +1,281 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
+namespace StaticNet.Kernels;
+
+/// <summary>
+/// The kernels of a block of samples, stored row by row with a stride. Forward: tiles of two samples by a few rows share
+/// every load of a weight chunk; the row tiles are the outer loop, so a tile's rows stay in the L1 cache while the
+/// block's samples pass. Each accumulator sees the same multiply-adds in the same order as in <see cref="Forward"/>, and
+/// the tree adds each accumulator's lanes the same way in any slot, so a batch gives, to the bit, what one sample at a
+/// time gives. Backward: the weight gradient in register tiles of rows by chunks while the block's samples pass, so that
+/// each gradient element is read and written once per block.
+/// </summary>
+internal static partial class DenseKernels<T, TSimd, TVector>
+{
+    /// <summary>Rows of a batched forward tile (each of the two samples has one accumulator per row).</summary>
+    private static int TileRows
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => TSimd.Count < (TSimd.Registers >= 32 ? 8 : 4) ? TSimd.Count : TSimd.Registers >= 32 ? 8 : 4;
+    }
+
+    /// <summary>Rows of a weight-gradient tile.</summary>
+    private const int GradientRows = 4;
+
+    /// <summary>Chunks of a weight-gradient tile.</summary>
+    private static int GradientChunks
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => TSimd.Registers >= 32 ? 4 : 2;
+    }
+
+    /// <summary>
+    /// <see cref="Forward"/> for <paramref name="count"/> samples: sample <c>s</c> reads <c>x[s · xStride..]</c>, writes
+    /// <c>y[s · yStride..]</c> and, unless <paramref name="z"/> is a null reference, <c>z[s · yStride..]</c>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void ForwardBatch<TShape, TActivation>(ref T w, ref T b, ref T x, nuint xStride, ref T y, ref T z, nuint yStride, int count)
+        where TShape : IDenseShape
+        where TActivation : IActivation
+    {
+        int rows = TileRows;
+        nuint pairs = (nuint)(count / 2);
+        if (TShape.Out < rows)
+        {
+            for (nuint s = 0; s < pairs; s++)
+            {
+                ForwardTile<TShape, TActivation>(ref w, ref b, ref x, xStride, ref y, ref z, yStride, 2 * s, 0, TShape.Out);
+            }
+        }
+        else
+        {
+            nuint o = 0;
+            for (; o + (nuint)rows <= (nuint)TShape.Out; o += (nuint)rows)
+            {
+                for (nuint s = 0; s < pairs; s++)
+                {
+                    ForwardTile<TShape, TActivation>(ref w, ref b, ref x, xStride, ref y, ref z, yStride, 2 * s, o, rows);
+                }
+            }
+
+            if (TShape.Out % rows != 0)
+            {
+                for (nuint s = 0; s < pairs; s++)
+                {
+                    ForwardTile<TShape, TActivation>(ref w, ref b, ref x, xStride, ref y, ref z, yStride, 2 * s, (nuint)(TShape.Out - rows), rows);
+                }
+            }
+        }
+
+        if (count % 2 != 0)
+        {
+            nuint s = (nuint)(count - 1);
+            Forward<TShape, TActivation>(ref w, ref b, ref Unsafe.Add(ref x, s * xStride), ref Unsafe.Add(ref y, s * yStride),
+                ref Unsafe.IsNullRef(ref z) ? ref z : ref Unsafe.Add(ref z, s * yStride));
+        }
+    }
+
+    /// <summary>Samples <c>s</c> and <c>s + 1</c>, outputs <c>[o, o + active)</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ForwardTile<TShape, TActivation>(ref T w, ref T b, ref T x, nuint xStride, ref T y, ref T z, nuint yStride, nuint s, nuint o, int active)
+        where TShape : IDenseShape
+        where TActivation : IActivation
+    {
+        nuint n = (nuint)TShape.In;
+        int lanes = TSimd.Count;
+        ref T row = ref Unsafe.Add(ref w, o * n);
+        ref T xa = ref Unsafe.Add(ref x, s * xStride);
+        ref T xb = ref Unsafe.Add(ref xa, xStride);
+        TVector a0 = TSimd.Zero, a1 = TSimd.Zero, a2 = TSimd.Zero, a3 = TSimd.Zero, a4 = TSimd.Zero, a5 = TSimd.Zero, a6 = TSimd.Zero, a7 = TSimd.Zero;
+        TVector b0 = TSimd.Zero, b1 = TSimd.Zero, b2 = TSimd.Zero, b3 = TSimd.Zero, b4 = TSimd.Zero, b5 = TSimd.Zero, b6 = TSimd.Zero, b7 = TSimd.Zero;
+        nuint i = 0;
+        for (; i + (nuint)lanes <= n; i += (nuint)lanes)
+        {
+            TVector va = TSimd.Load(ref xa, i);
+            TVector vb = TSimd.Load(ref xb, i);
+            TVector wv = TSimd.Load(ref row, i);
+            a0 = TSimd.MultiplyAdd(wv, va, a0);
+            b0 = TSimd.MultiplyAdd(wv, vb, b0);
+            if (active > 1) { wv = TSimd.Load(ref row, n + i); a1 = TSimd.MultiplyAdd(wv, va, a1); b1 = TSimd.MultiplyAdd(wv, vb, b1); }
+            if (active > 2) { wv = TSimd.Load(ref row, (2 * n) + i); a2 = TSimd.MultiplyAdd(wv, va, a2); b2 = TSimd.MultiplyAdd(wv, vb, b2); }
+            if (active > 3) { wv = TSimd.Load(ref row, (3 * n) + i); a3 = TSimd.MultiplyAdd(wv, va, a3); b3 = TSimd.MultiplyAdd(wv, vb, b3); }
+            if (active > 4) { wv = TSimd.Load(ref row, (4 * n) + i); a4 = TSimd.MultiplyAdd(wv, va, a4); b4 = TSimd.MultiplyAdd(wv, vb, b4); }
+            if (active > 5) { wv = TSimd.Load(ref row, (5 * n) + i); a5 = TSimd.MultiplyAdd(wv, va, a5); b5 = TSimd.MultiplyAdd(wv, vb, b5); }
+            if (active > 6) { wv = TSimd.Load(ref row, (6 * n) + i); a6 = TSimd.MultiplyAdd(wv, va, a6); b6 = TSimd.MultiplyAdd(wv, vb, b6); }
+            if (active > 7) { wv = TSimd.Load(ref row, (7 * n) + i); a7 = TSimd.MultiplyAdd(wv, va, a7); b7 = TSimd.MultiplyAdd(wv, vb, b7); }
+        }
+
+        if (TShape.In % lanes != 0)
+        {
+            i = n - (nuint)lanes;
+            TVector mask = TSimd.LastLanes(TShape.In % lanes);
+            TVector va = TSimd.And(TSimd.Load(ref xa, i), mask);
+            TVector vb = TSimd.And(TSimd.Load(ref xb, i), mask);
+            TVector wv = TSimd.And(TSimd.Load(ref row, i), mask);
+            a0 = TSimd.MultiplyAdd(wv, va, a0);
+            b0 = TSimd.MultiplyAdd(wv, vb, b0);
+            if (active > 1) { wv = TSimd.And(TSimd.Load(ref row, n + i), mask); a1 = TSimd.MultiplyAdd(wv, va, a1); b1 = TSimd.MultiplyAdd(wv, vb, b1); }
+            if (active > 2) { wv = TSimd.And(TSimd.Load(ref row, (2 * n) + i), mask); a2 = TSimd.MultiplyAdd(wv, va, a2); b2 = TSimd.MultiplyAdd(wv, vb, b2); }
+            if (active > 3) { wv = TSimd.And(TSimd.Load(ref row, (3 * n) + i), mask); a3 = TSimd.MultiplyAdd(wv, va, a3); b3 = TSimd.MultiplyAdd(wv, vb, b3); }
+            if (active > 4) { wv = TSimd.And(TSimd.Load(ref row, (4 * n) + i), mask); a4 = TSimd.MultiplyAdd(wv, va, a4); b4 = TSimd.MultiplyAdd(wv, vb, b4); }
+            if (active > 5) { wv = TSimd.And(TSimd.Load(ref row, (5 * n) + i), mask); a5 = TSimd.MultiplyAdd(wv, va, a5); b5 = TSimd.MultiplyAdd(wv, vb, b5); }
+            if (active > 6) { wv = TSimd.And(TSimd.Load(ref row, (6 * n) + i), mask); a6 = TSimd.MultiplyAdd(wv, va, a6); b6 = TSimd.MultiplyAdd(wv, vb, b6); }
+            if (active > 7) { wv = TSimd.And(TSimd.Load(ref row, (7 * n) + i), mask); a7 = TSimd.MultiplyAdd(wv, va, a7); b7 = TSimd.MultiplyAdd(wv, vb, b7); }
+        }
+
+        TVector zero = TSimd.Zero;
+        nuint ya = s * yStride;
+        nuint yb = ya + yStride;
+        FinishOutputs<TActivation>(TSimd.Sums(a0, a1, a2, a3, a4, a5, a6, a7, zero, zero, zero, zero, zero, zero, zero, zero), ref b, ref Unsafe.Add(ref y, ya), ref Unsafe.IsNullRef(ref z) ? ref z : ref Unsafe.Add(ref z, ya), o, active);
+        FinishOutputs<TActivation>(TSimd.Sums(b0, b1, b2, b3, b4, b5, b6, b7, zero, zero, zero, zero, zero, zero, zero, zero), ref b, ref Unsafe.Add(ref y, yb), ref Unsafe.IsNullRef(ref z) ? ref z : ref Unsafe.Add(ref z, yb), o, active);
+    }
+
+    /// <summary>
+    /// <see cref="Backward"/> for <paramref name="count"/> samples: adds <c>Σ_s dz_s x_sᵀ</c> into <paramref name="gw"/> and
+    /// <c>Σ_s dz_s</c> into <paramref name="gb"/>; unless <paramref name="dx"/> is a null reference, writes each sample's
+    /// gradient for the layer below into <c>dx[s · dzBelowStride..]</c>. Sample <c>s</c>'s input is at <c>x[s · xStride..]</c>
+    /// (and its pre-activation below at <c>zBelow[s · xStride..]</c>), its dz at <c>dz[s · dzStride..]</c>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void BackwardBatch<TShape, TBelow>(ref T w, ref T gw, ref T gb, ref T x, nuint xStride, ref T dz, nuint dzStride, ref T dx, nuint dxStride, ref T zBelow, int count)
+        where TShape : IDenseShape
+        where TBelow : IActivation
+    {
+        for (nuint s = 0; s < (nuint)count; s++)
+        {
+            Lanes<T, TSimd, TVector>.Add(ref gb, ref Unsafe.Add(ref dz, s * dzStride), TShape.Out);
+        }
+
+        int lanes = TSimd.Count;
+        int tile = GradientChunks * lanes;
+        nuint t = 0;
+        for (; t + (nuint)tile <= (nuint)TShape.In; t += (nuint)tile)
+        {
+            GradientRowTiles<TShape>(ref gw, ref x, xStride, ref dz, dzStride, count, t, GradientChunks, tail: false);
+        }
+
+        int done = TShape.In / tile * tile;
+        int rest = TShape.In - done;
+        if (rest > 0)
+        {
+            GradientRowTiles<TShape>(ref gw, ref x, xStride, ref dz, dzStride, count, (nuint)done, (rest + lanes - 1) / lanes, tail: rest % lanes != 0);
+        }
+
+        if (!Unsafe.IsNullRef(ref dx))
+        {
+            for (nuint s = 0; s < (nuint)count; s++)
+            {
+                Propagate<TShape, TBelow>(ref w, ref Unsafe.Add(ref x, s * xStride), ref Unsafe.Add(ref dz, s * dzStride), ref Unsafe.Add(ref dx, s * dxStride),
+                    ref Unsafe.IsNullRef(ref zBelow) ? ref zBelow : ref Unsafe.Add(ref zBelow, s * xStride), update: false, T.Zero);
+            }
+        }
+    }
+
+    /// <summary>The gradient tiles over every row for <paramref name="chunks"/> chunks from <paramref name="t"/>: <see cref="GradientRows"/> rows at a time, then the rest.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void GradientRowTiles<TShape>(ref T gw, ref T x, nuint xStride, ref T dz, nuint dzStride, int count, nuint t, int chunks, bool tail)
+        where TShape : IDenseShape
+    {
+        nuint o = 0;
+        for (; o + GradientRows <= (nuint)TShape.Out; o += GradientRows)
+        {
+            GradientTile<TShape>(ref gw, ref x, xStride, ref dz, dzStride, count, o, GradientRows, t, chunks, tail);
+        }
+
+        if (TShape.Out % GradientRows != 0)
+        {
+            GradientTile<TShape>(ref gw, ref x, xStride, ref dz, dzStride, count, (nuint)(TShape.Out / GradientRows * GradientRows), TShape.Out % GradientRows, t, chunks, tail);
+        }
+    }
+
+    /// <summary>
+    /// One gradient tile, <paramref name="rows"/> rows from <paramref name="o"/> by <paramref name="chunks"/> chunks from
+    /// <paramref name="t"/>: loaded, added to by every sample, stored (where the last chunk overlaps the one before, only its
+    /// own lanes).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void GradientTile<TShape>(ref T gw, ref T x, nuint xStride, ref T dz, nuint dzStride, int count, nuint o, int rows, nuint t, int chunks, bool tail)
+        where TShape : IDenseShape
+    {
+        nuint n = (nuint)TShape.In;
+        nuint lanes = (nuint)TSimd.Count;
+        nuint c0 = chunks == 1 && tail ? n - lanes : t;
+        nuint c1 = chunks == 2 && tail ? n - lanes : t + lanes;
+        nuint c2 = chunks == 3 && tail ? n - lanes : t + (2 * lanes);
+        nuint c3 = chunks == 4 && tail ? n - lanes : t + (3 * lanes);
+        ref T g0 = ref Unsafe.Add(ref gw, o * n);
+        ref T g1 = ref Unsafe.Add(ref g0, n);
+        ref T g2 = ref Unsafe.Add(ref g1, n);
+        ref T g3 = ref Unsafe.Add(ref g2, n);
+        TVector s00 = TSimd.Zero, s01 = TSimd.Zero, s02 = TSimd.Zero, s03 = TSimd.Zero;
+        TVector s10 = TSimd.Zero, s11 = TSimd.Zero, s12 = TSimd.Zero, s13 = TSimd.Zero;
+        TVector s20 = TSimd.Zero, s21 = TSimd.Zero, s22 = TSimd.Zero, s23 = TSimd.Zero;
+        TVector s30 = TSimd.Zero, s31 = TSimd.Zero, s32 = TSimd.Zero, s33 = TSimd.Zero;
+        for (nuint s = 0; s < (nuint)count; s++)
+        {
+            ref T xs = ref Unsafe.Add(ref x, s * xStride);
+            ref T ds = ref Unsafe.Add(ref dz, (s * dzStride) + o);
+            TVector x0 = TSimd.Load(ref xs, c0);
+            TVector x1 = chunks > 1 ? TSimd.Load(ref xs, c1) : default;
+            TVector x2 = chunks > 2 ? TSimd.Load(ref xs, c2) : default;
+            TVector x3 = chunks > 3 ? TSimd.Load(ref xs, c3) : default;
+            TVector d = TSimd.Create(ds);
+            s00 = TSimd.MultiplyAdd(d, x0, s00);
+            if (chunks > 1) { s01 = TSimd.MultiplyAdd(d, x1, s01); }
+            if (chunks > 2) { s02 = TSimd.MultiplyAdd(d, x2, s02); }
+            if (chunks > 3) { s03 = TSimd.MultiplyAdd(d, x3, s03); }
+            if (rows > 1)
+            {
+                d = TSimd.Create(Unsafe.Add(ref ds, 1));
+                s10 = TSimd.MultiplyAdd(d, x0, s10);
+                if (chunks > 1) { s11 = TSimd.MultiplyAdd(d, x1, s11); }
+                if (chunks > 2) { s12 = TSimd.MultiplyAdd(d, x2, s12); }
+                if (chunks > 3) { s13 = TSimd.MultiplyAdd(d, x3, s13); }
+            }
+
+            if (rows > 2)
+            {
+                d = TSimd.Create(Unsafe.Add(ref ds, 2));
+                s20 = TSimd.MultiplyAdd(d, x0, s20);
+                if (chunks > 1) { s21 = TSimd.MultiplyAdd(d, x1, s21); }
+                if (chunks > 2) { s22 = TSimd.MultiplyAdd(d, x2, s22); }
+                if (chunks > 3) { s23 = TSimd.MultiplyAdd(d, x3, s23); }
+            }
+
+            if (rows > 3)
+            {
+                d = TSimd.Create(Unsafe.Add(ref ds, 3));
+                s30 = TSimd.MultiplyAdd(d, x0, s30);
+                if (chunks > 1) { s31 = TSimd.MultiplyAdd(d, x1, s31); }
+                if (chunks > 2) { s32 = TSimd.MultiplyAdd(d, x2, s32); }
+                if (chunks > 3) { s33 = TSimd.MultiplyAdd(d, x3, s33); }
+            }
+        }
+
+        // The block's sum is added to the gradient in one addition per element, as adding a separately computed gradient would.
+        TVector keep = tail ? TSimd.LastLanes(TShape.In % TSimd.Count) : default;
+        AddTileRow(ref g0, s00, s01, s02, s03, c0, c1, c2, c3, chunks, tail, keep);
+        if (rows > 1) { AddTileRow(ref g1, s10, s11, s12, s13, c0, c1, c2, c3, chunks, tail, keep); }
+        if (rows > 2) { AddTileRow(ref g2, s20, s21, s22, s23, c0, c1, c2, c3, chunks, tail, keep); }
+        if (rows > 3) { AddTileRow(ref g3, s30, s31, s32, s33, c0, c1, c2, c3, chunks, tail, keep); }
+    }
+
+    /// <summary>Adds one row of a gradient tile into the gradient; the last chunk's overlap with the chunk before is left alone.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddTileRow(ref T g, TVector v0, TVector v1, TVector v2, TVector v3, nuint c0, nuint c1, nuint c2, nuint c3, int chunks, bool tail, TVector keep)
+    {
+        AddChunk(ref g, v0, c0, tail && chunks == 1, keep);
+        if (chunks > 1) { AddChunk(ref g, v1, c1, tail && chunks == 2, keep); }
+        if (chunks > 2) { AddChunk(ref g, v2, c2, tail && chunks == 3, keep); }
+        if (chunks > 3) { AddChunk(ref g, v3, c3, tail && chunks == 4, keep); }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddChunk(ref T g, TVector value, nuint offset, bool overlaps, TVector keep)
+    {
+        TVector old = TSimd.Load(ref g, offset);
+        TVector sum = TSimd.Add(old, value);
+        TSimd.Store(overlaps ? TSimd.Select(keep, sum, old) : sum, ref g, offset);
+    }
+}

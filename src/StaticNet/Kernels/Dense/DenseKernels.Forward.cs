@@ -1,0 +1,162 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
+namespace StaticNet.Kernels;
+
+/// <summary>
+/// The dense layer's kernels, written once for every width <typeparamref name="TSimd"/>. The weights keep the public
+/// <c>[out][in]</c> layout (PyTorch's), so each output is an inner product along a weight row.
+/// <para>
+/// Forward: a group of rows (8, or 16 where a vector has 16 lanes) has one vector accumulator each, filled by fused
+/// multiply-adds over the chunks of the row; the group shares each load of an input chunk. One transpose-and-add tree
+/// (<see cref="ISimd{T, TVector}.Sums"/>) then turns a vector's worth of accumulators into one vector of outputs, instead of
+/// one horizontal sum per output; the bias and the activation are applied in registers. The inputs past the last whole
+/// chunk are read as the last whole vector of the row with its already counted lanes masked off, so nothing is read
+/// past a row or the input, and a layer whose outputs do not fill a group ends with a group that overlaps the one
+/// before it (the same outputs computed the same way, stored twice).
+/// </para>
+/// </summary>
+/// <typeparam name="T">The scalar type.</typeparam>
+/// <typeparam name="TSimd">The vector width; the dispatcher in <see cref="Dense{T}"/> picks it per layer.</typeparam>
+/// <typeparam name="TVector">The vector type of the width.</typeparam>
+internal static partial class DenseKernels<T, TSimd, TVector>
+    where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    where TSimd : ISimd<T, TVector>
+    where TVector : struct
+{
+    /// <summary>Rows of a forward group: one accumulator each, at most 16 (the inputs of <see cref="ISimd{T, TVector}.Sums"/>).</summary>
+    private static int GroupRows
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => TSimd.Count >= 16 ? 16 : 8;
+    }
+
+    /// <summary>
+    /// <c>y = f(W x + b)</c> for one sample; <c>z = W x + b</c> too unless <paramref name="z"/> is a null reference.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Forward<TShape, TActivation>(ref T w, ref T b, ref T x, ref T y, ref T z)
+        where TShape : IDenseShape
+        where TActivation : IActivation
+    {
+        int rows = GroupRows;
+        if (TShape.Out < rows)
+        {
+            ForwardGroup<TShape, TActivation>(ref w, ref b, ref x, ref y, ref z, 0, TShape.Out);
+            return;
+        }
+
+        nuint o = 0;
+        for (; o + (nuint)rows <= (nuint)TShape.Out; o += (nuint)rows)
+        {
+            ForwardGroup<TShape, TActivation>(ref w, ref b, ref x, ref y, ref z, o, rows);
+        }
+
+        if (TShape.Out % rows != 0)
+        {
+            ForwardGroup<TShape, TActivation>(ref w, ref b, ref x, ref y, ref z, (nuint)(TShape.Out - rows), rows);
+        }
+    }
+
+    /// <summary>Outputs <c>[o, o + active)</c>: one accumulator per row over every input chunk, then the tree, bias and activation.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ForwardGroup<TShape, TActivation>(ref T w, ref T b, ref T x, ref T y, ref T z, nuint o, int active)
+        where TShape : IDenseShape
+        where TActivation : IActivation
+    {
+        nuint n = (nuint)TShape.In;
+        int lanes = TSimd.Count;
+        ref T row = ref Unsafe.Add(ref w, o * n);
+        TVector a0 = TSimd.Zero, a1 = TSimd.Zero, a2 = TSimd.Zero, a3 = TSimd.Zero, a4 = TSimd.Zero, a5 = TSimd.Zero, a6 = TSimd.Zero, a7 = TSimd.Zero;
+        TVector a8 = TSimd.Zero, a9 = TSimd.Zero, a10 = TSimd.Zero, a11 = TSimd.Zero, a12 = TSimd.Zero, a13 = TSimd.Zero, a14 = TSimd.Zero, a15 = TSimd.Zero;
+        nuint i = 0;
+        for (; i + (nuint)lanes <= n; i += (nuint)lanes)
+        {
+            TVector xv = TSimd.Load(ref x, i);
+            a0 = TSimd.MultiplyAdd(TSimd.Load(ref row, i), xv, a0);
+            if (active > 1) { a1 = TSimd.MultiplyAdd(TSimd.Load(ref row, n + i), xv, a1); }
+            if (active > 2) { a2 = TSimd.MultiplyAdd(TSimd.Load(ref row, (2 * n) + i), xv, a2); }
+            if (active > 3) { a3 = TSimd.MultiplyAdd(TSimd.Load(ref row, (3 * n) + i), xv, a3); }
+            if (active > 4) { a4 = TSimd.MultiplyAdd(TSimd.Load(ref row, (4 * n) + i), xv, a4); }
+            if (active > 5) { a5 = TSimd.MultiplyAdd(TSimd.Load(ref row, (5 * n) + i), xv, a5); }
+            if (active > 6) { a6 = TSimd.MultiplyAdd(TSimd.Load(ref row, (6 * n) + i), xv, a6); }
+            if (active > 7) { a7 = TSimd.MultiplyAdd(TSimd.Load(ref row, (7 * n) + i), xv, a7); }
+            if (active > 8) { a8 = TSimd.MultiplyAdd(TSimd.Load(ref row, (8 * n) + i), xv, a8); }
+            if (active > 9) { a9 = TSimd.MultiplyAdd(TSimd.Load(ref row, (9 * n) + i), xv, a9); }
+            if (active > 10) { a10 = TSimd.MultiplyAdd(TSimd.Load(ref row, (10 * n) + i), xv, a10); }
+            if (active > 11) { a11 = TSimd.MultiplyAdd(TSimd.Load(ref row, (11 * n) + i), xv, a11); }
+            if (active > 12) { a12 = TSimd.MultiplyAdd(TSimd.Load(ref row, (12 * n) + i), xv, a12); }
+            if (active > 13) { a13 = TSimd.MultiplyAdd(TSimd.Load(ref row, (13 * n) + i), xv, a13); }
+            if (active > 14) { a14 = TSimd.MultiplyAdd(TSimd.Load(ref row, (14 * n) + i), xv, a14); }
+            if (active > 15) { a15 = TSimd.MultiplyAdd(TSimd.Load(ref row, (15 * n) + i), xv, a15); }
+        }
+
+        if (TShape.In % lanes != 0)
+        {
+            // The last whole vector of the row, with the lanes the loop already counted masked off (in the weights too, so
+            // that an infinite weight there cannot make a NaN).
+            i = n - (nuint)lanes;
+            TVector mask = TSimd.LastLanes(TShape.In % lanes);
+            TVector xv = TSimd.And(TSimd.Load(ref x, i), mask);
+            a0 = TSimd.MultiplyAdd(TSimd.And(TSimd.Load(ref row, i), mask), xv, a0);
+            if (active > 1) { a1 = TSimd.MultiplyAdd(TSimd.And(TSimd.Load(ref row, n + i), mask), xv, a1); }
+            if (active > 2) { a2 = TSimd.MultiplyAdd(TSimd.And(TSimd.Load(ref row, (2 * n) + i), mask), xv, a2); }
+            if (active > 3) { a3 = TSimd.MultiplyAdd(TSimd.And(TSimd.Load(ref row, (3 * n) + i), mask), xv, a3); }
+            if (active > 4) { a4 = TSimd.MultiplyAdd(TSimd.And(TSimd.Load(ref row, (4 * n) + i), mask), xv, a4); }
+            if (active > 5) { a5 = TSimd.MultiplyAdd(TSimd.And(TSimd.Load(ref row, (5 * n) + i), mask), xv, a5); }
+            if (active > 6) { a6 = TSimd.MultiplyAdd(TSimd.And(TSimd.Load(ref row, (6 * n) + i), mask), xv, a6); }
+            if (active > 7) { a7 = TSimd.MultiplyAdd(TSimd.And(TSimd.Load(ref row, (7 * n) + i), mask), xv, a7); }
+            if (active > 8) { a8 = TSimd.MultiplyAdd(TSimd.And(TSimd.Load(ref row, (8 * n) + i), mask), xv, a8); }
+            if (active > 9) { a9 = TSimd.MultiplyAdd(TSimd.And(TSimd.Load(ref row, (9 * n) + i), mask), xv, a9); }
+            if (active > 10) { a10 = TSimd.MultiplyAdd(TSimd.And(TSimd.Load(ref row, (10 * n) + i), mask), xv, a10); }
+            if (active > 11) { a11 = TSimd.MultiplyAdd(TSimd.And(TSimd.Load(ref row, (11 * n) + i), mask), xv, a11); }
+            if (active > 12) { a12 = TSimd.MultiplyAdd(TSimd.And(TSimd.Load(ref row, (12 * n) + i), mask), xv, a12); }
+            if (active > 13) { a13 = TSimd.MultiplyAdd(TSimd.And(TSimd.Load(ref row, (13 * n) + i), mask), xv, a13); }
+            if (active > 14) { a14 = TSimd.MultiplyAdd(TSimd.And(TSimd.Load(ref row, (14 * n) + i), mask), xv, a14); }
+            if (active > 15) { a15 = TSimd.MultiplyAdd(TSimd.And(TSimd.Load(ref row, (15 * n) + i), mask), xv, a15); }
+        }
+
+        // One tree per vector's worth of accumulators (several when a vector has fewer lanes than the group has rows).
+        if (lanes >= 8)
+        {
+            FinishOutputs<TActivation>(TSimd.Sums(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15), ref b, ref y, ref z, o, active);
+        }
+        else if (lanes == 4)
+        {
+            FinishOutputs<TActivation>(TSimd.Sums(a0, a1, a2, a3, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0), ref b, ref y, ref z, o, active);
+            if (active > 4) { FinishOutputs<TActivation>(TSimd.Sums(a4, a5, a6, a7, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0), ref b, ref y, ref z, o + 4, active - 4); }
+        }
+        else if (lanes == 2)
+        {
+            FinishOutputs<TActivation>(TSimd.Sums(a0, a1, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0), ref b, ref y, ref z, o, active);
+            if (active > 2) { FinishOutputs<TActivation>(TSimd.Sums(a2, a3, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0), ref b, ref y, ref z, o + 2, active - 2); }
+            if (active > 4) { FinishOutputs<TActivation>(TSimd.Sums(a4, a5, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0), ref b, ref y, ref z, o + 4, active - 4); }
+            if (active > 6) { FinishOutputs<TActivation>(TSimd.Sums(a6, a7, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0), ref b, ref y, ref z, o + 6, active - 6); }
+        }
+        else
+        {
+            FinishOutputs<TActivation>(a0, ref b, ref y, ref z, o, active);
+            if (active > 1) { FinishOutputs<TActivation>(a1, ref b, ref y, ref z, o + 1, active - 1); }
+            if (active > 2) { FinishOutputs<TActivation>(a2, ref b, ref y, ref z, o + 2, active - 2); }
+            if (active > 3) { FinishOutputs<TActivation>(a3, ref b, ref y, ref z, o + 3, active - 3); }
+            if (active > 4) { FinishOutputs<TActivation>(a4, ref b, ref y, ref z, o + 4, active - 4); }
+            if (active > 5) { FinishOutputs<TActivation>(a5, ref b, ref y, ref z, o + 5, active - 5); }
+            if (active > 6) { FinishOutputs<TActivation>(a6, ref b, ref y, ref z, o + 6, active - 6); }
+            if (active > 7) { FinishOutputs<TActivation>(a7, ref b, ref y, ref z, o + 7, active - 7); }
+        }
+    }
+
+    /// <summary>Adds the bias to a vector of sums for outputs <c>[o, o + count)</c>, keeps the pre-activation if asked, applies the activation, stores.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void FinishOutputs<TActivation>(TVector sums, ref T b, ref T y, ref T z, nuint o, int count)
+        where TActivation : IActivation
+    {
+        TVector pre = TSimd.Add(sums, Lanes<T, TSimd, TVector>.LoadFirst(ref b, o, count));
+        if (!Unsafe.IsNullRef(ref z))
+        {
+            Lanes<T, TSimd, TVector>.StoreFirst(pre, ref z, o, count);
+        }
+
+        Lanes<T, TSimd, TVector>.StoreFirst(TActivation.Apply<T, TSimd, TVector>(pre), ref y, o, count);
+    }
+}

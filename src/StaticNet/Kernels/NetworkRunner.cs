@@ -1,0 +1,372 @@
+using System;
+using System.Buffers;
+using System.ComponentModel;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace StaticNet.Kernels;
+
+/// <summary>
+/// The public methods of every generated network, written once: each checks its arguments (a wrong length is an
+/// <see cref="ArgumentException"/> naming the parameter, the expected and the actual length), takes its scratch from the
+/// stack (or, above <see cref="StackScratchLimitBytes"/>, from <see cref="ArrayPool{T}"/>) and runs the network's
+/// composition <typeparamref name="TKernels"/>. Compiled once per network, with every size a constant.
+/// </summary>
+/// <typeparam name="TKernels">The network's composition.</typeparam>
+/// <typeparam name="T">The scalar type.</typeparam>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class NetworkRunner<TKernels, T>
+    where TKernels : INetworkKernels<T>
+    where T : unmanaged, IBinaryFloatingPointIeee754<T>
+{
+    /// <summary>Scratch above this many bytes per call is rented from <see cref="ArrayPool{T}"/> instead of taken from the stack.</summary>
+    public const int StackScratchLimitBytes = 64 * 1024;
+
+    /// <summary>The output of one sample.</summary>
+    /// <param name="parameters">The network's parameters.</param>
+    /// <param name="input">One sample.</param>
+    /// <param name="output">Receives the output.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [SkipLocalsInit]
+    public static void Forward(Span<T> parameters, ReadOnlySpan<T> input, Span<T> output)
+    {
+        CheckLength(input.Length, TKernels.InputSize, nameof(input));
+        CheckLength(output.Length, TKernels.OutputSize, nameof(output));
+        int length = TKernels.ForwardScratchLength;
+        T[]? rented = null;
+        Span<T> scratch = OnStack(length) ? stackalloc T[length] : (rented = ArrayPool<T>.Shared.Rent(length));
+        TKernels.Forward(ref MemoryMarshal.GetReference(parameters), ref MemoryMarshal.GetReference(input), ref MemoryMarshal.GetReference(output), ref MemoryMarshal.GetReference(scratch));
+        Return(rented);
+    }
+
+    /// <summary>The outputs of several samples stored row by row.</summary>
+    /// <param name="parameters">The network's parameters.</param>
+    /// <param name="inputs">The samples.</param>
+    /// <param name="outputs">Receives the outputs.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [SkipLocalsInit]
+    public static void ForwardBatch(Span<T> parameters, ReadOnlySpan<T> inputs, Span<T> outputs)
+    {
+        int count = SampleCount(inputs.Length, nameof(inputs));
+        CheckLength(outputs.Length, (long)count * TKernels.OutputSize, nameof(outputs));
+        int length = TKernels.BatchScratchLength;
+        T[]? rented = null;
+        Span<T> scratch = OnStack(length) ? stackalloc T[length] : (rented = ArrayPool<T>.Shared.Rent(length));
+        ref T p = ref MemoryMarshal.GetReference(parameters);
+        ref T x = ref MemoryMarshal.GetReference(inputs);
+        ref T y = ref MemoryMarshal.GetReference(outputs);
+        for (int start = 0; start < count; start += TKernels.BatchBlock)
+        {
+            int block = Math.Min(TKernels.BatchBlock, count - start);
+            TKernels.ForwardBatch(ref p, ref Unsafe.Add(ref x, (nint)start * TKernels.InputSize), ref Unsafe.Add(ref y, (nint)start * TKernels.OutputSize), block, ref MemoryMarshal.GetReference(scratch));
+        }
+
+        Return(rented);
+    }
+
+    /// <summary>The loss of one sample.</summary>
+    /// <param name="parameters">The network's parameters.</param>
+    /// <param name="input">One sample.</param>
+    /// <param name="target">The expected output.</param>
+    /// <returns>The loss.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static T ComputeLoss(Span<T> parameters, ReadOnlySpan<T> input, ReadOnlySpan<T> target)
+    {
+        CheckLength(input.Length, TKernels.InputSize, nameof(input));
+        CheckLength(target.Length, TKernels.OutputSize, nameof(target));
+        return Backward(parameters, input, ref MemoryMarshal.GetReference(target), NoLabel, ref Unsafe.NullRef<T>(), ref Unsafe.NullRef<T>());
+    }
+
+    /// <summary>The loss of one sample; adds its gradient.</summary>
+    /// <param name="parameters">The network's parameters.</param>
+    /// <param name="input">One sample.</param>
+    /// <param name="target">The expected output.</param>
+    /// <param name="gradients">Accumulates the gradient.</param>
+    /// <returns>The loss.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static T Backward(Span<T> parameters, ReadOnlySpan<T> input, ReadOnlySpan<T> target, Span<T> gradients)
+    {
+        CheckLength(input.Length, TKernels.InputSize, nameof(input));
+        CheckLength(target.Length, TKernels.OutputSize, nameof(target));
+        CheckLength(gradients.Length, TKernels.ParameterCount, nameof(gradients));
+        return Backward(parameters, input, ref MemoryMarshal.GetReference(target), NoLabel, ref MemoryMarshal.GetReference(gradients), ref Unsafe.NullRef<T>());
+    }
+
+    /// <summary>The loss of one sample; adds its gradient and writes dLoss/dInput.</summary>
+    /// <param name="parameters">The network's parameters.</param>
+    /// <param name="input">One sample.</param>
+    /// <param name="target">The expected output.</param>
+    /// <param name="gradients">Accumulates the gradient.</param>
+    /// <param name="inputGradient">Receives dLoss/dInput.</param>
+    /// <returns>The loss.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static T Backward(Span<T> parameters, ReadOnlySpan<T> input, ReadOnlySpan<T> target, Span<T> gradients, Span<T> inputGradient)
+    {
+        CheckLength(input.Length, TKernels.InputSize, nameof(input));
+        CheckLength(target.Length, TKernels.OutputSize, nameof(target));
+        CheckLength(gradients.Length, TKernels.ParameterCount, nameof(gradients));
+        CheckLength(inputGradient.Length, TKernels.InputSize, nameof(inputGradient));
+        return Backward(parameters, input, ref MemoryMarshal.GetReference(target), NoLabel, ref MemoryMarshal.GetReference(gradients), ref MemoryMarshal.GetReference(inputGradient));
+    }
+
+    /// <summary>One SGD step on one sample.</summary>
+    /// <param name="parameters">The network's parameters, updated.</param>
+    /// <param name="input">One sample.</param>
+    /// <param name="target">The expected output.</param>
+    /// <param name="learningRate">The step size.</param>
+    /// <returns>The loss before the step.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static T TrainStep(Span<T> parameters, ReadOnlySpan<T> input, ReadOnlySpan<T> target, T learningRate)
+    {
+        CheckLength(input.Length, TKernels.InputSize, nameof(input));
+        CheckLength(target.Length, TKernels.OutputSize, nameof(target));
+        return TrainStep(parameters, input, ref MemoryMarshal.GetReference(target), NoLabel, learningRate);
+    }
+
+    /// <summary>The mean loss of a batch; adds the mean gradient.</summary>
+    /// <param name="parameters">The network's parameters.</param>
+    /// <param name="inputs">The samples.</param>
+    /// <param name="targets">The expected outputs.</param>
+    /// <param name="gradients">Accumulates the mean gradient.</param>
+    /// <returns>The mean loss, 0 for an empty batch.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [SkipLocalsInit]
+    public static T BackwardBatch(Span<T> parameters, ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, Span<T> gradients)
+    {
+        int count = SampleCount(inputs.Length, nameof(inputs));
+        CheckLength(targets.Length, (long)count * TKernels.OutputSize, nameof(targets));
+        CheckLength(gradients.Length, TKernels.ParameterCount, nameof(gradients));
+        if (count == 0)
+        {
+            return T.Zero;
+        }
+
+        int length = TKernels.BatchScratchLength;
+        T[]? rented = null;
+        Span<T> scratch = OnStack(length) ? stackalloc T[length] : (rented = ArrayPool<T>.Shared.Rent(length));
+        ref T t = ref MemoryMarshal.GetReference(targets);
+        T scale = T.One / T.CreateTruncating(count);
+        T loss = T.Zero;
+        for (int start = 0; start < count; start += TKernels.BatchBlock)
+        {
+            int block = Math.Min(TKernels.BatchBlock, count - start);
+            loss += BackwardBlock(parameters, inputs, gradients, ref Unsafe.Add(ref t, (nint)start * TKernels.OutputSize), start, block, scale, scratch);
+        }
+
+        Return(rented);
+        return loss * scale;
+    }
+
+    /// <summary>The index of the largest output of one sample.</summary>
+    /// <param name="parameters">The network's parameters.</param>
+    /// <param name="input">One sample.</param>
+    /// <returns>The class.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [SkipLocalsInit]
+    public static int Predict(Span<T> parameters, ReadOnlySpan<T> input)
+    {
+        CheckLength(input.Length, TKernels.InputSize, nameof(input));
+        int length = TKernels.ForwardScratchLength + TKernels.OutputSize;
+        T[]? rented = null;
+        Span<T> scratch = OnStack(length) ? stackalloc T[length] : (rented = ArrayPool<T>.Shared.Rent(length));
+        ref T y = ref scratch[TKernels.ForwardScratchLength];
+        TKernels.Forward(ref MemoryMarshal.GetReference(parameters), ref MemoryMarshal.GetReference(input), ref y, ref MemoryMarshal.GetReference(scratch));
+        int best = 0;
+        T max = y;
+        for (int j = 1; j < TKernels.OutputSize; j++)
+        {
+            if (Unsafe.Add(ref y, j) > max)
+            {
+                max = Unsafe.Add(ref y, j);
+                best = j;
+            }
+        }
+
+        Return(rented);
+        return best;
+    }
+
+    /// <summary>The loss of one sample of class <paramref name="label"/>.</summary>
+    /// <param name="parameters">The network's parameters.</param>
+    /// <param name="input">One sample.</param>
+    /// <param name="label">The class.</param>
+    /// <returns>The loss.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [SkipLocalsInit]
+    public static T ComputeLoss(Span<T> parameters, ReadOnlySpan<T> input, int label)
+    {
+        CheckLength(input.Length, TKernels.InputSize, nameof(input));
+        CheckLabel(label);
+        return Backward(parameters, input, ref Unsafe.NullRef<T>(), label, ref Unsafe.NullRef<T>(), ref Unsafe.NullRef<T>());
+    }
+
+    /// <summary>The loss of one sample of class <paramref name="label"/>; adds its gradient.</summary>
+    /// <param name="parameters">The network's parameters.</param>
+    /// <param name="input">One sample.</param>
+    /// <param name="label">The class.</param>
+    /// <param name="gradients">Accumulates the gradient.</param>
+    /// <returns>The loss.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [SkipLocalsInit]
+    public static T Backward(Span<T> parameters, ReadOnlySpan<T> input, int label, Span<T> gradients)
+    {
+        CheckLength(input.Length, TKernels.InputSize, nameof(input));
+        CheckLabel(label);
+        CheckLength(gradients.Length, TKernels.ParameterCount, nameof(gradients));
+        return Backward(parameters, input, ref Unsafe.NullRef<T>(), label, ref MemoryMarshal.GetReference(gradients), ref Unsafe.NullRef<T>());
+    }
+
+    /// <summary>One SGD step on one sample of class <paramref name="label"/>.</summary>
+    /// <param name="parameters">The network's parameters, updated.</param>
+    /// <param name="input">One sample.</param>
+    /// <param name="label">The class.</param>
+    /// <param name="learningRate">The step size.</param>
+    /// <returns>The loss before the step.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [SkipLocalsInit]
+    public static T TrainStep(Span<T> parameters, ReadOnlySpan<T> input, int label, T learningRate)
+    {
+        CheckLength(input.Length, TKernels.InputSize, nameof(input));
+        CheckLabel(label);
+        return TrainStep(parameters, input, ref Unsafe.NullRef<T>(), label, learningRate);
+    }
+
+    /// <summary>The mean loss of a batch of classes; adds the mean gradient. Every label is checked before anything changes.</summary>
+    /// <param name="parameters">The network's parameters.</param>
+    /// <param name="inputs">The samples.</param>
+    /// <param name="labels">The class of each sample.</param>
+    /// <param name="gradients">Accumulates the mean gradient.</param>
+    /// <returns>The mean loss, 0 for an empty batch.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [SkipLocalsInit]
+    public static T BackwardBatch(Span<T> parameters, ReadOnlySpan<T> inputs, ReadOnlySpan<int> labels, Span<T> gradients)
+    {
+        int count = SampleCount(inputs.Length, nameof(inputs));
+        CheckLength(labels.Length, count, nameof(labels));
+        CheckLength(gradients.Length, TKernels.ParameterCount, nameof(gradients));
+        foreach (int label in labels)
+        {
+            CheckLabel(label);
+        }
+
+        if (count == 0)
+        {
+            return T.Zero;
+        }
+
+        int length = TKernels.BatchScratchLength + (TKernels.BatchBlock * TKernels.OutputSize);
+        T[]? rented = null;
+        Span<T> scratch = OnStack(length) ? stackalloc T[length] : (rented = ArrayPool<T>.Shared.Rent(length));
+        Span<T> targets = scratch.Slice(TKernels.BatchScratchLength, TKernels.BatchBlock * TKernels.OutputSize);
+        T scale = T.One / T.CreateTruncating(count);
+        T loss = T.Zero;
+        for (int start = 0; start < count; start += TKernels.BatchBlock)
+        {
+            int block = Math.Min(TKernels.BatchBlock, count - start);
+            targets.Clear();
+            for (int s = 0; s < block; s++)
+            {
+                targets[(s * TKernels.OutputSize) + labels[start + s]] = T.One;
+            }
+
+            loss += BackwardBlock(parameters, inputs, gradients, ref MemoryMarshal.GetReference(targets), start, block, scale, scratch);
+        }
+
+        Return(rented);
+        return loss * scale;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static T BackwardBlock(Span<T> parameters, ReadOnlySpan<T> inputs, Span<T> gradients, ref T targets, int start, int block, T scale, Span<T> scratch) =>
+        TKernels.BackwardBatch(
+            ref MemoryMarshal.GetReference(parameters),
+            ref MemoryMarshal.GetReference(gradients),
+            ref Unsafe.Add(ref MemoryMarshal.GetReference(inputs), (nint)start * TKernels.InputSize),
+            ref targets,
+            block,
+            scale,
+            ref MemoryMarshal.GetReference(scratch));
+
+    /// <summary>Marks a call without a label: the target is given.</summary>
+    private const int NoLabel = -1;
+
+    /// <summary>Backward with the target given, or one-hot at <paramref name="label"/> (written after the scratch) unless it is <see cref="NoLabel"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [SkipLocalsInit]
+    private static T Backward(Span<T> parameters, ReadOnlySpan<T> input, ref T target, int label, ref T gradients, ref T inputGradient)
+    {
+        int length = TKernels.TrainScratchLength + TKernels.OutputSize;
+        T[]? rented = null;
+        Span<T> scratch = OnStack(length) ? stackalloc T[length] : (rented = ArrayPool<T>.Shared.Rent(length));
+        ref T t = ref label == NoLabel ? ref target : ref OneHot(scratch, label);
+        T loss = TKernels.Backward(ref MemoryMarshal.GetReference(parameters), ref gradients, ref MemoryMarshal.GetReference(input), ref t, ref inputGradient, ref MemoryMarshal.GetReference(scratch));
+        Return(rented);
+        return loss;
+    }
+
+    /// <summary>TrainStep with the target given, or one-hot at <paramref name="label"/> (written after the scratch) unless it is <see cref="NoLabel"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [SkipLocalsInit]
+    private static T TrainStep(Span<T> parameters, ReadOnlySpan<T> input, ref T target, int label, T learningRate)
+    {
+        int length = TKernels.TrainScratchLength + TKernels.OutputSize;
+        T[]? rented = null;
+        Span<T> scratch = OnStack(length) ? stackalloc T[length] : (rented = ArrayPool<T>.Shared.Rent(length));
+        ref T t = ref label == NoLabel ? ref target : ref OneHot(scratch, label);
+        T loss = TKernels.TrainStep(ref MemoryMarshal.GetReference(parameters), ref MemoryMarshal.GetReference(input), ref t, learningRate, ref MemoryMarshal.GetReference(scratch));
+        Return(rented);
+        return loss;
+    }
+
+    /// <summary>A one-hot row at <paramref name="label"/> in the <c>OutputSize</c> elements after the training scratch.</summary>
+    private static ref T OneHot(Span<T> scratch, int label)
+    {
+        Span<T> target = scratch.Slice(TKernels.TrainScratchLength, TKernels.OutputSize);
+        target.Clear();
+        target[label] = T.One;
+        return ref MemoryMarshal.GetReference(target);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool OnStack(int length) => (long)length * Unsafe.SizeOf<T>() <= StackScratchLimitBytes;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Return(T[]? rented)
+    {
+        if (rented is not null)
+        {
+            ArrayPool<T>.Shared.Return(rented);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CheckLength(int actual, long expected, string name)
+    {
+        if (actual != expected)
+        {
+            GeneratedCodeHelpers.ThrowLengthMismatch(name, expected, actual);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CheckLabel(int label)
+    {
+        if ((uint)label >= (uint)TKernels.OutputSize)
+        {
+            GeneratedCodeHelpers.ThrowLabelOutOfRange(label, TKernels.OutputSize);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int SampleCount(int length, string name)
+    {
+        int count = length / TKernels.InputSize;
+        if (length != count * TKernels.InputSize)
+        {
+            GeneratedCodeHelpers.ThrowNotMultiple(name, TKernels.InputSize, length);
+        }
+
+        return count;
+    }
+}

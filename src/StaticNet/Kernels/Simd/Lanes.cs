@@ -1,0 +1,98 @@
+using System;
+using System.ComponentModel;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
+namespace StaticNet.Kernels;
+
+/// <summary>
+/// What every kernel needs around the operations of a width: loads and stores of fewer lanes than a vector (so that no
+/// kernel reads or writes past the end of a row), and the element-wise loops over spans of any length.
+/// </summary>
+/// <typeparam name="T">The scalar type.</typeparam>
+/// <typeparam name="TSimd">The vector width.</typeparam>
+/// <typeparam name="TVector">The vector type of the width.</typeparam>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class Lanes<T, TSimd, TVector>
+    where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    where TSimd : ISimd<T, TVector>
+    where TVector : struct
+{
+    /// <summary>Loads <c>source[offset..offset + count)</c> into the first <paramref name="count"/> lanes; the other lanes are zero.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVector LoadFirst(ref T source, nuint offset, int count)
+    {
+        if (count >= TSimd.Count)
+        {
+            return TSimd.Load(ref source, offset);
+        }
+
+        Buffer buffer = default;
+        ref T lanes = ref Unsafe.As<Buffer, T>(ref buffer);
+        for (int i = 0; i < count; i++)
+        {
+            Unsafe.Add(ref lanes, i) = Unsafe.Add(ref source, offset + (nuint)i);
+        }
+
+        return TSimd.Load(ref lanes, 0);
+    }
+
+    /// <summary>Stores the first <paramref name="count"/> lanes to <c>destination[offset..offset + count)</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreFirst(TVector value, ref T destination, nuint offset, int count)
+    {
+        if (count >= TSimd.Count)
+        {
+            TSimd.Store(value, ref destination, offset);
+            return;
+        }
+
+        Unsafe.SkipInit(out Buffer buffer);
+        ref T lanes = ref Unsafe.As<Buffer, T>(ref buffer);
+        TSimd.Store(value, ref lanes, 0);
+        for (int i = 0; i < count; i++)
+        {
+            Unsafe.Add(ref destination, offset + (nuint)i) = Unsafe.Add(ref lanes, i);
+        }
+    }
+
+    /// <summary><c>destination[i] += scale · source[i]</c> for <c>i</c> in [0, <paramref name="length"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void AddScaled(ref T destination, ref T source, T scale, int length)
+    {
+        TVector factor = TSimd.Create(scale);
+        nuint i = 0;
+        for (; i + (nuint)TSimd.Count <= (nuint)length; i += (nuint)TSimd.Count)
+        {
+            TSimd.Store(TSimd.MultiplyAdd(factor, TSimd.Load(ref source, i), TSimd.Load(ref destination, i)), ref destination, i);
+        }
+
+        for (; i < (nuint)length; i++)
+        {
+            Unsafe.Add(ref destination, i) = Simd1<T>.MultiplyAdd(scale, Unsafe.Add(ref source, i), Unsafe.Add(ref destination, i));
+        }
+    }
+
+    /// <summary><c>destination[i] += source[i]</c> for <c>i</c> in [0, <paramref name="length"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Add(ref T destination, ref T source, int length)
+    {
+        nuint i = 0;
+        for (; i + (nuint)TSimd.Count <= (nuint)length; i += (nuint)TSimd.Count)
+        {
+            TSimd.Store(TSimd.Add(TSimd.Load(ref destination, i), TSimd.Load(ref source, i)), ref destination, i);
+        }
+
+        for (; i < (nuint)length; i++)
+        {
+            Unsafe.Add(ref destination, i) += Unsafe.Add(ref source, i);
+        }
+    }
+
+    /// <summary>Room for one vector of the widest width (64 bytes of float, 64 of double: 16 and 8 lanes).</summary>
+    [InlineArray(16)]
+    private struct Buffer
+    {
+        private T _element;
+    }
+}
