@@ -1,7 +1,6 @@
 using System;
 using System.Linq;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using StaticNet.Generator.Diagnostics;
 using StaticNet.Generator.Emit;
@@ -70,18 +69,13 @@ public sealed class NetworkGenerator : IIncrementalGenerator
             }
         });
 
-        IncrementalValueProvider<TargetInfo> target = context.CompilationProvider
-            .Select(static (compilation, _) => new TargetInfo(compilation.Options is CSharpCompilationOptions { AllowUnsafe: true }))
-            .WithTrackingName(TrackingNames.Target);
-
         IncrementalValuesProvider<NetworkPlan> plans = results
             .Select(static (result, _) => result.Spec)
             .WithTrackingName(TrackingNames.Spec)
             .Combine(weightsFiles)
             .Select(static (pair, ct) => new NetworkSource(pair.Left, WeightsResolver.Bake(pair.Left, pair.Right, ct)))
             .WithTrackingName(TrackingNames.Weights)
-            .Combine(target)
-            .Select(static (pair, _) => NetworkPlanner.Plan(pair.Left.Spec, pair.Right, pair.Left.Weights))
+            .Select(static (source, _) => NetworkPlanner.Plan(source.Spec, source.Weights))
             .WithTrackingName(TrackingNames.Plan);
 
         context.RegisterSourceOutput(plans, static (output, plan) =>

@@ -6,7 +6,6 @@ internal static class TrackingNames
     public const string Parse = nameof(Parse);
     public const string Diagnostics = nameof(Diagnostics);
     public const string Spec = nameof(Spec);
-    public const string Target = nameof(Target);
     public const string Plan = nameof(Plan);
     public const string WeightsFile = nameof(WeightsFile);
     public const string WeightsFiles = nameof(WeightsFiles);

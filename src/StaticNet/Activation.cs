@@ -1,6 +1,11 @@
 // This file is compiled into the runtime library and, linked, into the generator (as dotnet/runtime's Regex generator
-// links the runtime's files): the enum and its facts are written once. Keep it netstandard2.0-compatible.
+// links the runtime's files; there into StaticNet.Generator.Shared, so that a project that sees both assemblies has no
+// two types of one name): the enum and its facts are written once. Keep it netstandard2.0-compatible.
+#if STATICNET_GENERATOR
+namespace StaticNet.Generator.Shared
+#else
 namespace StaticNet
+#endif
 {
     /// <summary>The activation function applied to the outputs of a layer.</summary>
     /// <remarks>
@@ -64,10 +69,10 @@ namespace StaticNet
         public static bool IsElementwise(Activation activation) => activation != Activation.Softmax;
 
         /// <summary>The initialisation of the weights of a layer with this activation: He for the ReLU family, Glorot otherwise.</summary>
-        public static Initializer Initializer(Activation activation) => activation switch
+        public static Initializer InitializerOf(Activation activation) => activation switch
         {
-            Activation.ReLU or Activation.LeakyReLU or Activation.Gelu or Activation.Silu or Activation.Elu => StaticNet.Initializer.He,
-            _ => StaticNet.Initializer.Glorot,
+            Activation.ReLU or Activation.LeakyReLU or Activation.Gelu or Activation.Silu or Activation.Elu => Initializer.He,
+            _ => Initializer.Glorot,
         };
 
         /// <summary>

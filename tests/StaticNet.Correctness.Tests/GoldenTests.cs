@@ -53,7 +53,7 @@ public sealed class GoldenTests(GoldenFixture fixture, ITestOutputHelper output)
         GoldenNetwork[] networks = fixture.Data.Networks.Where(n => n.Entry.Precision == precision).ToArray();
         Assert.True(networks.Length >= 200, $"{networks.Length} {precision} networks");
         string[] shapes = networks.SelectMany(n => fixture.Networks.KernelShapes[n.Entry.Name]).Distinct().Order().ToArray();
-        Assert.Equal(["loop2", "loop4", "scalar", "unrolled"], shapes);
+        Assert.Equal(["128", "256", "512", "scalar"], shapes);
 
         var missing = new List<string>();
         foreach ((Activation outputActivation, Loss loss) in Outputs)
@@ -76,13 +76,14 @@ public sealed class GoldenTests(GoldenFixture fixture, ITestOutputHelper output)
             }
         }
 
-        // Widths: 1, at least 70, and, for each vector loop, input sizes at and off a multiple of 8.
+        // Widths: 1, at least 70, and, for each vector width, input sizes at and off a multiple of its lanes.
         int[] widths = networks.SelectMany(n => n.Entry.Layers).Distinct().ToArray();
         Require(widths.Contains(1) && widths.Max() >= 70, "widths 1 and at least 70");
-        foreach (string loop in new[] { "loop2", "loop4", "unrolled" })
+        foreach (string width in new[] { "128", "256", "512" })
         {
-            int[] inputs = networks.SelectMany(n => Enumerable.Range(0, n.Entry.Layers.Length - 1).Where(l => fixture.Networks.KernelShapes[n.Entry.Name][l] == loop).Select(l => n.Entry.Layers[l])).ToArray();
-            Require(inputs.Any(i => i % 16 == 0) && inputs.Any(i => i % 8 == 7) && inputs.Any(i => i % 8 == 1), $"{loop} inputs just below, at and above multiples of 8 and 16");
+            int lanes = int.Parse(width, System.Globalization.CultureInfo.InvariantCulture) / (precision == Precision.Double ? 64 : 32);
+            int[] inputs = networks.SelectMany(n => Enumerable.Range(0, n.Entry.Layers.Length - 1).Where(l => fixture.Networks.KernelShapes[n.Entry.Name][l] == width).Select(l => n.Entry.Layers[l])).ToArray();
+            Require(inputs.Any(i => i % lanes == 0) && inputs.Any(i => i % lanes != 0), $"{width}-bit inputs at and off a multiple of {lanes}");
         }
 
         // PyTorch's conventions at the kinks, as recorded by the script, and networks that sit exactly on them.

@@ -64,8 +64,8 @@ public sealed class CompiledNetworks : IDisposable
     }
 
     /// <summary>
-    /// Per network, the shape of each layer's inner products as the generator planned them: <c>scalar</c> (at most four
-    /// inputs, written out), <c>unrolled</c> (a few vectors, chunk by chunk) or <c>loopN</c> (a vector loop with N accumulators).
+    /// Per network, the kernel shape of each layer: the widest vector its inputs fill, which is the widest width its kernels
+    /// run at (<c>scalar</c>: fewer inputs than a 128-bit vector holds; <c>128</c>, <c>256</c>, <c>512</c>).
     /// </summary>
     public IReadOnlyDictionary<string, string[]> KernelShapes { get; }
 
@@ -110,7 +110,7 @@ public sealed class CompiledNetworks : IDisposable
         var kernelShapes = run.TrackedSteps[TrackingNames.Plan]
             .SelectMany(step => step.Outputs)
             .Select(step => (NetworkPlan)step.Value)
-            .ToDictionary(plan => plan.Type.Target.Name, plan => plan.Layers.Select(KernelShape).ToArray(), StringComparer.Ordinal);
+            .ToDictionary(plan => plan.Type.Target.Name, plan => plan.Layers.Select(layer => KernelShape(layer.Inputs, plan.Precision == StaticNet.Generator.Shared.Precision.Double)).ToArray(), StringComparer.Ordinal);
 
         using var image = new MemoryStream();
         Microsoft.CodeAnalysis.Emit.EmitResult emitted = output.Emit(image);
@@ -138,8 +138,12 @@ public sealed class CompiledNetworks : IDisposable
 
     public void Dispose() => _context.Unload();
 
-    private static string KernelShape(LayerPlan layer) =>
-        layer.ScalarInputs ? "scalar" : layer.UnrolledChunks > 0 ? "unrolled" : "loop" + layer.Accumulators.ToString(CultureInfo.InvariantCulture);
+    /// <summary>The widest vector a layer's inputs fill (the dense kernels' width, as Dense&lt;T&gt; picks it on a machine that has it).</summary>
+    public static string KernelShape(int inputs, bool isDouble)
+    {
+        int floats = isDouble ? 2 * inputs : inputs;
+        return floats >= 16 ? "512" : floats >= 8 ? "256" : floats >= 4 ? "128" : "scalar";
+    }
 
     /// <summary>Loads the compiled networks; the runtime library resolves to the copy the tests already use.</summary>
     private sealed class NetworkLoadContext(string name) : AssemblyLoadContext(name, isCollectible: true)

@@ -299,14 +299,16 @@ public sealed class WeightsTests(ITestOutputHelper output)
     [Fact]
     public void Fuzz_the_generators_reader_agrees_with_SafeTensors_Load_on_every_corpus_file()
     {
-        var sizes = new EquatableArray<int>(SafeTensorsCorpus.Sizes);
+        int[] sizes = SafeTensorsCorpus.Sizes;
+        var layers = Enumerable.Range(0, sizes.Length - 1)
+            .Select(i => (Layers.LayerSpec)new Layers.Dense.DenseLayerSpec(sizes[i], sizes[i + 1], Shared.Activation.ReLU)).ToEquatableArray();
         int accepted = 0, rejected = 0;
         foreach ((string name, byte[] file) in SafeTensorsCorpus.All)
         {
-            foreach (ScalarKind scalar in new[] { ScalarKind.Single, ScalarKind.Double })
+            foreach (Shared.Precision scalar in new[] { Shared.Precision.Single, Shared.Precision.Double })
             {
-                byte[]? baked = WeightsResolver.ReadValues(file, "fuzz.safetensors", EquatableArray<string>.Empty, sizes, scalar, "Fuzz", convert: true, CancellationToken.None, out WeightsResolver.Problem? problem);
-                long[]? loaded = scalar == ScalarKind.Single ? LoadBits<FakeSingle, float>(file) : LoadBits<FakeDouble, double>(file);
+                byte[]? baked = WeightsResolver.ReadValues(file, "fuzz.safetensors", EquatableArray<string>.Empty, sizes[0], layers, scalar, "Fuzz", convert: true, CancellationToken.None, out WeightsResolver.Problem? problem);
+                long[]? loaded = scalar == Shared.Precision.Single ? LoadBits<FakeSingle, float>(file) : LoadBits<FakeDouble, double>(file);
                 Assert.True((baked is null) == (loaded is null), $"{name} ({scalar}): the generator {(baked is null ? "rejects" : "accepts")} it ({problem?.Arguments.LastOrDefault()}), SafeTensors.Load {(loaded is null ? "rejects" : "accepts")} it");
                 if (baked is null)
                 {
@@ -315,7 +317,7 @@ public sealed class WeightsTests(ITestOutputHelper output)
                     continue;
                 }
 
-                long[] bakedBits = scalar == ScalarKind.Single
+                long[] bakedBits = scalar == Shared.Precision.Single
                     ? Enumerable.Range(0, baked.Length / 4).Select(i => (long)Canonical(BinaryPrimitives.ReadInt32LittleEndian(baked.AsSpan(4 * i)))).ToArray()
                     : Enumerable.Range(0, baked.Length / 8).Select(i => Canonical(BinaryPrimitives.ReadInt64LittleEndian(baked.AsSpan(8 * i)))).ToArray();
                 Assert.Equal(loaded, bakedBits);

@@ -8,22 +8,18 @@ using StaticNet.Generator.Weights;
 namespace StaticNet.Generator.Emit;
 
 /// <summary>
-/// Writes the source of one network: the public members on the user's partial type (this file) and a file-local
-/// kernels class with one block of straight-line code per layer (NetworkEmitter.Kernels.cs).
+/// Writes the source of one network: the public members on the user's partial type, each a call into the runtime
+/// library's <c>NetworkRunner</c> (this file), and a file-local struct with the network's composition: each pass as the
+/// layer kernels it calls, with constant sizes (NetworkEmitter.Composition.cs).
 /// </summary>
 internal sealed partial class NetworkEmitter
 {
-    private const string GeneratedCodeAttribute = "[global::System.CodeDom.Compiler.GeneratedCode(\"StaticNet.Generator\", \"" + GeneratorVersion + "\")]";
-    private const string SkipLocalsInitAttribute = "[global::System.Runtime.CompilerServices.SkipLocalsInit]";
-    private const string Helpers = "global::StaticNet.GeneratedCodeHelpers";
-    private const string Marshal = "global::System.Runtime.InteropServices.MemoryMarshal";
-
     /// <summary>The version written into <c>[GeneratedCode]</c>; snapshot tests scrub it.</summary>
     public const string GeneratorVersion = "0.1.0";
 
     private readonly NetworkPlan _plan;
-    private readonly ScalarSyntax _s;
     private readonly SourceWriter _w = new();
+    private readonly EmitContext _context;
     private readonly CancellationToken _cancellationToken;
     private readonly string _name;
     private readonly string _kernels;
@@ -31,18 +27,20 @@ internal sealed partial class NetworkEmitter
     private NetworkEmitter(NetworkPlan plan, CancellationToken cancellationToken)
     {
         _plan = plan;
-        _s = ScalarSyntax.For(plan.Scalar);
+        _context = new EmitContext(_w, plan.Precision == Precision.Double ? "double" : "float", plan.ShortNames);
         _cancellationToken = cancellationToken;
         _name = plan.Type.Target.Name;
-        _kernels = _name + "Kernels";
+        _kernels = plan.Type.Target.Name.TrimStart('@') + "Kernels";
     }
 
-    private string T => _s.Type;
+    private string T => _context.Scalar;
 
-    /// <summary>A reference to the first parameter, as the kernels take it.</summary>
-    private static string Parameters => $"{Unsafe}.Add(ref {Marshal}.GetArrayDataReference(_staticNetParameters), _staticNetOffset)";
+    private string GeneratedCode => $"[{N("GeneratedCode")}(\"StaticNet.Generator\", \"{GeneratorVersion}\")]";
 
-    private bool IsClassifier => _plan.Loss == LossKind.CrossEntropy;
+    private bool IsClassifier => _plan.Loss == Loss.CrossEntropy;
+
+    /// <summary>The runner of this network's public methods.</summary>
+    private string Runner => $"{N("NetworkRunner")}<{_kernels}, {T}>";
 
     public static string Emit(NetworkPlan plan, CancellationToken cancellationToken)
     {
@@ -50,6 +48,12 @@ internal sealed partial class NetworkEmitter
         emitter.WriteFile();
         return emitter._w.ToString();
     }
+
+    private string N(string simpleName) => _context.Name(simpleName);
+
+    private string Literal(double value) => _plan.Precision == Precision.Double
+        ? value.ToString("R", CultureInfo.InvariantCulture) + "d"
+        : ((float)value).ToString("R", CultureInfo.InvariantCulture) + "f";
 
     private void WriteFile()
     {
@@ -64,6 +68,16 @@ internal sealed partial class NetworkEmitter
             _w.WriteLine($"namespace {_plan.Type.Namespace}");
             _w.WriteLine("{");
             _w.IncreaseIndent();
+        }
+
+        if (_plan.ShortNames)
+        {
+            foreach (string ns in EmitContext.Imports.Values.Distinct().OrderBy(ns => ns, System.StringComparer.Ordinal))
+            {
+                _w.WriteLine($"using {ns};");
+            }
+
+            _w.WriteLine();
         }
 
         TypeDeclarationInfo[] types = _plan.Type.Types.ToArray();
@@ -96,7 +110,7 @@ internal sealed partial class NetworkEmitter
         if (_plan.IsValid)
         {
             _w.WriteLine();
-            WriteKernels();
+            WriteComposition();
         }
 
         if (hasNamespace)
@@ -108,8 +122,8 @@ internal sealed partial class NetworkEmitter
 
     private string Interfaces()
     {
-        string interfaces = $"global::StaticNet.INetwork<{_name}, {T}>";
-        return IsClassifier ? interfaces + $", global::StaticNet.IClassifierNetwork<{T}>" : interfaces;
+        string interfaces = $"{N("INetwork")}<{_name}, {T}>";
+        return IsClassifier ? interfaces + $", {N("IClassifierNetwork")}<{T}>" : interfaces;
     }
 
     private void WriteSummaryComment()
@@ -121,19 +135,23 @@ internal sealed partial class NetworkEmitter
             return;
         }
 
-        string sizes = string.Join(" -> ", _plan.LayerSizes.Select(size => size.ToString(CultureInfo.InvariantCulture)));
-        _w.WriteLine($"// StaticNet network {_plan.Type.FullName}: {sizes}, {T}, loss {_plan.Loss}, {_plan.ParameterCount} parameters.");
+        _w.WriteLine($"// StaticNet network {_plan.Type.FullName}: {SizesText(" -> ")}, {T}, loss {_plan.Loss}, {_plan.ParameterCount} parameters.");
         foreach (LayerPlan layer in _plan.Layers)
         {
-            _w.WriteLine($"//   {LayerTitle(layer)}: weights [{layer.Outputs} x {layer.Inputs}] at [{layer.WeightOffset}, {layer.BiasOffset}), bias at [{layer.BiasOffset}, {layer.BiasOffset + layer.Outputs}).");
+            _w.WriteLine($"//   Layer {layer.Number}: {layer.Title}; {BlocksText(layer)}.");
         }
     }
 
-    private static string LayerTitle(LayerPlan layer) => $"Layer {layer.Number}: Dense {layer.Inputs} -> {layer.Outputs}, {layer.Activation}";
+    private string SizesText(string separator) =>
+        string.Join(separator, new[] { _plan.InputSize }.Concat(_plan.Layers.Select(layer => layer.Outputs)).Select(size => size.ToString(CultureInfo.InvariantCulture)));
+
+    /// <summary>A layer's parameter tensors as the comments list them: <c>weight [10 x 64] at [0, 640), bias [10] at [640, 650)</c>.</summary>
+    private static string BlocksText(LayerPlan layer) =>
+        string.Join(", ", layer.Parameters.Select(block => $"{block.Name} {block.ShapeText} at [{block.Offset}, {block.Offset + block.Count})"));
 
     private void WriteMembers()
     {
-        string sizes = string.Join(", ", _plan.LayerSizes.Select(size => size.ToString(CultureInfo.InvariantCulture)));
+        string sizes = SizesText(", ");
         _w.WriteLines($$"""
             /// <summary>The number of inputs of one sample: {{_plan.InputSize}}.</summary>
             public const int InputSize = {{_plan.InputSize}};
@@ -157,76 +175,67 @@ internal sealed partial class NetworkEmitter
 
             /// <summary>
             /// Creates the network with its parameters initialised deterministically from <paramref name="seed"/>: weights uniform
-            /// (He for ReLU and LeakyReLU layers, Glorot otherwise), biases zero. A seed gives the same parameters on every machine.
+            /// (He for the ReLU family, Glorot otherwise), biases zero. A seed gives the same parameters on every machine.
             /// </summary>
             /// <param name="seed">The seed of the initialisation.</param>
-            {{GeneratedCodeAttribute}}
+            {{GeneratedCode}}
             public {{_name}}(int seed)
             {
-                _staticNetParameters = {{Helpers}}.AllocateParameters<{{T}}>(ParameterCount, out _staticNetOffset);
+                _staticNetParameters = {{N("GeneratedCodeHelpers")}}.AllocateParameters<{{T}}>(ParameterCount, out _staticNetOffset);
                 {{_kernels}}.Initialize(Parameters, seed);
             }
 
             /// <summary>The layer sizes from input to output: {{sizes}}.</summary>
-            public static global::System.ReadOnlySpan<int> LayerSizes => new int[] { {{sizes}} };
+            public static {{N("ReadOnlySpan")}}<int> LayerSizes => new int[] { {{sizes}} };
 
             /// <summary>The declaration as data: {{TopologyText()}}.</summary>
-            public static global::StaticNet.NetworkTopology Topology { get; } = new global::StaticNet.NetworkTopology(
+            public static {{N("NetworkTopology")}} Topology { get; } = new {{N("NetworkTopology")}}(
                 new int[] { {{sizes}} },
-                new global::StaticNet.Activation[] { {{Activations()}} },
-                global::StaticNet.Loss.{{_plan.Loss}},
-                global::StaticNet.Precision.{{_plan.Scalar}});
+                new {{N("Activation")}}[] { {{string.Join(", ", _plan.Layers.Select(layer => $"{N("Activation")}.{layer.Activation}"))}} },
+                {{N("Loss")}}.{{_plan.Loss}},
+                {{N("Precision")}}.{{_plan.Precision}});
 
             /// <summary>
             /// Every parameter of the network in one flat block, owned by this instance; writes change the network.
             /// </summary>
             /// <remarks>
-            /// Layout, layer by layer from the input: the weights <c>[out][in]</c> row-major (the layout of PyTorch's
-            /// <c>nn.Linear.weight</c>), then the bias <c>[out]</c>. Offsets:
+            /// Layout, layer by layer from the input, each tensor row-major in the layout of its PyTorch module (the weights of
+            /// <c>nn.Linear</c> are <c>[out][in]</c>):
             /// <list type="bullet">
             """);
         foreach (LayerPlan layer in _plan.Layers)
         {
-            _w.WriteLine($"/// <item><description>Layer {layer.Number} ({layer.Inputs} -> {layer.Outputs}, {layer.Activation}): weights [{layer.Outputs} x {layer.Inputs}] at [{layer.WeightOffset}, {layer.BiasOffset}), bias at [{layer.BiasOffset}, {layer.BiasOffset + layer.Outputs}).</description></item>");
+            _w.WriteLine($"/// <item><description>Layer {layer.Number} ({layer.Title}): {BlocksText(layer)}.</description></item>");
         }
 
         _w.WriteLines($$"""
             /// </list>
             /// </remarks>
-            public global::System.Span<{{T}}> Parameters => new global::System.Span<{{T}}>(_staticNetParameters, _staticNetOffset, ParameterCount);
+            public {{N("Span")}}<{{T}}> Parameters => new {{N("Span")}}<{{T}}>(_staticNetParameters, _staticNetOffset, ParameterCount);
 
             /// <summary>Creates a network initialised from <paramref name="seed"/>, as <c>new {{_name}}(seed)</c>.</summary>
             /// <param name="seed">The seed of the initialisation.</param>
             /// <returns>The new network.</returns>
             public static {{_name}} Create(int seed) => new {{_name}}(seed);
 
-            static int global::StaticNet.INetwork<{{_name}}, {{T}}>.InputSize => InputSize;
+            static int {{N("INetwork")}}<{{_name}}, {{T}}>.InputSize => InputSize;
 
-            static int global::StaticNet.INetwork<{{_name}}, {{T}}>.OutputSize => OutputSize;
+            static int {{N("INetwork")}}<{{_name}}, {{T}}>.OutputSize => OutputSize;
 
-            static int global::StaticNet.INetwork<{{_name}}, {{T}}>.ParameterCount => ParameterCount;
+            static int {{N("INetwork")}}<{{_name}}, {{T}}>.ParameterCount => ParameterCount;
 
             """);
-
-        WriteForwardMethods();
-        WriteTrainingMethods();
-        WriteBatchMethods();
-        if (IsClassifier)
-        {
-            WriteClassifierMethods();
-        }
+        WriteMethods();
     }
 
     private string DefaultSeedSummary() => _plan.Weights is null
         ? "The seed the parameterless constructor initialises the parameters from."
         : "A seed for a random start (<c>new " + _name + "(DefaultSeed)</c>); the parameterless constructor of this network starts from the baked-in weights instead.";
 
-    private string Activations() => string.Join(", ", _plan.Layers.Select(layer => "global::StaticNet.Activation." + layer.Activation));
-
     private string TopologyText()
     {
         string layers = string.Join(" -> ", _plan.Layers.Select(layer => $"{layer.Outputs} {layer.Activation}"));
-        return $"{_plan.InputSize} -> {layers}, {_plan.Loss}, {_plan.Scalar}";
+        return $"{_plan.InputSize} -> {layers}, {_plan.Loss}, {_plan.Precision}";
     }
 
     /// <summary>The parameterless constructor: from <see cref="NetworkPlan.Weights"/> when the declaration bakes a file in, else from the default seed.</summary>
@@ -236,7 +245,7 @@ internal sealed partial class NetworkEmitter
         {
             _w.WriteLines($$"""
                 /// <summary>Creates the network with its parameters initialised from <see cref="DefaultSeed"/>.</summary>
-                {{GeneratedCodeAttribute}}
+                {{GeneratedCode}}
                 public {{_name}}()
                     : this(DefaultSeed)
                 {
@@ -248,19 +257,161 @@ internal sealed partial class NetworkEmitter
         _w.WriteLines($$"""
             /// <summary>
             /// Creates the network with the parameters read from <c>{{Escape(weights.Path)}}</c> at build time. They are read-only
-            /// data in the assembly ({{weights.ByteCount}} bytes, see {{_name}}.Weights.g.cs): no file is opened at run time.
+            /// data in the assembly ({{weights.ByteCount}} bytes, see {{_plan.Type.Target.Name.TrimStart('@')}}.Weights.g.cs): no file is opened at run time.
             /// </summary>
-            {{GeneratedCodeAttribute}}
+            {{GeneratedCode}}
             public {{_name}}()
             {
-                _staticNetParameters = {{Helpers}}.AllocateParameters<{{T}}>(ParameterCount, out _staticNetOffset);
-                {{Helpers}}.DecodeBakedParameters(StaticNetBakedParameters, Parameters);
+                _staticNetParameters = {{N("GeneratedCodeHelpers")}}.AllocateParameters<{{T}}>(ParameterCount, out _staticNetOffset);
+                {{N("GeneratedCodeHelpers")}}.DecodeBakedParameters(StaticNetBakedParameters, Parameters);
             }
             """);
     }
 
     /// <summary>Text for an XML doc comment: the characters XML gives a meaning to, escaped.</summary>
     private static string Escape(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
+
+    /// <summary>The instance methods: each checks its arguments and runs the composition through the runtime's NetworkRunner.</summary>
+    private void WriteMethods()
+    {
+        string span = $"{N("Span")}<{T}>";
+        string readOnly = $"{N("ReadOnlySpan")}<{T}>";
+        string lengths = $"/// <exception cref=\"{N("ArgumentException")}\">A span does not have the length given above.</exception>";
+        string label = $"/// <exception cref=\"{N("ArgumentOutOfRangeException")}\"><paramref name=\"label\"/> is not a class, in [0, <see cref=\"OutputSize\"/>).</exception>";
+        const string Input = "/// <param name=\"input\">One sample: <see cref=\"InputSize\"/> values.</param>";
+        const string Target = "/// <param name=\"target\">The expected output: <see cref=\"OutputSize\"/> values.</param>";
+        const string Gradients = "/// <param name=\"gradients\">Accumulates the gradient: <see cref=\"ParameterCount\"/> values in the layout of <see cref=\"Parameters\"/>.</param>";
+        const string Inputs = "/// <param name=\"inputs\">The samples, row by row; the length must be a multiple of <see cref=\"InputSize\"/>.</param>";
+        const string Label = "/// <param name=\"label\">The class of the sample, in [0, <see cref=\"OutputSize\"/>).</param>";
+        _w.WriteLines($$"""
+            /// <summary>Computes the output of the network for one sample. Reads the parameters only: safe to call concurrently.</summary>
+            {{Input}}
+            /// <param name="output">Receives the <see cref="OutputSize"/> outputs.</param>
+            {{lengths}}
+            public void Forward({{readOnly}} input, {{span}} output) => {{Runner}}.Forward(Parameters, input, output);
+
+            /// <summary>
+            /// Computes the outputs of several samples stored row by row (sample <c>k</c> is <c>inputs[(k * InputSize)..((k + 1) * InputSize)]</c>,
+            /// its output the same rows of <paramref name="outputs"/>), in blocks that share each weight load; bit for bit what
+            /// <see cref="Forward"/> gives sample by sample. Reads the parameters only: safe to call concurrently.
+            /// </summary>
+            {{Inputs}}
+            /// <param name="outputs">Receives the outputs: <see cref="OutputSize"/> values per sample.</param>
+            {{lengths}}
+            public void ForwardBatch({{readOnly}} inputs, {{span}} outputs) => {{Runner}}.ForwardBatch(Parameters, inputs, outputs);
+
+            /// <summary>Computes the {{LossName()}} loss of one sample without changing anything.</summary>
+            {{Input}}
+            {{Target}}
+            /// <returns>The loss.</returns>
+            {{lengths}}
+            public {{T}} ComputeLoss({{readOnly}} input, {{readOnly}} target) => {{Runner}}.ComputeLoss(Parameters, input, target);
+
+            /// <summary>
+            /// Backpropagates one sample: adds dLoss/dParameters into <paramref name="gradients"/> (so that a mini-batch
+            /// accumulates) and returns the loss. Reads the parameters only.
+            /// </summary>
+            {{Input}}
+            {{Target}}
+            {{Gradients}}
+            /// <returns>The loss of the sample.</returns>
+            {{lengths}}
+            public {{T}} Backward({{readOnly}} input, {{readOnly}} target, {{span}} gradients) => {{Runner}}.Backward(Parameters, input, target, gradients);
+
+            /// <summary>As <see cref="Backward({{BackwardCref()}})"/>, and writes dLoss/dInput into <paramref name="inputGradient"/> (overwritten).</summary>
+            {{Input}}
+            {{Target}}
+            {{Gradients}}
+            /// <param name="inputGradient">Receives dLoss/dInput: <see cref="InputSize"/> values.</param>
+            /// <returns>The loss of the sample.</returns>
+            {{lengths}}
+            public {{T}} Backward({{readOnly}} input, {{readOnly}} target, {{span}} gradients, {{span}} inputGradient) =>
+                {{Runner}}.Backward(Parameters, input, target, gradients, inputGradient);
+
+            /// <summary>
+            /// One step of stochastic gradient descent on one sample: afterwards <see cref="Parameters"/> are
+            /// <c>old - learningRate * dLoss/dParameters</c>. From the output down, each layer first takes the gradient for the
+            /// layer below from its old weights, then updates its own; no gradient array for the whole network is used.
+            /// </summary>
+            {{Input}}
+            {{Target}}
+            /// <param name="learningRate">The step size.</param>
+            /// <returns>The loss of the sample before the update.</returns>
+            {{lengths}}
+            public {{T}} TrainStep({{readOnly}} input, {{readOnly}} target, {{T}} learningRate) => {{Runner}}.TrainStep(Parameters, input, target, learningRate);
+
+            /// <summary>
+            /// Backpropagates a batch of samples stored row by row, with their targets in the same rows of <paramref name="targets"/>:
+            /// adds the mean over the samples of dLoss/dParameters into <paramref name="gradients"/> and returns the mean loss. The
+            /// samples go through the network in blocks, each layer as one matrix operation on the block. Reads the parameters
+            /// only. An empty batch returns 0 and adds nothing.
+            /// </summary>
+            {{Inputs}}
+            /// <param name="targets">The expected outputs: <see cref="OutputSize"/> values per sample.</param>
+            /// <param name="gradients">Accumulates the mean gradient: <see cref="ParameterCount"/> values in the layout of <see cref="Parameters"/>.</param>
+            /// <returns>The mean loss of the samples.</returns>
+            {{lengths}}
+            public {{T}} BackwardBatch({{readOnly}} inputs, {{readOnly}} targets, {{span}} gradients) => {{Runner}}.BackwardBatch(Parameters, inputs, targets, gradients);
+            """);
+        if (!IsClassifier)
+        {
+            return;
+        }
+
+        _w.WriteLines($$"""
+
+            /// <summary>Returns the predicted class of one sample: the index of the largest output (the first one on a tie).</summary>
+            {{Input}}
+            /// <returns>The class, in [0, <see cref="OutputSize"/>).</returns>
+            {{lengths}}
+            public int Predict({{readOnly}} input) => {{Runner}}.Predict(Parameters, input);
+
+            /// <summary>Computes the cross-entropy loss of one sample of class <paramref name="label"/> without changing anything.</summary>
+            {{Input}}
+            {{Label}}
+            /// <returns>The loss.</returns>
+            {{lengths}}
+            {{label}}
+            public {{T}} ComputeLoss({{readOnly}} input, int label) => {{Runner}}.ComputeLoss(Parameters, input, label);
+
+            /// <summary>As <see cref="Backward({{BackwardCref()}})"/> with a one-hot target at <paramref name="label"/>.</summary>
+            {{Input}}
+            {{Label}}
+            {{Gradients}}
+            /// <returns>The loss of the sample.</returns>
+            {{lengths}}
+            {{label}}
+            public {{T}} Backward({{readOnly}} input, int label, {{span}} gradients) => {{Runner}}.Backward(Parameters, input, label, gradients);
+
+            /// <summary>As <see cref="TrainStep({{readOnly.Replace("<", "{").Replace(">", "}")}}, {{readOnly.Replace("<", "{").Replace(">", "}")}}, {{T}})"/> with a one-hot target at <paramref name="label"/>.</summary>
+            {{Input}}
+            {{Label}}
+            /// <param name="learningRate">The step size.</param>
+            /// <returns>The loss of the sample before the update.</returns>
+            {{lengths}}
+            {{label}}
+            public {{T}} TrainStep({{readOnly}} input, int label, {{T}} learningRate) => {{Runner}}.TrainStep(Parameters, input, label, learningRate);
+
+            /// <summary>As <see cref="BackwardBatch({{BackwardCref()}})"/> with one-hot targets at <paramref name="labels"/>; every label is checked before anything changes.</summary>
+            {{Inputs}}
+            /// <param name="labels">The class of each sample, in [0, <see cref="OutputSize"/>).</param>
+            /// <param name="gradients">Accumulates the mean gradient: <see cref="ParameterCount"/> values in the layout of <see cref="Parameters"/>.</param>
+            /// <returns>The mean loss of the samples.</returns>
+            {{lengths}}
+            /// <exception cref="{{N("ArgumentOutOfRangeException")}}">A label is not a class.</exception>
+            public {{T}} BackwardBatch({{readOnly}} inputs, {{N("ReadOnlySpan")}}<int> labels, {{span}} gradients) => {{Runner}}.BackwardBatch(Parameters, inputs, labels, gradients);
+            """);
+    }
+
+    /// <summary>The parameter list of the three-span Backward in a cref: <c>ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}</c>.</summary>
+    private string BackwardCref() => $"{N("ReadOnlySpan")}{{{T}}}, {N("ReadOnlySpan")}{{{T}}}, {N("Span")}{{{T}}}";
+
+    private string LossName() => _plan.Loss switch
+    {
+        Loss.CrossEntropy => "cross-entropy",
+        Loss.BinaryCrossEntropy => "binary cross-entropy",
+        _ => "mean squared error",
+    };
 
     /// <summary>
     /// The file with the baked-in parameters: little-endian values in the parameter layout, as base64 in one UTF-8 string
@@ -272,7 +423,7 @@ internal sealed partial class NetworkEmitter
     {
         BakedWeights weights = plan.Weights!;
         var w = new SourceWriter();
-        string scalar = plan.Scalar == ScalarKind.Double ? "double" : "float";
+        string scalar = plan.Precision == Precision.Double ? "double" : "float";
         w.WriteLine("// <auto-generated/>");
         w.WriteLine($"// The parameters of StaticNet network {plan.Type.FullName}, read from {weights.Path} at build time:");
         w.WriteLine($"// {plan.ParameterCount} little-endian {scalar} values in the layout of Parameters ({weights.ByteCount} bytes), as base64.");
@@ -302,513 +453,5 @@ internal sealed partial class NetworkEmitter
         }
 
         return w.ToString();
-    }
-
-    private void WriteForwardMethods()
-    {
-        _w.WriteLines($$"""
-            /// <summary>Computes the output of the network for one sample. Reads the parameters only: safe to call concurrently.</summary>
-            /// <param name="input">One sample: <see cref="InputSize"/> values.</param>
-            /// <param name="output">Receives the <see cref="OutputSize"/> outputs.</param>
-            /// <exception cref="global::System.ArgumentException">A span does not have the length given above.</exception>
-            """);
-        WriteMethodAttributes();
-        using (_w.WriteBlock($"public void Forward(global::System.ReadOnlySpan<{T}> input, global::System.Span<{T}> output)"))
-        {
-            WriteLengthCheck("input", "InputSize");
-            WriteLengthCheck("output", "OutputSize");
-            WriteWithScratch("ForwardScratchLength", scratch =>
-                _w.WriteLine($"{_kernels}.Forward(ref {Parameters}, ref {Ref("input")}, ref {scratch}, ref {Ref("output")});"));
-        }
-
-        _w.WriteLine();
-        _w.WriteLines($$"""
-            /// <summary>
-            /// Computes the outputs of several samples stored row by row: sample <c>k</c> is
-            /// <c>inputs[(k * InputSize)..((k + 1) * InputSize)]</c> and its output goes to the same rows of <paramref name="outputs"/>.
-            /// Reads the parameters only: safe to call concurrently.
-            /// </summary>
-            /// <param name="inputs">The samples; the length must be a multiple of <see cref="InputSize"/>.</param>
-            /// <param name="outputs">Receives the outputs: <see cref="OutputSize"/> values per sample.</param>
-            /// <exception cref="global::System.ArgumentException">A span does not have the length given above.</exception>
-            """);
-        WriteMethodAttributes();
-        using (_w.WriteBlock($"public void ForwardBatch(global::System.ReadOnlySpan<{T}> inputs, global::System.Span<{T}> outputs)"))
-        {
-            WriteBatchCountCheck();
-            WriteBatchLengthCheck("outputs", "OutputSize");
-            WriteWithScratch("BatchForwardScratchLength", scratch =>
-                _w.WriteLine($"{_kernels}.ForwardBatch(ref {Parameters}, ref {Ref("inputs")}, ref {scratch}, ref {Ref("outputs")}, count);"));
-        }
-
-        _w.WriteLine();
-    }
-
-    private void WriteTrainingMethods()
-    {
-        _w.WriteLines($$"""
-            /// <summary>Computes the {{LossName()}} loss of one sample without changing anything.</summary>
-            /// <param name="input">One sample: <see cref="InputSize"/> values.</param>
-            /// <param name="target">The expected output: <see cref="OutputSize"/> values.</param>
-            /// <returns>The loss.</returns>
-            /// <exception cref="global::System.ArgumentException">A span does not have the length given above.</exception>
-            """);
-        WriteMethodAttributes();
-        using (_w.WriteBlock($"public {T} ComputeLoss(global::System.ReadOnlySpan<{T}> input, global::System.ReadOnlySpan<{T}> target)"))
-        {
-            WriteLengthCheck("input", "InputSize");
-            WriteLengthCheck("target", "OutputSize");
-            WriteWithScratch("BackwardScratchLength", scratch =>
-                _w.WriteLine($"{T} loss = {_kernels}.Loss(ref {Parameters}, ref {Ref("input")}, ref {Ref("target")}, ref {scratch});"), "loss");
-        }
-
-        _w.WriteLine();
-        _w.WriteLines($$"""
-            /// <summary>
-            /// Backpropagates one sample: adds dLoss/dParameters into <paramref name="gradients"/> (so that a mini-batch
-            /// accumulates) and returns the loss. Reads the parameters only.
-            /// </summary>
-            /// <param name="input">One sample: <see cref="InputSize"/> values.</param>
-            /// <param name="target">The expected output: <see cref="OutputSize"/> values.</param>
-            /// <param name="gradients">Accumulates the gradient: <see cref="ParameterCount"/> values in the layout of <see cref="Parameters"/>.</param>
-            /// <returns>The loss of the sample.</returns>
-            /// <exception cref="global::System.ArgumentException">A span does not have the length given above.</exception>
-            """);
-        WriteMethodAttributes();
-        using (_w.WriteBlock($"public {T} Backward(global::System.ReadOnlySpan<{T}> input, global::System.ReadOnlySpan<{T}> target, global::System.Span<{T}> gradients)"))
-        {
-            WriteLengthCheck("input", "InputSize");
-            WriteLengthCheck("target", "OutputSize");
-            WriteLengthCheck("gradients", "ParameterCount");
-            WriteWithScratch("BackwardScratchLength", scratch =>
-                _w.WriteLine($"{T} loss = {_kernels}.Backward(ref {Parameters}, ref {Ref("gradients")}, ref {Ref("input")}, ref {Ref("target")}, ref {scratch}, ref global::System.Runtime.CompilerServices.Unsafe.NullRef<{T}>());"), "loss");
-        }
-
-        _w.WriteLine();
-        _w.WriteLines($$"""
-            /// <summary>
-            /// Backpropagates one sample: adds dLoss/dParameters into <paramref name="gradients"/>, writes dLoss/dInput into
-            /// <paramref name="inputGradient"/> and returns the loss. Reads the parameters only.
-            /// </summary>
-            /// <param name="input">One sample: <see cref="InputSize"/> values.</param>
-            /// <param name="target">The expected output: <see cref="OutputSize"/> values.</param>
-            /// <param name="gradients">Accumulates the gradient: <see cref="ParameterCount"/> values in the layout of <see cref="Parameters"/>.</param>
-            /// <param name="inputGradient">Receives dLoss/dInput (overwritten, not accumulated): <see cref="InputSize"/> values.</param>
-            /// <returns>The loss of the sample.</returns>
-            /// <exception cref="global::System.ArgumentException">A span does not have the length given above.</exception>
-            """);
-        WriteMethodAttributes();
-        using (_w.WriteBlock($"public {T} Backward(global::System.ReadOnlySpan<{T}> input, global::System.ReadOnlySpan<{T}> target, global::System.Span<{T}> gradients, global::System.Span<{T}> inputGradient)"))
-        {
-            WriteLengthCheck("input", "InputSize");
-            WriteLengthCheck("target", "OutputSize");
-            WriteLengthCheck("gradients", "ParameterCount");
-            WriteLengthCheck("inputGradient", "InputSize");
-            WriteWithScratch("BackwardScratchLength", scratch =>
-                _w.WriteLine($"{T} loss = {_kernels}.Backward(ref {Parameters}, ref {Ref("gradients")}, ref {Ref("input")}, ref {Ref("target")}, ref {scratch}, ref {Ref("inputGradient")});"), "loss");
-        }
-
-        _w.WriteLine();
-        _w.WriteLines($$"""
-            /// <summary>
-            /// One step of stochastic gradient descent on one sample: afterwards <see cref="Parameters"/> are
-            /// <c>old - learningRate * dLoss/dParameters</c>. Each layer, from the output down, is updated as soon as its
-            /// gradient is known, after the gradient for the layer below has been taken from its old weights; no gradient
-            /// array for the whole network is used.
-            /// </summary>
-            /// <param name="input">One sample: <see cref="InputSize"/> values.</param>
-            /// <param name="target">The expected output: <see cref="OutputSize"/> values.</param>
-            /// <param name="learningRate">The step size.</param>
-            /// <returns>The loss of the sample before the update.</returns>
-            /// <exception cref="global::System.ArgumentException">A span does not have the length given above.</exception>
-            """);
-        WriteMethodAttributes();
-        using (_w.WriteBlock($"public {T} TrainStep(global::System.ReadOnlySpan<{T}> input, global::System.ReadOnlySpan<{T}> target, {T} learningRate)"))
-        {
-            WriteLengthCheck("input", "InputSize");
-            WriteLengthCheck("target", "OutputSize");
-            WriteWithScratch("BackwardScratchLength", scratch =>
-                _w.WriteLine($"{T} loss = {_kernels}.TrainStep(ref {Parameters}, ref {Ref("input")}, ref {Ref("target")}, learningRate, ref {scratch});"), "loss");
-        }
-
-    }
-
-    private void WriteBatchMethods()
-    {
-        _w.WriteLine();
-        _w.WriteLines($$"""
-            /// <summary>
-            /// Backpropagates a batch of samples stored row by row (sample <c>k</c> is <c>inputs[(k * InputSize)..((k + 1) * InputSize)]</c>
-            /// with its target in the same rows of <paramref name="targets"/>): adds the mean over the samples of dLoss/dParameters
-            /// into <paramref name="gradients"/> and returns the mean loss. The samples go through the network in blocks, each layer
-            /// as one matrix operation on the block. Reads the parameters only. An empty batch returns 0 and adds nothing.
-            /// </summary>
-            /// <param name="inputs">The samples; the length must be a multiple of <see cref="InputSize"/>.</param>
-            /// <param name="targets">The expected outputs: <see cref="OutputSize"/> values per sample.</param>
-            /// <param name="gradients">Accumulates the mean gradient: <see cref="ParameterCount"/> values in the layout of <see cref="Parameters"/>.</param>
-            /// <returns>The mean loss of the samples.</returns>
-            /// <exception cref="global::System.ArgumentException">A span does not have the length given above.</exception>
-            """);
-        WriteMethodAttributes();
-        using (_w.WriteBlock($"public {T} BackwardBatch(global::System.ReadOnlySpan<{T}> inputs, global::System.ReadOnlySpan<{T}> targets, global::System.Span<{T}> gradients)"))
-        {
-            WriteBatchCountCheck();
-            WriteBatchLengthCheck("targets", "OutputSize");
-            WriteLengthCheck("gradients", "ParameterCount");
-            WriteEmptyBatchReturn();
-            string labels = IsClassifier ? $"ref global::System.Runtime.CompilerServices.Unsafe.NullRef<int>(), " : string.Empty;
-            WriteWithScratch("BatchScratchLength", scratch =>
-                _w.WriteLine($"{T} loss = {_kernels}.BackwardBatch(ref {Parameters}, ref {Ref("gradients")}, ref {Ref("inputs")}, ref {Ref("targets")}, {labels}count, ref {scratch});"), "loss");
-        }
-
-        if (!IsClassifier)
-        {
-            return;
-        }
-
-        _w.WriteLine();
-        _w.WriteLines($$"""
-            /// <summary>
-            /// As <see cref="BackwardBatch(global::System.ReadOnlySpan{{{T}}}, global::System.ReadOnlySpan{{{T}}}, global::System.Span{{{T}}})"/>
-            /// with one-hot targets at <paramref name="labels"/>, one class per sample. Every label is checked before anything is changed.
-            /// </summary>
-            /// <param name="inputs">The samples; the length must be a multiple of <see cref="InputSize"/>.</param>
-            /// <param name="labels">The class of each sample, in [0, <see cref="OutputSize"/>).</param>
-            /// <param name="gradients">Accumulates the mean gradient: <see cref="ParameterCount"/> values in the layout of <see cref="Parameters"/>.</param>
-            /// <returns>The mean loss of the samples.</returns>
-            /// <exception cref="global::System.ArgumentException">A span does not have the length given above.</exception>
-            /// <exception cref="global::System.ArgumentOutOfRangeException">A label is not a class.</exception>
-            """);
-        WriteMethodAttributes();
-        using (_w.WriteBlock($"public {T} BackwardBatch(global::System.ReadOnlySpan<{T}> inputs, global::System.ReadOnlySpan<int> labels, global::System.Span<{T}> gradients)"))
-        {
-            WriteBatchCountCheck();
-            WriteBatchLengthCheck("labels", "1");
-            WriteLengthCheck("gradients", "ParameterCount");
-            using (_w.WriteBlock("foreach (int label in labels)"))
-            {
-                WriteLabelCheck();
-            }
-
-            _w.WriteLine();
-            WriteEmptyBatchReturn();
-            WriteWithScratch("BatchScratchLength", scratch =>
-                _w.WriteLine($"{T} loss = {_kernels}.BackwardBatch(ref {Parameters}, ref {Ref("gradients")}, ref {Ref("inputs")}, ref global::System.Runtime.CompilerServices.Unsafe.NullRef<{T}>(), ref {Ref("labels")}, count, ref {scratch});"), "loss");
-        }
-    }
-
-    private void WriteBatchCountCheck()
-    {
-        _w.WriteLines($$"""
-            int count = inputs.Length / InputSize;
-            if (inputs.Length != count * InputSize)
-            {
-                {{Helpers}}.ThrowNotMultiple(nameof(inputs), InputSize, inputs.Length);
-            }
-
-            """);
-    }
-
-    private void WriteBatchLengthCheck(string parameter, string perSample)
-    {
-        string expected = perSample == "1" ? "count" : $"(long)count * {perSample}";
-        using (_w.WriteBlock($"if ({parameter}.Length != {expected})"))
-        {
-            _w.WriteLine($"{Helpers}.ThrowLengthMismatch(nameof({parameter}), {expected}, {parameter}.Length);");
-        }
-
-        _w.WriteLine();
-    }
-
-    private void WriteEmptyBatchReturn()
-    {
-        using (_w.WriteBlock("if (count == 0)"))
-        {
-            _w.WriteLine($"return {_s.Literal(0)};");
-        }
-
-        _w.WriteLine();
-    }
-
-    private void WriteClassifierMethods()
-    {
-        _w.WriteLine();
-        _w.WriteLines($$"""
-            /// <summary>Returns the predicted class of one sample: the index of the largest output (the first one on a tie).</summary>
-            /// <param name="input">One sample: <see cref="InputSize"/> values.</param>
-            /// <returns>The class, in [0, <see cref="OutputSize"/>).</returns>
-            /// <exception cref="global::System.ArgumentException"><paramref name="input"/> does not have <see cref="InputSize"/> values.</exception>
-            """);
-        WriteMethodAttributes();
-        using (_w.WriteBlock("public int Predict(global::System.ReadOnlySpan<" + T + "> input)"))
-        {
-            WriteLengthCheck("input", "InputSize");
-            WriteWithScratch("BackwardScratchLength", scratch =>
-                _w.WriteLine($"int label = {_kernels}.Predict(ref {Parameters}, ref {Ref("input")}, ref {scratch});"), "label");
-        }
-
-        _w.WriteLine();
-        _w.WriteLines($$"""
-            /// <summary>Computes the cross-entropy loss of one sample of class <paramref name="label"/> without changing anything.</summary>
-            /// <param name="input">One sample: <see cref="InputSize"/> values.</param>
-            /// <param name="label">The class of the sample, in [0, <see cref="OutputSize"/>).</param>
-            /// <returns>The loss.</returns>
-            /// <exception cref="global::System.ArgumentException"><paramref name="input"/> does not have <see cref="InputSize"/> values.</exception>
-            /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="label"/> is not a class.</exception>
-            """);
-        WriteMethodAttributes();
-        using (_w.WriteBlock($"public {T} ComputeLoss(global::System.ReadOnlySpan<{T}> input, int label)"))
-        {
-            WriteLengthCheck("input", "InputSize");
-            WriteLabelCheck();
-            WriteWithScratch("BackwardScratchLength", scratch =>
-            {
-                _w.WriteLine($"ref {T} target = ref {_kernels}.OneHot(ref {scratch}, label);");
-                _w.WriteLine($"{T} loss = {_kernels}.Loss(ref {Parameters}, ref {Ref("input")}, ref target, ref {scratch});");
-            }, "loss");
-        }
-
-        _w.WriteLine();
-        _w.WriteLines($$"""
-            /// <summary>As <see cref="Backward(global::System.ReadOnlySpan{{{T}}}, global::System.ReadOnlySpan{{{T}}}, global::System.Span{{{T}}})"/> with a one-hot target at <paramref name="label"/>.</summary>
-            /// <param name="input">One sample: <see cref="InputSize"/> values.</param>
-            /// <param name="label">The class of the sample, in [0, <see cref="OutputSize"/>).</param>
-            /// <param name="gradients">Accumulates the gradient: <see cref="ParameterCount"/> values in the layout of <see cref="Parameters"/>.</param>
-            /// <returns>The loss of the sample.</returns>
-            /// <exception cref="global::System.ArgumentException">A span does not have the length given above.</exception>
-            /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="label"/> is not a class.</exception>
-            """);
-        WriteMethodAttributes();
-        using (_w.WriteBlock($"public {T} Backward(global::System.ReadOnlySpan<{T}> input, int label, global::System.Span<{T}> gradients)"))
-        {
-            WriteLengthCheck("input", "InputSize");
-            WriteLabelCheck();
-            WriteLengthCheck("gradients", "ParameterCount");
-            WriteWithScratch("BackwardScratchLength", scratch =>
-            {
-                _w.WriteLine($"ref {T} target = ref {_kernels}.OneHot(ref {scratch}, label);");
-                _w.WriteLine($"{T} loss = {_kernels}.Backward(ref {Parameters}, ref {Ref("gradients")}, ref {Ref("input")}, ref target, ref {scratch}, ref global::System.Runtime.CompilerServices.Unsafe.NullRef<{T}>());");
-            }, "loss");
-        }
-
-        _w.WriteLine();
-        _w.WriteLines($$"""
-            /// <summary>As <see cref="TrainStep(global::System.ReadOnlySpan{{{T}}}, global::System.ReadOnlySpan{{{T}}}, {{T}})"/> with a one-hot target at <paramref name="label"/>.</summary>
-            /// <param name="input">One sample: <see cref="InputSize"/> values.</param>
-            /// <param name="label">The class of the sample, in [0, <see cref="OutputSize"/>).</param>
-            /// <param name="learningRate">The step size.</param>
-            /// <returns>The loss of the sample before the update.</returns>
-            /// <exception cref="global::System.ArgumentException"><paramref name="input"/> does not have <see cref="InputSize"/> values.</exception>
-            /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="label"/> is not a class.</exception>
-            """);
-        WriteMethodAttributes();
-        using (_w.WriteBlock($"public {T} TrainStep(global::System.ReadOnlySpan<{T}> input, int label, {T} learningRate)"))
-        {
-            WriteLengthCheck("input", "InputSize");
-            WriteLabelCheck();
-            WriteWithScratch("BackwardScratchLength", scratch =>
-            {
-                _w.WriteLine($"ref {T} target = ref {_kernels}.OneHot(ref {scratch}, label);");
-                _w.WriteLine($"{T} loss = {_kernels}.TrainStep(ref {Parameters}, ref {Ref("input")}, ref target, learningRate, ref {scratch});");
-            }, "loss");
-        }
-    }
-
-    private string LossName() => _plan.Loss switch
-    {
-        LossKind.CrossEntropy => "cross-entropy",
-        LossKind.BinaryCrossEntropy => "binary cross-entropy",
-        _ => "mean squared error",
-    };
-
-    /// <summary>The attributes of a generated public method: compiled fully optimised at the first call, as the kernels are.</summary>
-    private void WriteMethodAttributes()
-    {
-        _w.WriteLine(GeneratedCodeAttribute);
-        _w.WriteLine(AggressiveOptimization);
-        if (_plan.SkipLocalsInit)
-        {
-            _w.WriteLine(SkipLocalsInitAttribute);
-        }
-    }
-
-    private void WriteLengthCheck(string parameter, string expected)
-    {
-        using (_w.WriteBlock($"if ({parameter}.Length != {expected})"))
-        {
-            _w.WriteLine($"{Helpers}.ThrowLengthMismatch(nameof({parameter}), {expected}, {parameter}.Length);");
-        }
-
-        _w.WriteLine();
-    }
-
-    private void WriteLabelCheck()
-    {
-        using (_w.WriteBlock("if ((uint)label >= OutputSize)"))
-        {
-            _w.WriteLine($"{Helpers}.ThrowLabelOutOfRange(label, OutputSize);");
-        }
-
-        _w.WriteLine();
-    }
-
-    private static string Ref(string span) => $"{Marshal}.GetReference({span})";
-
-    /// <summary>
-    /// Writes the scratch buffer (stackalloc, or ArrayPool above the stack limit), the body that uses it, and the
-    /// return of <paramref name="result"/> if any.
-    /// </summary>
-    private void WriteWithScratch(string lengthConstant, System.Action<string> body, string? result = null)
-    {
-        string length = $"{_kernels}.{lengthConstant}";
-        if (_plan.ScratchOnHeap)
-        {
-            _w.WriteLine($"{T}[] rented = global::System.Buffers.ArrayPool<{T}>.Shared.Rent({length});");
-            body($"{Marshal}.GetArrayDataReference(rented)");
-            _w.WriteLine($"global::System.Buffers.ArrayPool<{T}>.Shared.Return(rented);");
-        }
-        else
-        {
-            _w.WriteLine($"global::System.Span<{T}> scratch = stackalloc {T}[{length}];");
-            body(Ref("scratch"));
-        }
-
-        if (result is not null)
-        {
-            _w.WriteLine($"return {result};");
-        }
-    }
-
-    /// <summary>Members with the same signatures that throw, so that an invalid declaration shows one SNET error, not a cascade of missing members.</summary>
-    private void WriteStubMembers()
-    {
-        string fail = $"throw {Helpers}.InvalidDeclaration(\"{_plan.Type.FullName}\")";
-        const string Doc = "/// <summary>Not generated: the [Network] declaration has errors (see the SNET diagnostics).</summary>";
-        _w.WriteLines($$"""
-            {{Doc}}
-            public const int InputSize = 0;
-
-            {{Doc}}
-            public const int OutputSize = 0;
-
-            {{Doc}}
-            public const int ParameterCount = 0;
-
-            {{Doc}}
-            public const int DefaultSeed = 42;
-
-            {{Doc}}
-            public {{_name}}()
-                : this(DefaultSeed)
-            {
-            }
-
-            {{Doc}}
-            /// <param name="seed">Unused.</param>
-            public {{_name}}(int seed) => {{fail}};
-
-            {{Doc}}
-            public static global::System.ReadOnlySpan<int> LayerSizes => {{fail}};
-
-            {{Doc}}
-            public static global::StaticNet.NetworkTopology Topology => {{fail}};
-
-            {{Doc}}
-            public global::System.Span<{{T}}> Parameters => {{fail}};
-
-            {{Doc}}
-            /// <param name="seed">Unused.</param>
-            /// <returns>Nothing.</returns>
-            public static {{_name}} Create(int seed) => new {{_name}}(seed);
-
-            static int global::StaticNet.INetwork<{{_name}}, {{T}}>.InputSize => InputSize;
-
-            static int global::StaticNet.INetwork<{{_name}}, {{T}}>.OutputSize => OutputSize;
-
-            static int global::StaticNet.INetwork<{{_name}}, {{T}}>.ParameterCount => ParameterCount;
-
-            {{Doc}}
-            /// <param name="input">Unused.</param>
-            /// <param name="output">Unused.</param>
-            public void Forward(global::System.ReadOnlySpan<{{T}}> input, global::System.Span<{{T}}> output) => {{fail}};
-
-            {{Doc}}
-            /// <param name="inputs">Unused.</param>
-            /// <param name="outputs">Unused.</param>
-            public void ForwardBatch(global::System.ReadOnlySpan<{{T}}> inputs, global::System.Span<{{T}}> outputs) => {{fail}};
-
-            {{Doc}}
-            /// <param name="input">Unused.</param>
-            /// <param name="target">Unused.</param>
-            /// <returns>Nothing.</returns>
-            public {{T}} ComputeLoss(global::System.ReadOnlySpan<{{T}}> input, global::System.ReadOnlySpan<{{T}}> target) => {{fail}};
-
-            {{Doc}}
-            /// <param name="input">Unused.</param>
-            /// <param name="target">Unused.</param>
-            /// <param name="gradients">Unused.</param>
-            /// <returns>Nothing.</returns>
-            public {{T}} Backward(global::System.ReadOnlySpan<{{T}}> input, global::System.ReadOnlySpan<{{T}}> target, global::System.Span<{{T}}> gradients) => {{fail}};
-
-            {{Doc}}
-            /// <param name="input">Unused.</param>
-            /// <param name="target">Unused.</param>
-            /// <param name="gradients">Unused.</param>
-            /// <param name="inputGradient">Unused.</param>
-            /// <returns>Nothing.</returns>
-            public {{T}} Backward(global::System.ReadOnlySpan<{{T}}> input, global::System.ReadOnlySpan<{{T}}> target, global::System.Span<{{T}}> gradients, global::System.Span<{{T}}> inputGradient) => {{fail}};
-
-            {{Doc}}
-            /// <param name="input">Unused.</param>
-            /// <param name="target">Unused.</param>
-            /// <param name="learningRate">Unused.</param>
-            /// <returns>Nothing.</returns>
-            public {{T}} TrainStep(global::System.ReadOnlySpan<{{T}}> input, global::System.ReadOnlySpan<{{T}}> target, {{T}} learningRate) => {{fail}};
-
-            {{Doc}}
-            /// <param name="inputs">Unused.</param>
-            /// <param name="targets">Unused.</param>
-            /// <param name="gradients">Unused.</param>
-            /// <returns>Nothing.</returns>
-            public {{T}} BackwardBatch(global::System.ReadOnlySpan<{{T}}> inputs, global::System.ReadOnlySpan<{{T}}> targets, global::System.Span<{{T}}> gradients) => {{fail}};
-            """);
-
-        if (IsClassifier)
-        {
-            _w.WriteLines($$"""
-
-                {{Doc}}
-                /// <param name="input">Unused.</param>
-                /// <returns>Nothing.</returns>
-                public int Predict(global::System.ReadOnlySpan<{{T}}> input) => {{fail}};
-
-                {{Doc}}
-                /// <param name="input">Unused.</param>
-                /// <param name="label">Unused.</param>
-                /// <returns>Nothing.</returns>
-                public {{T}} ComputeLoss(global::System.ReadOnlySpan<{{T}}> input, int label) => {{fail}};
-
-                {{Doc}}
-                /// <param name="input">Unused.</param>
-                /// <param name="label">Unused.</param>
-                /// <param name="gradients">Unused.</param>
-                /// <returns>Nothing.</returns>
-                public {{T}} Backward(global::System.ReadOnlySpan<{{T}}> input, int label, global::System.Span<{{T}}> gradients) => {{fail}};
-
-                {{Doc}}
-                /// <param name="input">Unused.</param>
-                /// <param name="label">Unused.</param>
-                /// <param name="learningRate">Unused.</param>
-                /// <returns>Nothing.</returns>
-                public {{T}} TrainStep(global::System.ReadOnlySpan<{{T}}> input, int label, {{T}} learningRate) => {{fail}};
-
-                {{Doc}}
-                /// <param name="inputs">Unused.</param>
-                /// <param name="labels">Unused.</param>
-                /// <param name="gradients">Unused.</param>
-                /// <returns>Nothing.</returns>
-                public {{T}} BackwardBatch(global::System.ReadOnlySpan<{{T}}> inputs, global::System.ReadOnlySpan<int> labels, global::System.Span<{{T}}> gradients) => {{fail}};
-                """);
-        }
     }
 }

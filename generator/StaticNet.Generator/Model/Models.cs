@@ -1,7 +1,7 @@
-namespace StaticNet.Generator.Model;
+using System.Linq;
+using StaticNet.Generator.Layers;
 
-/// <summary>One dense layer as declared: <c>Outputs = Activation(W·x + b)</c> with <c>W</c> of shape [Outputs, Inputs].</summary>
-internal sealed record LayerSpec(int Inputs, int Outputs, ActivationKind Activation);
+namespace StaticNet.Generator.Model;
 
 /// <summary>
 /// One type declaration of the hierarchy that holds the network, e.g. <c>("class", "XorNet")</c>; the name as an
@@ -49,17 +49,27 @@ internal sealed record HierarchyInfo(string Namespace, EquatableArray<TypeDeclar
 /// A parsed <c>[Network]</c> declaration. <see cref="IsValid"/> is false when the declaration has errors: then only
 /// the type, the loss and the precision are meaningful, and the emitter writes members that throw.
 /// </summary>
+/// <param name="InputSize">The number of inputs of one sample.</param>
+/// <param name="Layers">The layers from the input to the output.</param>
 /// <param name="Weights">The <c>Weights</c> argument (a safetensors file to bake in), or null.</param>
 /// <param name="WeightNames">The <c>WeightNames</c> argument (the module name of each layer), or empty for <c>nn.Sequential</c> names.</param>
+/// <param name="ShortNames">
+/// Whether the generated file may name the types it uses by their simple names through <c>using</c> directives in the
+/// network's namespace: true unless the user's namespace or types declare a type of one of those names.
+/// </param>
 internal sealed record NetworkSpec(
     HierarchyInfo Type,
-    EquatableArray<int> LayerSizes,
+    int InputSize,
     EquatableArray<LayerSpec> Layers,
-    LossKind Loss,
-    ScalarKind Scalar,
+    Loss Loss,
+    Precision Precision,
     bool IsValid,
     string? Weights = null,
-    EquatableArray<string> WeightNames = default);
-
-/// <summary>The facts about the compilation that change the emitted code.</summary>
-internal sealed record TargetInfo(bool AllowUnsafe);
+    EquatableArray<string> WeightNames = default,
+    bool ShortNames = false)
+{
+    /// <summary>The input size, then each layer's output size.</summary>
+    public EquatableArray<int> LayerSizes => IsValid
+        ? new[] { InputSize }.Concat(Layers.Select(layer => layer.Outputs)).ToEquatableArray()
+        : EquatableArray<int>.Empty;
+}

@@ -8,6 +8,9 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 using StaticNet.Generator.Diagnostics;
+using StaticNet.Generator.Emit;
+using StaticNet.Generator.Layers;
+using StaticNet.Generator.Layers.Dense;
 using StaticNet.Generator.Model;
 using StaticNet.Generator.Planning;
 using StaticNet.Generator.Weights;
@@ -51,7 +54,7 @@ internal static class NetworkParser
         }
 
         var parser = new ArgumentReader(attribute, cancellationToken);
-        return parser.Read(GetHierarchy(type));
+        return parser.Read(GetHierarchy(type), ShortNamesAreSafe(type));
     }
 
     /// <summary>
@@ -158,6 +161,42 @@ internal static class NetworkParser
         }
     }
 
+    /// <summary>
+    /// Whether the generated file may name the types it uses by their simple names, through <c>using</c> directives inside
+    /// the network's namespace declaration: in that file a simple name is looked up first among the nested types of the
+    /// network's type and of the types around it, then among the members of its namespace, and only then in the usings,
+    /// so it is safe when none of those declares a type or namespace of one of the names. A network in the global
+    /// namespace gets qualified names: its usings would share their lookup step with the project's global usings.
+    /// </summary>
+    private static bool ShortNamesAreSafe(INamedTypeSymbol type)
+    {
+        if (type.ContainingNamespace.IsGlobalNamespace)
+        {
+            return false;
+        }
+
+        foreach (string name in EmitContext.Imports.Keys)
+        {
+            if (type.ContainingNamespace.GetMembers(name).Any())
+            {
+                return false;
+            }
+
+            for (INamedTypeSymbol? current = type; current is not null; current = current.ContainingType)
+            {
+                for (INamedTypeSymbol? declaring = current; declaring is not null; declaring = declaring.BaseType)
+                {
+                    if (!declaring.GetTypeMembers(name).IsEmpty)
+                    {
+                        return false;
+                    }
+                }
+            }
+        }
+
+        return true;
+    }
+
     private static HierarchyInfo GetHierarchy(INamedTypeSymbol type)
     {
         var types = new List<TypeDeclarationInfo>();
@@ -206,12 +245,12 @@ internal static class NetworkParser
 
         private bool HasErrors => _diagnostics.Any(d => d.Descriptor.DefaultSeverity == DiagnosticSeverity.Error);
 
-        public NetworkParseResult Read(HierarchyInfo hierarchy)
+        public NetworkParseResult Read(HierarchyInfo hierarchy, bool shortNames)
         {
-            LossKind loss = ReadEnum(LossName, LossKind.MeanSquaredError, 2, "Loss");
-            ScalarKind scalar = ReadEnum(PrecisionName, ScalarKind.Single, 1, "Precision");
+            Loss loss = ReadEnum(LossName, Loss.MeanSquaredError, (int)Loss.BinaryCrossEntropy, "Loss");
+            Precision precision = ReadEnum(PrecisionName, Precision.Single, (int)Precision.Double, "Precision");
             int[]? sizes = ReadLayers();
-            ActivationKind[]? activations = sizes is null ? null : ReadActivations(sizes.Length - 1);
+            Activation[]? activations = sizes is null ? null : ReadActivations(sizes.Length - 1);
 
             EquatableArray<LayerSpec> layers = EquatableArray<LayerSpec>.Empty;
             if (sizes is not null && activations is not null)
@@ -222,8 +261,8 @@ internal static class NetworkParser
                 for (int i = 0; i < specs.Length; i++)
                 {
                     _cancellationToken.ThrowIfCancellationRequested();
-                    specs[i] = new LayerSpec(sizes[i], sizes[i + 1], activations[i]);
-                    parameters += ((long)sizes[i] + 1) * sizes[i + 1];
+                    specs[i] = new DenseLayerSpec(sizes[i], sizes[i + 1], activations[i]);
+                    parameters += specs[i].ParameterCount;
                 }
 
                 layers = specs.ToEquatableArray();
@@ -237,7 +276,7 @@ internal static class NetworkParser
             }
 
             bool valid = !HasErrors && layers.Count > 0;
-            if (valid && NetworkPlanner.ScratchLength(layers) * NetworkPlanner.ElementSize(scalar) is var bytes && bytes > NetworkPlanner.StackScratchLimitBytes)
+            if (valid && NetworkPlanner.ScratchLength(layers) * NetworkPlanner.ElementSize(precision) is var bytes && bytes > NetworkPlanner.StackScratchLimitBytes)
             {
                 Report(DiagnosticDescriptors.ScratchOnHeap, ArgumentLocation(LayersName), hierarchy.Target.Name,
                     bytes.ToString(CultureInfo.InvariantCulture), NetworkPlanner.StackScratchLimitBytes.ToString(CultureInfo.InvariantCulture));
@@ -249,18 +288,19 @@ internal static class NetworkParser
 
             var spec = new NetworkSpec(
                 hierarchy,
-                valid ? sizes!.ToEquatableArray() : EquatableArray<int>.Empty,
+                valid ? sizes![0] : 0,
                 valid ? layers : EquatableArray<LayerSpec>.Empty,
                 loss,
-                scalar,
+                precision,
                 valid,
                 valid ? weights : null,
-                valid ? weightNames : EquatableArray<string>.Empty);
+                valid ? weightNames : EquatableArray<string>.Empty,
+                shortNames);
             WeightsRequest? request = null;
             if (spec.IsValid && weights is not null)
             {
                 Location? location = ArgumentLocation(WeightsName) ?? AttributeLocation();
-                request = new WeightsRequest(weights, weightNames, spec.LayerSizes, scalar, hierarchy.Target.Name, location?.SourceTree, location?.SourceSpan ?? default);
+                request = new WeightsRequest(weights, weightNames, spec.InputSize, spec.Layers, precision, hierarchy.Target.Name, location?.SourceTree, location?.SourceSpan ?? default);
             }
 
             return new NetworkParseResult(spec, _diagnostics.ToEquatableArray(), request);
@@ -315,7 +355,7 @@ internal static class NetworkParser
             return valid ? sizes : null;
         }
 
-        private ActivationKind[]? ReadActivations(int layerCount)
+        private Activation[]? ReadActivations(int layerCount)
         {
             if (_arguments.TryGetValue(ActivationsName, out TypedConstant list) && !list.IsNull && list.Kind == TypedConstantKind.Array)
             {
@@ -333,32 +373,32 @@ internal static class NetworkParser
                     return null;
                 }
 
-                var perLayer = new ActivationKind[layerCount];
+                var perLayer = new Activation[layerCount];
                 bool valid = true;
                 for (int i = 0; i < layerCount; i++)
                 {
                     int value = list.Values[i].Value is int v ? v : -1;
                     Location? location = ElementLocation(ActivationsName, i, layerCount);
-                    if (!IsDefined(value, 5))
+                    if (!ActivationFacts.IsDefined(value))
                     {
                         Report(DiagnosticDescriptors.UndefinedEnumValue, location, $"Activations[{i}]", value.ToString(CultureInfo.InvariantCulture), "Activation");
                         valid = false;
                     }
-                    else if (value == (int)ActivationKind.Softmax && i < layerCount - 1)
+                    else if (value == (int)Activation.Softmax && i < layerCount - 1)
                     {
                         Report(DiagnosticDescriptors.SoftmaxOnHiddenLayer, location, (i + 1).ToString(CultureInfo.InvariantCulture));
                         valid = false;
                     }
 
-                    perLayer[i] = (ActivationKind)value;
+                    perLayer[i] = (Activation)value;
                 }
 
                 return valid ? perLayer : null;
             }
 
-            ActivationKind hidden = ReadEnum(ActivationName, ActivationKind.ReLU, 5, "Activation");
-            ActivationKind output = ReadEnum(OutputName, ActivationKind.Identity, 5, "Activation");
-            if (hidden == ActivationKind.Softmax && layerCount > 1)
+            Activation hidden = ReadEnum(ActivationName, Activation.ReLU, ActivationFacts.MaxValue, "Activation");
+            Activation output = ReadEnum(OutputName, Activation.Identity, ActivationFacts.MaxValue, "Activation");
+            if (hidden == Activation.Softmax && layerCount > 1)
             {
                 Report(DiagnosticDescriptors.SoftmaxOnHiddenLayer, ArgumentLocation(ActivationName), "1");
                 return null;
@@ -369,7 +409,7 @@ internal static class NetworkParser
                 return null;
             }
 
-            var activations = new ActivationKind[layerCount];
+            var activations = new Activation[layerCount];
             for (int i = 0; i < layerCount; i++)
             {
                 activations[i] = i == layerCount - 1 ? output : hidden;
@@ -378,13 +418,13 @@ internal static class NetworkParser
             return activations;
         }
 
-        private void CheckLoss(LossKind loss, ActivationKind output)
+        private void CheckLoss(Loss loss, Activation output)
         {
-            if (loss == LossKind.CrossEntropy && output != ActivationKind.Softmax)
+            if (loss == Loss.CrossEntropy && output != Activation.Softmax)
             {
                 Report(DiagnosticDescriptors.CrossEntropyRequiresSoftmax, ArgumentLocation(LossName) ?? AttributeLocation(), output.ToString());
             }
-            else if (loss == LossKind.BinaryCrossEntropy && output != ActivationKind.Sigmoid)
+            else if (loss == Loss.BinaryCrossEntropy && output != Activation.Sigmoid)
             {
                 Report(DiagnosticDescriptors.BinaryCrossEntropyRequiresSigmoid, ArgumentLocation(LossName) ?? AttributeLocation(), output.ToString());
             }

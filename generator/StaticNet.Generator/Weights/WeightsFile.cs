@@ -80,8 +80,9 @@ internal sealed record WeightsFile(string FullPath, string ProjectPath, Equatabl
 internal sealed record WeightsRequest(
     string Path,
     EquatableArray<string> LayerNames,
-    EquatableArray<int> LayerSizes,
-    ScalarKind Scalar,
+    int InputSize,
+    EquatableArray<Layers.LayerSpec> Layers,
+    Precision Precision,
     string NetworkName,
     SyntaxTree? Tree,
     TextSpan Span);

@@ -6,6 +6,7 @@ using System.Runtime.InteropServices;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using StaticNet.Generator.Diagnostics;
+using StaticNet.Generator.Layers;
 using StaticNet.Generator.Model;
 
 namespace StaticNet.Generator.Weights;
@@ -21,13 +22,13 @@ internal static class WeightsResolver
     /// <summary>The values to bake into a valid network that declares <c>Weights</c>, or null (no Weights, or a problem the diagnostics branch reports).</summary>
     public static BakedWeights? Bake(NetworkSpec spec, EquatableArray<WeightsFile> files, CancellationToken cancellationToken) =>
         spec.IsValid && spec.Weights is not null
-            ? Resolve(spec.Weights, spec.WeightNames, spec.LayerSizes, spec.Scalar, spec.Type.Target.Name, files, convert: true, cancellationToken, out _)
+            ? Resolve(spec.Weights, spec.WeightNames, spec.InputSize, spec.Layers, spec.Precision, spec.Type.Target.Name, files, convert: true, cancellationToken, out _)
             : null;
 
     /// <summary>The diagnostic of a <c>Weights</c> argument, if its file is missing, invalid or does not fit.</summary>
     public static EquatableArray<DiagnosticInfo> Check(WeightsRequest request, EquatableArray<WeightsFile> files, CancellationToken cancellationToken)
     {
-        Resolve(request.Path, request.LayerNames, request.LayerSizes, request.Scalar, request.NetworkName, files, convert: false, cancellationToken, out Problem? problem);
+        Resolve(request.Path, request.LayerNames, request.InputSize, request.Layers, request.Precision, request.NetworkName, files, convert: false, cancellationToken, out Problem? problem);
         return problem is null
             ? EquatableArray<DiagnosticInfo>.Empty
             : new EquatableArray<DiagnosticInfo>([new DiagnosticInfo(problem.Descriptor, request.Tree, request.Span, new EquatableArray<string>(problem.Arguments))]);
@@ -44,8 +45,9 @@ internal static class WeightsResolver
     private static BakedWeights? Resolve(
         string path,
         EquatableArray<string> layerNames,
-        EquatableArray<int> sizes,
-        ScalarKind scalar,
+        int inputSize,
+        EquatableArray<LayerSpec> layers,
+        Precision precision,
         string network,
         EquatableArray<WeightsFile> files,
         bool convert,
@@ -64,7 +66,7 @@ internal static class WeightsResolver
             return null;
         }
 
-        byte[]? values = ReadValues(file.Content.AsSpan(), path, layerNames, sizes, scalar, network, convert, cancellationToken, out problem);
+        byte[]? values = ReadValues(file.Content.AsSpan(), path, layerNames, inputSize, layers, precision, network, convert, cancellationToken, out problem);
         return values is null ? null : new BakedWeights(path, System.Convert.ToBase64String(values), values.Length);
     }
 
@@ -77,8 +79,9 @@ internal static class WeightsResolver
         ReadOnlySpan<byte> bytes,
         string path,
         EquatableArray<string> layerNames,
-        EquatableArray<int> sizes,
-        ScalarKind scalar,
+        int inputSize,
+        EquatableArray<LayerSpec> layers,
+        Precision precision,
         string network,
         bool convert,
         CancellationToken cancellationToken,
@@ -93,8 +96,8 @@ internal static class WeightsResolver
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        string description = $"{network} ({string.Join(" -> ", sizes.Select(size => size.ToString(CultureInfo.InvariantCulture)))})";
-        string[]? prefixes = layerNames.Count > 0 ? layerNames.ToArray() : SequentialPrefixes(tensors, sizes.Count - 1, out error);
+        string description = $"{network} ({string.Join(" -> ", new[] { inputSize }.Concat(layers.Select(layer => layer.Outputs)).Select(size => size.ToString(CultureInfo.InvariantCulture)))})";
+        string[]? prefixes = layerNames.Count > 0 ? layerNames.ToArray() : SequentialPrefixes(tensors, layers.Count, out error);
         if (prefixes is null)
         {
             problem = new Problem(DiagnosticDescriptors.WeightsMismatch, description, $"in '{path}', {error}");
@@ -107,21 +110,22 @@ internal static class WeightsResolver
             byName[tensor.Name] = tensor;
         }
 
-        var layers = new (TensorInfo Weight, TensorInfo Bias)[sizes.Count - 1];
-        for (int layer = 0; layer < layers.Length; layer++)
+        // Every tensor of every layer, in the order of the parameters.
+        var found = new List<TensorInfo>();
+        for (int layer = 0; layer < layers.Count; layer++)
         {
-            int inputs = sizes[layer], outputs = sizes[layer + 1];
-            string role = $"layer {layer + 1}, {inputs} -> {outputs}";
-            TensorInfo? weight = Lookup(byName, prefixes[layer] + ".weight", role, path, description, ref problem);
-            TensorInfo? bias = weight is null ? null : Lookup(byName, prefixes[layer] + ".bias", role, path, description, ref problem);
-            if (weight is null || bias is null ||
-                !Fits(weight, [outputs, inputs], $"the weights of {role}", path, description, ref problem) ||
-                !Fits(bias, [outputs], $"the bias of {role}", path, description, ref problem))
+            LayerSpec spec = layers[layer];
+            string role = $"layer {layer + 1}, {spec.Inputs} -> {spec.Outputs}";
+            foreach (ParameterTensorShape expected in spec.Tensors)
             {
-                return null;
-            }
+                TensorInfo? tensor = Lookup(byName, prefixes[layer] + "." + expected.Name, role, path, description, ref problem);
+                if (tensor is null || !Fits(tensor, expected.Shape.Select(dimension => (long)dimension).ToArray(), $"the {Role(expected.Name)} of {role}", path, description, ref problem))
+                {
+                    return null;
+                }
 
-            layers[layer] = (weight, bias);
+                found.Add(tensor);
+            }
         }
 
         if (!convert)
@@ -129,20 +133,14 @@ internal static class WeightsResolver
             return null;
         }
 
-        int elementSize = scalar == ScalarKind.Double ? 8 : 4;
-        long parameterCount = 0;
-        for (int layer = 0; layer < layers.Length; layer++)
-        {
-            parameterCount += ((long)sizes[layer] + 1) * sizes[layer + 1];
-        }
-
+        int elementSize = precision == Precision.Double ? 8 : 4;
+        long parameterCount = layers.Sum(layer => layer.ParameterCount);
         var output = new byte[parameterCount * elementSize];
         int offset = 0;
-        foreach ((TensorInfo weight, TensorInfo bias) in layers)
+        foreach (TensorInfo tensor in found)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            offset = Convert(bytes.Slice(dataStart), weight, scalar, output, offset);
-            offset = Convert(bytes.Slice(dataStart), bias, scalar, output, offset);
+            offset = Convert(bytes.Slice(dataStart), tensor, precision, output, offset);
         }
 
         return output;
@@ -242,6 +240,13 @@ internal static class WeightsResolver
         return indices.Keys.Select(index => index.ToString(CultureInfo.InvariantCulture)).ToArray();
     }
 
+    /// <summary>What a tensor is, in messages: "weights" for <c>weight</c>, "bias" for <c>bias</c>, else its name.</summary>
+    private static string Role(string tensor) => tensor switch
+    {
+        "weight" => "weights",
+        _ => tensor,
+    };
+
     private static bool IsCanonicalIndex(string text) =>
         text.Length is > 0 and <= 9 && text.All(c => c is >= '0' and <= '9') && (text.Length == 1 || text[0] != '0');
 
@@ -281,13 +286,13 @@ internal static class WeightsResolver
     /// <paramref name="offset"/> on; returns the offset after them. The same conversions as the runtime: the bits as they
     /// are when the dtype is the network's own, F64 to float rounds to nearest, F16 and BF16 widen exactly.
     /// </summary>
-    private static int Convert(ReadOnlySpan<byte> data, TensorInfo tensor, ScalarKind scalar, byte[] output, int offset)
+    private static int Convert(ReadOnlySpan<byte> data, TensorInfo tensor, Precision precision, byte[] output, int offset)
     {
         ReadOnlySpan<byte> source = data.Slice((int)tensor.Begin, (int)(tensor.End - tensor.Begin));
         int count = source.Length / tensor.ElementSize;
-        int elementSize = scalar == ScalarKind.Double ? 8 : 4;
+        int elementSize = precision == Precision.Double ? 8 : 4;
         Span<byte> destination = output.AsSpan(offset * elementSize, count * elementSize);
-        if ((tensor.DType == "F32" && scalar == ScalarKind.Single) || (tensor.DType == "F64" && scalar == ScalarKind.Double))
+        if ((tensor.DType == "F32" && precision == Precision.Single) || (tensor.DType == "F64" && precision == Precision.Double))
         {
             source.CopyTo(destination);
             return offset + count;
@@ -302,7 +307,7 @@ internal static class WeightsResolver
                 "F16" => HalfToSingle((ushort)(source[2 * i] | (source[(2 * i) + 1] << 8))),
                 _ => BFloat16ToSingle((ushort)(source[2 * i] | (source[(2 * i) + 1] << 8))),
             };
-            if (scalar == ScalarKind.Double)
+            if (precision == Precision.Double)
             {
                 WriteLittleEndian(destination.Slice(8 * i, 8), value);
             }

@@ -221,7 +221,7 @@ internal sealed class Declaration
     }
 
     public static long Scratch(int[] sizes) => NetworkPlanner.ScratchLength(
-        Enumerable.Range(0, sizes.Length - 1).Select(i => new LayerSpec(sizes[i], sizes[i + 1], ActivationKind.ReLU)).ToEquatableArray());
+        Enumerable.Range(0, sizes.Length - 1).Select(i => (Layers.LayerSpec)new Layers.Dense.DenseLayerSpec(sizes[i], sizes[i + 1], Shared.Activation.ReLU)).ToEquatableArray());
 
     public override string ToString() => string.Join(", ", _text.Select(p => $"{p.Key} = {p.Value}").Concat(Verbatim));
 

@@ -31,7 +31,7 @@ internal static partial class DenseKernels<T, TSimd, TVector>
         nuint n = (nuint)TShape.In;
         for (nuint o = 0; o < (nuint)TShape.Out; o++)
         {
-            AddScaledRow<TShape>(ref Unsafe.Add(ref gw, o * n), ref x, Unsafe.Add(ref dz, o));
+            AddScaledRow<TShape>(ref Unsafe.Add(ref gw, o * n), ref x, Unsafe.Add(ref dz, o), fused: false);
         }
 
         if (!Unsafe.IsNullRef(ref dx))
@@ -55,7 +55,7 @@ internal static partial class DenseKernels<T, TSimd, TVector>
             nuint n = (nuint)TShape.In;
             for (nuint o = 0; o < (nuint)TShape.Out; o++)
             {
-                AddScaledRow<TShape>(ref Unsafe.Add(ref w, o * n), ref x, -learningRate * Unsafe.Add(ref dz, o));
+                AddScaledRow<TShape>(ref Unsafe.Add(ref w, o * n), ref x, -learningRate * Unsafe.Add(ref dz, o), fused: true);
             }
         }
         else
@@ -66,9 +66,13 @@ internal static partial class DenseKernels<T, TSimd, TVector>
         Lanes<T, TSimd, TVector>.AddScaled(ref b, ref dz, -learningRate, TShape.Out);
     }
 
-    /// <summary><c>row += scale · x</c> over the layer's inputs; the lanes of the last vector that the one before covered are left as they are.</summary>
+    /// <summary>
+    /// <c>row += scale · x</c> over the layer's inputs; the lanes of the last vector that the one before covered are left as
+    /// they are. Unless <paramref name="fused"/> (the weight update), the product is rounded before the addition, so that
+    /// adding a sample's gradient into a sum gives exactly what adding two separately computed gradients gives.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void AddScaledRow<TShape>(ref T row, ref T x, T scale)
+    private static void AddScaledRow<TShape>(ref T row, ref T x, T scale, bool fused)
         where TShape : IDenseShape
     {
         nuint n = (nuint)TShape.In;
@@ -77,17 +81,21 @@ internal static partial class DenseKernels<T, TSimd, TVector>
         nuint i = 0;
         for (; i + lanes <= n; i += lanes)
         {
-            TSimd.Store(TSimd.MultiplyAdd(factor, TSimd.Load(ref x, i), TSimd.Load(ref row, i)), ref row, i);
+            TSimd.Store(AddScaled(factor, TSimd.Load(ref x, i), TSimd.Load(ref row, i), fused), ref row, i);
         }
 
         if (TShape.In % TSimd.Count != 0)
         {
             i = n - lanes;
             TVector old = TSimd.Load(ref row, i);
-            TVector updated = TSimd.MultiplyAdd(factor, TSimd.Load(ref x, i), old);
+            TVector updated = AddScaled(factor, TSimd.Load(ref x, i), old, fused);
             TSimd.Store(TSimd.Select(TSimd.LastLanes(TShape.In % TSimd.Count), updated, old), ref row, i);
         }
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVector AddScaled(TVector factor, TVector x, TVector row, bool fused) =>
+        fused ? TSimd.MultiplyAdd(factor, x, row) : TSimd.Add(row, TSimd.Multiply(factor, x));
 
     /// <summary>
     /// <c>dx = Wᵀ dz</c> through the gradient of the activation below, <see cref="PropagationChunks"/> input chunks at a time;
