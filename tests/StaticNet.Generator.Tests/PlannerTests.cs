@@ -58,7 +58,7 @@ public sealed class PlannerTests
     {
         Assert.Equal(NetworkPlanner.MaxBatchBlock, Plan([4, 64, 3], Activation.ReLU, Activation.Identity).BatchBlock);
         Assert.Equal(1, Plan([4, 20000, 3], Activation.ReLU, Activation.Identity).BatchBlock);
-        Assert.Equal(3, Plan([4, 1300, 3], Activation.ReLU, Activation.Identity).BatchBlock);
+        Assert.Equal(4, Plan([4, 1300, 3], Activation.ReLU, Activation.Identity).BatchBlock);
     }
 
     [Fact]

@@ -8,9 +8,8 @@ using StaticNet.Generator.Parsing;
 namespace StaticNet.Generator.Analyzers;
 
 /// <summary>
-/// Reports the problems of a <c>[Network]</c> type's shape (not partial, generic, file-local, static or abstract), of the language
-/// version and of the compilation options. The generator skips such types silently; the attribute's arguments are
-/// checked by the generator itself.
+/// Reports the problems of a <c>[Network]</c> type's shape (not partial, generic, file-local, static or abstract) and of the
+/// language version. The generator skips such types silently; the attribute's arguments are checked by the generator itself.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class NetworkDeclarationAnalyzer : DiagnosticAnalyzer
@@ -21,8 +20,7 @@ public sealed class NetworkDeclarationAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.TypeNotPartial,
         DiagnosticDescriptors.GenericTypeNotSupported,
         DiagnosticDescriptors.StaticOrAbstractType,
-        DiagnosticDescriptors.FileLocalType,
-        DiagnosticDescriptors.UnsafeBlocksDisabled);
+        DiagnosticDescriptors.FileLocalType);
 
     /// <inheritdoc/>
     public override void Initialize(AnalysisContext context)
@@ -37,12 +35,11 @@ public sealed class NetworkDeclarationAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            bool allowUnsafe = start.Compilation.Options is CSharpCompilationOptions { AllowUnsafe: true };
-            start.RegisterSymbolAction(symbolContext => Analyze(symbolContext, attributeType, allowUnsafe), SymbolKind.NamedType);
+            start.RegisterSymbolAction(symbolContext => Analyze(symbolContext, attributeType), SymbolKind.NamedType);
         });
     }
 
-    private static void Analyze(SymbolAnalysisContext context, INamedTypeSymbol attributeType, bool allowUnsafe)
+    private static void Analyze(SymbolAnalysisContext context, INamedTypeSymbol attributeType)
     {
         var type = (INamedTypeSymbol)context.Symbol;
         if (!NetworkShape.IsCandidate(type))
@@ -71,17 +68,11 @@ public sealed class NetworkDeclarationAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        Location location = reference.GetSyntax(context.CancellationToken).GetLocation();
         if (!NetworkShape.IsLanguageVersionSupported(reference.SyntaxTree))
         {
+            Location location = reference.GetSyntax(context.CancellationToken).GetLocation();
             LanguageVersion version = ((CSharpParseOptions)reference.SyntaxTree.Options).LanguageVersion;
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.LanguageVersionNotSupported, location, type.Name, version.ToDisplayString()));
-            return;
-        }
-
-        if (!allowUnsafe)
-        {
-            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.UnsafeBlocksDisabled, location, type.Name));
         }
     }
 }

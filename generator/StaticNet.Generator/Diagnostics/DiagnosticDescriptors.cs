@@ -144,15 +144,6 @@ internal static class DiagnosticDescriptors
         isEnabledByDefault: true,
         helpLinkUri: HelpLink("SNET0014"));
 
-    public static readonly DiagnosticDescriptor UnsafeBlocksDisabled = new(
-        id: "SNET0015",
-        title: "AllowUnsafeBlocks is off: scratch memory is zeroed",
-        messageFormat: "The project does not set <AllowUnsafeBlocks>true</AllowUnsafeBlocks>, so the code generated for '{0}' cannot use [SkipLocalsInit] and zeroes its scratch memory on every call; set AllowUnsafeBlocks to true to avoid that cost",
-        category: Performance,
-        defaultSeverity: DiagnosticSeverity.Info,
-        isEnabledByDefault: true,
-        helpLinkUri: HelpLink("SNET0015"));
-
     public static readonly DiagnosticDescriptor WeightsFileNotFound = new(
         id: "SNET0016",
         title: "Weights file not found",

@@ -25,7 +25,8 @@ internal sealed partial class NetworkEmitter
 {
     private void WriteComposition()
     {
-        _w.WriteLine($"/// <summary>The composition of <see cref=\"{_name}\"/>: each pass as the layer kernels it calls, sizes as constants.</summary>");
+        string network = string.Join(".", _plan.Type.Types.Select(type => type.Name));
+        _w.WriteLine($"/// <summary>The composition of <see cref=\"{network}\"/>: each pass as the layer kernels it calls, sizes as constants.</summary>");
         _w.WriteLine(GeneratedCode);
         using (_w.WriteBlock($"file readonly struct {_kernels} : {N("INetworkKernels")}<{T}>"))
         {
@@ -89,7 +90,7 @@ internal sealed partial class NetworkEmitter
     /// </summary>
     private void WriteMethod(string summary, string header, IReadOnlyList<(string Name, string Value)> references, IReadOnlyList<string> body)
     {
-        _w.WriteLine($"/// <summary>{summary}</summary>");
+        _w.WriteSummary(summary);
         _w.WriteLine($"[{N("MethodImpl")}({N("MethodImplOptions")}.AggressiveOptimization)]");
         using (_w.WriteBlock(header))
         {

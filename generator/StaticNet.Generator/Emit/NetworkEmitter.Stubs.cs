@@ -31,7 +31,8 @@ internal sealed partial class NetworkEmitter
 
             {{Doc}}
             /// <param name="seed">Unused.</param>
-            public {{_name}}(int seed) => {{fail}};
+            public {{_name}}(int seed) =>
+                {{fail}};
 
             {{Doc}}
             public static {{N("ReadOnlySpan")}}<int> LayerSizes => {{fail}};
@@ -56,25 +57,29 @@ internal sealed partial class NetworkEmitter
             {{Doc}}
             /// <param name="input">Unused.</param>
             /// <param name="output">Unused.</param>
-            public void Forward({{N("ReadOnlySpan")}}<{{T}}> input, {{N("Span")}}<{{T}}> output) => {{fail}};
+            public void Forward({{N("ReadOnlySpan")}}<{{T}}> input, {{N("Span")}}<{{T}}> output) =>
+                {{fail}};
 
             {{Doc}}
             /// <param name="inputs">Unused.</param>
             /// <param name="outputs">Unused.</param>
-            public void ForwardBatch({{N("ReadOnlySpan")}}<{{T}}> inputs, {{N("Span")}}<{{T}}> outputs) => {{fail}};
+            public void ForwardBatch({{N("ReadOnlySpan")}}<{{T}}> inputs, {{N("Span")}}<{{T}}> outputs) =>
+                {{fail}};
 
             {{Doc}}
             /// <param name="input">Unused.</param>
             /// <param name="target">Unused.</param>
             /// <returns>Nothing.</returns>
-            public {{T}} ComputeLoss({{N("ReadOnlySpan")}}<{{T}}> input, {{N("ReadOnlySpan")}}<{{T}}> target) => {{fail}};
+            public {{T}} ComputeLoss({{N("ReadOnlySpan")}}<{{T}}> input, {{N("ReadOnlySpan")}}<{{T}}> target) =>
+                {{fail}};
 
             {{Doc}}
             /// <param name="input">Unused.</param>
             /// <param name="target">Unused.</param>
             /// <param name="gradients">Unused.</param>
             /// <returns>Nothing.</returns>
-            public {{T}} Backward({{N("ReadOnlySpan")}}<{{T}}> input, {{N("ReadOnlySpan")}}<{{T}}> target, {{N("Span")}}<{{T}}> gradients) => {{fail}};
+            public {{T}} Backward({{N("ReadOnlySpan")}}<{{T}}> input, {{N("ReadOnlySpan")}}<{{T}}> target, {{N("Span")}}<{{T}}> gradients) =>
+                {{fail}};
 
             {{Doc}}
             /// <param name="input">Unused.</param>
@@ -82,21 +87,24 @@ internal sealed partial class NetworkEmitter
             /// <param name="gradients">Unused.</param>
             /// <param name="inputGradient">Unused.</param>
             /// <returns>Nothing.</returns>
-            public {{T}} Backward({{N("ReadOnlySpan")}}<{{T}}> input, {{N("ReadOnlySpan")}}<{{T}}> target, {{N("Span")}}<{{T}}> gradients, {{N("Span")}}<{{T}}> inputGradient) => {{fail}};
+            public {{T}} Backward({{N("ReadOnlySpan")}}<{{T}}> input, {{N("ReadOnlySpan")}}<{{T}}> target, {{N("Span")}}<{{T}}> gradients, {{N("Span")}}<{{T}}> inputGradient) =>
+                {{fail}};
 
             {{Doc}}
             /// <param name="input">Unused.</param>
             /// <param name="target">Unused.</param>
             /// <param name="learningRate">Unused.</param>
             /// <returns>Nothing.</returns>
-            public {{T}} TrainStep({{N("ReadOnlySpan")}}<{{T}}> input, {{N("ReadOnlySpan")}}<{{T}}> target, {{T}} learningRate) => {{fail}};
+            public {{T}} TrainStep({{N("ReadOnlySpan")}}<{{T}}> input, {{N("ReadOnlySpan")}}<{{T}}> target, {{T}} learningRate) =>
+                {{fail}};
 
             {{Doc}}
             /// <param name="inputs">Unused.</param>
             /// <param name="targets">Unused.</param>
             /// <param name="gradients">Unused.</param>
             /// <returns>Nothing.</returns>
-            public {{T}} BackwardBatch({{N("ReadOnlySpan")}}<{{T}}> inputs, {{N("ReadOnlySpan")}}<{{T}}> targets, {{N("Span")}}<{{T}}> gradients) => {{fail}};
+            public {{T}} BackwardBatch({{N("ReadOnlySpan")}}<{{T}}> inputs, {{N("ReadOnlySpan")}}<{{T}}> targets, {{N("Span")}}<{{T}}> gradients) =>
+                {{fail}};
             """);
 
         if (IsClassifier)
@@ -106,34 +114,39 @@ internal sealed partial class NetworkEmitter
                 {{Doc}}
                 /// <param name="input">Unused.</param>
                 /// <returns>Nothing.</returns>
-                public int Predict({{N("ReadOnlySpan")}}<{{T}}> input) => {{fail}};
+                public int Predict({{N("ReadOnlySpan")}}<{{T}}> input) =>
+                {{fail}};
 
                 {{Doc}}
                 /// <param name="input">Unused.</param>
                 /// <param name="label">Unused.</param>
                 /// <returns>Nothing.</returns>
-                public {{T}} ComputeLoss({{N("ReadOnlySpan")}}<{{T}}> input, int label) => {{fail}};
+                public {{T}} ComputeLoss({{N("ReadOnlySpan")}}<{{T}}> input, int label) =>
+                {{fail}};
 
                 {{Doc}}
                 /// <param name="input">Unused.</param>
                 /// <param name="label">Unused.</param>
                 /// <param name="gradients">Unused.</param>
                 /// <returns>Nothing.</returns>
-                public {{T}} Backward({{N("ReadOnlySpan")}}<{{T}}> input, int label, {{N("Span")}}<{{T}}> gradients) => {{fail}};
+                public {{T}} Backward({{N("ReadOnlySpan")}}<{{T}}> input, int label, {{N("Span")}}<{{T}}> gradients) =>
+                {{fail}};
 
                 {{Doc}}
                 /// <param name="input">Unused.</param>
                 /// <param name="label">Unused.</param>
                 /// <param name="learningRate">Unused.</param>
                 /// <returns>Nothing.</returns>
-                public {{T}} TrainStep({{N("ReadOnlySpan")}}<{{T}}> input, int label, {{T}} learningRate) => {{fail}};
+                public {{T}} TrainStep({{N("ReadOnlySpan")}}<{{T}}> input, int label, {{T}} learningRate) =>
+                {{fail}};
 
                 {{Doc}}
                 /// <param name="inputs">Unused.</param>
                 /// <param name="labels">Unused.</param>
                 /// <param name="gradients">Unused.</param>
                 /// <returns>Nothing.</returns>
-                public {{T}} BackwardBatch({{N("ReadOnlySpan")}}<{{T}}> inputs, {{N("ReadOnlySpan")}}<int> labels, {{N("Span")}}<{{T}}> gradients) => {{fail}};
+                public {{T}} BackwardBatch({{N("ReadOnlySpan")}}<{{T}}> inputs, {{N("ReadOnlySpan")}}<int> labels, {{N("Span")}}<{{T}}> gradients) =>
+                {{fail}};
                 """);
         }
     }

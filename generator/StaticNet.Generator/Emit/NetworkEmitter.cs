@@ -162,7 +162,7 @@ internal sealed partial class NetworkEmitter
             /// <summary>The number of parameters (weights and biases): the length of <see cref="Parameters"/>.</summary>
             public const int ParameterCount = {{_plan.ParameterCount}};
 
-            /// <summary>{{DefaultSeedSummary()}}</summary>
+            {{DefaultSeedSummary()}}
             public const int DefaultSeed = 42;
 
             // The parameters are _staticNetParameters[_staticNetOffset..][..ParameterCount], 64-byte aligned (pinned: it never moves).
@@ -229,8 +229,8 @@ internal sealed partial class NetworkEmitter
     }
 
     private string DefaultSeedSummary() => _plan.Weights is null
-        ? "The seed the parameterless constructor initialises the parameters from."
-        : "A seed for a random start (<c>new " + _name + "(DefaultSeed)</c>); the parameterless constructor of this network starts from the baked-in weights instead.";
+        ? "/// <summary>The seed the parameterless constructor initialises the parameters from.</summary>"
+        : "/// <summary>\n/// A seed for a random start (<c>new " + _name + "(DefaultSeed)</c>); the parameterless constructor of this network\n/// starts from the baked-in weights instead.\n/// </summary>";
 
     private string TopologyText()
     {
@@ -288,7 +288,8 @@ internal sealed partial class NetworkEmitter
             {{Input}}
             /// <param name="output">Receives the <see cref="OutputSize"/> outputs.</param>
             {{lengths}}
-            public void Forward({{readOnly}} input, {{span}} output) => {{Runner}}.Forward(Parameters, input, output);
+            public void Forward({{readOnly}} input, {{span}} output) =>
+                {{Runner}}.Forward(Parameters, input, output);
 
             /// <summary>
             /// Computes the outputs of several samples stored row by row (sample <c>k</c> is <c>inputs[(k * InputSize)..((k + 1) * InputSize)]</c>,
@@ -298,14 +299,16 @@ internal sealed partial class NetworkEmitter
             {{Inputs}}
             /// <param name="outputs">Receives the outputs: <see cref="OutputSize"/> values per sample.</param>
             {{lengths}}
-            public void ForwardBatch({{readOnly}} inputs, {{span}} outputs) => {{Runner}}.ForwardBatch(Parameters, inputs, outputs);
+            public void ForwardBatch({{readOnly}} inputs, {{span}} outputs) =>
+                {{Runner}}.ForwardBatch(Parameters, inputs, outputs);
 
             /// <summary>Computes the {{LossName()}} loss of one sample without changing anything.</summary>
             {{Input}}
             {{Target}}
             /// <returns>The loss.</returns>
             {{lengths}}
-            public {{T}} ComputeLoss({{readOnly}} input, {{readOnly}} target) => {{Runner}}.ComputeLoss(Parameters, input, target);
+            public {{T}} ComputeLoss({{readOnly}} input, {{readOnly}} target) =>
+                {{Runner}}.ComputeLoss(Parameters, input, target);
 
             /// <summary>
             /// Backpropagates one sample: adds dLoss/dParameters into <paramref name="gradients"/> (so that a mini-batch
@@ -316,9 +319,13 @@ internal sealed partial class NetworkEmitter
             {{Gradients}}
             /// <returns>The loss of the sample.</returns>
             {{lengths}}
-            public {{T}} Backward({{readOnly}} input, {{readOnly}} target, {{span}} gradients) => {{Runner}}.Backward(Parameters, input, target, gradients);
+            public {{T}} Backward({{readOnly}} input, {{readOnly}} target, {{span}} gradients) =>
+                {{Runner}}.Backward(Parameters, input, target, gradients);
 
-            /// <summary>As <see cref="Backward({{BackwardCref()}})"/>, and writes dLoss/dInput into <paramref name="inputGradient"/> (overwritten).</summary>
+            /// <summary>
+            /// As <see cref="Backward({{BackwardCref()}})"/>, and writes dLoss/dInput into
+            /// <paramref name="inputGradient"/> (overwritten).
+            /// </summary>
             {{Input}}
             {{Target}}
             {{Gradients}}
@@ -338,7 +345,8 @@ internal sealed partial class NetworkEmitter
             /// <param name="learningRate">The step size.</param>
             /// <returns>The loss of the sample before the update.</returns>
             {{lengths}}
-            public {{T}} TrainStep({{readOnly}} input, {{readOnly}} target, {{T}} learningRate) => {{Runner}}.TrainStep(Parameters, input, target, learningRate);
+            public {{T}} TrainStep({{readOnly}} input, {{readOnly}} target, {{T}} learningRate) =>
+                {{Runner}}.TrainStep(Parameters, input, target, learningRate);
 
             /// <summary>
             /// Backpropagates a batch of samples stored row by row, with their targets in the same rows of <paramref name="targets"/>:
@@ -351,7 +359,8 @@ internal sealed partial class NetworkEmitter
             /// <param name="gradients">Accumulates the mean gradient: <see cref="ParameterCount"/> values in the layout of <see cref="Parameters"/>.</param>
             /// <returns>The mean loss of the samples.</returns>
             {{lengths}}
-            public {{T}} BackwardBatch({{readOnly}} inputs, {{readOnly}} targets, {{span}} gradients) => {{Runner}}.BackwardBatch(Parameters, inputs, targets, gradients);
+            public {{T}} BackwardBatch({{readOnly}} inputs, {{readOnly}} targets, {{span}} gradients) =>
+                {{Runner}}.BackwardBatch(Parameters, inputs, targets, gradients);
             """);
         if (!IsClassifier)
         {
@@ -364,7 +373,8 @@ internal sealed partial class NetworkEmitter
             {{Input}}
             /// <returns>The class, in [0, <see cref="OutputSize"/>).</returns>
             {{lengths}}
-            public int Predict({{readOnly}} input) => {{Runner}}.Predict(Parameters, input);
+            public int Predict({{readOnly}} input) =>
+                {{Runner}}.Predict(Parameters, input);
 
             /// <summary>Computes the cross-entropy loss of one sample of class <paramref name="label"/> without changing anything.</summary>
             {{Input}}
@@ -372,34 +382,45 @@ internal sealed partial class NetworkEmitter
             /// <returns>The loss.</returns>
             {{lengths}}
             {{label}}
-            public {{T}} ComputeLoss({{readOnly}} input, int label) => {{Runner}}.ComputeLoss(Parameters, input, label);
+            public {{T}} ComputeLoss({{readOnly}} input, int label) =>
+                {{Runner}}.ComputeLoss(Parameters, input, label);
 
-            /// <summary>As <see cref="Backward({{BackwardCref()}})"/> with a one-hot target at <paramref name="label"/>.</summary>
+            /// <summary>
+            /// As <see cref="Backward({{BackwardCref()}})"/> with a one-hot target at <paramref name="label"/>.
+            /// </summary>
             {{Input}}
             {{Label}}
             {{Gradients}}
             /// <returns>The loss of the sample.</returns>
             {{lengths}}
             {{label}}
-            public {{T}} Backward({{readOnly}} input, int label, {{span}} gradients) => {{Runner}}.Backward(Parameters, input, label, gradients);
+            public {{T}} Backward({{readOnly}} input, int label, {{span}} gradients) =>
+                {{Runner}}.Backward(Parameters, input, label, gradients);
 
-            /// <summary>As <see cref="TrainStep({{readOnly.Replace("<", "{").Replace(">", "}")}}, {{readOnly.Replace("<", "{").Replace(">", "}")}}, {{T}})"/> with a one-hot target at <paramref name="label"/>.</summary>
+            /// <summary>
+            /// As <see cref="TrainStep({{readOnly.Replace("<", "{").Replace(">", "}")}}, {{readOnly.Replace("<", "{").Replace(">", "}")}}, {{T}})"/> with a one-hot target at <paramref name="label"/>.
+            /// </summary>
             {{Input}}
             {{Label}}
             /// <param name="learningRate">The step size.</param>
             /// <returns>The loss of the sample before the update.</returns>
             {{lengths}}
             {{label}}
-            public {{T}} TrainStep({{readOnly}} input, int label, {{T}} learningRate) => {{Runner}}.TrainStep(Parameters, input, label, learningRate);
+            public {{T}} TrainStep({{readOnly}} input, int label, {{T}} learningRate) =>
+                {{Runner}}.TrainStep(Parameters, input, label, learningRate);
 
-            /// <summary>As <see cref="BackwardBatch({{BackwardCref()}})"/> with one-hot targets at <paramref name="labels"/>; every label is checked before anything changes.</summary>
+            /// <summary>
+            /// As <see cref="BackwardBatch({{BackwardCref()}})"/> with one-hot targets at <paramref name="labels"/>;
+            /// every label is checked before anything changes.
+            /// </summary>
             {{Inputs}}
             /// <param name="labels">The class of each sample, in [0, <see cref="OutputSize"/>).</param>
             /// <param name="gradients">Accumulates the mean gradient: <see cref="ParameterCount"/> values in the layout of <see cref="Parameters"/>.</param>
             /// <returns>The mean loss of the samples.</returns>
             {{lengths}}
             /// <exception cref="{{N("ArgumentOutOfRangeException")}}">A label is not a class.</exception>
-            public {{T}} BackwardBatch({{readOnly}} inputs, {{N("ReadOnlySpan")}}<int> labels, {{span}} gradients) => {{Runner}}.BackwardBatch(Parameters, inputs, labels, gradients);
+            public {{T}} BackwardBatch({{readOnly}} inputs, {{N("ReadOnlySpan")}}<int> labels, {{span}} gradients) =>
+                {{Runner}}.BackwardBatch(Parameters, inputs, labels, gradients);
             """);
     }
 

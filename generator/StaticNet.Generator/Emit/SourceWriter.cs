@@ -41,6 +41,32 @@ internal sealed class SourceWriter
         }
     }
 
+    /// <summary>Writes an XML doc summary, on one line if it fits in <paramref name="width"/> characters, else wrapped at words.</summary>
+    public void WriteSummary(string text, int width = 120)
+    {
+        if (text.Length + 24 <= width)
+        {
+            WriteLine($"/// <summary>{text}</summary>");
+            return;
+        }
+
+        WriteLine("/// <summary>");
+        var line = new StringBuilder();
+        foreach (string word in text.Split(' '))
+        {
+            if (line.Length > 0 && line.Length + 1 + word.Length > width - 4)
+            {
+                WriteLine("/// " + line);
+                line.Clear();
+            }
+
+            line.Append(line.Length > 0 ? " " : string.Empty).Append(word);
+        }
+
+        WriteLine("/// " + line);
+        WriteLine("/// </summary>");
+    }
+
     public void IncreaseIndent() => _indent++;
 
     public void DecreaseIndent() => _indent--;

@@ -54,7 +54,7 @@ internal static class NetworkParser
         }
 
         var parser = new ArgumentReader(attribute, cancellationToken);
-        return parser.Read(GetHierarchy(type), ShortNamesAreSafe(type));
+        return parser.Read(GetHierarchy(type), ShortNamesAreSafe(type, context.SemanticModel, context.TargetNode.SpanStart));
     }
 
     /// <summary>
@@ -162,21 +162,18 @@ internal static class NetworkParser
     }
 
     /// <summary>
-    /// Whether the generated file may name the types it uses by their simple names, through <c>using</c> directives inside
-    /// the network's namespace declaration: in that file a simple name is looked up first among the nested types of the
-    /// network's type and of the types around it, then among the members of its namespace, and only then in the usings,
-    /// so it is safe when none of those declares a type or namespace of one of the names. A network in the global
-    /// namespace gets qualified names: its usings would share their lookup step with the project's global usings.
+    /// Whether the generated file may name the types it uses by their simple names, through <c>using</c> directives of its
+    /// own. In that file a simple name is looked up first among the nested types of the network's type and of the types
+    /// around it, then among the members of its namespace, then in the usings of its namespace declaration (ours); so for
+    /// a network in a namespace it is safe when none of the former declares a type or namespace of one of the names. In
+    /// the global namespace our usings share their lookup step with the project's global usings, so there a name must
+    /// also look up, at the declaration, to nothing or to the very type the generated code means.
     /// </summary>
-    private static bool ShortNamesAreSafe(INamedTypeSymbol type)
+    private static bool ShortNamesAreSafe(INamedTypeSymbol type, SemanticModel model, int position)
     {
-        if (type.ContainingNamespace.IsGlobalNamespace)
+        foreach (KeyValuePair<string, string> import in EmitContext.Imports)
         {
-            return false;
-        }
-
-        foreach (string name in EmitContext.Imports.Keys)
-        {
+            string name = import.Key;
             if (type.ContainingNamespace.GetMembers(name).Any())
             {
                 return false;
@@ -191,6 +188,12 @@ internal static class NetworkParser
                         return false;
                     }
                 }
+            }
+
+            if (type.ContainingNamespace.IsGlobalNamespace &&
+                model.LookupNamespacesAndTypes(position, name: name).Any(symbol => symbol.ContainingNamespace?.ToDisplayString() != import.Value))
+            {
+                return false;
             }
         }
 

@@ -5,7 +5,14 @@
 
 namespace Samples
 {
-    partial class Broken : global::StaticNet.INetwork<Broken, float>, global::StaticNet.IClassifierNetwork<float>
+    using StaticNet;
+    using StaticNet.Kernels;
+    using StaticNet.Kernels.Activations;
+    using System;
+    using System.CodeDom.Compiler;
+    using System.Runtime.CompilerServices;
+
+    partial class Broken : INetwork<Broken, float>, IClassifierNetwork<float>
     {
         /// <summary>Not generated: the [Network] declaration has errors (see the SNET diagnostics).</summary>
         public const int InputSize = 0;
@@ -27,50 +34,55 @@ namespace Samples
 
         /// <summary>Not generated: the [Network] declaration has errors (see the SNET diagnostics).</summary>
         /// <param name="seed">Unused.</param>
-        public Broken(int seed) => throw global::StaticNet.GeneratedCodeHelpers.InvalidDeclaration("Samples.Broken");
+        public Broken(int seed) =>
+            throw GeneratedCodeHelpers.InvalidDeclaration("Samples.Broken");
 
         /// <summary>Not generated: the [Network] declaration has errors (see the SNET diagnostics).</summary>
-        public static global::System.ReadOnlySpan<int> LayerSizes => throw global::StaticNet.GeneratedCodeHelpers.InvalidDeclaration("Samples.Broken");
+        public static ReadOnlySpan<int> LayerSizes => throw GeneratedCodeHelpers.InvalidDeclaration("Samples.Broken");
 
         /// <summary>Not generated: the [Network] declaration has errors (see the SNET diagnostics).</summary>
-        public static global::StaticNet.NetworkTopology Topology => throw global::StaticNet.GeneratedCodeHelpers.InvalidDeclaration("Samples.Broken");
+        public static NetworkTopology Topology => throw GeneratedCodeHelpers.InvalidDeclaration("Samples.Broken");
 
         /// <summary>Not generated: the [Network] declaration has errors (see the SNET diagnostics).</summary>
-        public global::System.Span<float> Parameters => throw global::StaticNet.GeneratedCodeHelpers.InvalidDeclaration("Samples.Broken");
+        public Span<float> Parameters => throw GeneratedCodeHelpers.InvalidDeclaration("Samples.Broken");
 
         /// <summary>Not generated: the [Network] declaration has errors (see the SNET diagnostics).</summary>
         /// <param name="seed">Unused.</param>
         /// <returns>Nothing.</returns>
         public static Broken Create(int seed) => new Broken(seed);
 
-        static int global::StaticNet.INetwork<Broken, float>.InputSize => InputSize;
+        static int INetwork<Broken, float>.InputSize => InputSize;
 
-        static int global::StaticNet.INetwork<Broken, float>.OutputSize => OutputSize;
+        static int INetwork<Broken, float>.OutputSize => OutputSize;
 
-        static int global::StaticNet.INetwork<Broken, float>.ParameterCount => ParameterCount;
+        static int INetwork<Broken, float>.ParameterCount => ParameterCount;
 
         /// <summary>Not generated: the [Network] declaration has errors (see the SNET diagnostics).</summary>
         /// <param name="input">Unused.</param>
         /// <param name="output">Unused.</param>
-        public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output) => throw global::StaticNet.GeneratedCodeHelpers.InvalidDeclaration("Samples.Broken");
+        public void Forward(ReadOnlySpan<float> input, Span<float> output) =>
+            throw GeneratedCodeHelpers.InvalidDeclaration("Samples.Broken");
 
         /// <summary>Not generated: the [Network] declaration has errors (see the SNET diagnostics).</summary>
         /// <param name="inputs">Unused.</param>
         /// <param name="outputs">Unused.</param>
-        public void ForwardBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs) => throw global::StaticNet.GeneratedCodeHelpers.InvalidDeclaration("Samples.Broken");
+        public void ForwardBatch(ReadOnlySpan<float> inputs, Span<float> outputs) =>
+            throw GeneratedCodeHelpers.InvalidDeclaration("Samples.Broken");
 
         /// <summary>Not generated: the [Network] declaration has errors (see the SNET diagnostics).</summary>
         /// <param name="input">Unused.</param>
         /// <param name="target">Unused.</param>
         /// <returns>Nothing.</returns>
-        public float ComputeLoss(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target) => throw global::StaticNet.GeneratedCodeHelpers.InvalidDeclaration("Samples.Broken");
+        public float ComputeLoss(ReadOnlySpan<float> input, ReadOnlySpan<float> target) =>
+            throw GeneratedCodeHelpers.InvalidDeclaration("Samples.Broken");
 
         /// <summary>Not generated: the [Network] declaration has errors (see the SNET diagnostics).</summary>
         /// <param name="input">Unused.</param>
         /// <param name="target">Unused.</param>
         /// <param name="gradients">Unused.</param>
         /// <returns>Nothing.</returns>
-        public float Backward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.Span<float> gradients) => throw global::StaticNet.GeneratedCodeHelpers.InvalidDeclaration("Samples.Broken");
+        public float Backward(ReadOnlySpan<float> input, ReadOnlySpan<float> target, Span<float> gradients) =>
+            throw GeneratedCodeHelpers.InvalidDeclaration("Samples.Broken");
 
         /// <summary>Not generated: the [Network] declaration has errors (see the SNET diagnostics).</summary>
         /// <param name="input">Unused.</param>
@@ -78,52 +90,60 @@ namespace Samples
         /// <param name="gradients">Unused.</param>
         /// <param name="inputGradient">Unused.</param>
         /// <returns>Nothing.</returns>
-        public float Backward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.Span<float> gradients, global::System.Span<float> inputGradient) => throw global::StaticNet.GeneratedCodeHelpers.InvalidDeclaration("Samples.Broken");
+        public float Backward(ReadOnlySpan<float> input, ReadOnlySpan<float> target, Span<float> gradients, Span<float> inputGradient) =>
+            throw GeneratedCodeHelpers.InvalidDeclaration("Samples.Broken");
 
         /// <summary>Not generated: the [Network] declaration has errors (see the SNET diagnostics).</summary>
         /// <param name="input">Unused.</param>
         /// <param name="target">Unused.</param>
         /// <param name="learningRate">Unused.</param>
         /// <returns>Nothing.</returns>
-        public float TrainStep(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, float learningRate) => throw global::StaticNet.GeneratedCodeHelpers.InvalidDeclaration("Samples.Broken");
+        public float TrainStep(ReadOnlySpan<float> input, ReadOnlySpan<float> target, float learningRate) =>
+            throw GeneratedCodeHelpers.InvalidDeclaration("Samples.Broken");
 
         /// <summary>Not generated: the [Network] declaration has errors (see the SNET diagnostics).</summary>
         /// <param name="inputs">Unused.</param>
         /// <param name="targets">Unused.</param>
         /// <param name="gradients">Unused.</param>
         /// <returns>Nothing.</returns>
-        public float BackwardBatch(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> gradients) => throw global::StaticNet.GeneratedCodeHelpers.InvalidDeclaration("Samples.Broken");
+        public float BackwardBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, Span<float> gradients) =>
+            throw GeneratedCodeHelpers.InvalidDeclaration("Samples.Broken");
 
         /// <summary>Not generated: the [Network] declaration has errors (see the SNET diagnostics).</summary>
         /// <param name="input">Unused.</param>
         /// <returns>Nothing.</returns>
-        public int Predict(global::System.ReadOnlySpan<float> input) => throw global::StaticNet.GeneratedCodeHelpers.InvalidDeclaration("Samples.Broken");
+        public int Predict(ReadOnlySpan<float> input) =>
+        throw GeneratedCodeHelpers.InvalidDeclaration("Samples.Broken");
 
         /// <summary>Not generated: the [Network] declaration has errors (see the SNET diagnostics).</summary>
         /// <param name="input">Unused.</param>
         /// <param name="label">Unused.</param>
         /// <returns>Nothing.</returns>
-        public float ComputeLoss(global::System.ReadOnlySpan<float> input, int label) => throw global::StaticNet.GeneratedCodeHelpers.InvalidDeclaration("Samples.Broken");
+        public float ComputeLoss(ReadOnlySpan<float> input, int label) =>
+        throw GeneratedCodeHelpers.InvalidDeclaration("Samples.Broken");
 
         /// <summary>Not generated: the [Network] declaration has errors (see the SNET diagnostics).</summary>
         /// <param name="input">Unused.</param>
         /// <param name="label">Unused.</param>
         /// <param name="gradients">Unused.</param>
         /// <returns>Nothing.</returns>
-        public float Backward(global::System.ReadOnlySpan<float> input, int label, global::System.Span<float> gradients) => throw global::StaticNet.GeneratedCodeHelpers.InvalidDeclaration("Samples.Broken");
+        public float Backward(ReadOnlySpan<float> input, int label, Span<float> gradients) =>
+        throw GeneratedCodeHelpers.InvalidDeclaration("Samples.Broken");
 
         /// <summary>Not generated: the [Network] declaration has errors (see the SNET diagnostics).</summary>
         /// <param name="input">Unused.</param>
         /// <param name="label">Unused.</param>
         /// <param name="learningRate">Unused.</param>
         /// <returns>Nothing.</returns>
-        public float TrainStep(global::System.ReadOnlySpan<float> input, int label, float learningRate) => throw global::StaticNet.GeneratedCodeHelpers.InvalidDeclaration("Samples.Broken");
+        public float TrainStep(ReadOnlySpan<float> input, int label, float learningRate) =>
+        throw GeneratedCodeHelpers.InvalidDeclaration("Samples.Broken");
 
         /// <summary>Not generated: the [Network] declaration has errors (see the SNET diagnostics).</summary>
         /// <param name="inputs">Unused.</param>
         /// <param name="labels">Unused.</param>
         /// <param name="gradients">Unused.</param>
         /// <returns>Nothing.</returns>
-        public float BackwardBatch(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, global::System.Span<float> gradients) => throw global::StaticNet.GeneratedCodeHelpers.InvalidDeclaration("Samples.Broken");
+        public float BackwardBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, Span<float> gradients) =>
+        throw GeneratedCodeHelpers.InvalidDeclaration("Samples.Broken");
     }
 }
