@@ -18,8 +18,11 @@ namespace StaticNet.Tests.Kernels;
 /// </summary>
 internal static class Ulp
 {
-    /// <summary>The error of <paramref name="actual"/>, or +∞ if it is NaN, infinite or of another sign class where the reference is not.</summary>
-    public static double Error<T>(T actual, double reference)
+    /// <summary>
+    /// The error of <paramref name="actual"/>, or +∞ if it is NaN or infinite where the reference is not; in ulps of
+    /// <paramref name="scale"/> where that is larger than the reference (the largest term of a sum that cancels).
+    /// </summary>
+    public static double Error<T>(T actual, double reference, double scale = 0)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         double value = double.CreateChecked(actual);
@@ -36,7 +39,8 @@ internal static class Ulp
             return rounded == value ? 0 : double.PositiveInfinity;
         }
 
-        return Math.Abs(value - reference) / Of(reference, single);
+        double magnitude = double.IsFinite(scale) ? Math.Max(Math.Abs(reference), Math.Abs(scale)) : Math.Abs(reference);
+        return Math.Abs(value - reference) / Of(magnitude, single);
     }
 
     /// <summary>The ulp of float (or double) at <paramref name="value"/>.</summary>
@@ -58,14 +62,17 @@ internal sealed class Accuracy
 {
     private readonly List<Row> _rows = [];
 
-    /// <summary>Compares <paramref name="actual"/> with <paramref name="reference"/> element by element and records the largest error.</summary>
-    public void Add<T>(string quantity, int width, double bound, T[] input, T[] actual, double[] reference)
+    /// <summary>
+    /// Compares <paramref name="actual"/> with <paramref name="reference"/> element by element and records the largest
+    /// error, in ulps of the reference or of <paramref name="scale"/> where given and larger (see <see cref="Ulp.Error"/>).
+    /// </summary>
+    public void Add<T>(string quantity, int width, double bound, T[] input, T[] actual, double[] reference, double[]? scale = null)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         var row = new Row(quantity, typeof(T) == typeof(float) ? "float" : "double", width, bound, input.Length);
         for (int i = 0; i < input.Length; i++)
         {
-            double error = Ulp.Error(actual[i], reference[i]);
+            double error = Ulp.Error(actual[i], reference[i], scale?[i] ?? 0);
             if (!(error <= row.Error))
             {
                 row.Error = error;
@@ -126,9 +133,18 @@ internal sealed class Accuracy
     }
 }
 
-/// <summary>Sweeps of arguments: dense grids over the ranges that matter, and the special values, at several lane positions.</summary>
+/// <summary>
+/// Sweeps of arguments: dense grids over the ranges that matter, and the special values, at several lane positions. The
+/// grids' sizes are multiplied by <see cref="Density"/>, from the environment variable <c>STATICNET_KERNEL_SWEEP</c> (1 by
+/// default: about 10^4 points per function and precision, quick in a Debug build; 100 gives the 10^6 of
+/// docs/correctness.md).
+/// </summary>
 internal static class Sweep
 {
+    /// <summary>The multiplier of the grids' sizes.</summary>
+    public static readonly int Density =
+        int.TryParse(Environment.GetEnvironmentVariable("STATICNET_KERNEL_SWEEP"), out int density) && density > 0 ? density : 1;
+
     /// <summary>
     /// <paramref name="count"/> points spread over [<paramref name="low"/>, <paramref name="high"/>], one in each of
     /// <paramref name="count"/> equal cells at a quasi-random place (so no two lanes of a vector, and no two runs of a
@@ -136,6 +152,7 @@ internal static class Sweep
     /// </summary>
     public static IEnumerable<double> Linear(double low, double high, int count)
     {
+        count *= Density;
         yield return low;
         yield return high;
         for (int i = 0; i < count; i++)

@@ -19,12 +19,19 @@ namespace StaticNet.Kernels;
 /// Sources: exp and expm1 reduce as SLEEF's <c>xexpf</c>/<c>xexp</c> (Cody–Waite, <c>x = n·ln2 + r</c>) and use their
 /// minimax polynomials; log and log1p are fdlibm's <c>e_log.c</c>/<c>e_logf.c</c> (the reduction of musl's
 /// <c>log.c</c>/<c>logf.c</c>); erf and erfc are fdlibm's <c>s_erf.c</c>/<c>s_erff.c</c> (as in musl), its four
-/// intervals evaluated for every lane and blended; tanh is Cephes' <c>tanh</c>/<c>tanhf</c>; the sigmoid is built on exp without cancellation.
+/// intervals evaluated for every lane and blended; tanh is Cephes' <c>tanh</c>/<c>tanhf</c>; the sigmoid is built on
+/// exp without cancellation.
 /// </para>
 /// <para>
 /// Accuracy (measured by <c>tests/StaticNet.Tests/Kernels</c>, listed in docs/correctness.md): a few ulp in float and in
 /// double, over the whole range, with or without hardware FMA. NaN in gives NaN out; ±0, ±∞ and the overflow and
 /// underflow limits give what the C library gives (no NaN from a number).
+/// </para>
+/// <para>
+/// The short functions are <see cref="MethodImplOptions.AggressiveInlining"/>. <see cref="Erf"/>, <see cref="Erfc"/>,
+/// <see cref="NormalCdf"/> and <see cref="NormalPdf"/> are not inlined: each is a few hundred operations, enough to use
+/// up the JIT's inlining budget of a small caller, which then leaves the ISimd operations inside as calls (ten times
+/// slower); as methods of their own everything inside them is inlined, and the call costs little beside their work.
 /// </para>
 /// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
@@ -58,7 +65,7 @@ public static class VectorMath<T, TSimd, TVector>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TVector ExpM1(TVector x)
     {
-        // Below -20 (-40) e^x is under half an ulp of 1: the result rounds to -1.
+        // Below -20 (-40), e^x is far below half an ulp of 1: the result rounds to -1.
         TVector c = TSimd.Min(Create(89f, 710d), TSimd.Max(Create(-20f, -40d), x));
         TVector t = TSimd.MultiplyAdd(c, Create(1.4426950408889634), Magic);
         TVector n = TSimd.Subtract(t, Magic);
@@ -79,7 +86,7 @@ public static class VectorMath<T, TSimd, TVector>
         return TSimd.Or(y, TSimd.And(x, SignBit));
     }
 
-    /// <summary>The natural logarithm: −∞ at ±0, NaN below 0, +∞ at +∞; subnormal arguments are exact.</summary>
+    /// <summary>The natural logarithm: −∞ at ±0, NaN below 0, +∞ at +∞; subnormal arguments are scaled into the normal range first.</summary>
     /// <param name="x">The argument.</param>
     /// <returns>ln x, lane by lane.</returns>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -158,7 +165,7 @@ public static class VectorMath<T, TSimd, TVector>
     /// <summary>The error function, erf x = 2/√π ∫₀ˣ e^(−t²) dt: fdlibm's <c>s_erf.c</c> (<c>s_erff.c</c> in float).</summary>
     /// <param name="x">The argument.</param>
     /// <returns>erf x, lane by lane: exactly ±1 far out, ±0 at ±0.</returns>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public static TVector Erf(TVector x)
     {
         x = TSimd.Min(Create(28.0), TSimd.Max(Create(-28.0), x));
@@ -181,22 +188,23 @@ public static class VectorMath<T, TSimd, TVector>
     /// <summary>The complementary error function, erfc x = 1 − erf x, accurate in the tail (fdlibm's <c>s_erf.c</c>).</summary>
     /// <param name="x">The argument.</param>
     /// <returns>erfc x, lane by lane: 2 far below 0, 0 far above (through the subnormals).</returns>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public static TVector Erfc(TVector x)
     {
         x = TSimd.Min(Create(28.0), TSimd.Max(Create(-28.0), x));
         NegativeSquare(x, out _, out TVector hi, out TVector lo);
-        return Erfc(x, hi, lo);
+        return ErfcGivenSquare(x, hi, lo);
     }
 
     /// <summary>
     /// The standard normal distribution function Φ(x) = erfc(−x/√2) / 2, accurate in both tails: the exponential of the
     /// tail is taken from −x²/2 split exactly into two parts, not from the rounded x/√2 (whose error the square would
-    /// amplify).
+    /// amplify), and x/√2 is carried to twice the working precision, the rounding of its leading part corrected to first
+    /// order (it would otherwise cost up to 3 ulp near |x| = 2).
     /// </summary>
     /// <param name="x">The argument.</param>
     /// <returns>Φ(x), lane by lane.</returns>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public static TVector NormalCdf(TVector x)
     {
         // Beyond ±39.5, Φ is 0 or 1 in double; |x|/√2 stays below erfc's limit of 28.
@@ -209,7 +217,7 @@ public static class VectorMath<T, TSimd, TVector>
         TVector uLo = TSimd.MultiplyAdd(TSimd.Subtract(x, z), c, TSimd.Multiply(x, Create(-7.553118484793231e-05f, -1.9091555143065085e-07)));
         TVector u = TSimd.Add(uHi, uLo);
         TVector residual = TSimd.Add(TSimd.Subtract(uHi, u), uLo);
-        TVector erfc = Erfc(u, TSimd.Multiply(hi, Half), TSimd.Multiply(lo, Half));
+        TVector erfc = ErfcGivenSquare(u, TSimd.Multiply(hi, Half), TSimd.Multiply(lo, Half));
 
         // erfc was taken at the rounded u: correct to first order. Below |u| = 1.25, erfc'(u) = -2/√π·e^(-u²), with
         // e^(-u²) from six terms of its Taylor series (within 2%, plenty for a correction of a few ulp). In the tail
@@ -232,7 +240,7 @@ public static class VectorMath<T, TSimd, TVector>
     /// <summary>The standard normal density φ(x) = e^(−x²/2) / √(2π), with −x²/2 split exactly as in <see cref="NormalCdf"/>.</summary>
     /// <param name="x">The argument.</param>
     /// <returns>φ(x), lane by lane.</returns>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public static TVector NormalPdf(TVector x)
     {
         NegativeSquare(TSimd.Min(Create(40.0), TSimd.Abs(x)), out _, out TVector hi, out TVector lo);
@@ -465,7 +473,7 @@ public static class VectorMath<T, TSimd, TVector>
 
     /// <summary>erfc x for |x| ≤ 28, given −x² = <paramref name="hi"/> + <paramref name="lo"/> (see <see cref="NegativeSquare"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TVector Erfc(TVector x, TVector hi, TVector lo)
+    private static TVector ErfcGivenSquare(TVector x, TVector hi, TVector lo)
     {
         TVector ax = TSimd.Abs(x);
         TVector negative = TSimd.LessThan(x, TSimd.Zero);
