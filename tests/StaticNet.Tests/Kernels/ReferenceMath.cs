@@ -4,11 +4,12 @@ namespace StaticNet.Tests.Kernels;
 
 /// <summary>
 /// Reference values of the kernels' functions, computed in double-double arithmetic (about 32 significant digits) from
-/// their definitions (double-double loses its low part among the subnormals: there, below 1e-20 in magnitude, the leading
-/// term of each series is rounded directly) — Taylor series, the atanh series of the logarithm, erf's series and erfc's continued fraction — and
-/// rounded once to double. Independent of the approximations under test (no shared coefficients, no library call but
-/// the double <see cref="Math.Round(double)"/>, <see cref="Math.ScaleB"/> and <see cref="Math.ILogB"/>), and accurate
-/// to half an ulp of double, so they judge double results too.
+/// their definitions — Taylor series, the atanh series of the logarithm, erf's series and erfc's continued fraction — and
+/// rounded once to double, also through the subnormals. Double-double loses its low part among the subnormals: there,
+/// below 1e-20 in magnitude, the leading term of each series is rounded directly. Independent of the approximations
+/// under test (no shared coefficients, no library function but correctly rounded or exact basic operations: square root,
+/// fused multiply-add, ScaleB, ILogB, Round, Floor), and accurate to half an ulp of double, so they judge double results
+/// too.
 /// </summary>
 internal static class ReferenceMath
 {

@@ -8,8 +8,8 @@ namespace StaticNet.Kernels.Activations;
 /// <see cref="Activation.Gelu"/>, the exact GELU (PyTorch's <c>nn.GELU()</c> default): <c>f(z) = z·Φ(z)</c>, Φ the
 /// standard normal distribution function (<see cref="VectorMath{T, TSimd, TVector}.NormalCdf"/>: erfc-based, so the
 /// negative tail keeps its relative accuracy where PyTorch's <c>z/2·(1 + erf(z/√2))</c> cancels to 0). The gradient is
-/// <c>g·(Φ(z) + z·φ(z))</c>, φ the normal density, from the pre-activation. As in PyTorch, −∞ gives NaN (−∞·0), in the
-/// value and in the gradient; NaN passes through.
+/// <c>g·(Φ(z) + z·φ(z))</c>, φ the normal density, from the pre-activation. As in PyTorch, the value at −∞ is NaN (−∞·0),
+/// and so is the gradient at ±∞; NaN passes through.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public readonly struct Gelu : IActivation

@@ -8,7 +8,7 @@ namespace StaticNet.Kernels.Activations;
 /// <see cref="Activation.Silu"/> (PyTorch's <c>nn.SiLU</c>): <c>f(z) = z·σ(z)</c>. The gradient is
 /// <c>g·σ(z)·(1 + z·σ(−z))</c> (PyTorch's <c>σ·(1 + z·(1 − σ))</c>, with 1 − σ(z) taken as σ(−z), which keeps its
 /// relative accuracy where σ(z) is near 1), from the pre-activation: both sigmoids from one exponential. As in PyTorch,
-/// −∞ gives NaN (−∞·0); NaN passes through.
+/// the value at −∞ is NaN (−∞·0), and so is the gradient at ±∞; NaN passes through.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public readonly struct Silu : IActivation

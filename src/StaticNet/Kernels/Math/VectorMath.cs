@@ -334,14 +334,15 @@ public static class VectorMath<T, TSimd, TVector>
     }
 
     /// <summary>
-    /// e^r − 1 for |r| ≤ ln2/2, as <c>r + r²·P(r)</c>: SLEEF's minimax polynomials of xexpf (degree 5) and xexp (degree
-    /// 11), written as e^r = 1 + r + r²·P(r), so that the same polynomial gives exp and expm1, relatively accurate near 0.
+    /// e^r − 1 for |r| ≤ ln2/2, as <c>r + r²·P(r)</c>: SLEEF's minimax polynomials of xexpf (P of degree 5) and xexp (P
+    /// of degree 10), which SLEEF writes e^r = 1 + r + r²·P(r), so that the same polynomial gives exp and expm1,
+    /// relatively accurate near 0.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TVector ExpM1Reduced(TVector r)
     {
         TVector p;
-        if (typeof(T) == typeof(float))
+        if (IsSingle)
         {
             p = TSimd.MultiplyAdd(Create(0.000198527617612853646278381), r, Create(0.00139304355252534151077271));
             p = TSimd.MultiplyAdd(p, r, Create(0.00833336077630519866943359));
