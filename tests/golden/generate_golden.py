@@ -77,8 +77,9 @@ NEW_OUTPUTS = [(a, "MeanSquaredError") for a in NEW_ACTIVATIONS]
 ELU_ALPHA = 1.0
 SOFTPLUS_BETA = 1.0
 SOFTPLUS_THRESHOLD = 20.0
-# Pre-activations that "edge" networks put exactly on, per activation: ReLU's and LeakyReLU's kink, Softplus's threshold.
-EXACT_POINTS = {"ReLU": [0.0], "LeakyReLU": [0.0], "Softplus": [SOFTPLUS_THRESHOLD, 0.0], "Elu": [0.0]}
+# Pre-activations that "edge" networks put exactly on, per activation: ReLU's and LeakyReLU's kink, Softplus's threshold,
+# and 0, where ELU switches branch and GELU and SiLU have derivative 1/2.
+EXACT_POINTS = {"ReLU": [0.0], "LeakyReLU": [0.0], "Softplus": [SOFTPLUS_THRESHOLD, 0.0], "Elu": [0.0], "Gelu": [0.0], "Silu": [0.0]}
 # Where golden-activations places pre-activations, (low, high, weight) per range; Softplus gets its own ranges.
 RANGES = {"negative": (-8.0, -1.0, 0.3), "around 0": (-1.0, 1.0, 0.4), "positive": (1.0, 8.0, 0.3)}
 SOFTPLUS_RANGES = {
@@ -272,7 +273,7 @@ def saturated_logits(n):
 def make_exact_points(rng, net, weights, biases, x):
     """
     Edge networks: about a third of the units of each layer whose activation has EXACT_POINTS get a zero weight row and
-    a bias on those points in turn, so z is exactly 0 (ReLU, LeakyReLU, ELU) or exactly 20 and 0 (Softplus).
+    a bias on those points in turn, so z is exactly 0 (ReLU, LeakyReLU, ELU, GELU, SiLU) or exactly 20 and 0 (Softplus).
     """
     for l, activation in enumerate(net.activations):
         if activation in EXACT_POINTS:
