@@ -5,11 +5,15 @@ Run from anywhere with the system Python (Debian's python3-torch and python3-num
 
     /usr/bin/python3 tests/golden/generate_golden.py
 
-It writes, next to this script:
+It writes two data sets of the same format, next to this script, each from its own seed:
 
     golden.json     the index: one entry per network (name, precision, layer sizes, activations, loss, learning rate,
                     the group it belongs to, and where its numbers start in golden.bin.gz)
     golden.bin.gz   every number, little-endian float64, gzip-compressed (mtime 0, so the bytes are reproducible)
+
+    golden-activations.json, golden-activations.bin.gz
+                    the same for networks with GELU (exact, erf), SiLU, ELU (alpha 1) and Softplus (beta 1, threshold 20)
+                    in hidden and output position, mixed with the other activations (names AF000... and AD000...)
 
 Per network the numbers are, in this order (P = parameter count, n0 = input size, nL = output size):
 
@@ -34,10 +38,19 @@ derivative, except in the "edge" networks, whose chosen units have a pre-activat
 LeakyReLU'(0) = 0.01 in PyTorch), and the "saturated" networks, whose output logits are exactly +1000, -1000 and 0
 (softmax, sigmoid and tanh outputs of exactly 0 and 1; a cross-entropy target there puts its mass on the classes of
 probability 1/k only, so that the clamps stay inactive).
+
+In golden-activations the pre-activations of most networks are placed on purpose (each layer's bias is set so that
+every unit's pre-activation lands where it is drawn): negative, around 0 and positive, and for Softplus also far
+negative, just below its threshold of 20 and beyond it; Softplus pre-activations are kept at least 1e-3 from 20 (where
+PyTorch switches from log1p(exp(z)) to z) except in its "edge" networks, which sit exactly on 20 (PyTorch takes the
+log1p branch there: its test is z > 20).
+
+generate_sequence_golden.py imports this module for its shared parts (activations, rounding, the record writer).
 """
 
 import gzip
 import json
+import math
 import os
 import sys
 
@@ -46,6 +59,7 @@ import torch
 import torch.nn.functional as F
 
 SEED = 20240603
+ACTIVATION_SEED = 20261201
 ACTIVATIONS = ["Identity", "ReLU", "LeakyReLU", "Sigmoid", "Tanh", "Softmax"]
 HIDDEN = ["Identity", "ReLU", "LeakyReLU", "Sigmoid", "Tanh"]
 # Every valid (output activation, loss): CrossEntropy needs Softmax, BinaryCrossEntropy needs Sigmoid (other pairs are
@@ -54,6 +68,30 @@ OUTPUTS = [(a, "MeanSquaredError") for a in ACTIVATIONS] + [("Softmax", "CrossEn
 PRECISIONS = ["Single", "Double"]
 LEAKY_SLOPE = 0.01
 KINK_MARGIN = 1e-3
+
+# The activations of golden-activations (StaticNet's enum names), with PyTorch's defaults: F.gelu(approximate="none"),
+# F.silu, F.elu(alpha=1), F.softplus(beta=1, threshold=20). They are valid after MSE only as output activations.
+NEW_ACTIVATIONS = ["Gelu", "Silu", "Elu", "Softplus"]
+ALL_HIDDEN = HIDDEN + NEW_ACTIVATIONS
+NEW_OUTPUTS = [(a, "MeanSquaredError") for a in NEW_ACTIVATIONS]
+ELU_ALPHA = 1.0
+SOFTPLUS_BETA = 1.0
+SOFTPLUS_THRESHOLD = 20.0
+# Pre-activations that "edge" networks put exactly on, per activation: ReLU's and LeakyReLU's kink, Softplus's threshold,
+# and 0, where ELU switches branch and GELU and SiLU have derivative 1/2.
+EXACT_POINTS = {"ReLU": [0.0], "LeakyReLU": [0.0], "Softplus": [SOFTPLUS_THRESHOLD, 0.0], "Elu": [0.0], "Gelu": [0.0], "Silu": [0.0]}
+# Where golden-activations places pre-activations, (low, high, weight) per range; Softplus gets its own ranges.
+RANGES = {"negative": (-8.0, -1.0, 0.3), "around 0": (-1.0, 1.0, 0.4), "positive": (1.0, 8.0, 0.3)}
+SOFTPLUS_RANGES = {
+    "far negative": (-30.0, -8.0, 0.1),
+    "negative": (-8.0, -1.0, 0.15),
+    "around 0": (-1.0, 1.0, 0.25),
+    "positive": (1.0, 8.0, 0.15),
+    "below threshold": (8.0, 19.9, 0.15),
+    "beyond threshold": (20.1, 30.0, 0.2),
+}
+# Output logits of cross-entropy and BCE networks and of Softmax outputs: where neither clamp is reached.
+LOGIT_RANGE = (-3.0, 3.0)
 
 # The generator's size classes for a layer's inputs (generator/StaticNet.Generator/Planning/NetworkPlanner.cs): at most
 # 4 inputs are scalar code; up to eight 128-bit vectors (32 floats, 16 doubles) are unrolled chunk by chunk; wider
@@ -99,13 +137,69 @@ def activate(name, z):
         return torch.tanh(z)
     if name == "Softmax":
         return torch.softmax(z, dim=0)
+    if name == "Gelu":
+        return F.gelu(z, approximate="none")
+    if name == "Silu":
+        return F.silu(z)
+    if name == "Elu":
+        return F.elu(z, alpha=ELU_ALPHA)
+    if name == "Softplus":
+        return F.softplus(z, beta=SOFTPLUS_BETA, threshold=SOFTPLUS_THRESHOLD)
+    assert name == "Identity", name
     return z
+
+
+def activate_numpy(name, z):
+    """The activations in NumPy, for drawing the data (PyTorch computes the golden numbers). Softmax is over the last axis."""
+    if name == "Softmax":
+        e = np.exp(z - z.max(axis=-1, keepdims=True))
+        return e / e.sum(axis=-1, keepdims=True)
+    if name == "Sigmoid":
+        with np.errstate(over="ignore"):
+            return 1 / (1 + np.exp(-z))
+    if name == "Tanh":
+        return np.tanh(z)
+    if name == "ReLU":
+        return np.maximum(z, 0)
+    if name == "LeakyReLU":
+        return np.where(z > 0, z, LEAKY_SLOPE * z)
+    if name == "Gelu":
+        return 0.5 * z * (1 + np.vectorize(math.erf, otypes=[np.float64])(z / math.sqrt(2)))
+    if name == "Silu":
+        with np.errstate(over="ignore"):
+            return z / (1 + np.exp(-z))
+    if name == "Elu":
+        with np.errstate(over="ignore"):
+            return np.where(z > 0, z, ELU_ALPHA * np.expm1(z))
+    if name == "Softplus":
+        with np.errstate(over="ignore"):
+            return np.where(z * SOFTPLUS_BETA > SOFTPLUS_THRESHOLD, z, np.log1p(np.exp(SOFTPLUS_BETA * z)) / SOFTPLUS_BETA)
+    assert name == "Identity", name
+    return z
+
+
+def off_kinks(activation, z, exact=False):
+    """
+    Whether every pre-activation of a layer is at least KINK_MARGIN away from where its activation switches branch
+    (ReLU's and LeakyReLU's 0, Softplus's threshold), so that float rounding cannot change the branch; with `exact`,
+    pre-activations exactly on the switch point (the "edge" networks) pass too.
+    """
+    if activation in ("ReLU", "LeakyReLU"):
+        point = 0.0
+    elif activation == "Softplus":
+        point = SOFTPLUS_THRESHOLD / SOFTPLUS_BETA
+    else:
+        return True
+    ok = np.abs(z - point) >= KINK_MARGIN
+    if exact:
+        ok |= np.isin(z, EXACT_POINTS[activation])
+    return bool(ok.all())
 
 
 class Net:
     """A network of the matrix: its declaration."""
 
-    def __init__(self, group, precision, layers, activations, loss, edge=False, saturated=False):
+    def __init__(self, group, precision, layers, activations, loss, edge=False, saturated=False, placed=False):
         if loss == "CrossEntropy" and layers[-1] == 1:
             # A softmax of one output is 1, where StaticNet's clamp (1 - 1e-7) is active: give it two classes.
             layers = layers[:-1] + [2]
@@ -116,6 +210,8 @@ class Net:
         self.loss = loss
         self.edge = edge
         self.saturated = saturated
+        # golden-activations: each layer's bias is set so that the pre-activations land in RANGES (place_preactivations).
+        self.placed = placed
 
     @property
     def parameter_count(self):
@@ -153,8 +249,10 @@ def draw(rng, net):
         else:
             t = rounded(net.precision, rng.uniform(-1, 1, size=n))
         learning_rate = float(rounded(net.precision, rng.uniform(0.01, 0.5)))
+        if net.placed:
+            place_preactivations(rng, net, weights, biases, x)
         if net.edge:
-            make_exact_zeros(rng, net, weights, biases, x)
+            make_exact_points(rng, net, weights, biases, x)
         if net.saturated:
             # Logits of exactly +1000, -1000, 0, +1000, ...: the output layer's weights are zero, its biases those.
             weights[-1][:, :] = 0.0
@@ -172,39 +270,54 @@ def saturated_logits(n):
     return [(1000.0, -1000.0, 0.0)[j % 3] for j in range(n)]
 
 
-def make_exact_zeros(rng, net, weights, biases, x):
-    """Edge networks: about a third of the units of each ReLU-family layer get a zero weight row and bias, so z = 0 exactly."""
+def make_exact_points(rng, net, weights, biases, x):
+    """
+    Edge networks: about a third of the units of each layer whose activation has EXACT_POINTS get a zero weight row and
+    a bias on those points in turn, so z is exactly 0 (ReLU, LeakyReLU, ELU, GELU, SiLU) or exactly 20 and 0 (Softplus).
+    """
     for l, activation in enumerate(net.activations):
-        if activation in ("ReLU", "LeakyReLU"):
+        if activation in EXACT_POINTS:
             rows = rng.choice(net.layers[l + 1], size=max(1, net.layers[l + 1] // 3), replace=False)
             weights[l][rows, :] = 0.0
-            biases[l][rows] = 0.0
+            points = EXACT_POINTS[activation]
+            biases[l][rows] = [points[i % len(points)] for i in range(len(rows))]
+
+
+def place_preactivations(rng, net, weights, biases, x):
+    """
+    golden-activations: layer by layer, each unit draws a range (RANGES, or SOFTPLUS_RANGES under Softplus; LOGIT_RANGE
+    for Softmax and for the outputs of cross-entropy and BCE networks) and a pre-activation in it, and the bias becomes
+    that pre-activation minus the weighted sum (rounded to the network's precision), so the unit lands there.
+    """
+    a = x
+    for l, activation in enumerate(net.activations):
+        u = weights[l] @ a
+        last = l == len(net.activations) - 1
+        if activation == "Softmax" or (last and net.loss != "MeanSquaredError"):
+            z = rng.uniform(*LOGIT_RANGE, size=len(u))
+        else:
+            ranges = list((SOFTPLUS_RANGES if activation == "Softplus" else RANGES).values())
+            weights_of_ranges = np.array([w for _, _, w in ranges])
+            chosen = rng.choice(len(ranges), size=len(u), p=weights_of_ranges / weights_of_ranges.sum())
+            z = np.array([rng.uniform(ranges[c][0], ranges[c][1]) for c in chosen])
+        biases[l] = rounded(net.precision, z - u)
+        a = activate_numpy(activation, u + biases[l])
+
+
+def preactivations(net, weights, biases, x):
+    """The pre-activations of every layer (NumPy, float64)."""
+    zs, a = [], x
+    for l, activation in enumerate(net.activations):
+        z = weights[l] @ a + biases[l]
+        zs.append(z)
+        a = activate_numpy(activation, z)
+    return zs, a
 
 
 def acceptable(net, weights, biases, x):
-    a = x
-    for l, activation in enumerate(net.activations):
-        z = weights[l] @ a + biases[l]
-        if activation in ("ReLU", "LeakyReLU"):
-            off_kink = np.abs(z) >= KINK_MARGIN
-            if net.edge:
-                off_kink |= z == 0.0
-            if not off_kink.all():
-                return False
-        if activation == "Softmax":
-            e = np.exp(z - z.max())
-            a = e / e.sum()
-        elif activation == "Sigmoid":
-            with np.errstate(over="ignore"):
-                a = 1 / (1 + np.exp(-z))
-        elif activation == "Tanh":
-            a = np.tanh(z)
-        elif activation == "ReLU":
-            a = np.maximum(z, 0)
-        elif activation == "LeakyReLU":
-            a = np.where(z > 0, z, LEAKY_SLOPE * z)
-        else:
-            a = z
+    zs, a = preactivations(net, weights, biases, x)
+    if not all(off_kinks(activation, z, net.edge) for activation, z in zip(net.activations, zs)):
+        return False
     if net.saturated:
         return True
     if net.loss == "CrossEntropy" and not ((a >= 1e-6) & (a <= 1 - 1e-6)).all():
@@ -320,30 +433,94 @@ def check_coverage(nets):
         assert 1 in widths and max(widths) >= 70
 
 
-def main():
-    here = os.path.dirname(os.path.abspath(__file__))
-    torch.manual_seed(SEED)
-    rng = np.random.default_rng(SEED)
-    nets = [net for precision in PRECISIONS for net in matrix(rng, precision)]
-    check_coverage(nets)
+def activation_matrix(rng, precision):
+    """golden-activations: the networks of one precision (79)."""
+    nets = []
+    # A: every new activation as the output activation (after MSE, its only valid loss) x every size class of the output
+    # layer's inputs; depths 1 to 4; hidden activations drawn per layer among all.
+    for o, output in enumerate(NEW_ACTIVATIONS):
+        for c, size in enumerate(SIZE_CLASSES):
+            depth = 1 + (o + c) % 4
+            layers = widths_for(rng, precision, depth, depth - 1, size)
+            activations = [str(rng.choice(ALL_HIDDEN)) for _ in range(depth - 1)] + [output]
+            nets.append(Net("output", precision, layers, activations, "MeanSquaredError", placed=True))
+    # B: every new activation on every hidden layer x every (output activation, loss), the old and the new ones; the size
+    # class of the featured hidden layer's inputs goes round, so each activation meets each class three times.
+    pairs = OUTPUTS + NEW_OUTPUTS
+    for h, hidden in enumerate(NEW_ACTIVATIONS):
+        for p, (output, loss) in enumerate(pairs):
+            size = SIZE_CLASSES[(h + p) % len(SIZE_CLASSES)]
+            depth = int(rng.integers(2, 5))
+            featured = int(rng.integers(0, depth - 1))
+            layers = widths_for(rng, precision, depth, featured, size)
+            nets.append(Net("hidden", precision, layers, [hidden] * (depth - 1) + [output], loss, placed=True))
+    # C: per-layer activations among all, any width from the pools; every other one with the plain draw of golden.json
+    # (pre-activations where the weights put them) instead of placed ones.
+    everything = sorted({w for pool in POOLS[precision].values() for w in pool})
+    while len(nets) < 16 + 48 + 6:
+        depth = int(rng.integers(2, 5))
+        output, loss = pairs[int(rng.integers(len(pairs)))]
+        layers = [int(rng.choice(everything)) for _ in range(depth)] + [int(rng.choice(OUTPUT_WIDTHS))]
+        activations = [str(rng.choice(ALL_HIDDEN)) for _ in range(depth - 1)] + [output]
+        net = Net("mixed", precision, layers, activations, loss, placed=len(nets) % 2 == 0)
+        if net.parameter_count <= 1500 and any(a in NEW_ACTIVATIONS for a in activations):
+            nets.append(net)
+    # E: pre-activations of exactly 0 (and, for Softplus, exactly its threshold 20), hidden and output.
+    for activation in NEW_ACTIVATIONS:
+        nets.append(Net("edge", precision, [9, 17, 8, 3], [activation, activation, "Identity"], "MeanSquaredError", edge=True))
+    nets.append(Net("edge", precision, [5, 12, 6], ["Tanh", "Softplus"], "MeanSquaredError", edge=True))
+    # S: output pre-activations of exactly +1000, -1000 and 0 (where a naive exp overflows).
+    for activation in NEW_ACTIVATIONS:
+        nets.append(Net("saturated", precision, [6, 9, 5], ["Tanh", activation], "MeanSquaredError", saturated=True))
+    return nets
 
-    # Conventions the C# edge tests rely on, read from this PyTorch rather than assumed.
-    z = torch.zeros(1, dtype=torch.float64, requires_grad=True)
-    torch.relu(z).backward()
-    relu_at_zero = float(z.grad.item())
-    z = torch.zeros(1, dtype=torch.float64, requires_grad=True)
-    F.leaky_relu(z, LEAKY_SLOPE).backward()
-    leaky_at_zero = float(z.grad.item())
-    assert relu_at_zero == 0.0 and leaky_at_zero == LEAKY_SLOPE
 
-    chunks, index, offset = [], [], 0
+def check_activation_coverage(nets, zs):
+    """What golden-activations promises (tests/golden/README.md), on the drawn pre-activations `zs` of every network."""
+    pairs = OUTPUTS + NEW_OUTPUTS
+    for precision in PRECISIONS:
+        mine = [(n, z) for n, z in zip(nets, zs) if n.precision == precision]
+        assert 40 <= len(mine) <= 80, len(mine)
+        for activation in NEW_ACTIVATIONS:
+            for size in SIZE_CLASSES:
+                assert any(n.activations[-1] == activation and size_class(precision, n.layers[-2]) == size for n, _ in mine)
+                assert any(
+                    any(a == activation and size_class(precision, n.layers[l]) == size for l, a in enumerate(n.activations[:-1]))
+                    for n, _ in mine)
+            for output, loss in pairs:
+                assert any(n.activations[-1] == output and n.loss == loss and activation in n.activations[:-1] for n, _ in mine)
+            for depth in range(1, 5):
+                assert any(n.activations[-1] == activation and len(n.layers) - 1 == depth for n, _ in mine)
+            ranges = SOFTPLUS_RANGES if activation == "Softplus" else RANGES
+            for position in ("hidden", "output"):
+                values = np.concatenate([
+                    z[l] for n, z in mine for l, a in enumerate(n.activations)
+                    if a == activation and (l == len(n.activations) - 1) == (position == "output") and not n.saturated])
+                for name, (low, high, _) in ranges.items():
+                    assert ((values >= low) & (values <= high)).any(), (precision, activation, position, name)
+            exact = np.concatenate([z[l] for n, z in mine if n.edge for l, a in enumerate(n.activations) if a == activation])
+            for point in EXACT_POINTS.get(activation, []):
+                assert (exact == point).any(), (precision, activation, point)
+        softplus = np.concatenate([z[l] for n, z in mine if not n.edge and not n.saturated
+                                   for l, a in enumerate(n.activations) if a == "Softplus"])
+        assert (np.abs(softplus - SOFTPLUS_THRESHOLD) >= KINK_MARGIN).all()
+
+
+def compute(rng, nets, prefix=""):
+    """
+    Draws every network's data and runs PyTorch on it, in order. Returns the index entries (named prefix + F000... for
+    float, prefix + D000... for double), the bytes of every network's values, their count, and the pre-activations of
+    every layer of every network (as drawn).
+    """
+    chunks, index, offset, zs = [], [], 0, []
     counters = {p: 0 for p in PRECISIONS}
     for net in nets:
         weights, biases, x, t, learning_rate = draw(rng, net)
+        zs.append(preactivations(net, weights, biases, x)[0])
         before, output, loss, gradient, input_gradient, after = run_torch(net, weights, biases, x, t, learning_rate)
         values = np.concatenate([before, x, t, output, [loss], gradient, input_gradient, after]).astype("<f8")
         assert np.isfinite(values).all()
-        name = f"{'F' if net.precision == 'Single' else 'D'}{counters[net.precision]:03d}"
+        name = f"{prefix}{'F' if net.precision == 'Single' else 'D'}{counters[net.precision]:03d}"
         counters[net.precision] += 1
         index.append({
             "name": name,
@@ -358,8 +535,55 @@ def main():
         })
         chunks.append(values.tobytes())
         offset += len(values)
+    return index, chunks, offset, zs
 
-    document = {
+
+def write_data(directory, stem, head, index, chunks):
+    """
+    Writes stem.json (the `head` fields, then "networks": one index entry per line, so a regeneration diffs line by line)
+    and stem.bin.gz (the chunks, gzip level 9 with mtime 0, so the same numbers give the same bytes).
+    """
+    with open(os.path.join(directory, stem + ".json"), "w", encoding="utf-8", newline="\n") as f:
+        f.write(json.dumps(head, indent=2)[:-2] + ',\n  "networks": [\n')
+        f.write(",\n".join("    " + json.dumps(entry) for entry in index))
+        f.write("\n  ]\n}\n")
+    with open(os.path.join(directory, stem + ".bin.gz"), "wb") as f:
+        f.write(gzip.compress(b"".join(chunks), compresslevel=9, mtime=0))
+
+
+def gradient_at(function, value):
+    """PyTorch's derivative of `function` at `value` (float64)."""
+    z = torch.full((1,), value, dtype=torch.float64, requires_grad=True)
+    function(z).backward()
+    return float(z.grad.item())
+
+
+def environment():
+    """
+    What else decides the last bits of PyTorch's float64 results: the BLAS library behind torch's and NumPy's matrix
+    products (the directory of the loaded libblas.so.3: "openblas-pthread", or "blas" for the reference BLAS) and ATen's
+    vector instruction set.
+    """
+    with open("/proc/self/maps", encoding="utf-8") as f:
+        blas = sorted({os.path.basename(os.path.dirname(line.split()[-1])) for line in f if "libblas.so" in line})
+    capability = [line.split(":")[1].strip() for line in torch.__config__.show().splitlines() if "CPU capability usage" in line]
+    return {"blas": ",".join(blas), "cpuCapability": capability[0] if capability else ""}
+
+
+def main():
+    here = os.path.dirname(os.path.abspath(__file__))
+    torch.manual_seed(SEED)
+    rng = np.random.default_rng(SEED)
+    nets = [net for precision in PRECISIONS for net in matrix(rng, precision)]
+    check_coverage(nets)
+
+    # Conventions the C# edge tests rely on, read from this PyTorch rather than assumed.
+    relu_at_zero = gradient_at(torch.relu, 0.0)
+    leaky_at_zero = gradient_at(lambda z: F.leaky_relu(z, LEAKY_SLOPE), 0.0)
+    assert relu_at_zero == 0.0 and leaky_at_zero == LEAKY_SLOPE
+
+    index, chunks, offset, _ = compute(rng, nets)
+    head = {
         "description": "PyTorch float64 results on random StaticNet networks; see tests/golden/README.md.",
         "generator": "tests/golden/generate_golden.py",
         "seed": SEED,
@@ -368,18 +592,51 @@ def main():
         "reluGradientAtZero": relu_at_zero,
         "leakyReluGradientAtZero": leaky_at_zero,
         "values": offset,
-        "networks": index,
     }
-    with open(os.path.join(here, "golden.json"), "w", encoding="utf-8", newline="\n") as f:
-        # One network per line: readable, and a regeneration diffs line by line.
-        head = {k: v for k, v in document.items() if k != "networks"}
-        f.write(json.dumps(head, indent=2)[:-2] + ',\n  "networks": [\n')
-        f.write(",\n".join("    " + json.dumps(entry) for entry in index))
-        f.write("\n  ]\n}\n")
-    with open(os.path.join(here, "golden.bin.gz"), "wb") as f:
-        f.write(gzip.compress(b"".join(chunks), compresslevel=9, mtime=0))
+    write_data(here, "golden", head, index, chunks)
     params = sum(n.parameter_count for n in nets)
-    print(f"{len(nets)} networks ({counters['Single']} float, {counters['Double']} double), {params} parameters, {offset} values")
+    print(f"golden: {len(nets)} networks ({sum(n.precision == 'Single' for n in nets)} float, "
+          f"{sum(n.precision == 'Double' for n in nets)} double), {params} parameters, {offset} values")
+
+    # golden-activations: its own seed, so that golden.json stays as it is.
+    rng = np.random.default_rng(ACTIVATION_SEED)
+    nets = [net for precision in PRECISIONS for net in activation_matrix(rng, precision)]
+    conventions = {
+        "geluApproximate": "none",
+        "eluAlpha": ELU_ALPHA,
+        "softplusBeta": SOFTPLUS_BETA,
+        "softplusThreshold": SOFTPLUS_THRESHOLD,
+        "geluGradientAtZero": gradient_at(F.gelu, 0.0),
+        "siluGradientAtZero": gradient_at(F.silu, 0.0),
+        "eluGradientAtZero": gradient_at(F.elu, 0.0),
+        "softplusAtThreshold": float(F.softplus(torch.tensor([SOFTPLUS_THRESHOLD], dtype=torch.float64)).item()),
+        "softplusGradientAtThreshold": gradient_at(F.softplus, SOFTPLUS_THRESHOLD),
+        "softplusGradientAboveThreshold": gradient_at(F.softplus, SOFTPLUS_THRESHOLD + 1e-9),
+    }
+    # PyTorch's Softplus takes log1p(exp(z)) at z = 20 itself and z only above it; ELU's derivative is 1 on both sides of 0.
+    assert conventions["softplusAtThreshold"] == math.log1p(math.exp(SOFTPLUS_THRESHOLD))
+    assert math.isclose(conventions["softplusGradientAtThreshold"], 1 / (1 + math.exp(-SOFTPLUS_THRESHOLD)), rel_tol=1e-15)
+    assert conventions["softplusGradientAboveThreshold"] == 1.0
+    assert conventions["eluGradientAtZero"] == 1.0
+    assert conventions["geluGradientAtZero"] == 0.5 and conventions["siluGradientAtZero"] == 0.5
+    index, chunks, offset, zs = compute(rng, nets, prefix="A")
+    check_activation_coverage(nets, zs)
+    head = {
+        "description": "PyTorch float64 results on random StaticNet networks with GELU, SiLU, ELU and Softplus; see tests/golden/README.md.",
+        "generator": "tests/golden/generate_golden.py",
+        "seed": ACTIVATION_SEED,
+        "torch": torch.__version__,
+        "numpy": np.__version__,
+        **environment(),
+        "reluGradientAtZero": relu_at_zero,
+        "leakyReluGradientAtZero": leaky_at_zero,
+        **conventions,
+        "values": offset,
+    }
+    write_data(here, "golden-activations", head, index, chunks)
+    params = sum(n.parameter_count for n in nets)
+    print(f"golden-activations: {len(nets)} networks ({sum(n.precision == 'Single' for n in nets)} float, "
+          f"{sum(n.precision == 'Double' for n in nets)} double), {params} parameters, {offset} values")
 
 
 if __name__ == "__main__":
