@@ -1,0 +1,242 @@
+using System;
+using System.Linq;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using StaticNet.Kernels;
+using StaticNet.Kernels.Activations;
+using Xunit;
+using Xunit.Sdk;
+
+namespace StaticNet.Tests.Kernels;
+
+/// <summary>
+/// The dense layer's kernels at every width (1 lane, 128, 256 and 512 bits; the wider ones run emulated where the machine
+/// lacks them), in float and double, on shapes whose inputs and outputs are and are not multiples of every vector width,
+/// against the plain math in double: the forward pass (output and kept pre-activation), backward (weight and bias gradients
+/// added into what is there, the gradient for the layer below through its activation), the SGD step, and the batched
+/// forms, which must give exactly what the one-sample kernels give (forward, and the gradient below) or their sum
+/// (the parameter gradients).
+/// </summary>
+public sealed class DenseKernelTests
+{
+    private const int Samples = 5;
+
+    [Fact]
+    public void Every_shape_at_every_width_matches_the_plain_math()
+    {
+        Run<S1x1>();
+        Run<S2x16>();
+        Run<S3x5>();
+        Run<S4x4>();
+        Run<S5x3>();
+        Run<S7x9>();
+        Run<S8x8>();
+        Run<S9x17>();
+        Run<S16x1>();
+        Run<S17x20>();
+        Run<S31x2>();
+        Run<S33x7>();
+        Run<S64x10>();
+        Run<S65x33>();
+        Run<S100x19>();
+    }
+
+    private static void Run<TShape>()
+        where TShape : IDenseShape
+    {
+        foreach (int width in Widths.All)
+        {
+            RunWidth<TShape, float>(width);
+            RunWidth<TShape, double>(width);
+        }
+    }
+
+    private static void RunWidth<TShape, T>(int width)
+        where TShape : IDenseShape
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        int lanes = width == 1 ? 1 : width / (8 * Unsafe.SizeOf<T>());
+        if (TShape.In < lanes)
+        {
+            return; // Dense<T> never runs a width wider than the layer's inputs.
+        }
+
+        switch (width)
+        {
+            case 1:
+                Check<TShape, T, Simd1<T>, T, ReLU, Tanh>();
+                Check<TShape, T, Simd1<T>, T, Gelu, Silu>();
+                break;
+            case 128:
+                Check<TShape, T, Simd128<T>, Vector128<T>, ReLU, Tanh>();
+                Check<TShape, T, Simd128<T>, Vector128<T>, Gelu, Silu>();
+                break;
+            case 256:
+                Check<TShape, T, Simd256<T>, Vector256<T>, ReLU, Tanh>();
+                Check<TShape, T, Simd256<T>, Vector256<T>, Gelu, Silu>();
+                break;
+            default:
+                Check<TShape, T, Simd512<T>, Vector512<T>, ReLU, Tanh>();
+                Check<TShape, T, Simd512<T>, Vector512<T>, Gelu, Silu>();
+                break;
+        }
+    }
+
+    /// <summary>Every kernel of one shape, precision, width, activation and activation below.</summary>
+    private static void Check<TShape, T, TSimd, TVector, TActivation, TBelow>()
+        where TShape : IDenseShape
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TSimd : ISimd<T, TVector>
+        where TVector : struct
+        where TActivation : IActivation
+        where TBelow : IActivation
+    {
+        int n = TShape.In, m = TShape.Out;
+        string what = $"{typeof(T).Name} {n}x{m} at {TSimd.Count} lanes, {typeof(TActivation).Name} over {typeof(TBelow).Name}";
+        var random = new Random((n * 1000) + m);
+        T[] w = Values<T>(random, n * m, 1 / Math.Sqrt(n));
+        T[] b = Values<T>(random, m, 0.5);
+        T[] x = Values<T>(random, Samples * n, 1.5);
+        T[] zBelow = Values<T>(random, Samples * n, 1.5);
+        T[] dz = Values<T>(random, Samples * m, 1);
+        double tolerance = typeof(T) == typeof(float) ? 2e-5 : 1e-12;
+
+        // Forward, one sample at a time, against the math; the batch, to the bit, against it.
+        var y = new T[Samples * m];
+        var z = new T[Samples * m];
+        for (int s = 0; s < Samples; s++)
+        {
+            DenseKernels<T, TSimd, TVector>.Forward<TShape, TActivation>(ref W(w), ref W(b), ref At(x, s * n), ref At(y, s * m), ref At(z, s * m));
+            double[] pre = Enumerable.Range(0, m).Select(o => D(b[o]) + Enumerable.Range(0, n).Sum(i => D(w[(o * n) + i]) * D(x[(s * n) + i]))).ToArray();
+            Close(pre, z.Skip(s * m).Take(m), tolerance, what + ", pre-activation");
+            Close(pre.Select(v => Activate<T, TActivation>(v)).ToArray(), y.Skip(s * m).Take(m), tolerance, what + ", output");
+        }
+
+        var yBatch = new T[Samples * m];
+        var zBatch = new T[Samples * m];
+        DenseKernels<T, TSimd, TVector>.ForwardBatch<TShape, TActivation>(ref W(w), ref W(b), ref W(x), (nuint)n, ref W(yBatch), ref W(zBatch), (nuint)m, Samples);
+        Same(y, yBatch, what + ", ForwardBatch against Forward");
+        Same(z, zBatch, what + ", ForwardBatch's pre-activations against Forward's");
+
+        // Backward adds into the gradients that are there and writes the gradient below through TBelow.
+        T[] gw0 = Values<T>(random, n * m, 1), gb0 = Values<T>(random, m, 1);
+        T[] a = Enumerable.Range(0, Samples * n).Select(i => T.CreateTruncating(Activate<T, TBelow>(D(zBelow[i])))).ToArray();
+        T[] gw = (T[])gw0.Clone(), gb = (T[])gb0.Clone();
+        var dx = new T[Samples * n];
+        for (int s = 0; s < Samples; s++)
+        {
+            DenseKernels<T, TSimd, TVector>.Backward<TShape, TBelow>(ref W(w), ref W(gw), ref W(gb), ref At(a, s * n), ref At(dz, s * m), ref At(dx, s * n), ref At(zBelow, s * n));
+            double[] below = Enumerable.Range(0, n).Select(i =>
+                Gradient<T, TBelow>(Enumerable.Range(0, m).Sum(o => D(w[(o * n) + i]) * D(dz[(s * m) + o])), D(zBelow[(s * n) + i]), D(a[(s * n) + i]))).ToArray();
+            Close(below, dx.Skip(s * n).Take(n), tolerance, what + ", dx");
+        }
+
+        double[] expectedGw = Enumerable.Range(0, n * m).Select(k => D(gw0[k]) + Enumerable.Range(0, Samples).Sum(s => D(dz[(s * m) + (k / n)]) * D(a[(s * n) + (k % n)]))).ToArray();
+        double[] expectedGb = Enumerable.Range(0, m).Select(o => D(gb0[o]) + Enumerable.Range(0, Samples).Sum(s => D(dz[(s * m) + o]))).ToArray();
+        Close(expectedGw, gw, tolerance, what + ", weight gradient");
+        Close(expectedGb, gb, tolerance, what + ", bias gradient");
+
+        T[] gwBatch = (T[])gw0.Clone(), gbBatch = (T[])gb0.Clone();
+        var dxBatch = new T[Samples * n];
+        DenseKernels<T, TSimd, TVector>.BackwardBatch<TShape, TBelow>(ref W(w), ref W(gwBatch), ref W(gbBatch), ref W(a), (nuint)n, ref W(dz), (nuint)m, ref W(dxBatch), (nuint)n, ref W(zBelow), Samples);
+        Close(expectedGw, gwBatch, tolerance, what + ", BackwardBatch's weight gradient");
+        Close(expectedGb, gbBatch, tolerance, what + ", BackwardBatch's bias gradient");
+        Same(dx, dxBatch, what + ", BackwardBatch's dx against Backward's");
+
+        // The SGD step: the gradient below from the old weights, then w -= lr dz xᵀ and b -= lr dz.
+        T learningRate = T.CreateTruncating(0.25);
+        T[] wStep = (T[])w.Clone(), bStep = (T[])b.Clone();
+        var dxStep = new T[n];
+        DenseKernels<T, TSimd, TVector>.Train<TShape, TBelow>(ref W(wStep), ref W(bStep), ref W(a), ref W(dz), ref W(dxStep), ref W(zBelow), learningRate);
+        Same(dx.Take(n).ToArray(), dxStep, what + ", Train's dx against Backward's");
+        Close(Enumerable.Range(0, n * m).Select(k => D(w[k]) - (0.25 * D(dz[k / n]) * D(a[k % n]))).ToArray(), wStep, tolerance, what + ", Train's weights");
+        Close(Enumerable.Range(0, m).Select(o => D(b[o]) - (0.25 * D(dz[o]))).ToArray(), bStep, tolerance, what + ", Train's bias");
+
+        // The first layer's step has no gradient below to write.
+        T[] wFirst = (T[])w.Clone(), bFirst = (T[])b.Clone();
+        DenseKernels<T, TSimd, TVector>.Train<TShape, Identity>(ref W(wFirst), ref W(bFirst), ref W(a), ref W(dz), ref Unsafe.NullRef<T>(), ref Unsafe.NullRef<T>(), learningRate);
+        Close(wStep.Select(D).ToArray(), wFirst, tolerance, what + ", the first layer's Train");
+        Same(bStep, bFirst, what + ", the first layer's bias");
+    }
+
+    private static double Activate<T, TActivation>(double z)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TActivation : IActivation
+    {
+        double result = TActivation.Apply<double, Simd1<double>, double>(z);
+        return typeof(T) == typeof(float) ? (float)result : result;
+    }
+
+    private static double Gradient<T, TActivation>(double g, double z, double a)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TActivation : IActivation =>
+        TActivation.Gradient<double, Simd1<double>, double>(g, z, a);
+
+    private static T[] Values<T>(Random random, int count, double scale)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> =>
+        Enumerable.Range(0, count).Select(_ => T.CreateTruncating(((2 * random.NextDouble()) - 1) * scale)).ToArray();
+
+    private static double D<T>(T value)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> => double.CreateTruncating(value);
+
+    private static ref T W<T>(T[] array) => ref MemoryMarshal.GetArrayDataReference(array);
+
+    private static ref T At<T>(T[] array, int offset) => ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(array), offset);
+
+    private static void Close<T>(double[] expected, System.Collections.Generic.IEnumerable<T> actual, double tolerance, string what)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        double[] values = actual.Select(D).ToArray();
+        double floor = expected.Select(Math.Abs).DefaultIfEmpty(1).Max();
+        for (int i = 0; i < expected.Length; i++)
+        {
+            if (!(Math.Abs(expected[i] - values[i]) <= tolerance * (Math.Abs(expected[i]) + floor)))
+            {
+                throw new XunitException($"{what}[{i}]: expected {expected[i]:R}, got {values[i]:R}");
+            }
+        }
+    }
+
+    private static void Same<T>(T[] expected, T[] actual, string what)
+    {
+        for (int i = 0; i < expected.Length; i++)
+        {
+            if (!expected[i]!.Equals(actual[i]))
+            {
+                throw new XunitException($"{what}[{i}]: {expected[i]} and {actual[i]} differ");
+            }
+        }
+    }
+
+    private readonly struct S1x1 : IDenseShape { public static int In => 1; public static int Out => 1; }
+
+    private readonly struct S2x16 : IDenseShape { public static int In => 2; public static int Out => 16; }
+
+    private readonly struct S3x5 : IDenseShape { public static int In => 3; public static int Out => 5; }
+
+    private readonly struct S4x4 : IDenseShape { public static int In => 4; public static int Out => 4; }
+
+    private readonly struct S5x3 : IDenseShape { public static int In => 5; public static int Out => 3; }
+
+    private readonly struct S7x9 : IDenseShape { public static int In => 7; public static int Out => 9; }
+
+    private readonly struct S8x8 : IDenseShape { public static int In => 8; public static int Out => 8; }
+
+    private readonly struct S9x17 : IDenseShape { public static int In => 9; public static int Out => 17; }
+
+    private readonly struct S16x1 : IDenseShape { public static int In => 16; public static int Out => 1; }
+
+    private readonly struct S17x20 : IDenseShape { public static int In => 17; public static int Out => 20; }
+
+    private readonly struct S31x2 : IDenseShape { public static int In => 31; public static int Out => 2; }
+
+    private readonly struct S33x7 : IDenseShape { public static int In => 33; public static int Out => 7; }
+
+    private readonly struct S64x10 : IDenseShape { public static int In => 64; public static int Out => 10; }
+
+    private readonly struct S65x33 : IDenseShape { public static int In => 65; public static int Out => 33; }
+
+    private readonly struct S100x19 : IDenseShape { public static int In => 100; public static int Out => 19; }
+}
