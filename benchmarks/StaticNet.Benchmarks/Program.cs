@@ -21,10 +21,13 @@ if (args.Contains("--check"))
     return Check.Run<T1>(torchSharp) & Check.Run<T2>(torchSharp) & Check.Run<T3>(torchSharp) ? 0 : 1;
 }
 
-IConfig config = DefaultConfig.Instance;
+// BenchmarkDotNet builds a project of its own, which compiles the generator and the runtime library again and copies
+// this project's native libraries (ONNX Runtime's and LibTorch's, about 1 GB): on a busy 2-core machine that takes
+// longer than its default build timeout of 2 minutes.
+ManualConfig config = ManualConfig.Create(DefaultConfig.Instance).WithBuildTimeout(TimeSpan.FromMinutes(15));
 if (!torchSharp)
 {
-    config = config.AddFilter(new SimpleFilter(benchmark => !benchmark.Descriptor.WorkloadMethod.Name.EndsWith("TorchSharp", StringComparison.Ordinal)));
+    config.AddFilter(new SimpleFilter(benchmark => !benchmark.Descriptor.WorkloadMethod.Name.EndsWith("TorchSharp", StringComparison.Ordinal)));
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(NetworkBenchmarks<>).Assembly).Run(args, config);
