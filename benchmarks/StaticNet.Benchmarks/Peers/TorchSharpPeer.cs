@@ -26,7 +26,6 @@ public sealed class TorchSharpPeer : IDisposable
     private readonly Tensor _batch;
     private readonly Tensor[] _trainBatches;
     private readonly Tensor[] _trainBatchTargets;
-    private readonly int _trainBatchSize;
 
     /// <summary>The network of <paramref name="layers"/> with <paramref name="parameters"/>, and tensors over copies of the data.</summary>
     /// <param name="layers">The layer sizes, input first.</param>
@@ -46,7 +45,6 @@ public sealed class TorchSharpPeer : IDisposable
         Initialize();
         int inputSize = layers[0], outputSize = layers[^1], count = layers.Length - 1;
         _softmax = softmax;
-        _trainBatchSize = trainBatchSize;
         _linears = new Linear[count];
         var modules = new (string, nn.Module<Tensor, Tensor>)[(2 * count) - 1];
         int offset = 0;
@@ -187,9 +185,6 @@ public sealed class TorchSharpPeer : IDisposable
 
         return [.. result];
     }
-
-    /// <summary>The training batch size.</summary>
-    public int TrainBatchSize => _trainBatchSize;
 
     private static void Initialize()
     {
