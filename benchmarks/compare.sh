@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Runs, in one sitting, StaticNet's BenchmarkDotNet suite and the references of ../shared/anchors: the native C++
 # forward passes (hand-written AVX-512 with split accumulators, fixed-size Eigen), PyTorch, NumPy and FANN; then
-# prints one markdown table of medians with the ratio of each StaticNet figure to the best reference beside it.
+# prints one markdown table of medians with the ratio of each StaticNet figure to the best reference beside it, and one
+# of StaticNet beside the .NET peers that the suite runs in the same BenchmarkDotNet run: ONNX Runtime (forward cases)
+# and TorchSharp (all four cases; left out, with a note, where its native library does not load: see
+# benchmarks/torchsharp/glibcxx-shim.sh).
 #
 # Usage: benchmarks/compare.sh [--quick]
 #   --quick   short BenchmarkDotNet jobs and one native run: a smoke test of the whole pipeline (a few minutes);
-#             without it, about 20 minutes on 2 cores. Keep the machine otherwise idle: timings are per core.
+#             without it, about 30 minutes on 2 cores. Keep the machine otherwise idle: timings are per core.
 # Environment:
 #   ANCHORS=DIR   the references (default: ../shared/anchors next to the repository)
 #   OUT=DIR       where the raw outputs go (default: /tmp/staticnet-compare)
@@ -39,14 +42,18 @@ else
 fi
 
 echo "== native references ($anchors/native)"
-if command -v g++ >/dev/null && [ -d /usr/include/eigen3 ]; then
+if [ ! -d "$anchors" ]; then
+    echo "skipped: no anchors at $anchors (set ANCHORS=DIR)" | tee "$out/native.txt"
+elif command -v g++ >/dev/null && [ -d /usr/include/eigen3 ]; then
     OUT_DIR="$out/native-bin" bash "$anchors/native/build.sh" "$([ $quick = 1 ] && echo 1 || echo 3)" | tee "$out/native.txt"
 else
     echo "skipped: needs g++ and libeigen3-dev" | tee "$out/native.txt"
 fi
 
 echo "== PyTorch, NumPy, FANN ($anchors/python)"
-if /usr/bin/python3 -c 'import torch, numpy' 2>/dev/null; then
+if [ ! -d "$anchors" ]; then
+    echo "skipped: no anchors at $anchors (set ANCHORS=DIR)" | tee "$out/python.txt"
+elif /usr/bin/python3 -c 'import torch, numpy' 2>/dev/null; then
     benches=(torch numpy)
     [ -e /usr/include/fann.h ] && benches+=(fann)
     RESULTS_DIR="$out/python" BLAS=openblas PYTHON=/usr/bin/python3 taskset -c "$core" bash "$anchors/python/run_all.sh" "${benches[@]}" | tee "$out/python.txt"
@@ -57,7 +64,7 @@ fi
 echo "== StaticNet (BenchmarkDotNet)"
 dotnet build "$repo/benchmarks/StaticNet.Benchmarks" -c Release -v quiet -nologo
 dll="$repo/benchmarks/StaticNet.Benchmarks/bin/Release/net10.0/StaticNet.Benchmarks.dll"
-dotnet "$dll" --check
+dotnet "$dll" --check | tee "$out/check.txt"
 if [ $quick = 1 ]; then
     job=(--job short)
 else

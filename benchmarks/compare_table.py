@@ -2,9 +2,10 @@
 """Builds the comparison table of benchmarks/compare.sh from the raw outputs in OUT.
 
 Usage: compare_table.py OUT
-Reads OUT/peak.txt (benchmarks/native/peak.cpp), OUT/native.txt (anchors/native/build.sh), OUT/python/*.jsonl (anchors/python/run_all.sh) and the
-BenchmarkDotNet JSON reports under OUT/bdn; prints markdown: the machine, one table of medians with ratios, and
-the issue's targets with PASS or MISS. Medians of several native runs are combined by their median.
+Reads OUT/peak.txt (benchmarks/native/peak.cpp), OUT/native.txt (anchors/native/build.sh), OUT/python/*.jsonl (anchors/python/run_all.sh),
+OUT/check.txt (StaticNet.Benchmarks --check: whether TorchSharp loaded) and the BenchmarkDotNet JSON reports under
+OUT/bdn; prints markdown: the machine, one table of medians with ratios, the table of the .NET peers (ONNX Runtime,
+TorchSharp), and the issue's targets with PASS or MISS. Medians of several native runs are combined by their median.
 """
 
 import glob
@@ -32,6 +33,9 @@ def flops(topology, case):
 NATIVE_NAMES = {"hand AVX512 split-acc": "AVX-512 C++", "hand Eigen fixed colmajor": "Eigen", "hand Eigen fixed rowmajor": "Eigen"}
 METHOD_CASES = {"Forward": "fwd_1", "TrainStep": "train_1", "TrainBatch": "train_32", "ForwardBatch": "fwd_256"}
 PYTHON_NAMES = {"torch": "PyTorch", "numpy": "NumPy", "fann": "FANN"}
+# The suffix of a benchmark method's name says which implementation it times; no suffix is StaticNet.
+METHOD_SUFFIXES = {"Scalar": "Scalar C#", "TensorPrimitives": "TensorPrimitives", "OnnxRuntime": "ONNX Runtime", "TorchSharp": "TorchSharp"}
+PEERS = ["ONNX Runtime", "TorchSharp"]
 
 
 def native(out):
@@ -75,13 +79,53 @@ def staticnet(out):
             full = b.get("FullName", "") + " " + b.get("Type", "")
             topology = "Large" if "Large" in full else next((t for t in TOPOLOGIES if f"<{t}>" in full or f"[{t}]" in full), None)
             method = b.get("Method", "")
-            impl = "Scalar C#" if method.endswith("Scalar") else "TensorPrimitives" if method.endswith("TensorPrimitives") else "StaticNet"
-            case = METHOD_CASES.get(method.removesuffix("Scalar").removesuffix("TensorPrimitives"))
+            suffix = next((s for s in METHOD_SUFFIXES if method.endswith(s)), "")
+            impl = METHOD_SUFFIXES.get(suffix, "StaticNet")
+            case = METHOD_CASES.get(method.removesuffix(suffix) if suffix else method)
             if topology is None or case is None:
                 continue
             allocated = (b.get("Memory") or {}).get("BytesAllocatedPerOperation")
             results[(impl, topology, case)] = (stats["Median"] / 1000, allocated)
     return results
+
+
+def torchsharp_note(out):
+    """Why TorchSharp was left out of the run, from the --check output, or None if it ran (or nothing says)."""
+    path = os.path.join(out, "check.txt")
+    if not os.path.exists(path):
+        return None
+    for line in open(path):
+        if line.startswith("TorchSharp: not loaded"):
+            return line.strip()
+    return None
+
+
+def peers_table(out, sn):
+    """StaticNet beside ONNX Runtime (forward cases only: it does inference) and TorchSharp, with time ratios."""
+    if not any(k[0] in PEERS for k in sn):
+        return
+    print()
+    print("Against the .NET peers (same BenchmarkDotNet run; median per call, bytes allocated per call; a ratio is the "
+          "peer's time over StaticNet's):")
+    print()
+    print("| topology | case | StaticNet | ONNX Runtime | allocated | ONNX Runtime / StaticNet | TorchSharp | allocated | TorchSharp / StaticNet |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
+    for topology in TOPOLOGIES:
+        for case in CASES:
+            ours = sn.get(("StaticNet", topology, case), (None, None))[0]
+            cells = []
+            for peer in PEERS:
+                us, allocated = sn.get((peer, topology, case), (None, None))
+                cells += [fmt(us, case), "-" if allocated is None else f"{allocated:,} B", f"{us / ours:.2f}×" if us and ours else "-"]
+            print(f"| {topology} | {case} | {fmt(ours, case)} | " + " | ".join(cells) + " |")
+    print()
+    print("ONNX Runtime does inference only: it has no training cases.")
+    note = torchsharp_note(out)
+    if note:
+        reason = note.split("(", 1)[1].removesuffix(")") if "(" in note else note
+        print(f"TorchSharp is left out of this run: its native library did not load here ({reason}). "
+              "benchmarks/torchsharp/glibcxx-shim.sh is the workaround on a system whose libstdc++ is older than GCC 13's "
+              "(docs/benchmarks.md, \"Against ONNX Runtime and TorchSharp\").")
 
 
 def fmt(us, case):
@@ -133,6 +177,8 @@ def main(out):
         ours, allocated = sn.get(("StaticNet", "Large", case), (None, None))
         if ours is not None:
             print(f"| 4096-4096-10 | {case} | {fmt(ours, 'x')} | - | {allocated:,} B | - | - | - | - | - |")
+
+    peers_table(out, sn)
 
     print()
     print("All references (median per call):")

@@ -2,13 +2,16 @@ using System;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using StaticNet.Benchmarks.Baselines;
+using StaticNet.Benchmarks.Peers;
 using StaticNet.Training;
 
 namespace StaticNet.Benchmarks;
 
 /// <summary>
 /// The four cases of the anchors for one topology, each as StaticNet (the baseline row of its category), the plain
-/// scalar C# a developer would write, and a TensorPrimitives MLP:
+/// scalar C# a developer would write, a TensorPrimitives MLP, and the peers a .NET developer would pick instead: ONNX
+/// Runtime (the two forward cases: it does inference only) and TorchSharp (all four; left out of a run where its native
+/// libraries do not load, see Program.cs):
 /// <list type="bullet">
 /// <item><description><c>fwd_1</c>: single-sample Forward;</description></item>
 /// <item><description><c>train_1</c>: single-sample SGD step (forward, loss, backward, update);</description></item>
@@ -16,6 +19,8 @@ namespace StaticNet.Benchmarks;
 /// <item><description><c>fwd_256</c>: ForwardBatch of 256 samples.</description></item>
 /// </list>
 /// Inputs cycle through a pool of 64 random vectors, so that nothing is constant; every result feeds the return value.
+/// The weights are those of <c>benchmarks/models/{TNet}.safetensors</c>; ONNX Runtime runs <c>{TNet}.onnx</c>, exported
+/// from the same PyTorch module (<c>--check</c> compares them all first).
 /// </summary>
 /// <typeparam name="TNet">The generated network: T1, T2 or T3.</typeparam>
 [MemoryDiagnoser]
@@ -33,6 +38,8 @@ public class NetworkBenchmarks<TNet>
     private TNet _net = null!;
     private ScalarMlp _scalar = null!;
     private TensorPrimitivesMlp _tensor = null!;
+    private OnnxRuntimePeer _onnx = null!;
+    private TorchSharpPeer _torch = null!;
     private Sgd<float> _sgd = null!;
     private float[] _inputs = null!;
     private float[] _targets = null!;
@@ -41,12 +48,11 @@ public class NetworkBenchmarks<TNet>
     private float[] _output = null!;
     private int _next;
 
-    /// <summary>The network with the anchors' weights, the baselines with a copy of them, the data.</summary>
+    /// <summary>The network with the weights of its safetensors file, the baselines with a copy of them, the data.</summary>
     [GlobalSetup]
     public void Setup()
     {
-        _net = TNet.Create(seed: 1);
-        ReferenceData.FillParameters(TNet.LayerSizes, _net.Parameters, seed: 1);
+        _net = Models.Create<TNet>();
         (Hidden hidden, Baselines.Loss loss) = Kind();
         _scalar = new ScalarMlp(TNet.LayerSizes, _net.Parameters, hidden, loss);
         _tensor = new TensorPrimitivesMlp(TNet.LayerSizes, _net.Parameters, hidden, loss);
@@ -59,11 +65,50 @@ public class NetworkBenchmarks<TNet>
         _output = new float[TNet.OutputSize];
     }
 
+    /// <summary>As <see cref="Setup"/>, and an ONNX Runtime session for the network's ONNX model (for its cases only: the others' processes never load it).</summary>
+    [GlobalSetup(Targets = [nameof(ForwardOnnxRuntime), nameof(ForwardBatchOnnxRuntime)])]
+    public void SetupOnnxRuntime()
+    {
+        Setup();
+        _onnx = new OnnxRuntimePeer(Models.Onnx(typeof(TNet).Name), TNet.InputSize, TNet.OutputSize, _inputs, Pool, 256, _output, _outputs, OnnxCall);
+    }
+
+    /// <summary>Ends the ONNX Runtime session.</summary>
+    [GlobalCleanup(Targets = [nameof(ForwardOnnxRuntime), nameof(ForwardBatchOnnxRuntime)])]
+    public void CleanupOnnxRuntime() => _onnx.Dispose();
+
+    /// <summary>
+    /// How the ONNX Runtime cases call the session: with an IO binding, the faster of the two ways (measured on one
+    /// sample: 5.4 µs against 7.7–10.6 µs with <c>Run</c> for T1, 8.5 against 12.9 for T2, the same within noise for
+    /// T3 and the batches; docs/benchmarks.md). <c>--check</c> checks both.
+    /// </summary>
+    private const OnnxRuntimeCall OnnxCall = OnnxRuntimeCall.IoBinding;
+
+    /// <summary>As <see cref="Setup"/>, and the TorchSharp module with the same weights (for its cases only).</summary>
+    [GlobalSetup(Targets = [nameof(ForwardTorchSharp), nameof(ForwardBatchTorchSharp), nameof(TrainStepTorchSharp), nameof(TrainBatchTorchSharp)])]
+    public void SetupTorchSharp()
+    {
+        Setup();
+        (Hidden hidden, Baselines.Loss loss) = Kind();
+        var starts = new int[32];
+        for (int i = 0; i < starts.Length; i++)
+        {
+            starts[i] = i * 2;
+        }
+
+        _torch = new TorchSharpPeer(TNet.LayerSizes, hidden == Hidden.Tanh, loss == Baselines.Loss.CrossEntropy, _net.Parameters, _inputs, _targets, Pool, 256, 32, starts, LearningRate);
+    }
+
+    /// <summary>Frees the TorchSharp module and tensors.</summary>
+    [GlobalCleanup(Targets = [nameof(ForwardTorchSharp), nameof(ForwardBatchTorchSharp), nameof(TrainStepTorchSharp), nameof(TrainBatchTorchSharp)])]
+    public void CleanupTorchSharp() => _torch.Dispose();
+
     /// <summary>T1 is tanh with mean squared error; T2 and T3 are ReLU with softmax and cross-entropy.</summary>
     public static (Hidden Hidden, Baselines.Loss Loss) Kind() =>
         TNet.Topology.Loss == StaticNet.Loss.CrossEntropy ? (Hidden.ReLU, Baselines.Loss.CrossEntropy) : (Hidden.Tanh, Baselines.Loss.MeanSquaredError);
 
-    private static float[] Targets(int samples, Baselines.Loss loss)
+    /// <summary>The targets of <paramref name="samples"/> samples: one-hot rows of a random class, or random values in [-1, 1).</summary>
+    public static float[] Targets(int samples, Baselines.Loss loss)
     {
         var random = new Random(3);
         var targets = new float[samples * TNet.OutputSize];
@@ -120,6 +165,24 @@ public class NetworkBenchmarks<TNet>
         return _output[0];
     }
 
+    /// <summary>ONNX Runtime: one sample, its output written into a pinned array.</summary>
+    [Benchmark(Description = "ONNX Runtime")]
+    [BenchmarkCategory("fwd_1")]
+    public float ForwardOnnxRuntime()
+    {
+        _onnx.Forward(Next());
+        return _output[0];
+    }
+
+    /// <summary>TorchSharp: one sample under no_grad, its output copied out.</summary>
+    [Benchmark(Description = "TorchSharp")]
+    [BenchmarkCategory("fwd_1")]
+    public float ForwardTorchSharp()
+    {
+        _torch.Forward(Next(), _output);
+        return _output[0];
+    }
+
     // ---- train_1 ----------------------------------------------------------------------------------------------------
 
     /// <summary>StaticNet: single-sample TrainStep.</summary>
@@ -148,6 +211,11 @@ public class NetworkBenchmarks<TNet>
         int sample = Next();
         return _tensor.TrainStep(Input(sample), Target(sample), LearningRate);
     }
+
+    /// <summary>TorchSharp: zero_grad, forward, loss, backward, torch.optim.SGD step on one sample.</summary>
+    [Benchmark(Description = "TorchSharp")]
+    [BenchmarkCategory("train_1")]
+    public float TrainStepTorchSharp() => _torch.TrainStep(Next());
 
     // ---- train_32 ---------------------------------------------------------------------------------------------------
 
@@ -181,6 +249,11 @@ public class NetworkBenchmarks<TNet>
         return _tensor.TrainBatch(_inputs.AsSpan(start * TNet.InputSize, 32 * TNet.InputSize), _targets.AsSpan(start * TNet.OutputSize, 32 * TNet.OutputSize), LearningRate);
     }
 
+    /// <summary>TorchSharp: one torch.optim.SGD step on the mean loss of the same 32 samples.</summary>
+    [Benchmark(Description = "TorchSharp")]
+    [BenchmarkCategory("train_32")]
+    public float TrainBatchTorchSharp() => _torch.TrainBatch(Next() & 31);
+
     // ---- fwd_256 ----------------------------------------------------------------------------------------------------
 
     /// <summary>StaticNet: ForwardBatch of 256 samples.</summary>
@@ -207,6 +280,24 @@ public class NetworkBenchmarks<TNet>
     public float ForwardBatchTensorPrimitives()
     {
         _tensor.ForwardBatch(_inputs.AsSpan(0, 256 * TNet.InputSize), _outputs);
+        return _outputs[^1];
+    }
+
+    /// <summary>ONNX Runtime: one run over a [256, inputs] tensor.</summary>
+    [Benchmark(Description = "ONNX Runtime")]
+    [BenchmarkCategory("fwd_256")]
+    public float ForwardBatchOnnxRuntime()
+    {
+        _onnx.ForwardBatch();
+        return _outputs[^1];
+    }
+
+    /// <summary>TorchSharp: one no_grad forward over a [256, inputs] tensor, the outputs copied out.</summary>
+    [Benchmark(Description = "TorchSharp")]
+    [BenchmarkCategory("fwd_256")]
+    public float ForwardBatchTorchSharp()
+    {
+        _torch.ForwardBatch(_outputs);
         return _outputs[^1];
     }
 }
