@@ -46,7 +46,9 @@ public static class Dense<T>
         }
         else
         {
-            DenseKernels<T, Simd1<T>, T>.Forward<TShape, TActivation>(ref w, ref b, ref x, ref y, ref z);
+            // Inputs too few for a vector: scalar inner products, then the activation a vector of outputs at a time.
+            DenseKernels<T, Simd1<T>, T>.Forward<TShape, Activations.Identity>(ref w, ref b, ref x, ref y, ref Unsafe.NullRef<T>());
+            ActivationPass<T>.Apply<TShape, TActivation>(ref y, ref z);
         }
     }
     /// <summary>
@@ -156,7 +158,12 @@ public static class Dense<T>
         }
         else
         {
-            DenseKernels<T, Simd1<T>, T>.ForwardBatch<TShape, TActivation>(ref w, ref b, ref x, xStride, ref y, ref z, yStride, count);
+            // As Forward: scalar inner products, then the activation a vector of outputs at a time, sample by sample.
+            DenseKernels<T, Simd1<T>, T>.ForwardBatch<TShape, Activations.Identity>(ref w, ref b, ref x, xStride, ref y, ref Unsafe.NullRef<T>(), yStride, count);
+            for (nuint s = 0; s < (nuint)count; s++)
+            {
+                ActivationPass<T>.Apply<TShape, TActivation>(ref Unsafe.Add(ref y, s * yStride), ref Unsafe.IsNullRef(ref z) ? ref z : ref Unsafe.Add(ref z, s * yStride));
+            }
         }
     }
 
