@@ -13,7 +13,9 @@ It writes two data sets of the same format, next to this script, each from its o
 
     golden-activations.json, golden-activations.bin.gz
                     the same for networks with GELU (exact, erf), SiLU, ELU (alpha 1) and Softplus (beta 1, threshold 20)
-                    in hidden and output position, mixed with the other activations (names AF000... and AD000...)
+                    in hidden and output position, mixed with the other activations (names AF000... and AD000...),
+                    then the "matrix" networks: whatever golden and those miss of the combinations of activations,
+                    losses, depths and kernel shapes that the two data sets promise together (check_union_coverage)
 
 Per network the numbers are, in this order (P = parameter count, n0 = input size, nL = output size):
 
@@ -116,6 +118,37 @@ POOLS = {
 OTHER_WIDTHS = [1, 2, 3, 4, 5, 7, 8, 9, 12, 15, 16, 17]
 OUTPUT_WIDTHS = [1, 2, 3, 4, 5, 7, 8, 9, 10, 16, 17]
 PARAMETER_BUDGET = 1000
+
+# The kernel shapes of a dense layer since the kernel redesign (KernelShape in
+# tests/StaticNet.Correctness.Tests/NetworkCompiler.cs): the widest vector the layer's inputs fill, counting a double as
+# two floats: 512 bits from 16 floats (8 doubles), 256 from 8 (4), 128 from 4 (2), scalar code below. golden.json was
+# drawn around the former planner's size classes above (SIZE_CLASSES, size_class) and stays as drawn; the "matrix"
+# networks of golden-activations fill what the two data sets together miss in these shapes (check_union_coverage).
+KERNEL_SHAPES = ["scalar", "128", "256", "512"]
+VECTOR_WIDTHS = ["128", "256", "512"]
+# Every (output activation, loss) and every hidden (element-wise) activation of both data sets.
+ALL_OUTPUTS = OUTPUTS + NEW_OUTPUTS
+# Widths for a layer's inputs of each kernel shape in the "matrix" networks: at and off a multiple of the shape's lanes,
+# with every tail below it (31 floats = 16 + 8 + 4 + 3, 15 doubles = 8 + 4 + 2 + 1).
+SHAPE_POOLS = {
+    "Single": {"scalar": [1, 2, 3], "128": [4, 5, 6, 7], "256": [8, 9, 11, 12, 13, 15],
+               "512": [16, 17, 19, 23, 24, 28, 31, 32, 33, 47, 48, 64, 65]},
+    "Double": {"scalar": [1], "128": [2, 3], "256": [4, 5, 6, 7],
+               "512": [8, 9, 11, 12, 15, 16, 17, 23, 24, 31, 32, 33, 47, 48, 64, 65]},
+}
+MATRIX_SEED = 20261202
+MATRIX_PARAMETER_BUDGET = 700
+
+
+def kernel_shape(precision, inputs):
+    """The kernel shape of a dense layer with `inputs` inputs (NetworkCompiler.KernelShape in the C# tests)."""
+    floats = inputs if precision == "Single" else 2 * inputs
+    return "512" if floats >= 16 else "256" if floats >= 8 else "128" if floats >= 4 else "scalar"
+
+
+def lanes(precision, width):
+    """How many values of the network's precision a vector of `width` bits ("128", "256", "512") holds."""
+    return int(width) // (32 if precision == "Single" else 64)
 
 
 def size_class(precision, inputs):
@@ -413,7 +446,10 @@ def matrix(rng, precision):
 
 
 def check_coverage(nets):
-    """The matrix promised in docs/correctness.md; the C# tests check the same on the committed index."""
+    """
+    golden.json's own matrix as it was drawn, in the former planner's size classes (SIZE_CLASSES). What the C# tests
+    check, in the kernel shapes of the redesigned kernels, is check_union_coverage over both data sets.
+    """
     for precision in PRECISIONS:
         mine = [n for n in nets if n.precision == precision]
         assert len(mine) >= 200, len(mine)
@@ -476,21 +512,15 @@ def activation_matrix(rng, precision):
 
 
 def check_activation_coverage(nets, zs):
-    """What golden-activations promises (tests/golden/README.md), on the drawn pre-activations `zs` of every network."""
-    pairs = OUTPUTS + NEW_OUTPUTS
+    """
+    What golden-activations promises beyond check_union_coverage (tests/golden/README.md), on the drawn pre-activations
+    `zs` of every network: every range of every new activation hit in hidden and in output position, the edge networks
+    exactly on their points, every other Softplus pre-activation off its threshold.
+    """
     for precision in PRECISIONS:
         mine = [(n, z) for n, z in zip(nets, zs) if n.precision == precision]
-        assert 40 <= len(mine) <= 80, len(mine)
+        assert len(mine) >= 79, len(mine)
         for activation in NEW_ACTIVATIONS:
-            for size in SIZE_CLASSES:
-                assert any(n.activations[-1] == activation and size_class(precision, n.layers[-2]) == size for n, _ in mine)
-                assert any(
-                    any(a == activation and size_class(precision, n.layers[l]) == size for l, a in enumerate(n.activations[:-1]))
-                    for n, _ in mine)
-            for output, loss in pairs:
-                assert any(n.activations[-1] == output and n.loss == loss and activation in n.activations[:-1] for n, _ in mine)
-            for depth in range(1, 5):
-                assert any(n.activations[-1] == activation and len(n.layers) - 1 == depth for n, _ in mine)
             ranges = SOFTPLUS_RANGES if activation == "Softplus" else RANGES
             for position in ("hidden", "output"):
                 values = np.concatenate([
@@ -506,14 +536,110 @@ def check_activation_coverage(nets, zs):
         assert (np.abs(softplus - SOFTPLUS_THRESHOLD) >= KINK_MARGIN).all()
 
 
-def compute(rng, nets, prefix=""):
+def requirements(precision):
+    """
+    What golden and golden-activations together promise per precision (tests/golden/README.md), in the kernel shapes of
+    the redesigned kernels; GoldenTests.The_golden_data_covers_every_activation_loss_depth_and_kernel_shape checks the
+    same on the committed index files.
+    """
+    needs = set()
+    for output, loss in ALL_OUTPUTS:
+        for shape in KERNEL_SHAPES:
+            needs.add(("output", output, loss, shape))
+            for hidden in ALL_HIDDEN:
+                needs.add(("hidden", hidden, shape, output, loss))
+        for depth in range(1, 5):
+            needs.add(("depth", output, loss, depth))
+    for width in VECTOR_WIDTHS:
+        needs.add(("lanes", width, "at"))
+        needs.add(("lanes", width, "off"))
+    needs.add(("width", "1"))
+    needs.add(("width", ">= 70"))
+    return needs
+
+
+def covers(net):
+    """The items of `requirements(net.precision)` that one network covers."""
+    output, loss, depth = net.activations[-1], net.loss, len(net.layers) - 1
+    items = {("output", output, loss, kernel_shape(net.precision, net.layers[-2])), ("depth", output, loss, depth)}
+    for l, activation in enumerate(net.activations[:-1]):
+        items.add(("hidden", activation, kernel_shape(net.precision, net.layers[l]), output, loss))
+    for l in range(depth):
+        shape = kernel_shape(net.precision, net.layers[l])
+        if shape != "scalar":
+            items.add(("lanes", shape, "at" if net.layers[l] % lanes(net.precision, shape) == 0 else "off"))
+    if 1 in net.layers:
+        items.add(("width", "1"))
+    if max(net.layers) >= 70:
+        items.add(("width", ">= 70"))
+    return items
+
+
+def missing_items(precision, nets):
+    covered = set()
+    for net in nets:
+        if net.precision == precision:
+            covered |= covers(net)
+    return requirements(precision) - covered
+
+
+def check_union_coverage(golden_nets, activation_nets):
+    """
+    golden and golden-activations together: per precision, every item of `requirements`, so that no regeneration can
+    lose a combination silently. Returns, per precision, how many items there are and how many each data set covers.
+    """
+    counts = {}
+    for precision in PRECISIONS:
+        needs = requirements(precision)
+        missing = missing_items(precision, golden_nets + activation_nets)
+        assert not missing, (precision, sorted(missing, key=str)[:20], len(missing))
+        counts[precision] = (len(needs), len(needs - missing_items(precision, golden_nets)),
+                             len(needs - missing_items(precision, activation_nets)))
+    return counts
+
+
+def matrix_fill(rng, precision, covered_nets):
+    """
+    golden-activations' "matrix" networks: what `covered_nets` (golden and the other golden-activations networks)
+    miss of `requirements(precision)`, filled greedily per (output activation, loss). A network of depth 4 takes three
+    missing (hidden activation, kernel shape) combinations, one per hidden layer, and a missing shape of the output
+    layer's inputs; missing depths come first, and slots left over get a random activation and shape. The layer widths
+    come from SHAPE_POOLS, at most MATRIX_PARAMETER_BUDGET parameters; the pre-activations are placed.
+    """
+    missing = missing_items(precision, covered_nets)
+    nets = []
+    for output, loss in ALL_OUTPUTS:
+        hidden = sorted((m[1], m[2]) for m in missing if m[0] == "hidden" and m[3:] == (output, loss))
+        hidden = [hidden[i] for i in rng.permutation(len(hidden))]
+        shapes = [s for s in KERNEL_SHAPES if ("output", output, loss, s) in missing]
+        depths = [d for d in range(1, 5) if ("depth", output, loss, d) in missing]
+        while hidden or shapes or depths:
+            depth = depths.pop(0) if depths else min(4, len(hidden) + 1)
+            combos = [hidden.pop(0) for _ in range(min(depth - 1, len(hidden)))]
+            while len(combos) < depth - 1:
+                combos.append((str(rng.choice(ALL_HIDDEN)), str(rng.choice(KERNEL_SHAPES))))
+            order = rng.permutation(len(combos))
+            combos = [combos[i] for i in order]
+            output_shape = shapes.pop(0) if shapes else str(rng.choice(KERNEL_SHAPES))
+            layer_shapes = [s for _, s in combos] + [output_shape]
+            pools = SHAPE_POOLS[precision]
+            while True:
+                layers = [int(rng.choice(pools[s])) for s in layer_shapes] + [int(rng.choice(OUTPUT_WIDTHS))]
+                if sum((layers[l] + 1) * layers[l + 1] for l in range(depth)) <= MATRIX_PARAMETER_BUDGET:
+                    break
+            nets.append(Net("matrix", precision, layers, [h for h, _ in combos] + [output], loss, placed=True))
+    assert not missing_items(precision, covered_nets + nets)
+    return nets
+
+
+def compute(rng, nets, prefix="", counters=None, offset=0):
     """
     Draws every network's data and runs PyTorch on it, in order. Returns the index entries (named prefix + F000... for
-    float, prefix + D000... for double), the bytes of every network's values, their count, and the pre-activations of
-    every layer of every network (as drawn).
+    float, prefix + D000... for double, numbered on from `counters`, with offsets from `offset`), the bytes of every
+    network's values, the offset after them, and the pre-activations of every layer of every network (as drawn).
     """
-    chunks, index, offset, zs = [], [], 0, []
-    counters = {p: 0 for p in PRECISIONS}
+    chunks, index, zs = [], [], []
+    counters = {p: 0 for p in PRECISIONS} if counters is None else counters
     for net in nets:
         weights, biases, x, t, learning_rate = draw(rng, net)
         zs.append(preactivations(net, weights, biases, x)[0])
@@ -574,7 +700,7 @@ def main():
     here = os.path.dirname(os.path.abspath(__file__))
     torch.manual_seed(SEED)
     rng = np.random.default_rng(SEED)
-    nets = [net for precision in PRECISIONS for net in matrix(rng, precision)]
+    nets = golden_nets = [net for precision in PRECISIONS for net in matrix(rng, precision)]
     check_coverage(nets)
 
     # Conventions the C# edge tests rely on, read from this PyTorch rather than assumed.
@@ -620,11 +746,21 @@ def main():
     assert conventions["eluGradientAtZero"] == 1.0
     assert conventions["geluGradientAtZero"] == 0.5 and conventions["siluGradientAtZero"] == 0.5
     index, chunks, offset, zs = compute(rng, nets, prefix="A")
+    # The "matrix" networks, from their own seed (so the networks above stay as they were drawn): what golden and the
+    # networks above together miss, numbered on after them.
+    matrix_rng = np.random.default_rng(MATRIX_SEED)
+    filled = [net for precision in PRECISIONS for net in matrix_fill(matrix_rng, precision, golden_nets + nets)]
+    counters = {p: sum(n.precision == p for n in nets) for p in PRECISIONS}
+    more_index, more_chunks, offset, more_zs = compute(matrix_rng, filled, prefix="A", counters=counters, offset=offset)
+    nets, index, chunks, zs = nets + filled, index + more_index, chunks + more_chunks, zs + more_zs
     check_activation_coverage(nets, zs)
+    counts = check_union_coverage(golden_nets, nets)
     head = {
-        "description": "PyTorch float64 results on random StaticNet networks with GELU, SiLU, ELU and Softplus; see tests/golden/README.md.",
+        "description": "PyTorch float64 results on random StaticNet networks with GELU, SiLU, ELU and Softplus, and on "
+                       "what golden.json misses of the kernel shapes; see tests/golden/README.md.",
         "generator": "tests/golden/generate_golden.py",
         "seed": ACTIVATION_SEED,
+        "matrixSeed": MATRIX_SEED,
         "torch": torch.__version__,
         "numpy": np.__version__,
         **environment(),
@@ -636,7 +772,11 @@ def main():
     write_data(here, "golden-activations", head, index, chunks)
     params = sum(n.parameter_count for n in nets)
     print(f"golden-activations: {len(nets)} networks ({sum(n.precision == 'Single' for n in nets)} float, "
-          f"{sum(n.precision == 'Double' for n in nets)} double), {params} parameters, {offset} values")
+          f"{sum(n.precision == 'Double' for n in nets)} double; {len(filled)} of them \"matrix\"), "
+          f"{params} parameters, {offset} values")
+    for precision, (needs, by_golden, by_activations) in counts.items():
+        print(f"coverage, {precision}: all {needs} items by both data sets together; {by_golden} by golden alone, "
+              f"{by_activations} by golden-activations alone")
 
 
 if __name__ == "__main__":
