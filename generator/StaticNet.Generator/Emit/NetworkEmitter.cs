@@ -310,13 +310,14 @@ internal sealed partial class NetworkEmitter
             /// <summary>Computes the output of the network for one sample. Reads the parameters only: safe to call concurrently.</summary>
             /// <param name="input">One sample: <see cref="InputSize"/> values.</param>
             /// <param name="output">Receives the <see cref="OutputSize"/> outputs.</param>
-            /// <exception cref="global::System.ArgumentException">A span does not have the length given above.</exception>
+            /// <exception cref="global::System.ArgumentException">A span does not have the length given above, or a span this method writes overlaps a span it reads or <see cref="Parameters"/>.</exception>
             """);
         WriteMethodAttributes();
         using (_w.WriteBlock($"public void Forward(global::System.ReadOnlySpan<{T}> input, global::System.Span<{T}> output)"))
         {
             WriteLengthCheck("input", "InputSize");
             WriteLengthCheck("output", "OutputSize");
+            WriteEntryCheck("ThrowIfOverlapping(output, nameof(output), input, nameof(input), Parameters)");
             WriteWithScratch("ForwardScratchLength", scratch =>
                 _w.WriteLine($"{_kernels}.Forward(ref {Parameters}, ref {Ref("input")}, ref {scratch}, ref {Ref("output")});"));
         }
@@ -330,13 +331,14 @@ internal sealed partial class NetworkEmitter
             /// </summary>
             /// <param name="inputs">The samples; the length must be a multiple of <see cref="InputSize"/>.</param>
             /// <param name="outputs">Receives the outputs: <see cref="OutputSize"/> values per sample.</param>
-            /// <exception cref="global::System.ArgumentException">A span does not have the length given above.</exception>
+            /// <exception cref="global::System.ArgumentException">A span does not have the length given above, or a span this method writes overlaps a span it reads or <see cref="Parameters"/>.</exception>
             """);
         WriteMethodAttributes();
         using (_w.WriteBlock($"public void ForwardBatch(global::System.ReadOnlySpan<{T}> inputs, global::System.Span<{T}> outputs)"))
         {
             WriteBatchCountCheck();
             WriteBatchLengthCheck("outputs", "OutputSize");
+            WriteEntryCheck("ThrowIfOverlapping(outputs, nameof(outputs), inputs, nameof(inputs), Parameters)");
             WriteWithScratch("BatchForwardScratchLength", scratch =>
                 _w.WriteLine($"{_kernels}.ForwardBatch(ref {Parameters}, ref {Ref("inputs")}, ref {scratch}, ref {Ref("outputs")}, count);"));
         }
@@ -366,13 +368,14 @@ internal sealed partial class NetworkEmitter
         _w.WriteLines($$"""
             /// <summary>
             /// Backpropagates one sample: adds dLoss/dParameters into <paramref name="gradients"/> (so that a mini-batch
-            /// accumulates) and returns the loss. Reads the parameters only.
+            /// accumulates) and returns the loss. Reads the parameters only: safe to call concurrently. A NaN or an infinite
+            /// value is not refused: it makes the gradient non-finite, even where a saturated activation keeps the loss finite.
             /// </summary>
             /// <param name="input">One sample: <see cref="InputSize"/> values.</param>
             /// <param name="target">The expected output: <see cref="OutputSize"/> values.</param>
             /// <param name="gradients">Accumulates the gradient: <see cref="ParameterCount"/> values in the layout of <see cref="Parameters"/>.</param>
             /// <returns>The loss of the sample.</returns>
-            /// <exception cref="global::System.ArgumentException">A span does not have the length given above.</exception>
+            /// <exception cref="global::System.ArgumentException">A span does not have the length given above, or a span this method writes overlaps a span it reads or <see cref="Parameters"/>.</exception>
             """);
         WriteMethodAttributes();
         using (_w.WriteBlock($"public {T} Backward(global::System.ReadOnlySpan<{T}> input, global::System.ReadOnlySpan<{T}> target, global::System.Span<{T}> gradients)"))
@@ -380,6 +383,7 @@ internal sealed partial class NetworkEmitter
             WriteLengthCheck("input", "InputSize");
             WriteLengthCheck("target", "OutputSize");
             WriteLengthCheck("gradients", "ParameterCount");
+            WriteEntryCheck("ThrowIfOverlapping(gradients, nameof(gradients), input, nameof(input), target, nameof(target), Parameters)");
             WriteWithScratch("BackwardScratchLength", scratch =>
                 _w.WriteLine($"{T} loss = {_kernels}.Backward(ref {Parameters}, ref {Ref("gradients")}, ref {Ref("input")}, ref {Ref("target")}, ref {scratch}, ref global::System.Runtime.CompilerServices.Unsafe.NullRef<{T}>());"), "loss");
         }
@@ -388,14 +392,14 @@ internal sealed partial class NetworkEmitter
         _w.WriteLines($$"""
             /// <summary>
             /// Backpropagates one sample: adds dLoss/dParameters into <paramref name="gradients"/>, writes dLoss/dInput into
-            /// <paramref name="inputGradient"/> and returns the loss. Reads the parameters only.
+            /// <paramref name="inputGradient"/> and returns the loss. Reads the parameters only: safe to call concurrently.
             /// </summary>
             /// <param name="input">One sample: <see cref="InputSize"/> values.</param>
             /// <param name="target">The expected output: <see cref="OutputSize"/> values.</param>
             /// <param name="gradients">Accumulates the gradient: <see cref="ParameterCount"/> values in the layout of <see cref="Parameters"/>.</param>
             /// <param name="inputGradient">Receives dLoss/dInput (overwritten, not accumulated): <see cref="InputSize"/> values.</param>
             /// <returns>The loss of the sample.</returns>
-            /// <exception cref="global::System.ArgumentException">A span does not have the length given above.</exception>
+            /// <exception cref="global::System.ArgumentException">A span does not have the length given above, or a span this method writes overlaps a span it reads or <see cref="Parameters"/>.</exception>
             """);
         WriteMethodAttributes();
         using (_w.WriteBlock($"public {T} Backward(global::System.ReadOnlySpan<{T}> input, global::System.ReadOnlySpan<{T}> target, global::System.Span<{T}> gradients, global::System.Span<{T}> inputGradient)"))
@@ -404,6 +408,7 @@ internal sealed partial class NetworkEmitter
             WriteLengthCheck("target", "OutputSize");
             WriteLengthCheck("gradients", "ParameterCount");
             WriteLengthCheck("inputGradient", "InputSize");
+            WriteEntryCheck("ThrowIfOverlapping(gradients, nameof(gradients), inputGradient, nameof(inputGradient), input, nameof(input), target, nameof(target), Parameters)");
             WriteWithScratch("BackwardScratchLength", scratch =>
                 _w.WriteLine($"{T} loss = {_kernels}.Backward(ref {Parameters}, ref {Ref("gradients")}, ref {Ref("input")}, ref {Ref("target")}, ref {scratch}, ref {Ref("inputGradient")});"), "loss");
         }
@@ -416,17 +421,24 @@ internal sealed partial class NetworkEmitter
             /// gradient is known, after the gradient for the layer below has been taken from its old weights; no gradient
             /// array for the whole network is used.
             /// </summary>
+            /// <remarks>
+            /// It writes the parameters: do not call it while another thread calls any method of this instance. A sample
+            /// with a NaN or an infinite value is refused before anything changes; finite values are not checked after the
+            /// step (a step that overflows, from a huge learning rate or huge values, leaves infinite parameters).
+            /// </remarks>
             /// <param name="input">One sample: <see cref="InputSize"/> values.</param>
             /// <param name="target">The expected output: <see cref="OutputSize"/> values.</param>
             /// <param name="learningRate">The step size.</param>
             /// <returns>The loss of the sample before the update.</returns>
-            /// <exception cref="global::System.ArgumentException">A span does not have the length given above.</exception>
+            /// <exception cref="global::System.ArgumentException">A span does not have the length given above, holds a NaN or an infinite value, or overlaps <see cref="Parameters"/>; nothing has changed.</exception>
+            /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="learningRate"/> is NaN, infinite or negative; nothing has changed.</exception>
             """);
         WriteMethodAttributes();
         using (_w.WriteBlock($"public {T} TrainStep(global::System.ReadOnlySpan<{T}> input, global::System.ReadOnlySpan<{T}> target, {T} learningRate)"))
         {
             WriteLengthCheck("input", "InputSize");
             WriteLengthCheck("target", "OutputSize");
+            WriteEntryCheck("CheckTrainStep(learningRate, input, target, Parameters)");
             WriteWithScratch("BackwardScratchLength", scratch =>
                 _w.WriteLine($"{T} loss = {_kernels}.TrainStep(ref {Parameters}, ref {Ref("input")}, ref {Ref("target")}, learningRate, ref {scratch});"), "loss");
         }
@@ -441,13 +453,15 @@ internal sealed partial class NetworkEmitter
             /// Backpropagates a batch of samples stored row by row (sample <c>k</c> is <c>inputs[(k * InputSize)..((k + 1) * InputSize)]</c>
             /// with its target in the same rows of <paramref name="targets"/>): adds the mean over the samples of dLoss/dParameters
             /// into <paramref name="gradients"/> and returns the mean loss. The samples go through the network in blocks, each layer
-            /// as one matrix operation on the block. Reads the parameters only. An empty batch returns 0 and adds nothing.
+            /// as one matrix operation on the block. Reads the parameters only: safe to call concurrently. An empty batch
+            /// returns 0 and adds nothing. A NaN or an infinite value is not refused: it makes the gradient non-finite, even
+            /// where a saturated activation keeps the loss finite (Trainer checks the gradient).
             /// </summary>
             /// <param name="inputs">The samples; the length must be a multiple of <see cref="InputSize"/>.</param>
             /// <param name="targets">The expected outputs: <see cref="OutputSize"/> values per sample.</param>
             /// <param name="gradients">Accumulates the mean gradient: <see cref="ParameterCount"/> values in the layout of <see cref="Parameters"/>.</param>
             /// <returns>The mean loss of the samples.</returns>
-            /// <exception cref="global::System.ArgumentException">A span does not have the length given above.</exception>
+            /// <exception cref="global::System.ArgumentException">A span does not have the length given above, or a span this method writes overlaps a span it reads or <see cref="Parameters"/>.</exception>
             """);
         WriteMethodAttributes();
         using (_w.WriteBlock($"public {T} BackwardBatch(global::System.ReadOnlySpan<{T}> inputs, global::System.ReadOnlySpan<{T}> targets, global::System.Span<{T}> gradients)"))
@@ -455,6 +469,7 @@ internal sealed partial class NetworkEmitter
             WriteBatchCountCheck();
             WriteBatchLengthCheck("targets", "OutputSize");
             WriteLengthCheck("gradients", "ParameterCount");
+            WriteEntryCheck("ThrowIfOverlapping(gradients, nameof(gradients), inputs, nameof(inputs), targets, nameof(targets), Parameters)");
             WriteEmptyBatchReturn();
             string labels = IsClassifier ? $"ref global::System.Runtime.CompilerServices.Unsafe.NullRef<int>(), " : string.Empty;
             WriteWithScratch("BatchScratchLength", scratch =>
@@ -476,7 +491,7 @@ internal sealed partial class NetworkEmitter
             /// <param name="labels">The class of each sample, in [0, <see cref="OutputSize"/>).</param>
             /// <param name="gradients">Accumulates the mean gradient: <see cref="ParameterCount"/> values in the layout of <see cref="Parameters"/>.</param>
             /// <returns>The mean loss of the samples.</returns>
-            /// <exception cref="global::System.ArgumentException">A span does not have the length given above.</exception>
+            /// <exception cref="global::System.ArgumentException">A span does not have the length given above, or a span this method writes overlaps a span it reads or <see cref="Parameters"/>.</exception>
             /// <exception cref="global::System.ArgumentOutOfRangeException">A label is not a class.</exception>
             """);
         WriteMethodAttributes();
@@ -491,6 +506,7 @@ internal sealed partial class NetworkEmitter
             }
 
             _w.WriteLine();
+            WriteEntryCheck("ThrowIfOverlapping(gradients, nameof(gradients), inputs, nameof(inputs), labels, nameof(labels), Parameters)");
             WriteEmptyBatchReturn();
             WriteWithScratch("BatchScratchLength", scratch =>
                 _w.WriteLine($"{T} loss = {_kernels}.BackwardBatch(ref {Parameters}, ref {Ref("gradients")}, ref {Ref("inputs")}, ref global::System.Runtime.CompilerServices.Unsafe.NullRef<{T}>(), ref {Ref("labels")}, count, ref {scratch});"), "loss");
@@ -575,7 +591,7 @@ internal sealed partial class NetworkEmitter
             /// <param name="label">The class of the sample, in [0, <see cref="OutputSize"/>).</param>
             /// <param name="gradients">Accumulates the gradient: <see cref="ParameterCount"/> values in the layout of <see cref="Parameters"/>.</param>
             /// <returns>The loss of the sample.</returns>
-            /// <exception cref="global::System.ArgumentException">A span does not have the length given above.</exception>
+            /// <exception cref="global::System.ArgumentException">A span does not have the length given above, or a span this method writes overlaps a span it reads or <see cref="Parameters"/>.</exception>
             /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="label"/> is not a class.</exception>
             """);
         WriteMethodAttributes();
@@ -584,6 +600,7 @@ internal sealed partial class NetworkEmitter
             WriteLengthCheck("input", "InputSize");
             WriteLabelCheck();
             WriteLengthCheck("gradients", "ParameterCount");
+            WriteEntryCheck("ThrowIfOverlapping(gradients, nameof(gradients), input, nameof(input), Parameters)");
             WriteWithScratch("BackwardScratchLength", scratch =>
             {
                 _w.WriteLine($"ref {T} target = ref {_kernels}.OneHot(ref {scratch}, label);");
@@ -598,14 +615,15 @@ internal sealed partial class NetworkEmitter
             /// <param name="label">The class of the sample, in [0, <see cref="OutputSize"/>).</param>
             /// <param name="learningRate">The step size.</param>
             /// <returns>The loss of the sample before the update.</returns>
-            /// <exception cref="global::System.ArgumentException"><paramref name="input"/> does not have <see cref="InputSize"/> values.</exception>
-            /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="label"/> is not a class.</exception>
+            /// <exception cref="global::System.ArgumentException"><paramref name="input"/> does not have <see cref="InputSize"/> values, holds a NaN or an infinite value, or overlaps <see cref="Parameters"/>; nothing has changed.</exception>
+            /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="label"/> is not a class, or <paramref name="learningRate"/> is NaN, infinite or negative; nothing has changed.</exception>
             """);
         WriteMethodAttributes();
         using (_w.WriteBlock($"public {T} TrainStep(global::System.ReadOnlySpan<{T}> input, int label, {T} learningRate)"))
         {
             WriteLengthCheck("input", "InputSize");
             WriteLabelCheck();
+            WriteEntryCheck("CheckTrainStep(learningRate, input, Parameters)");
             WriteWithScratch("BackwardScratchLength", scratch =>
             {
                 _w.WriteLine($"ref {T} target = ref {_kernels}.OneHot(ref {scratch}, label);");
@@ -639,6 +657,16 @@ internal sealed partial class NetworkEmitter
             _w.WriteLine($"{Helpers}.ThrowLengthMismatch(nameof({parameter}), {expected}, {parameter}.Length);");
         }
 
+        _w.WriteLine();
+    }
+
+    /// <summary>
+    /// One call into <c>GeneratedCodeHelpers</c> after the length checks: the spans a method writes overlap no span it reads
+    /// nor the parameters, and TrainStep's learning rate and values are usable.
+    /// </summary>
+    private void WriteEntryCheck(string call)
+    {
+        _w.WriteLine($"{Helpers}.{call};");
         _w.WriteLine();
     }
 

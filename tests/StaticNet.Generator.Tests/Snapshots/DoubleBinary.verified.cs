@@ -78,7 +78,7 @@ partial class DoubleBinary : global::StaticNet.INetwork<DoubleBinary, double>
     /// <summary>Computes the output of the network for one sample. Reads the parameters only: safe to call concurrently.</summary>
     /// <param name="input">One sample: <see cref="InputSize"/> values.</param>
     /// <param name="output">Receives the <see cref="OutputSize"/> outputs.</param>
-    /// <exception cref="global::System.ArgumentException">A span does not have the length given above.</exception>
+    /// <exception cref="global::System.ArgumentException">A span does not have the length given above, or a span this method writes overlaps a span it reads or <see cref="Parameters"/>.</exception>
     [global::System.CodeDom.Compiler.GeneratedCode("StaticNet.Generator", "%VERSION%")]
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     [global::System.Runtime.CompilerServices.SkipLocalsInit]
@@ -94,6 +94,8 @@ partial class DoubleBinary : global::StaticNet.INetwork<DoubleBinary, double>
             global::StaticNet.GeneratedCodeHelpers.ThrowLengthMismatch(nameof(output), OutputSize, output.Length);
         }
 
+        global::StaticNet.GeneratedCodeHelpers.ThrowIfOverlapping(output, nameof(output), input, nameof(input), Parameters);
+
         global::System.Span<double> scratch = stackalloc double[DoubleBinaryKernels.ForwardScratchLength];
         DoubleBinaryKernels.Forward(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_staticNetParameters), _staticNetOffset), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output));
     }
@@ -105,7 +107,7 @@ partial class DoubleBinary : global::StaticNet.INetwork<DoubleBinary, double>
     /// </summary>
     /// <param name="inputs">The samples; the length must be a multiple of <see cref="InputSize"/>.</param>
     /// <param name="outputs">Receives the outputs: <see cref="OutputSize"/> values per sample.</param>
-    /// <exception cref="global::System.ArgumentException">A span does not have the length given above.</exception>
+    /// <exception cref="global::System.ArgumentException">A span does not have the length given above, or a span this method writes overlaps a span it reads or <see cref="Parameters"/>.</exception>
     [global::System.CodeDom.Compiler.GeneratedCode("StaticNet.Generator", "%VERSION%")]
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     [global::System.Runtime.CompilerServices.SkipLocalsInit]
@@ -121,6 +123,8 @@ partial class DoubleBinary : global::StaticNet.INetwork<DoubleBinary, double>
         {
             global::StaticNet.GeneratedCodeHelpers.ThrowLengthMismatch(nameof(outputs), (long)count * OutputSize, outputs.Length);
         }
+
+        global::StaticNet.GeneratedCodeHelpers.ThrowIfOverlapping(outputs, nameof(outputs), inputs, nameof(inputs), Parameters);
 
         global::System.Span<double> scratch = stackalloc double[DoubleBinaryKernels.BatchForwardScratchLength];
         DoubleBinaryKernels.ForwardBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_staticNetParameters), _staticNetOffset), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs), count);
@@ -153,13 +157,14 @@ partial class DoubleBinary : global::StaticNet.INetwork<DoubleBinary, double>
 
     /// <summary>
     /// Backpropagates one sample: adds dLoss/dParameters into <paramref name="gradients"/> (so that a mini-batch
-    /// accumulates) and returns the loss. Reads the parameters only.
+    /// accumulates) and returns the loss. Reads the parameters only: safe to call concurrently. A NaN or an infinite
+    /// value is not refused: it makes the gradient non-finite, even where a saturated activation keeps the loss finite.
     /// </summary>
     /// <param name="input">One sample: <see cref="InputSize"/> values.</param>
     /// <param name="target">The expected output: <see cref="OutputSize"/> values.</param>
     /// <param name="gradients">Accumulates the gradient: <see cref="ParameterCount"/> values in the layout of <see cref="Parameters"/>.</param>
     /// <returns>The loss of the sample.</returns>
-    /// <exception cref="global::System.ArgumentException">A span does not have the length given above.</exception>
+    /// <exception cref="global::System.ArgumentException">A span does not have the length given above, or a span this method writes overlaps a span it reads or <see cref="Parameters"/>.</exception>
     [global::System.CodeDom.Compiler.GeneratedCode("StaticNet.Generator", "%VERSION%")]
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     [global::System.Runtime.CompilerServices.SkipLocalsInit]
@@ -180,6 +185,8 @@ partial class DoubleBinary : global::StaticNet.INetwork<DoubleBinary, double>
             global::StaticNet.GeneratedCodeHelpers.ThrowLengthMismatch(nameof(gradients), ParameterCount, gradients.Length);
         }
 
+        global::StaticNet.GeneratedCodeHelpers.ThrowIfOverlapping(gradients, nameof(gradients), input, nameof(input), target, nameof(target), Parameters);
+
         global::System.Span<double> scratch = stackalloc double[DoubleBinaryKernels.BackwardScratchLength];
         double loss = DoubleBinaryKernels.Backward(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_staticNetParameters), _staticNetOffset), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradients), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(target), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch), ref global::System.Runtime.CompilerServices.Unsafe.NullRef<double>());
         return loss;
@@ -187,14 +194,14 @@ partial class DoubleBinary : global::StaticNet.INetwork<DoubleBinary, double>
 
     /// <summary>
     /// Backpropagates one sample: adds dLoss/dParameters into <paramref name="gradients"/>, writes dLoss/dInput into
-    /// <paramref name="inputGradient"/> and returns the loss. Reads the parameters only.
+    /// <paramref name="inputGradient"/> and returns the loss. Reads the parameters only: safe to call concurrently.
     /// </summary>
     /// <param name="input">One sample: <see cref="InputSize"/> values.</param>
     /// <param name="target">The expected output: <see cref="OutputSize"/> values.</param>
     /// <param name="gradients">Accumulates the gradient: <see cref="ParameterCount"/> values in the layout of <see cref="Parameters"/>.</param>
     /// <param name="inputGradient">Receives dLoss/dInput (overwritten, not accumulated): <see cref="InputSize"/> values.</param>
     /// <returns>The loss of the sample.</returns>
-    /// <exception cref="global::System.ArgumentException">A span does not have the length given above.</exception>
+    /// <exception cref="global::System.ArgumentException">A span does not have the length given above, or a span this method writes overlaps a span it reads or <see cref="Parameters"/>.</exception>
     [global::System.CodeDom.Compiler.GeneratedCode("StaticNet.Generator", "%VERSION%")]
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     [global::System.Runtime.CompilerServices.SkipLocalsInit]
@@ -220,6 +227,8 @@ partial class DoubleBinary : global::StaticNet.INetwork<DoubleBinary, double>
             global::StaticNet.GeneratedCodeHelpers.ThrowLengthMismatch(nameof(inputGradient), InputSize, inputGradient.Length);
         }
 
+        global::StaticNet.GeneratedCodeHelpers.ThrowIfOverlapping(gradients, nameof(gradients), inputGradient, nameof(inputGradient), input, nameof(input), target, nameof(target), Parameters);
+
         global::System.Span<double> scratch = stackalloc double[DoubleBinaryKernels.BackwardScratchLength];
         double loss = DoubleBinaryKernels.Backward(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_staticNetParameters), _staticNetOffset), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradients), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(target), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputGradient));
         return loss;
@@ -231,11 +240,17 @@ partial class DoubleBinary : global::StaticNet.INetwork<DoubleBinary, double>
     /// gradient is known, after the gradient for the layer below has been taken from its old weights; no gradient
     /// array for the whole network is used.
     /// </summary>
+    /// <remarks>
+    /// It writes the parameters: do not call it while another thread calls any method of this instance. A sample
+    /// with a NaN or an infinite value is refused before anything changes; finite values are not checked after the
+    /// step (a step that overflows, from a huge learning rate or huge values, leaves infinite parameters).
+    /// </remarks>
     /// <param name="input">One sample: <see cref="InputSize"/> values.</param>
     /// <param name="target">The expected output: <see cref="OutputSize"/> values.</param>
     /// <param name="learningRate">The step size.</param>
     /// <returns>The loss of the sample before the update.</returns>
-    /// <exception cref="global::System.ArgumentException">A span does not have the length given above.</exception>
+    /// <exception cref="global::System.ArgumentException">A span does not have the length given above, holds a NaN or an infinite value, or overlaps <see cref="Parameters"/>; nothing has changed.</exception>
+    /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="learningRate"/> is NaN, infinite or negative; nothing has changed.</exception>
     [global::System.CodeDom.Compiler.GeneratedCode("StaticNet.Generator", "%VERSION%")]
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     [global::System.Runtime.CompilerServices.SkipLocalsInit]
@@ -251,6 +266,8 @@ partial class DoubleBinary : global::StaticNet.INetwork<DoubleBinary, double>
             global::StaticNet.GeneratedCodeHelpers.ThrowLengthMismatch(nameof(target), OutputSize, target.Length);
         }
 
+        global::StaticNet.GeneratedCodeHelpers.CheckTrainStep(learningRate, input, target, Parameters);
+
         global::System.Span<double> scratch = stackalloc double[DoubleBinaryKernels.BackwardScratchLength];
         double loss = DoubleBinaryKernels.TrainStep(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_staticNetParameters), _staticNetOffset), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(target), learningRate, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch));
         return loss;
@@ -260,13 +277,15 @@ partial class DoubleBinary : global::StaticNet.INetwork<DoubleBinary, double>
     /// Backpropagates a batch of samples stored row by row (sample <c>k</c> is <c>inputs[(k * InputSize)..((k + 1) * InputSize)]</c>
     /// with its target in the same rows of <paramref name="targets"/>): adds the mean over the samples of dLoss/dParameters
     /// into <paramref name="gradients"/> and returns the mean loss. The samples go through the network in blocks, each layer
-    /// as one matrix operation on the block. Reads the parameters only. An empty batch returns 0 and adds nothing.
+    /// as one matrix operation on the block. Reads the parameters only: safe to call concurrently. An empty batch
+    /// returns 0 and adds nothing. A NaN or an infinite value is not refused: it makes the gradient non-finite, even
+    /// where a saturated activation keeps the loss finite (Trainer checks the gradient).
     /// </summary>
     /// <param name="inputs">The samples; the length must be a multiple of <see cref="InputSize"/>.</param>
     /// <param name="targets">The expected outputs: <see cref="OutputSize"/> values per sample.</param>
     /// <param name="gradients">Accumulates the mean gradient: <see cref="ParameterCount"/> values in the layout of <see cref="Parameters"/>.</param>
     /// <returns>The mean loss of the samples.</returns>
-    /// <exception cref="global::System.ArgumentException">A span does not have the length given above.</exception>
+    /// <exception cref="global::System.ArgumentException">A span does not have the length given above, or a span this method writes overlaps a span it reads or <see cref="Parameters"/>.</exception>
     [global::System.CodeDom.Compiler.GeneratedCode("StaticNet.Generator", "%VERSION%")]
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     [global::System.Runtime.CompilerServices.SkipLocalsInit]
@@ -287,6 +306,8 @@ partial class DoubleBinary : global::StaticNet.INetwork<DoubleBinary, double>
         {
             global::StaticNet.GeneratedCodeHelpers.ThrowLengthMismatch(nameof(gradients), ParameterCount, gradients.Length);
         }
+
+        global::StaticNet.GeneratedCodeHelpers.ThrowIfOverlapping(gradients, nameof(gradients), inputs, nameof(inputs), targets, nameof(targets), Parameters);
 
         if (count == 0)
         {

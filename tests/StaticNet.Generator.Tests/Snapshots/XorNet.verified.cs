@@ -82,7 +82,7 @@ namespace Samples
         /// <summary>Computes the output of the network for one sample. Reads the parameters only: safe to call concurrently.</summary>
         /// <param name="input">One sample: <see cref="InputSize"/> values.</param>
         /// <param name="output">Receives the <see cref="OutputSize"/> outputs.</param>
-        /// <exception cref="global::System.ArgumentException">A span does not have the length given above.</exception>
+        /// <exception cref="global::System.ArgumentException">A span does not have the length given above, or a span this method writes overlaps a span it reads or <see cref="Parameters"/>.</exception>
         [global::System.CodeDom.Compiler.GeneratedCode("StaticNet.Generator", "%VERSION%")]
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         [global::System.Runtime.CompilerServices.SkipLocalsInit]
@@ -98,6 +98,8 @@ namespace Samples
                 global::StaticNet.GeneratedCodeHelpers.ThrowLengthMismatch(nameof(output), OutputSize, output.Length);
             }
 
+            global::StaticNet.GeneratedCodeHelpers.ThrowIfOverlapping(output, nameof(output), input, nameof(input), Parameters);
+
             global::System.Span<float> scratch = stackalloc float[XorNetKernels.ForwardScratchLength];
             XorNetKernels.Forward(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_staticNetParameters), _staticNetOffset), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output));
         }
@@ -109,7 +111,7 @@ namespace Samples
         /// </summary>
         /// <param name="inputs">The samples; the length must be a multiple of <see cref="InputSize"/>.</param>
         /// <param name="outputs">Receives the outputs: <see cref="OutputSize"/> values per sample.</param>
-        /// <exception cref="global::System.ArgumentException">A span does not have the length given above.</exception>
+        /// <exception cref="global::System.ArgumentException">A span does not have the length given above, or a span this method writes overlaps a span it reads or <see cref="Parameters"/>.</exception>
         [global::System.CodeDom.Compiler.GeneratedCode("StaticNet.Generator", "%VERSION%")]
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         [global::System.Runtime.CompilerServices.SkipLocalsInit]
@@ -125,6 +127,8 @@ namespace Samples
             {
                 global::StaticNet.GeneratedCodeHelpers.ThrowLengthMismatch(nameof(outputs), (long)count * OutputSize, outputs.Length);
             }
+
+            global::StaticNet.GeneratedCodeHelpers.ThrowIfOverlapping(outputs, nameof(outputs), inputs, nameof(inputs), Parameters);
 
             global::System.Span<float> scratch = stackalloc float[XorNetKernels.BatchForwardScratchLength];
             XorNetKernels.ForwardBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_staticNetParameters), _staticNetOffset), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs), count);
@@ -157,13 +161,14 @@ namespace Samples
 
         /// <summary>
         /// Backpropagates one sample: adds dLoss/dParameters into <paramref name="gradients"/> (so that a mini-batch
-        /// accumulates) and returns the loss. Reads the parameters only.
+        /// accumulates) and returns the loss. Reads the parameters only: safe to call concurrently. A NaN or an infinite
+        /// value is not refused: it makes the gradient non-finite, even where a saturated activation keeps the loss finite.
         /// </summary>
         /// <param name="input">One sample: <see cref="InputSize"/> values.</param>
         /// <param name="target">The expected output: <see cref="OutputSize"/> values.</param>
         /// <param name="gradients">Accumulates the gradient: <see cref="ParameterCount"/> values in the layout of <see cref="Parameters"/>.</param>
         /// <returns>The loss of the sample.</returns>
-        /// <exception cref="global::System.ArgumentException">A span does not have the length given above.</exception>
+        /// <exception cref="global::System.ArgumentException">A span does not have the length given above, or a span this method writes overlaps a span it reads or <see cref="Parameters"/>.</exception>
         [global::System.CodeDom.Compiler.GeneratedCode("StaticNet.Generator", "%VERSION%")]
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         [global::System.Runtime.CompilerServices.SkipLocalsInit]
@@ -184,6 +189,8 @@ namespace Samples
                 global::StaticNet.GeneratedCodeHelpers.ThrowLengthMismatch(nameof(gradients), ParameterCount, gradients.Length);
             }
 
+            global::StaticNet.GeneratedCodeHelpers.ThrowIfOverlapping(gradients, nameof(gradients), input, nameof(input), target, nameof(target), Parameters);
+
             global::System.Span<float> scratch = stackalloc float[XorNetKernels.BackwardScratchLength];
             float loss = XorNetKernels.Backward(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_staticNetParameters), _staticNetOffset), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradients), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(target), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch), ref global::System.Runtime.CompilerServices.Unsafe.NullRef<float>());
             return loss;
@@ -191,14 +198,14 @@ namespace Samples
 
         /// <summary>
         /// Backpropagates one sample: adds dLoss/dParameters into <paramref name="gradients"/>, writes dLoss/dInput into
-        /// <paramref name="inputGradient"/> and returns the loss. Reads the parameters only.
+        /// <paramref name="inputGradient"/> and returns the loss. Reads the parameters only: safe to call concurrently.
         /// </summary>
         /// <param name="input">One sample: <see cref="InputSize"/> values.</param>
         /// <param name="target">The expected output: <see cref="OutputSize"/> values.</param>
         /// <param name="gradients">Accumulates the gradient: <see cref="ParameterCount"/> values in the layout of <see cref="Parameters"/>.</param>
         /// <param name="inputGradient">Receives dLoss/dInput (overwritten, not accumulated): <see cref="InputSize"/> values.</param>
         /// <returns>The loss of the sample.</returns>
-        /// <exception cref="global::System.ArgumentException">A span does not have the length given above.</exception>
+        /// <exception cref="global::System.ArgumentException">A span does not have the length given above, or a span this method writes overlaps a span it reads or <see cref="Parameters"/>.</exception>
         [global::System.CodeDom.Compiler.GeneratedCode("StaticNet.Generator", "%VERSION%")]
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         [global::System.Runtime.CompilerServices.SkipLocalsInit]
@@ -224,6 +231,8 @@ namespace Samples
                 global::StaticNet.GeneratedCodeHelpers.ThrowLengthMismatch(nameof(inputGradient), InputSize, inputGradient.Length);
             }
 
+            global::StaticNet.GeneratedCodeHelpers.ThrowIfOverlapping(gradients, nameof(gradients), inputGradient, nameof(inputGradient), input, nameof(input), target, nameof(target), Parameters);
+
             global::System.Span<float> scratch = stackalloc float[XorNetKernels.BackwardScratchLength];
             float loss = XorNetKernels.Backward(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_staticNetParameters), _staticNetOffset), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradients), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(target), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputGradient));
             return loss;
@@ -235,11 +244,17 @@ namespace Samples
         /// gradient is known, after the gradient for the layer below has been taken from its old weights; no gradient
         /// array for the whole network is used.
         /// </summary>
+        /// <remarks>
+        /// It writes the parameters: do not call it while another thread calls any method of this instance. A sample
+        /// with a NaN or an infinite value is refused before anything changes; finite values are not checked after the
+        /// step (a step that overflows, from a huge learning rate or huge values, leaves infinite parameters).
+        /// </remarks>
         /// <param name="input">One sample: <see cref="InputSize"/> values.</param>
         /// <param name="target">The expected output: <see cref="OutputSize"/> values.</param>
         /// <param name="learningRate">The step size.</param>
         /// <returns>The loss of the sample before the update.</returns>
-        /// <exception cref="global::System.ArgumentException">A span does not have the length given above.</exception>
+        /// <exception cref="global::System.ArgumentException">A span does not have the length given above, holds a NaN or an infinite value, or overlaps <see cref="Parameters"/>; nothing has changed.</exception>
+        /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="learningRate"/> is NaN, infinite or negative; nothing has changed.</exception>
         [global::System.CodeDom.Compiler.GeneratedCode("StaticNet.Generator", "%VERSION%")]
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         [global::System.Runtime.CompilerServices.SkipLocalsInit]
@@ -255,6 +270,8 @@ namespace Samples
                 global::StaticNet.GeneratedCodeHelpers.ThrowLengthMismatch(nameof(target), OutputSize, target.Length);
             }
 
+            global::StaticNet.GeneratedCodeHelpers.CheckTrainStep(learningRate, input, target, Parameters);
+
             global::System.Span<float> scratch = stackalloc float[XorNetKernels.BackwardScratchLength];
             float loss = XorNetKernels.TrainStep(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_staticNetParameters), _staticNetOffset), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(target), learningRate, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch));
             return loss;
@@ -264,13 +281,15 @@ namespace Samples
         /// Backpropagates a batch of samples stored row by row (sample <c>k</c> is <c>inputs[(k * InputSize)..((k + 1) * InputSize)]</c>
         /// with its target in the same rows of <paramref name="targets"/>): adds the mean over the samples of dLoss/dParameters
         /// into <paramref name="gradients"/> and returns the mean loss. The samples go through the network in blocks, each layer
-        /// as one matrix operation on the block. Reads the parameters only. An empty batch returns 0 and adds nothing.
+        /// as one matrix operation on the block. Reads the parameters only: safe to call concurrently. An empty batch
+        /// returns 0 and adds nothing. A NaN or an infinite value is not refused: it makes the gradient non-finite, even
+        /// where a saturated activation keeps the loss finite (Trainer checks the gradient).
         /// </summary>
         /// <param name="inputs">The samples; the length must be a multiple of <see cref="InputSize"/>.</param>
         /// <param name="targets">The expected outputs: <see cref="OutputSize"/> values per sample.</param>
         /// <param name="gradients">Accumulates the mean gradient: <see cref="ParameterCount"/> values in the layout of <see cref="Parameters"/>.</param>
         /// <returns>The mean loss of the samples.</returns>
-        /// <exception cref="global::System.ArgumentException">A span does not have the length given above.</exception>
+        /// <exception cref="global::System.ArgumentException">A span does not have the length given above, or a span this method writes overlaps a span it reads or <see cref="Parameters"/>.</exception>
         [global::System.CodeDom.Compiler.GeneratedCode("StaticNet.Generator", "%VERSION%")]
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         [global::System.Runtime.CompilerServices.SkipLocalsInit]
@@ -291,6 +310,8 @@ namespace Samples
             {
                 global::StaticNet.GeneratedCodeHelpers.ThrowLengthMismatch(nameof(gradients), ParameterCount, gradients.Length);
             }
+
+            global::StaticNet.GeneratedCodeHelpers.ThrowIfOverlapping(gradients, nameof(gradients), inputs, nameof(inputs), targets, nameof(targets), Parameters);
 
             if (count == 0)
             {
