@@ -24,10 +24,13 @@ internal static class WeightsResolver
             ? Resolve(spec.Weights, spec.WeightNames, spec.LayerSizes, spec.Scalar, spec.Type.Target.Name, files, convert: true, cancellationToken, out _)
             : null;
 
-    /// <summary>The diagnostic of a <c>Weights</c> argument, if its file is missing, invalid or does not fit.</summary>
+    /// <summary>
+    /// The diagnostic of a <c>Weights</c> argument: an error if its file is missing, invalid or does not fit, a warning
+    /// (SNET0021) if its values, in the network's precision, include NaN or infinities.
+    /// </summary>
     public static EquatableArray<DiagnosticInfo> Check(WeightsRequest request, EquatableArray<WeightsFile> files, CancellationToken cancellationToken)
     {
-        Resolve(request.Path, request.LayerNames, request.LayerSizes, request.Scalar, request.NetworkName, files, convert: false, cancellationToken, out Problem? problem);
+        Resolve(request.Path, request.LayerNames, request.LayerSizes, request.Scalar, request.NetworkName, files, convert: true, cancellationToken, out Problem? problem);
         return problem is null
             ? EquatableArray<DiagnosticInfo>.Empty
             : new EquatableArray<DiagnosticInfo>([new DiagnosticInfo(problem.Descriptor, request.Tree, request.Span, new EquatableArray<string>(problem.Arguments))]);
@@ -71,7 +74,8 @@ internal static class WeightsResolver
     /// <summary>
     /// Validates a whole safetensors file against the topology and, when <paramref name="convert"/>, returns the
     /// parameters as little-endian bytes of the network's scalar type in the parameter layout. Null with the
-    /// <paramref name="problem"/> when the file is invalid or does not fit (or when not converting).
+    /// <paramref name="problem"/> when the file is invalid or does not fit (or when not converting). Values that are NaN or
+    /// infinite in the network's precision are returned too, with the warning SNET0021 as the <paramref name="problem"/>.
     /// </summary>
     internal static byte[]? ReadValues(
         ReadOnlySpan<byte> bytes,
@@ -85,7 +89,7 @@ internal static class WeightsResolver
         out Problem? problem)
     {
         problem = null;
-        string? error = SafeTensorsReader.TryRead(bytes, out List<TensorInfo> tensors, out int dataStart);
+        string? error = SafeTensorsReader.TryRead(bytes, out SafeTensorsHeader? header, out int dataStart);
         if (error is not null)
         {
             problem = new Problem(DiagnosticDescriptors.WeightsFileInvalid, path, error);
@@ -94,26 +98,21 @@ internal static class WeightsResolver
 
         cancellationToken.ThrowIfCancellationRequested();
         string description = $"{network} ({string.Join(" -> ", sizes.Select(size => size.ToString(CultureInfo.InvariantCulture)))})";
-        string[]? prefixes = layerNames.Count > 0 ? layerNames.ToArray() : SequentialPrefixes(tensors, sizes.Count - 1, out error);
+        string[]? prefixes = layerNames.Count > 0 ? layerNames.ToArray() : SequentialPrefixes(header!.Tensors, sizes.Count - 1, out error);
         if (prefixes is null)
         {
             problem = new Problem(DiagnosticDescriptors.WeightsMismatch, description, $"in '{path}', {error}");
             return null;
         }
 
-        var byName = new Dictionary<string, TensorInfo>(StringComparer.Ordinal);
-        foreach (TensorInfo tensor in tensors)
-        {
-            byName[tensor.Name] = tensor;
-        }
-
-        var layers = new (TensorInfo Weight, TensorInfo Bias)[sizes.Count - 1];
+        Dictionary<string, TensorEntry> byName = header!.ByName;
+        var layers = new (TensorEntry Weight, TensorEntry Bias)[sizes.Count - 1];
         for (int layer = 0; layer < layers.Length; layer++)
         {
             int inputs = sizes[layer], outputs = sizes[layer + 1];
             string role = $"layer {layer + 1}, {inputs} -> {outputs}";
-            TensorInfo? weight = Lookup(byName, prefixes[layer] + ".weight", role, path, description, ref problem);
-            TensorInfo? bias = weight is null ? null : Lookup(byName, prefixes[layer] + ".bias", role, path, description, ref problem);
+            TensorEntry? weight = Lookup(byName, prefixes[layer] + ".weight", role, path, description, ref problem);
+            TensorEntry? bias = weight is null ? null : Lookup(byName, prefixes[layer] + ".bias", role, path, description, ref problem);
             if (weight is null || bias is null ||
                 !Fits(weight, [outputs, inputs], $"the weights of {role}", path, description, ref problem) ||
                 !Fits(bias, [outputs], $"the bias of {role}", path, description, ref problem))
@@ -138,14 +137,56 @@ internal static class WeightsResolver
 
         var output = new byte[parameterCount * elementSize];
         int offset = 0;
-        foreach ((TensorInfo weight, TensorInfo bias) in layers)
+        foreach ((TensorEntry weight, TensorEntry bias) in layers)
         {
             cancellationToken.ThrowIfCancellationRequested();
             offset = Convert(bytes.Slice(dataStart), weight, scalar, output, offset);
             offset = Convert(bytes.Slice(dataStart), bias, scalar, output, offset);
         }
 
+        problem = NonFinite(output, scalar, layers, path);
         return output;
+    }
+
+    /// <summary>The warning SNET0021 when converted values are NaN or infinite (an F64 value beyond the float range is infinite in a float network), or null.</summary>
+    private static Problem? NonFinite(byte[] values, ScalarKind scalar, (TensorEntry Weight, TensorEntry Bias)[] layers, string path)
+    {
+        int size = scalar == ScalarKind.Double ? 8 : 4;
+        int count = 0, first = -1;
+        for (int i = 0; i < values.Length / size; i++)
+        {
+            // Little-endian: the exponent is in the last two bytes; all ones means NaN or an infinity.
+            int top = values[(i * size) + size - 1] & 0x7F, next = values[(i * size) + size - 2];
+            bool finite = size == 8 ? top != 0x7F || (next & 0xF0) != 0xF0 : top != 0x7F || (next & 0x80) == 0;
+            if (!finite)
+            {
+                first = count++ == 0 ? i : first;
+            }
+        }
+
+        if (count == 0)
+        {
+            return null;
+        }
+
+        int start = 0;
+        foreach ((TensorEntry weight, TensorEntry bias) in layers)
+        {
+            foreach (TensorEntry tensor in new[] { weight, bias })
+            {
+                int length = (int)(tensor.Length / tensor.ElementSize);
+                if (first < start + length)
+                {
+                    double value = size == 8 ? ReadDouble(values.AsSpan(first * 8)) : ReadSingle(values.AsSpan(first * 4));
+                    string shown = double.IsNaN(value) ? "NaN" : value > 0 ? "+Infinity" : "-Infinity";
+                    return new Problem(DiagnosticDescriptors.WeightsNotFinite, path, count.ToString(CultureInfo.InvariantCulture), tensor.Name, (first - start).ToString(CultureInfo.InvariantCulture), shown);
+                }
+
+                start += length;
+            }
+        }
+
+        return null;
     }
 
     private static WeightsFile? Find(string path, EquatableArray<WeightsFile> files, out Problem? problem)
@@ -203,11 +244,11 @@ internal static class WeightsResolver
     }
 
     /// <summary>As the runtime's: every tensor is <c>{index}.weight</c> or <c>{index}.bias</c>, each index has both, one index per layer, in index order.</summary>
-    private static string[]? SequentialPrefixes(List<TensorInfo> tensors, int layerCount, out string? error)
+    private static string[]? SequentialPrefixes(IReadOnlyList<TensorEntry> tensors, int layerCount, out string? error)
     {
         error = null;
         var indices = new SortedDictionary<int, (bool Weight, bool Bias)>();
-        foreach (TensorInfo tensor in tensors)
+        foreach (TensorEntry tensor in tensors)
         {
             int dot = tensor.Name.IndexOf('.');
             string index = dot < 0 ? string.Empty : tensor.Name.Substring(0, dot);
@@ -245,9 +286,9 @@ internal static class WeightsResolver
     private static bool IsCanonicalIndex(string text) =>
         text.Length is > 0 and <= 9 && text.All(c => c is >= '0' and <= '9') && (text.Length == 1 || text[0] != '0');
 
-    private static TensorInfo? Lookup(Dictionary<string, TensorInfo> byName, string name, string role, string path, string network, ref Problem? problem)
+    private static TensorEntry? Lookup(Dictionary<string, TensorEntry> byName, string name, string role, string path, string network, ref Problem? problem)
     {
-        if (byName.TryGetValue(name, out TensorInfo? tensor))
+        if (byName.TryGetValue(name, out TensorEntry? tensor))
         {
             return tensor;
         }
@@ -258,18 +299,18 @@ internal static class WeightsResolver
         return null;
     }
 
-    private static bool Fits(TensorInfo tensor, long[] expected, string role, string path, string network, ref Problem? problem)
+    private static bool Fits(TensorEntry tensor, long[] expected, string role, string path, string network, ref Problem? problem)
     {
-        if (!SafeTensorsReader.IsLoadable(tensor.DType))
+        if (!SafeTensorsHeader.IsLoadable(tensor.DType))
         {
-            problem = new Problem(DiagnosticDescriptors.WeightsDTypeNotSupported, path, tensor.Name, tensor.DType);
+            problem = new Problem(DiagnosticDescriptors.WeightsDTypeNotSupported, path, tensor.Name, tensor.DTypeName);
             return false;
         }
 
         if (!tensor.Shape.SequenceEqual(expected))
         {
             problem = new Problem(DiagnosticDescriptors.WeightsMismatch, network,
-                $"in '{path}', tensor '{tensor.Name}' ({role}) has shape {tensor.ShapeText}, but the network needs {TensorInfo.FormatShape(expected)}");
+                $"in '{path}', tensor '{tensor.Name}' ({role}) has shape {tensor.ShapeText}, but the network needs {TensorEntry.FormatShape(expected)}");
             return false;
         }
 
@@ -281,13 +322,13 @@ internal static class WeightsResolver
     /// <paramref name="offset"/> on; returns the offset after them. The same conversions as the runtime: the bits as they
     /// are when the dtype is the network's own, F64 to float rounds to nearest, F16 and BF16 widen exactly.
     /// </summary>
-    private static int Convert(ReadOnlySpan<byte> data, TensorInfo tensor, ScalarKind scalar, byte[] output, int offset)
+    private static int Convert(ReadOnlySpan<byte> data, TensorEntry tensor, ScalarKind scalar, byte[] output, int offset)
     {
         ReadOnlySpan<byte> source = data.Slice((int)tensor.Begin, (int)(tensor.End - tensor.Begin));
         int count = source.Length / tensor.ElementSize;
         int elementSize = scalar == ScalarKind.Double ? 8 : 4;
         Span<byte> destination = output.AsSpan(offset * elementSize, count * elementSize);
-        if ((tensor.DType == "F32" && scalar == ScalarKind.Single) || (tensor.DType == "F64" && scalar == ScalarKind.Double))
+        if ((tensor.DType == TensorDType.F32 && scalar == ScalarKind.Single) || (tensor.DType == TensorDType.F64 && scalar == ScalarKind.Double))
         {
             source.CopyTo(destination);
             return offset + count;
@@ -297,9 +338,9 @@ internal static class WeightsResolver
         {
             double value = tensor.DType switch
             {
-                "F32" => ReadSingle(source.Slice(4 * i)),
-                "F64" => ReadDouble(source.Slice(8 * i)),
-                "F16" => HalfToSingle((ushort)(source[2 * i] | (source[(2 * i) + 1] << 8))),
+                TensorDType.F32 => ReadSingle(source.Slice(4 * i)),
+                TensorDType.F64 => ReadDouble(source.Slice(8 * i)),
+                TensorDType.F16 => HalfToSingle((ushort)(source[2 * i] | (source[(2 * i) + 1] << 8))),
                 _ => BFloat16ToSingle((ushort)(source[2 * i] | (source[(2 * i) + 1] << 8))),
             };
             if (scalar == ScalarKind.Double)
