@@ -216,6 +216,19 @@ public sealed class TrainerTests
     }
 
     [Fact]
+    public void A_network_that_starts_with_a_NaN_parameter_is_refused_before_any_step()
+    {
+        // Otherwise a later exception could not say whether a step made the parameters non-finite.
+        (float[] inputs, int[] labels) = BlobData();
+        var net = new Blobs(seed: 1);
+        net.Parameters[17] = float.NaN;
+        var trainer = new Trainer<Blobs, float>(net, new Sgd<float>(Blobs.ParameterCount, 0.1), new TrainerOptions { Epochs = 1 });
+        InvalidOperationException exception = Assert.Throws<InvalidOperationException>(() => trainer.Fit(inputs, labels));
+        Assert.Contains("1 NaN or infinite parameters before training", exception.Message, StringComparison.Ordinal);
+        Assert.Equal(0, trainer.Optimizer.Steps);
+    }
+
+    [Fact]
     public void An_empty_data_set_is_rejected()
     {
         var trainer = new Trainer<Blobs, float>(new Blobs(), new Adam<float>(Blobs.ParameterCount));

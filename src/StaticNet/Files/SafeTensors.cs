@@ -34,7 +34,10 @@ namespace StaticNet;
 /// network is touched: if anything is wrong the network is unchanged and an <see cref="InvalidDataException"/> says
 /// what (for a mismatch: the tensor, the expected and the found shape or dtype). Hostile input (a header length larger
 /// than the file, overlapping offsets, huge shapes, invalid JSON, duplicate names, truncated data) is rejected in the
-/// same way, without allocating more than the header and the network's own parameter count.
+/// same way, without allocating more than a small multiple of the header and the network's own parameter count; a
+/// header is capped at 100 MB, 100,000 tensors and 64 dimensions per shape. NaN and infinite values are refused too,
+/// unless <c>allowNonFinite</c> is given. The header rules are shared, as one source file, with the generator that bakes
+/// <c>Weights</c> files in at compile time.
 /// </para>
 /// </remarks>
 public static class SafeTensors
@@ -202,7 +205,9 @@ public static class SafeTensors
 
                 try
                 {
-                    using var stale = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
+                    // Read access is enough for the lock and the deletion (the folder's permission), so a leftover that
+                    // had already been given a read-only target's mode goes too.
+                    using var stale = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.None, 1, FileOptions.DeleteOnClose);
                 }
                 catch (IOException)
                 {

@@ -212,6 +212,7 @@ public sealed class Trainer<TNet, T>
     /// <param name="cancellationToken">Checked between batches; training stops with <see cref="OperationCanceledException"/>.</param>
     /// <returns>The result of every epoch.</returns>
     /// <exception cref="ArgumentException">There are no samples, or the lengths do not match the network.</exception>
+    /// <exception cref="InvalidOperationException">The network's parameters hold a NaN or infinite value before training.</exception>
     /// <exception cref="TrainingDivergedException">The loss or the gradient of a batch, or the parameters after a step, had a NaN or infinite value.</exception>
     public TrainingHistory Fit(ReadOnlyMemory<T> inputs, ReadOnlyMemory<T> targets, IProgress<EpochResult>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -230,7 +231,7 @@ public sealed class Trainer<TNet, T>
     /// <param name="progress">Receives each epoch's result as the epoch ends.</param>
     /// <param name="cancellationToken">Checked between batches; training stops with <see cref="OperationCanceledException"/>.</param>
     /// <returns>The result of every epoch.</returns>
-    /// <exception cref="InvalidOperationException">The network is not a classifier (its loss is not CrossEntropy).</exception>
+    /// <exception cref="InvalidOperationException">The network is not a classifier (its loss is not CrossEntropy), or its parameters hold a NaN or infinite value before training.</exception>
     /// <exception cref="ArgumentException">There are no samples, or the lengths do not match the network.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A label is not a class.</exception>
     /// <exception cref="TrainingDivergedException">The loss or the gradient of a batch, or the parameters after a step, had a NaN or infinite value.</exception>
@@ -360,6 +361,13 @@ public sealed class Trainer<TNet, T>
             var clock = Stopwatch.StartNew();
             long steps = 0;
             bool classifier = Network is IClassifierNetwork<T>;
+            if (CountNonFinite(Network.Parameters) is int broken and > 0)
+            {
+                // Then no divergence message could say which step made a parameter non-finite.
+                throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
+                    $"{typeof(TNet).Name} holds {broken} NaN or infinite parameters before training; no training can repair them. Initialise it from a seed, or load finite weights."));
+            }
+
             for (int epoch = 1; epoch <= options.Epochs; epoch++)
             {
                 if (options.Shuffle)
