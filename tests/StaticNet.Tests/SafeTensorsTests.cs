@@ -295,6 +295,12 @@ public sealed class SafeTensorsTests(ITestOutputHelper output)
             File.WriteAllBytes(Path.Combine(folder, name), new byte[1000]);
         }
 
+        if (!OperatingSystem.IsWindows())
+        {
+            // Killed after it had been given a read-only target's mode.
+            File.SetUnixFileMode(Path.Combine(folder, stale[1]), UnixFileMode.UserRead);
+        }
+
         // Other files, including another target's temporary file, stay.
         string[] others = [".other.safetensors.k2j4h5g6.abc.tmp", "model.safetensors.bak", ".model.safetensors.tmp"];
         foreach (string name in others)
