@@ -4,6 +4,10 @@ using System.Buffers.Binary;
 using System.Buffers.Text;
 using System.ComponentModel;
 using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+using System.Numerics;
+using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace StaticNet;
@@ -34,6 +38,169 @@ public static class GeneratedCodeHelpers
     [DoesNotReturn]
     public static void ThrowLabelOutOfRange(int label, int classes) =>
         throw new ArgumentOutOfRangeException(nameof(label), label, $"'label' must be in [0, {classes}), but is {label}.");
+
+    /// <summary>The name the overlap messages give the network's own parameters.</summary>
+    private const string ParametersName = "Parameters";
+
+    /// <summary>
+    /// Throws the <see cref="ArgumentException"/> of a generated method whose written span shares memory with the span it
+    /// reads or with the network's parameters. The kernels read their inputs and the parameters while they write, so
+    /// aliased spans would give wrong results; spans that are only read may share memory.
+    /// </summary>
+    /// <typeparam name="T">The network's scalar type.</typeparam>
+    /// <param name="written">The span the method writes.</param>
+    /// <param name="writtenName">Its parameter name.</param>
+    /// <param name="read">A span the method reads.</param>
+    /// <param name="readName">Its parameter name.</param>
+    /// <param name="parameters">The network's parameters.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void ThrowIfOverlapping<T>(Span<T> written, string writtenName, ReadOnlySpan<T> read, string readName, Span<T> parameters)
+        where T : unmanaged
+    {
+        ThrowIfOverlapping<T, T>(written, writtenName, read, readName);
+        ThrowIfOverlapping<T, T>(written, writtenName, parameters, ParametersName);
+    }
+
+    /// <summary>As <see cref="ThrowIfOverlapping{T}(Span{T}, string, ReadOnlySpan{T}, string, Span{T})"/>, for a method that reads two spans.</summary>
+    /// <typeparam name="T">The network's scalar type.</typeparam>
+    /// <typeparam name="TSecond">The element type of the second span read (the scalar type, or <see cref="int"/> for labels).</typeparam>
+    /// <param name="written">The span the method writes.</param>
+    /// <param name="writtenName">Its parameter name.</param>
+    /// <param name="first">The first span the method reads.</param>
+    /// <param name="firstName">Its parameter name.</param>
+    /// <param name="second">The second span the method reads.</param>
+    /// <param name="secondName">Its parameter name.</param>
+    /// <param name="parameters">The network's parameters.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void ThrowIfOverlapping<T, TSecond>(Span<T> written, string writtenName, ReadOnlySpan<T> first, string firstName, ReadOnlySpan<TSecond> second, string secondName, Span<T> parameters)
+        where T : unmanaged
+        where TSecond : unmanaged
+    {
+        ThrowIfOverlapping<T, T>(written, writtenName, first, firstName);
+        ThrowIfOverlapping(written, writtenName, second, secondName);
+        ThrowIfOverlapping<T, T>(written, writtenName, parameters, ParametersName);
+    }
+
+    /// <summary>As <see cref="ThrowIfOverlapping{T}(Span{T}, string, ReadOnlySpan{T}, string, Span{T})"/>, for a method that writes two spans and reads two.</summary>
+    /// <typeparam name="T">The network's scalar type.</typeparam>
+    /// <param name="written">The first span the method writes.</param>
+    /// <param name="writtenName">Its parameter name.</param>
+    /// <param name="alsoWritten">The second span the method writes.</param>
+    /// <param name="alsoWrittenName">Its parameter name.</param>
+    /// <param name="first">The first span the method reads.</param>
+    /// <param name="firstName">Its parameter name.</param>
+    /// <param name="second">The second span the method reads.</param>
+    /// <param name="secondName">Its parameter name.</param>
+    /// <param name="parameters">The network's parameters.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void ThrowIfOverlapping<T>(Span<T> written, string writtenName, Span<T> alsoWritten, string alsoWrittenName, ReadOnlySpan<T> first, string firstName, ReadOnlySpan<T> second, string secondName, Span<T> parameters)
+        where T : unmanaged
+    {
+        ThrowIfOverlapping(written, writtenName, first, firstName, second, secondName, parameters);
+        ThrowIfOverlapping(alsoWritten, alsoWrittenName, first, firstName, second, secondName, parameters);
+        ThrowIfOverlapping<T, T>(alsoWritten, alsoWrittenName, written, writtenName);
+    }
+
+    /// <summary>
+    /// The entry checks of a generated <c>TrainStep</c>, after the lengths: the learning rate is finite and not negative (as
+    /// the optimizers require), the input and the target hold finite values only (a NaN or an infinity would reach the
+    /// parameters, and a saturated activation can hide it from the loss), and neither shares memory with the parameters,
+    /// which the step writes. Nothing has changed when one of them throws.
+    /// </summary>
+    /// <typeparam name="T">The network's scalar type.</typeparam>
+    /// <param name="learningRate">The step size.</param>
+    /// <param name="input">The sample.</param>
+    /// <param name="target">The expected output.</param>
+    /// <param name="parameters">The network's parameters.</param>
+    /// <exception cref="ArgumentOutOfRangeException">The learning rate is NaN, infinite or negative.</exception>
+    /// <exception cref="ArgumentException">A value is NaN or infinite, or a span overlaps the parameters.</exception>
+    public static void CheckTrainStep<T>(T learningRate, ReadOnlySpan<T> input, ReadOnlySpan<T> target, Span<T> parameters)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        CheckTrainStep(learningRate, input, parameters);
+        ThrowIfNotFinite(target, "target");
+        ThrowIfOverlapping<T, T>(target, "target", parameters, ParametersName);
+    }
+
+    /// <summary>As <see cref="CheckTrainStep{T}(T, ReadOnlySpan{T}, ReadOnlySpan{T}, Span{T})"/>, for the overload that takes a class index.</summary>
+    /// <typeparam name="T">The network's scalar type.</typeparam>
+    /// <param name="learningRate">The step size.</param>
+    /// <param name="input">The sample.</param>
+    /// <param name="parameters">The network's parameters.</param>
+    /// <exception cref="ArgumentOutOfRangeException">The learning rate is NaN, infinite or negative.</exception>
+    /// <exception cref="ArgumentException">A value is NaN or infinite, or the input overlaps the parameters.</exception>
+    public static void CheckTrainStep<T>(T learningRate, ReadOnlySpan<T> input, Span<T> parameters)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (!T.IsFinite(learningRate) || learningRate < T.Zero)
+        {
+            ThrowLearningRate(double.CreateTruncating(learningRate));
+        }
+
+        ThrowIfNotFinite(input, "input");
+        ThrowIfOverlapping<T, T>(input, "input", parameters, ParametersName);
+    }
+
+    /// <summary>The index of the first NaN or infinite value of <paramref name="values"/>, or -1.</summary>
+    /// <remarks>
+    /// One vectorised sum decides for all but a few spans: it is finite exactly when every value is, unless finite values
+    /// overflow it, and only then (or for a non-finite value) are the values looked at one by one.
+    /// </remarks>
+    internal static int IndexOfNonFinite<T>(ReadOnlySpan<T> values)
+        where T : IFloatingPointIeee754<T>
+    {
+        if (values.Length >= 16 && T.IsFinite(TensorPrimitives.Sum(values)))
+        {
+            return -1;
+        }
+
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (!T.IsFinite(values[i]))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private static void ThrowIfNotFinite<T>(ReadOnlySpan<T> values, string name)
+        where T : IFloatingPointIeee754<T>
+    {
+        int index = IndexOfNonFinite(values);
+        if (index >= 0)
+        {
+            ThrowNotFinite(name, index, double.CreateTruncating(values[index]));
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ThrowIfOverlapping<TWritten, TRead>(ReadOnlySpan<TWritten> written, string writtenName, ReadOnlySpan<TRead> read, string readName)
+        where TWritten : unmanaged
+        where TRead : unmanaged
+    {
+        if (MemoryMarshal.AsBytes(written).Overlaps(MemoryMarshal.AsBytes(read)))
+        {
+            ThrowOverlapping(writtenName, readName);
+        }
+    }
+
+    [DoesNotReturn]
+    private static void ThrowOverlapping(string writtenName, string readName) =>
+        throw new ArgumentException(
+            $"'{writtenName}' overlaps '{readName}': a span that a network method writes must not share memory with a span it reads or with the network's {ParametersName}; pass separate buffers.",
+            writtenName == ParametersName ? readName : writtenName);
+
+    [DoesNotReturn]
+    private static void ThrowNotFinite(string name, int index, double value) =>
+        throw new ArgumentException(
+            $"'{name}' must hold finite values, but {name}[{index}] is {value.ToString(CultureInfo.InvariantCulture)}. TrainStep refuses NaN and infinite values before it changes anything: they would reach the parameters, even where a saturated activation keeps the loss finite.",
+            name);
+
+    [DoesNotReturn]
+    private static void ThrowLearningRate(double learningRate) =>
+        throw new ArgumentOutOfRangeException("learningRate", learningRate, "The learning rate must be finite and not negative.");
 
     /// <summary>
     /// Allocates the array behind a network's parameters so that the parameters, from <paramref name="offset"/> on, start

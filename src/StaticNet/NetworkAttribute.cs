@@ -46,7 +46,7 @@ public sealed class NetworkAttribute : Attribute
     /// A safetensors file whose values the generator bakes into the assembly at build time, so that the network's
     /// parameterless constructor starts with them (no file I/O at run time). The path is relative to the project folder,
     /// and the file must be an <c>AdditionalFiles</c> item of the project: <c>&lt;AdditionalFiles Include="models/digits.safetensors" /&gt;</c>.
-    /// The tensors are found and checked as <see cref="SafeTensors.Load{TNet, T}(INetwork{TNet, T}, string, System.Collections.Generic.IReadOnlyList{string}?)"/>
+    /// The tensors are found and checked as <see cref="SafeTensors.Load{TNet, T}(INetwork{TNet, T}, string, System.Collections.Generic.IReadOnlyList{string}?, bool)"/>
     /// does; a missing file, an invalid one or one that does not fit is a build error (SNET0016 to SNET0019).
     /// </summary>
     public string? Weights { get; set; }

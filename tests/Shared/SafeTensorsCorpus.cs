@@ -122,6 +122,42 @@ internal static class SafeTensorsCorpus
     private static string Tensor(string name, string dtype, string shape, string offsets) =>
         $"\"{name}\":{{\"dtype\":\"{dtype}\",\"shape\":{shape},\"data_offsets\":{offsets}}}";
 
+    /// <summary>The tensors of a file written by <see cref="Write"/>, with their data, in header order.</summary>
+    private static List<(string Name, string DType, long[] Shape, byte[] Data)> Layers(byte[] file)
+    {
+        int headerLength = (int)BinaryPrimitives.ReadUInt64LittleEndian(file);
+        using var header = System.Text.Json.JsonDocument.Parse(file.AsMemory(8, headerLength));
+        var tensors = new List<(string, string, long[], byte[])>();
+        foreach (System.Text.Json.JsonProperty tensor in header.RootElement.EnumerateObject().Where(p => p.Name != "__metadata__"))
+        {
+            long[] offsets = tensor.Value.GetProperty("data_offsets").EnumerateArray().Select(o => o.GetInt64()).ToArray();
+            tensors.Add((tensor.Name, tensor.Value.GetProperty("dtype").GetString()!, tensor.Value.GetProperty("shape").EnumerateArray().Select(d => d.GetInt64()).ToArray(),
+                file[(8 + headerLength + (int)offsets[0])..(8 + headerLength + (int)offsets[1])]));
+        }
+
+        return tensors;
+    }
+
+    /// <summary>A copy of a file written by <see cref="Write"/> with element <paramref name="index"/> of a tensor set to <paramref name="value"/>.</summary>
+    private static byte[] WithValue(byte[] file, string tensor, int index, double value)
+    {
+        var tensors = Layers(file);
+        int at = tensors.FindIndex(t => t.Name == tensor);
+        (string name, string dtype, long[] shape, byte[] data) = tensors[at];
+        data = (byte[])data.Clone();
+        if (dtype == "F64")
+        {
+            BinaryPrimitives.WriteDoubleLittleEndian(data.AsSpan(8 * index), value);
+        }
+        else
+        {
+            BinaryPrimitives.WriteSingleLittleEndian(data.AsSpan(4 * index), (float)value);
+        }
+
+        tensors[at] = (name, dtype, shape, data);
+        return Write(tensors, "{\"format\":\"pt\"}");
+    }
+
     private static List<(string, byte[])> HandCrafted()
     {
         byte[] valid = Valid();
@@ -221,6 +257,13 @@ internal static class SafeTensorsCorpus
             ("an extra layer", Write([("0.weight", "F32", [16, 2], new byte[128]), ("0.bias", "F32", [16], new byte[64]), ("2.weight", "F32", [16, 16], new byte[1024]), ("2.bias", "F32", [16], new byte[64]), ("4.weight", "F32", [3, 16], new byte[192]), ("4.bias", "F32", [3], new byte[12]), ("6.weight", "F32", [3, 3], new byte[36]), ("6.bias", "F32", [3], new byte[12])])),
             ("a BatchNorm buffer", Write([("0.weight", "F32", [16, 2], new byte[128]), ("0.bias", "F32", [16], new byte[64]), ("1.running_mean", "F32", [16], new byte[64]), ("2.weight", "F32", [16, 16], new byte[1024]), ("2.bias", "F32", [16], new byte[64]), ("4.weight", "F32", [3, 16], new byte[192]), ("4.bias", "F32", [3], new byte[12])])),
             ("10,000 empty tensors", Write(Enumerable.Range(0, 10_000).Select(i => ($"t{i}", "F32", new long[] { 0 }, Array.Empty<byte>())))),
+            ("100,000 empty tensors and the layers", Write([.. Layers(Valid()), .. Enumerable.Range(0, 100_000 - 6).Select(i => ($"t{i}", "F32", new long[] { 0 }, Array.Empty<byte>()))])),
+            ("100,001 empty tensors", Write(Enumerable.Range(0, 100_001).Select(i => ($"t{i}", "F32", new long[] { 0 }, Array.Empty<byte>())))),
+            ("a shape of rank 65", Header("{" + Tensor("a", "F32", "[" + string.Join(",", Enumerable.Repeat("1", 65)) + "]", "[0,4]") + "}")),
+            ("a shape of rank 64", Assemble("{" + Tensor("a", "F32", "[" + string.Join(",", Enumerable.Repeat("1", 64)) + "]", "[0,4]") + "}", new byte[4])),
+            ("NaN weight", WithValue(valid, "0.weight", 3, float.NaN)),
+            ("infinite bias", WithValue(valid, "4.bias", 2, float.NegativeInfinity)),
+            ("F64 value beyond the float range", WithValue(Valid("F64", 2), "2.bias", 0, 1e300)),
         };
         return cases;
     }

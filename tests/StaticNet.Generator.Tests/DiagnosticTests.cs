@@ -40,6 +40,29 @@ public sealed class DiagnosticTests
         Assert.Single(result.Sources);
     }
 
+    /// <summary>
+    /// SNET0001's floor is C# 11, and it is the floor: at exactly C# 11 a declaration in C# 11 syntax (no collection
+    /// expression, no type declaration ending in ';', which README's examples use and which need C# 12) generates code
+    /// that compiles without a warning.
+    /// </summary>
+    [Fact]
+    public void SNET0001_is_not_reported_on_CSharp_11_and_the_code_compiles_there()
+    {
+        const string Source = """
+            using StaticNet;
+            namespace Consumer
+            {
+                /// <summary>C# 11.</summary>
+                [Network(Layers = new[] { 64, 64, 64, 10 }, Activation = Activation.ReLU, Output = Activation.Softmax, Loss = Loss.CrossEntropy)]
+                public partial class DigitNet { }
+            }
+            """;
+        GeneratorResult result = GeneratorHarness.Run(Source, LanguageVersion.CSharp11);
+        Assert.DoesNotContain(result.AllDiagnostics, d => d.Id == "SNET0001");
+        Assert.Single(result.Sources);
+        CompileTests.AssertNoWarnings(result.Output.GetDiagnostics());
+    }
+
     [Fact]
     public void SNET0002_a_type_that_is_not_partial()
     {
@@ -316,7 +339,7 @@ public sealed class DiagnosticTests
     public void Every_descriptor_has_an_ID_a_title_and_a_message_that_says_what_to_do()
     {
         DiagnosticDescriptor[] descriptors = Repository.Descriptors;
-        Assert.Equal(19, descriptors.Length);
+        Assert.Equal(20, descriptors.Length);
         Assert.Equal(descriptors.Length, descriptors.Select(d => d.Id).Distinct().Count());
         Assert.All(descriptors, d =>
         {

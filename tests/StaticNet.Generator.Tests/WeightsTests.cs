@@ -21,6 +21,10 @@ namespace StaticNet.Generator.Tests;
 /// </summary>
 public sealed class WeightsTests(ITestOutputHelper output)
 {
+    /// <summary>The layers of a 2 -> 3 -> 1 network, as the generator's parser gives them.</summary>
+    private static readonly EquatableArray<Layers.LayerSpec> TinyLayers = new(
+        [new Layers.Dense.DenseLayerSpec(2, 3, Shared.Activation.ReLU), new Layers.Dense.DenseLayerSpec(3, 1, Shared.Activation.Identity)]);
+
     private const string Path = "models/tiny.safetensors";
 
     /// <summary>A 2 -> 3 -> 1 network that bakes <see cref="Path"/> in.</summary>
@@ -235,6 +239,50 @@ public sealed class WeightsTests(ITestOutputHelper output)
         Assert.Equal($"Tensor '0.weight' of the Weights file '{Path}' has dtype I32, but StaticNet reads F32, F64, F16 and BF16 tensors; use floating-point tensors (in PyTorch, save {{k: v.float() for k, v in state_dict.items()}})", diagnostic.GetMessage());
     }
 
+    [Theory]
+    [InlineData("Single", "F32", float.NaN, "NaN")]
+    [InlineData("Single", "F32", float.PositiveInfinity, "+Infinity")]
+    [InlineData("Double", "F64", double.NegativeInfinity, "-Infinity")]
+    [InlineData("Single", "F64", 1e300, "+Infinity")]
+    public void SNET0021_a_file_with_NaN_or_infinite_values_is_baked_with_a_warning(string precision, string dtype, double value, string shown)
+    {
+        byte[] Encode(double v) => dtype == "F64" ? BitConverter.GetBytes(v) : BitConverter.GetBytes((float)v);
+        byte[] file = SafeTensorsCorpus.Write(
+        [
+            ("0.weight", dtype, [3, 2], [.. Encode(0.5), .. Encode(0.25), .. Encode(value), .. Encode(1), .. Encode(2), .. Encode(3)]),
+            ("0.bias", dtype, [3], [.. Encode(0), .. Encode(0), .. Encode(0)]),
+            ("2.weight", dtype, [1, 3], [.. Encode(1), .. Encode(value), .. Encode(1)]),
+            ("2.bias", dtype, [1], Encode(0)),
+        ]);
+        GeneratorResult result = Run(Network(precision: precision), InMemoryAdditionalText.Weights(Path, file));
+        Diagnostic diagnostic = Assert.Single(result.AllDiagnostics, d => d.Id == "SNET0021");
+        Assert.Equal(DiagnosticSeverity.Warning, diagnostic.Severity);
+        Assert.Equal($"Weights = \"{Path}\"", diagnostic.Location.SourceTree!.GetText().ToString(diagnostic.Location.SourceSpan));
+        Assert.Equal(
+            $"The Weights file '{Path}' holds 2 NaN or infinite values in the network's precision, the first in tensor '0.weight' at index 2 ({shown}), from which the network computes NaN or infinities; use a file saved before the training diverged, or repair the values (in PyTorch, torch.nan_to_num)",
+            diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Empty(result.AllDiagnostics.Where(d => d.Severity >= DiagnosticSeverity.Warning && d.Id != "SNET0021"));
+        Assert.Equal(2, result.Sources.Length);
+    }
+
+    /// <summary>As at run time (SafeTensorsTests): issue 14's header of 1.67 M tensors cost the generator 1.9 GB and 30 s.</summary>
+    [Fact]
+    public void A_file_of_more_tensors_than_the_cap_is_rejected_quickly()
+    {
+        byte[] file = SafeTensorsCorpus.All.Single(c => c.Name == "100,001 empty tensors").File;
+        TimeSpan? start = ThreadClock.Now();
+        long allocated = GC.GetAllocatedBytesForCurrentThread();
+        byte[]? values = WeightsResolver.ReadValues(file, Path, EquatableArray<string>.Empty, 2, TinyLayers, Shared.Precision.Single, "Tiny", convert: true, CancellationToken.None, out WeightsResolver.Problem? problem);
+        allocated = GC.GetAllocatedBytesForCurrentThread() - allocated;
+        TimeSpan? spent = ThreadClock.Now() - start;
+        Assert.Null(values);
+        Assert.Equal("SNET0017", problem!.Descriptor.Id);
+        Assert.Contains("more than 100000 tensors", problem.Arguments.Last(), StringComparison.Ordinal);
+        output.WriteLine($"{file.Length} bytes rejected with {spent?.TotalMilliseconds} ms of the thread's processor time and {allocated} bytes allocated");
+        Assert.True(allocated < 8L * file.Length, $"{allocated} bytes allocated for a file of {file.Length}");
+        Assert.True(spent is null || spent < TimeSpan.FromSeconds(2), $"{spent} of processor time");
+    }
+
     [Fact]
     public void Editing_the_weights_file_re_emits_the_network_and_other_edits_do_not()
     {
@@ -293,8 +341,10 @@ public sealed class WeightsTests(ITestOutputHelper output)
 
     /// <summary>
     /// Differential fuzzing: on every file of the shared corpus (the one StaticNet.Tests feeds to SafeTensors.Load), in
-    /// float and in double, the generator's reader (netstandard2.0, its own JSON reading) and the runtime's
-    /// (System.Text.Json) must agree: both reject, or both accept with bit-identical values. The generator never throws.
+    /// float and in double, the generator and the runtime must agree: both reject, or both accept with bit-identical
+    /// values. They share the header rules (one source file compiled into both); the matching against the layers and the
+    /// conversions are each side's own. Values that are NaN or infinite in the network's precision are baked with the
+    /// warning SNET0021 exactly when Load refuses them unless given allowNonFinite. The generator never throws.
     /// </summary>
     [Fact]
     public void Fuzz_the_generators_reader_agrees_with_SafeTensors_Load_on_every_corpus_file()
@@ -308,7 +358,7 @@ public sealed class WeightsTests(ITestOutputHelper output)
             foreach (Shared.Precision scalar in new[] { Shared.Precision.Single, Shared.Precision.Double })
             {
                 byte[]? baked = WeightsResolver.ReadValues(file, "fuzz.safetensors", EquatableArray<string>.Empty, sizes[0], layers, scalar, "Fuzz", convert: true, CancellationToken.None, out WeightsResolver.Problem? problem);
-                long[]? loaded = scalar == Shared.Precision.Single ? LoadBits<FakeSingle, float>(file) : LoadBits<FakeDouble, double>(file);
+                long[]? loaded = scalar == Shared.Precision.Single ? LoadBits<FakeSingle, float>(file, allowNonFinite: true) : LoadBits<FakeDouble, double>(file, allowNonFinite: true);
                 Assert.True((baked is null) == (loaded is null), $"{name} ({scalar}): the generator {(baked is null ? "rejects" : "accepts")} it ({problem?.Arguments.LastOrDefault()}), SafeTensors.Load {(loaded is null ? "rejects" : "accepts")} it");
                 if (baked is null)
                 {
@@ -317,6 +367,9 @@ public sealed class WeightsTests(ITestOutputHelper output)
                     continue;
                 }
 
+                bool refused = (scalar == Shared.Precision.Single ? LoadBits<FakeSingle, float>(file, allowNonFinite: false) : LoadBits<FakeDouble, double>(file, allowNonFinite: false)) is null;
+                Assert.True(refused == (problem?.Descriptor.Id == "SNET0021"), $"{name} ({scalar}): the generator reports {problem?.Descriptor.Id ?? "nothing"}, Load {(refused ? "refuses" : "accepts")} it without allowNonFinite");
+                Assert.True(problem is null || problem.Descriptor.Id == "SNET0021", $"{name} ({scalar}): baked with {problem?.Descriptor.Id}");
                 long[] bakedBits = scalar == Shared.Precision.Single
                     ? Enumerable.Range(0, baked.Length / 4).Select(i => (long)Canonical(BinaryPrimitives.ReadInt32LittleEndian(baked.AsSpan(4 * i)))).ToArray()
                     : Enumerable.Range(0, baked.Length / 8).Select(i => Canonical(BinaryPrimitives.ReadInt64LittleEndian(baked.AsSpan(8 * i)))).ToArray();
@@ -327,6 +380,53 @@ public sealed class WeightsTests(ITestOutputHelper output)
 
         output.WriteLine($"{SafeTensorsCorpus.All.Count} files, in float and double: both readers accept {accepted} and reject {rejected}.");
         Assert.True(accepted > 100 && rejected > 1000, $"{accepted} accepted, {rejected} rejected");
+    }
+
+    /// <summary>
+    /// The shared header rules check UTF-8 themselves (netstandard2.0 has no Utf8.IsValid); they must decide as the
+    /// runtime's Utf8.IsValid does: every sequence of two bytes, every three-byte sequence that starts with a lead byte,
+    /// four-byte sequences around the edges of U+10FFFF and the surrogates, and random mixes with ASCII runs.
+    /// </summary>
+    [Fact]
+    public void The_shared_UTF8_check_decides_as_Utf8_IsValid()
+    {
+        var bytes = new byte[4];
+        for (int value = 0; value < 1 << 24; value++)
+        {
+            bytes[0] = (byte)(value >> 16);
+            bytes[1] = (byte)(value >> 8);
+            bytes[2] = (byte)value;
+            if (bytes[0] < 0xC0 && value >= 1 << 16)
+            {
+                continue;
+            }
+
+            ReadOnlySpan<byte> text = bytes.AsSpan(0, value < 1 << 16 ? 2 : 3);
+            Assert.True(System.Text.Unicode.Utf8.IsValid(text) == SafeTensorsHeader.IsValidUtf8(text), Convert.ToHexString(text));
+        }
+
+        var random = new Random(4);
+        for (int i = 0; i < 200_000; i++)
+        {
+            byte[] text = new byte[random.Next(1, 24)];
+            for (int k = 0; k < text.Length; k++)
+            {
+                text[k] = random.Next(4) switch
+                {
+                    0 => (byte)random.Next(0x80),
+                    1 => (byte)random.Next(0x80, 0xC0),
+                    2 => (byte)random.Next(0xC0, 0x100),
+                    _ => (byte)(0xE0 + random.Next(0x15)),
+                };
+            }
+
+            if (random.Next(4) == 0)
+            {
+                text[random.Next(text.Length)] = (byte)(0xF0 + random.Next(8));
+            }
+
+            Assert.True(System.Text.Unicode.Utf8.IsValid(text) == SafeTensorsHeader.IsValidUtf8(text), Convert.ToHexString(text));
+        }
     }
 
     [Fact]
@@ -342,14 +442,14 @@ public sealed class WeightsTests(ITestOutputHelper output)
     }
 
     /// <summary>The parameters SafeTensors.Load reads from <paramref name="file"/> as bits (NaNs made canonical), or null if it rejects the file.</summary>
-    private static long[]? LoadBits<TNet, T>(byte[] file)
+    private static long[]? LoadBits<TNet, T>(byte[] file, bool allowNonFinite)
         where TNet : class, INetwork<TNet, T>
         where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
         TNet network = TNet.Create(0);
         try
         {
-            SafeTensors.Load(network, new MemoryStream(file));
+            SafeTensors.Load(network, new MemoryStream(file), allowNonFinite: allowNonFinite);
         }
         catch (InvalidDataException)
         {

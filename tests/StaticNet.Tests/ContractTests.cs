@@ -1,5 +1,8 @@
 using System;
+using System.Collections.Concurrent;
 using System.Linq;
+using System.Numerics;
+using System.Threading;
 using System.Threading.Tasks;
 using StaticNet.Tests.Networks;
 using Xunit;
@@ -166,6 +169,95 @@ public sealed class ContractTests
         Assert.All(gradients, g => Assert.Equal(0f, g));
     }
 
+    [Theory]
+    [InlineData(float.NaN)]
+    [InlineData(-0.1f)]
+    [InlineData(float.NegativeInfinity)]
+    [InlineData(float.PositiveInfinity)]
+    public void TrainStep_rejects_a_learning_rate_the_optimizers_reject(float learningRate)
+    {
+        var net = new T2();
+        float[] before = net.Parameters.ToArray();
+        float[] input = new float[64], target = new float[10];
+        target[3] = 1;
+        Assert.Equal("learningRate", Assert.Throws<ArgumentOutOfRangeException>(() => net.TrainStep(input, target, learningRate)).ParamName);
+        Assert.Equal("learningRate", Assert.Throws<ArgumentOutOfRangeException>(() => net.TrainStep(input, 3, learningRate)).ParamName);
+        Assert.Equal("learningRate", Assert.Throws<ArgumentOutOfRangeException>(() => new DoubleRegression().TrainStep(new double[3], new double[1], learningRate)).ParamName);
+        Assert.Equal(before, net.Parameters.ToArray());
+
+        // Zero is a valid rate: the step changes nothing, as the optimizers' would.
+        net.TrainStep(input, target, 0f);
+        Assert.Equal(before, net.Parameters.ToArray());
+    }
+
+    [Theory]
+    [InlineData(float.NaN)]
+    [InlineData(float.PositiveInfinity)]
+    [InlineData(float.NegativeInfinity)]
+    public void TrainStep_rejects_a_non_finite_input_or_target_before_changing_anything(float bad)
+    {
+        // TanhRegression saturates: on main, +Inf gave a finite loss and non-finite parameters (issue 14).
+        var net = new TanhRegression(seed: 2);
+        float[] before = net.Parameters.ToArray();
+        float[] input = [0.5f, -0.25f, 1, 0.125f], target = [0.1f, 0.2f, 0.3f];
+        float[] badInput = [0.5f, -0.25f, bad, 0.125f], badTarget = [0.1f, bad, 0.3f];
+
+        ArgumentException inputError = Assert.Throws<ArgumentException>(() => net.TrainStep(badInput, target, 0.1f));
+        Assert.Equal("input", inputError.ParamName);
+        Assert.Contains("input[2]", inputError.Message, StringComparison.Ordinal);
+        Assert.Equal("target", Assert.Throws<ArgumentException>(() => net.TrainStep(input, badTarget, 0.1f)).ParamName);
+        Assert.Equal("input", Assert.Throws<ArgumentException>(() => new T2().TrainStep(Enumerable.Repeat(bad, 64).ToArray(), 1, 0.1f)).ParamName);
+        Assert.Equal(before, net.Parameters.ToArray());
+    }
+
+    [Fact]
+    public void Spans_that_a_method_writes_must_not_overlap_the_spans_it_reads_or_the_parameters()
+    {
+        var net = new T2(seed: 4);
+        float[] before = net.Parameters.ToArray();
+        float[] buffer = new float[T2.ParameterCount + 200];
+        var random = new Random(5);
+        for (int i = 0; i < buffer.Length; i++)
+        {
+            buffer[i] = (float)random.NextDouble();
+        }
+
+        float[] snapshot = (float[])buffer.Clone();
+        AssertOverlap(() => net.Forward(buffer.AsSpan(0, 64), buffer.AsSpan(0, 10)), "output", "input");
+        AssertOverlap(() => net.Forward(buffer.AsSpan(0, 64), buffer.AsSpan(63, 10)), "output", "input");
+        AssertOverlap(() => net.Forward(buffer.AsSpan(0, 64), net.Parameters.Slice(100, 10)), "output", "Parameters");
+        AssertOverlap(() => net.ForwardBatch(buffer.AsSpan(0, 4 * 64), buffer.AsSpan(200, 40)), "outputs", "inputs");
+        AssertOverlap(() => net.Backward(buffer.AsSpan(0, 64), buffer.AsSpan(64, 10), buffer.AsSpan(70, T2.ParameterCount)), "gradients", "target");
+        AssertOverlap(() => net.Backward(buffer.AsSpan(0, 64), buffer.AsSpan(64, 10), net.Parameters), "gradients", "Parameters");
+        AssertOverlap(() => net.Backward(buffer.AsSpan(0, 64), buffer.AsSpan(64, 10), buffer.AsSpan(73, T2.ParameterCount), buffer.AsSpan(10, 64)), "gradients", "target");
+        AssertOverlap(() => net.Backward(buffer.AsSpan(0, 64), buffer.AsSpan(64, 10), new float[T2.ParameterCount], buffer.AsSpan(32, 64)), "inputGradient", "input");
+        float[] shared = new float[T2.ParameterCount + 64];
+        AssertOverlap(() => net.Backward(buffer.AsSpan(0, 64), buffer.AsSpan(64, 10), shared.AsSpan(0, T2.ParameterCount), shared.AsSpan(T2.ParameterCount - 1, 64)), "inputGradient", "gradients");
+        AssertOverlap(() => net.Backward(buffer.AsSpan(0, 64), 3, buffer.AsSpan(60, T2.ParameterCount)), "gradients", "input");
+        AssertOverlap(() => net.BackwardBatch(buffer.AsSpan(0, 128), buffer.AsSpan(128, 20), buffer.AsSpan(140, T2.ParameterCount)), "gradients", "targets");
+        AssertOverlap(() => net.BackwardBatch(buffer.AsSpan(0, 128), new int[2], buffer.AsSpan(100, T2.ParameterCount)), "gradients", "inputs");
+        AssertOverlap(() => net.BackwardBatch(buffer.AsSpan(0, 128), new int[2], net.Parameters), "gradients", "Parameters");
+        AssertOverlap(() => net.TrainStep(net.Parameters.Slice(0, 64), buffer.AsSpan(64, 10), 0.1f), "input", "Parameters");
+        AssertOverlap(() => net.TrainStep(buffer.AsSpan(0, 64), net.Parameters.Slice(T2.ParameterCount - 10), 0.1f), "target", "Parameters");
+        AssertOverlap(() => net.TrainStep(net.Parameters.Slice(8, 64), 2, 0.1f), "input", "Parameters");
+        Assert.Equal(snapshot, buffer);
+        Assert.Equal(before, net.Parameters.ToArray());
+
+        // Spans that are only read may share memory: the same buffer as input and target changes nothing.
+        float[] copy = buffer[..64];
+        var twin = new T2(seed: 4);
+        Assert.Equal(net.ComputeLoss(copy.AsSpan(0, 64), copy.AsSpan(0, 10)), net.ComputeLoss(buffer.AsSpan(0, 64), buffer.AsSpan(0, 10)));
+        Assert.Equal(twin.TrainStep(copy.AsSpan(0, 64), copy.AsSpan(0, 10), 0.1f), net.TrainStep(buffer.AsSpan(0, 64), buffer.AsSpan(0, 10), 0.1f));
+        Assert.Equal(twin.Parameters.ToArray(), net.Parameters.ToArray());
+
+        static void AssertOverlap(Action call, string written, string read)
+        {
+            ArgumentException exception = Assert.Throws<ArgumentException>(call);
+            Assert.Equal(written, exception.ParamName);
+            Assert.Contains($"'{written}' overlaps '{read}'", exception.Message, StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public void An_empty_batch_returns_zero_and_adds_nothing()
     {
@@ -199,5 +291,118 @@ public sealed class ContractTests
                 Assert.Equal(expected[k], y);
             }
         });
+    }
+
+    [Fact]
+    public void Concurrent_calls_on_one_classifier_give_the_single_threaded_results_to_the_bit() => AssertConcurrentCallsAreExact<T2, float>(rounds: 60);
+
+    [Fact]
+    public void Concurrent_calls_on_one_network_that_rents_its_scratch_from_ArrayPool_give_the_single_threaded_results() => AssertConcurrentCallsAreExact<HeapScratch, float>(rounds: 6);
+
+    [Fact]
+    public void Concurrent_calls_on_one_double_regression_network_give_the_single_threaded_results() => AssertConcurrentCallsAreExact<DoubleRegression, double>(rounds: 60);
+
+    /// <summary>
+    /// The methods documented as safe to call concurrently on one instance (they read the parameters only): Forward,
+    /// ForwardBatch, ComputeLoss, Backward, BackwardBatch, and for classifiers Predict and the label overloads. Several
+    /// threads (at least 4, twice the cores), released together by a barrier, call them all on shared inputs, each into
+    /// its own output buffers, and every result must be the single-threaded one to the bit.
+    /// </summary>
+    private static void AssertConcurrentCallsAreExact<TNet, T>(int rounds)
+        where TNet : class, INetwork<TNet, T>
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        const int Items = 12, BatchSize = 5;
+        TNet net = TNet.Create(21);
+        var classifier = net as IClassifierNetwork<T>;
+        int inputSize = TNet.InputSize, outputSize = TNet.OutputSize, parameterCount = TNet.ParameterCount;
+        var random = new Random(22);
+        T[] RandomValues(int count) => Enumerable.Range(0, count).Select(_ => T.CreateChecked((2 * random.NextDouble()) - 1)).ToArray();
+        T[][] inputs = Enumerable.Range(0, Items).Select(_ => RandomValues(BatchSize * inputSize)).ToArray();
+        T[][] targets = Enumerable.Range(0, Items).Select(_ => Enumerable.Range(0, BatchSize * outputSize).Select(_ => T.CreateChecked(random.NextDouble())).ToArray()).ToArray();
+        int[][] labels = Enumerable.Range(0, Items).Select(_ => Enumerable.Range(0, BatchSize).Select(_ => random.Next(outputSize)).ToArray()).ToArray();
+
+        // Every result of item k, in one array of bits, computed on the calling thread with the buffers given.
+        long[] Results(int k, T[] output, T[] batchOutput, T[] gradients, T[] inputGradient)
+        {
+            ReadOnlySpan<T> input = inputs[k].AsSpan(0, inputSize), target = targets[k].AsSpan(0, outputSize);
+            var bits = new System.Collections.Generic.List<long>();
+            void Add(ReadOnlySpan<T> values)
+            {
+                foreach (T value in values)
+                {
+                    bits.Add(BitConverter.DoubleToInt64Bits(double.CreateChecked(value)));
+                }
+            }
+
+            net.Forward(input, output);
+            Add(output);
+            net.ForwardBatch(inputs[k], batchOutput);
+            Add(batchOutput);
+            Add([net.ComputeLoss(input, target)]);
+            Array.Clear(gradients);
+            Add([net.Backward(input, target, gradients, inputGradient)]);
+            Add(gradients);
+            Add(inputGradient);
+            Array.Clear(gradients);
+            Add([net.BackwardBatch(inputs[k], targets[k], gradients)]);
+            Add(gradients);
+            if (classifier is not null)
+            {
+                bits.Add(classifier.Predict(input));
+                Add([classifier.ComputeLoss(input, labels[k][0])]);
+                Array.Clear(gradients);
+                Add([classifier.Backward(input, labels[k][0], gradients)]);
+                Add(gradients);
+                Array.Clear(gradients);
+                Add([classifier.BackwardBatch(inputs[k], labels[k], gradients)]);
+                Add(gradients);
+            }
+
+            return bits.ToArray();
+        }
+
+        long[][] expected = Enumerable.Range(0, Items)
+            .Select(k => Results(k, new T[outputSize], new T[BatchSize * outputSize], new T[parameterCount], new T[inputSize]))
+            .ToArray();
+
+        int threadCount = Math.Max(4, 2 * Environment.ProcessorCount);
+        using var start = new Barrier(threadCount);
+        var failures = new ConcurrentQueue<string>();
+        int calls = 0;
+        Thread[] threads = Enumerable.Range(0, threadCount).Select(worker => new Thread(() =>
+        {
+            try
+            {
+                T[] output = new T[outputSize], batchOutput = new T[BatchSize * outputSize], gradients = new T[parameterCount], inputGradient = new T[inputSize];
+                start.SignalAndWait();
+                for (int round = 0; round < rounds; round++)
+                {
+                    int k = ((worker * 5) + (round * 7)) % Items;
+                    if (!Results(k, output, batchOutput, gradients, inputGradient).AsSpan().SequenceEqual(expected[k]))
+                    {
+                        failures.Enqueue($"thread {worker}, round {round}, item {k}");
+                    }
+
+                    Interlocked.Increment(ref calls);
+                }
+            }
+            catch (Exception exception)
+            {
+                failures.Enqueue($"thread {worker}: {exception}");
+            }
+        })).ToArray();
+        foreach (Thread thread in threads)
+        {
+            thread.Start();
+        }
+
+        foreach (Thread thread in threads)
+        {
+            thread.Join();
+        }
+
+        Assert.True(failures.IsEmpty, string.Join("\n", failures.Take(10)));
+        Assert.Equal(threadCount * rounds, calls);
     }
 }

@@ -7,7 +7,7 @@ namespace StaticNet.Tests;
 
 /// <summary>
 /// Behaviour at the edges, for every declared network: logits of ±1000, targets of exactly 0 and 1, pre-activations of
-/// exactly 0 at the ReLU kink, and NaN inputs.
+/// exactly 0 at the ReLU kink, NaN inputs, and an infinite input behind a saturated activation.
 /// </summary>
 public sealed class EdgeTests
 {
@@ -151,9 +151,51 @@ public sealed class EdgeTests
             Assert.Equal(0, generated.Predict(input));
         }
 
-        // A training step on it poisons the network, as in PyTorch: nothing is skipped or clamped.
-        Assert.True(double.IsNaN(generated.TrainStep(input, target, 0.01)));
-        Assert.All(generated.Parameters, p => Assert.True(double.IsNaN(p), $"parameter {p} is not NaN"));
+        // TrainStep is the one method that writes the parameters: it refuses the sample before changing anything, so a
+        // NaN never reaches a parameter silently (issue 14).
+        double[] before = generated.Parameters;
+        Assert.Equal("input", Assert.Throws<ArgumentException>(() => generated.TrainStep(input, target, 0.01)).ParamName);
+        Assert.Equal(before, generated.Parameters);
+    }
+
+    /// <summary>
+    /// An infinite input: Backward and BackwardBatch compute what IEEE arithmetic gives, and the gradient of every
+    /// first-layer weight of that input is NaN or infinite even where a saturated activation keeps the loss finite
+    /// (for TanhRegression it does). They write no parameter; TrainStep, which does, refuses the sample.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(NetworkCase.Names), MemberType = typeof(NetworkCase))]
+    public void An_infinite_input_always_shows_in_the_gradient_even_when_the_loss_stays_finite(string name)
+    {
+        NetworkCase network = NetworkCase.Get(name);
+        var random = new Random(15);
+        NetworkAdapter generated = network.Create(seed: 0);
+        network.RandomizeParameters(generated, random);
+        double[] input = network.Random(random, network.InputSize, scale: 2);
+        int bad = input.Length / 2;
+        input[bad] = double.PositiveInfinity;
+        double[] target = network.Target(random);
+        ReferenceNetwork reference = network.Reference;
+
+        var gradient = new double[reference.ParameterCount];
+        double loss = generated.Backward(input, target, gradient);
+        var batchGradient = new double[reference.ParameterCount];
+        double batchLoss = generated.BackwardBatch([.. network.Random(random, network.InputSize), .. input], [.. target, .. target], batchGradient);
+        for (int o = 0; o < reference.Sizes[1]; o++)
+        {
+            int weight = reference.WeightOffset(0) + (o * network.InputSize) + bad;
+            Assert.False(double.IsFinite(gradient[weight]), $"Backward: dLoss/dW1[{o}, {bad}] = {gradient[weight]}");
+            Assert.False(double.IsFinite(batchGradient[weight]), $"BackwardBatch: dLoss/dW1[{o}, {bad}] = {batchGradient[weight]}");
+        }
+
+        if (name == nameof(Networks.TanhRegression))
+        {
+            Assert.True(double.IsFinite(loss) && double.IsFinite(batchLoss), $"the losses {loss} and {batchLoss} of the saturated network are not finite");
+        }
+
+        double[] before = generated.Parameters;
+        Assert.Equal("input", Assert.Throws<ArgumentException>(() => generated.TrainStep(input, target, 0.01)).ParamName);
+        Assert.Equal(before, generated.Parameters);
     }
 
     public static TheoryData<string> CrossEntropyNetworks =>

@@ -71,3 +71,7 @@ public partial class Blobs;
 // A classifier with more parameters (18,880) than one slice of the trainer's parallel reduction (16,384).
 [Network(Layers = [100, 170, 10], Activation = Activation.ReLU, Output = Activation.Softmax, Loss = Loss.CrossEntropy)]
 public partial class WideClassifier;
+
+// The reproduction of issue 14: a saturated tanh hides an infinite input from the loss, not from the gradient.
+[Network(Layers = [4, 8, 3], Activation = Activation.Tanh)]
+public partial class TanhRegression;

@@ -147,7 +147,107 @@ public sealed class TrainerTests
         Assert.Equal((1, 3), (exception.Epoch, exception.Batch));
         Assert.Contains("epoch 1, batch 3", exception.Message, StringComparison.Ordinal);
         Assert.True(double.IsNaN(exception.Loss));
+        Assert.Equal((DivergedValue.Loss, 70), (exception.Value, exception.Sample));
         Assert.All(net.Parameters.ToArray(), p => Assert.True(float.IsFinite(p)));
+    }
+
+    /// <summary>Regression samples for <see cref="TanhRegression"/>: 4 inputs in [-1, 1], 3 targets (seeded).</summary>
+    private static (float[] Inputs, float[] Targets) RegressionData(int samples, int seed = 7)
+    {
+        var random = new Random(seed);
+        float[] inputs = Enumerable.Range(0, samples * 4).Select(_ => (float)((2 * random.NextDouble()) - 1)).ToArray();
+        float[] targets = Enumerable.Range(0, samples * 3).Select(_ => (float)((2 * random.NextDouble()) - 1)).ToArray();
+        return (inputs, targets);
+    }
+
+    /// <summary>
+    /// Issue 14's reproduction: +Inf in one input of the last batch. The saturated tanh keeps the loss finite, but the
+    /// gradient of the first layer's weights is not; training must stop at that batch, with the parameters as they were
+    /// after the batch before it, to the bit, and a message that says so.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void An_infinite_input_hidden_by_a_saturated_tanh_stops_training_before_it_reaches_a_parameter(int epochs)
+    {
+        (float[] inputs, float[] targets) = RegressionData(100);
+        inputs[(98 * 4) + 2] = float.PositiveInfinity;
+        var net = new TanhRegression(seed: 1);
+        var options = new TrainerOptions { Epochs = epochs, BatchSize = 32, Shuffle = false };
+        var trainer = new Trainer<TanhRegression, float>(net, new Adam<float>(TanhRegression.ParameterCount, 0.01), options);
+
+        TrainingDivergedException exception = Assert.Throws<TrainingDivergedException>(() => trainer.Fit(inputs, targets));
+
+        Assert.Equal((1, 4), (exception.Epoch, exception.Batch));
+        Assert.True(double.IsFinite(exception.Loss), $"the loss {exception.Loss} is not finite: the test does not reproduce the issue");
+        Assert.Equal(DivergedValue.Gradient, exception.Value);
+        Assert.True(exception.Count >= 8, $"{exception.Count} non-finite gradient values");
+        Assert.Equal(98, exception.Sample);
+        Assert.Contains("Sample 98 of the data", exception.Message, StringComparison.Ordinal);
+        Assert.Contains("epoch 1, batch 4", exception.Message, StringComparison.Ordinal);
+        Assert.Contains("left as they were before that batch", exception.Message, StringComparison.Ordinal);
+        Assert.All(net.Parameters.ToArray(), p => Assert.True(float.IsFinite(p), $"parameter {p}"));
+
+        var expected = new TanhRegression(seed: 1);
+        new Trainer<TanhRegression, float>(expected, new Adam<float>(TanhRegression.ParameterCount, 0.01), options with { Epochs = 1 })
+            .Fit(inputs.AsMemory(0, 96 * 4), targets.AsMemory(0, 96 * 3));
+        Assert.Equal(expected.Parameters.ToArray(), net.Parameters.ToArray());
+    }
+
+    [Fact]
+    public void A_step_that_overflows_a_parameter_stops_training_and_says_the_step_was_taken()
+    {
+        // Finite data, a finite loss and a finite gradient (targets far from the tanh network's reach make it large), but
+        // a learning rate so large that the SGD step leaves the float range.
+        (float[] inputs, float[] targets) = RegressionData(32);
+        float[] far = targets.Select(t => t * 1000).ToArray();
+        var net = new TanhRegression(seed: 1);
+        var trainer = new Trainer<TanhRegression, float>(net, new Sgd<float>(TanhRegression.ParameterCount, 1e37), new TrainerOptions { Epochs = 1, BatchSize = 32 });
+
+        TrainingDivergedException exception = Assert.Throws<TrainingDivergedException>(() => trainer.Fit(inputs, far));
+
+        Assert.Equal((1, 1), (exception.Epoch, exception.Batch));
+        Assert.Equal(DivergedValue.Parameters, exception.Value);
+        Assert.True(double.IsFinite(exception.Loss));
+        Assert.Null(exception.Sample);
+        Assert.Contains("epoch 1, batch 1", exception.Message, StringComparison.Ordinal);
+        Assert.Contains("the parameters hold that step", exception.Message, StringComparison.Ordinal);
+        Assert.Contains(net.Parameters.ToArray(), p => !float.IsFinite(p));
+    }
+
+    [Fact]
+    public void A_network_that_starts_with_a_NaN_parameter_is_refused_before_any_step()
+    {
+        // Otherwise a later exception could not say whether a step made the parameters non-finite.
+        (float[] inputs, int[] labels) = BlobData();
+        var net = new Blobs(seed: 1);
+        net.Parameters[17] = float.NaN;
+        var trainer = new Trainer<Blobs, float>(net, new Sgd<float>(Blobs.ParameterCount, 0.1), new TrainerOptions { Epochs = 1 });
+        InvalidOperationException exception = Assert.Throws<InvalidOperationException>(() => trainer.Fit(inputs, labels));
+        Assert.Contains("1 NaN or infinite parameters before training", exception.Message, StringComparison.Ordinal);
+        Assert.Equal(0, trainer.Optimizer.Steps);
+    }
+
+    [Fact]
+    public void An_empty_data_set_is_rejected()
+    {
+        var trainer = new Trainer<Blobs, float>(new Blobs(), new Adam<float>(Blobs.ParameterCount));
+        Assert.Equal("inputs", Assert.Throws<ArgumentException>(() => trainer.Fit(ReadOnlyMemory<float>.Empty, ReadOnlyMemory<int>.Empty)).ParamName);
+        Assert.Equal("inputs", Assert.Throws<ArgumentException>(() => trainer.Fit(ReadOnlyMemory<float>.Empty, ReadOnlyMemory<float>.Empty)).ParamName);
+    }
+
+    [Fact]
+    public void Zero_epochs_train_nothing_and_the_empty_history_says_so()
+    {
+        (float[] inputs, int[] labels) = BlobData();
+        var net = new Blobs(seed: 3);
+        float[] before = net.Parameters.ToArray();
+        TrainingHistory history = new Trainer<Blobs, float>(net, new Adam<float>(Blobs.ParameterCount), new TrainerOptions { Epochs = 0 }).Fit(inputs, labels);
+
+        Assert.Empty(history.Epochs);
+        Assert.Equal(before, net.Parameters.ToArray());
+        InvalidOperationException exception = Assert.Throws<InvalidOperationException>(() => history.Last);
+        Assert.Contains("no epoch", exception.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -189,6 +189,15 @@ internal static class DiagnosticDescriptors
         isEnabledByDefault: true,
         helpLinkUri: HelpLink("SNET0020"));
 
+    public static readonly DiagnosticDescriptor WeightsNotFinite = new(
+        id: "SNET0021",
+        title: "Weights file holds NaN or infinite values",
+        messageFormat: "The Weights file '{0}' holds {1} NaN or infinite values in the network's precision, the first in tensor '{2}' at index {3} ({4}), from which the network computes NaN or infinities; use a file saved before the training diverged, or repair the values (in PyTorch, torch.nan_to_num)",
+        category: Usage,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        helpLinkUri: HelpLink("SNET0021"));
+
     /// <summary>The help link of a diagnostic: its page in the repository's docs/diagnostics folder.</summary>
     public static string HelpLink(string id) => $"{RepositoryUrl}/blob/main/docs/diagnostics/{id}.md";
 }

@@ -276,7 +276,16 @@ internal sealed partial class NetworkEmitter
     {
         string span = $"{N("Span")}<{T}>";
         string readOnly = $"{N("ReadOnlySpan")}<{T}>";
-        string lengths = $"/// <exception cref=\"{N("ArgumentException")}\">A span does not have the length given above.</exception>";
+        string lengths = $"/// <exception cref=\"{N("ArgumentException")}\">A span does not have the length given above, or a span this method writes\n" +
+            "/// overlaps a span it reads or <see cref=\"Parameters\"/>.</exception>";
+        string inputLength = $"/// <exception cref=\"{N("ArgumentException")}\"><paramref name=\"input\"/> does not have <see cref=\"InputSize\"/> values.</exception>";
+        string trainStep = $$"""
+            /// <remarks>
+            /// It writes the parameters: do not call it while another thread calls any method of this instance. A sample
+            /// with a NaN or an infinite value is refused before anything changes; finite values are not checked after the
+            /// step (a step that overflows, from a huge learning rate or huge values, leaves infinite parameters).
+            /// </remarks>
+            """;
         string label = $"/// <exception cref=\"{N("ArgumentOutOfRangeException")}\"><paramref name=\"label\"/> is not a class, in [0, <see cref=\"OutputSize\"/>).</exception>";
         const string Input = "/// <param name=\"input\">One sample: <see cref=\"InputSize\"/> values.</param>";
         const string Target = "/// <param name=\"target\">The expected output: <see cref=\"OutputSize\"/> values.</param>";
@@ -306,13 +315,14 @@ internal sealed partial class NetworkEmitter
             {{Input}}
             {{Target}}
             /// <returns>The loss.</returns>
-            {{lengths}}
+            /// <exception cref="{{N("ArgumentException")}}">A span does not have the length given above.</exception>
             public {{T}} ComputeLoss({{readOnly}} input, {{readOnly}} target) =>
                 {{Runner}}.ComputeLoss(Parameters, input, target);
 
             /// <summary>
             /// Backpropagates one sample: adds dLoss/dParameters into <paramref name="gradients"/> (so that a mini-batch
-            /// accumulates) and returns the loss. Reads the parameters only.
+            /// accumulates) and returns the loss. Reads the parameters only: safe to call concurrently. A NaN or an infinite
+            /// value is not refused: it makes the gradient non-finite, even where a saturated activation keeps the loss finite.
             /// </summary>
             {{Input}}
             {{Target}}
@@ -340,11 +350,16 @@ internal sealed partial class NetworkEmitter
             /// <c>old - learningRate * dLoss/dParameters</c>. From the output down, each layer first takes the gradient for the
             /// layer below from its old weights, then updates its own; no gradient array for the whole network is used.
             /// </summary>
+            {{trainStep}}
             {{Input}}
             {{Target}}
             /// <param name="learningRate">The step size.</param>
             /// <returns>The loss of the sample before the update.</returns>
-            {{lengths}}
+            /// <exception cref="{{N("ArgumentException")}}">
+            /// A span does not have the length given above, holds a NaN or an infinite value, or overlaps <see cref="Parameters"/>;
+            /// nothing has changed.
+            /// </exception>
+            /// <exception cref="{{N("ArgumentOutOfRangeException")}}"><paramref name="learningRate"/> is NaN, infinite or negative; nothing has changed.</exception>
             public {{T}} TrainStep({{readOnly}} input, {{readOnly}} target, {{T}} learningRate) =>
                 {{Runner}}.TrainStep(Parameters, input, target, learningRate);
 
@@ -352,7 +367,9 @@ internal sealed partial class NetworkEmitter
             /// Backpropagates a batch of samples stored row by row, with their targets in the same rows of <paramref name="targets"/>:
             /// adds the mean over the samples of dLoss/dParameters into <paramref name="gradients"/> and returns the mean loss. The
             /// samples go through the network in blocks, each layer as one matrix operation on the block. Reads the parameters
-            /// only. An empty batch returns 0 and adds nothing.
+            /// only: safe to call concurrently. An empty batch returns 0 and adds nothing. A NaN or an infinite value is not
+            /// refused: it makes the gradient non-finite, even where a saturated activation keeps the loss finite (Trainer checks
+            /// the gradient).
             /// </summary>
             {{Inputs}}
             /// <param name="targets">The expected outputs: <see cref="OutputSize"/> values per sample.</param>
@@ -372,7 +389,7 @@ internal sealed partial class NetworkEmitter
             /// <summary>Returns the predicted class of one sample: the index of the largest output (the first one on a tie).</summary>
             {{Input}}
             /// <returns>The class, in [0, <see cref="OutputSize"/>).</returns>
-            {{lengths}}
+            {{inputLength}}
             public int Predict({{readOnly}} input) =>
                 {{Runner}}.Predict(Parameters, input);
 
@@ -380,7 +397,7 @@ internal sealed partial class NetworkEmitter
             {{Input}}
             {{Label}}
             /// <returns>The loss.</returns>
-            {{lengths}}
+            {{inputLength}}
             {{label}}
             public {{T}} ComputeLoss({{readOnly}} input, int label) =>
                 {{Runner}}.ComputeLoss(Parameters, input, label);
@@ -400,12 +417,18 @@ internal sealed partial class NetworkEmitter
             /// <summary>
             /// As <see cref="TrainStep({{readOnly.Replace("<", "{").Replace(">", "}")}}, {{readOnly.Replace("<", "{").Replace(">", "}")}}, {{T}})"/> with a one-hot target at <paramref name="label"/>.
             /// </summary>
+            {{trainStep}}
             {{Input}}
             {{Label}}
             /// <param name="learningRate">The step size.</param>
             /// <returns>The loss of the sample before the update.</returns>
-            {{lengths}}
-            {{label}}
+            /// <exception cref="{{N("ArgumentException")}}">
+            /// <paramref name="input"/> does not have <see cref="InputSize"/> values, holds a NaN or an infinite value, or overlaps
+            /// <see cref="Parameters"/>; nothing has changed.
+            /// </exception>
+            /// <exception cref="{{N("ArgumentOutOfRangeException")}}">
+            /// <paramref name="label"/> is not a class, or <paramref name="learningRate"/> is NaN, infinite or negative; nothing has changed.
+            /// </exception>
             public {{T}} TrainStep({{readOnly}} input, int label, {{T}} learningRate) =>
                 {{Runner}}.TrainStep(Parameters, input, label, learningRate);
 

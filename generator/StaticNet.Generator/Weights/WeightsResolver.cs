@@ -25,10 +25,13 @@ internal static class WeightsResolver
             ? Resolve(spec.Weights, spec.WeightNames, spec.InputSize, spec.Layers, spec.Precision, spec.Type.Target.Name, files, convert: true, cancellationToken, out _)
             : null;
 
-    /// <summary>The diagnostic of a <c>Weights</c> argument, if its file is missing, invalid or does not fit.</summary>
+    /// <summary>
+    /// The diagnostic of a <c>Weights</c> argument: an error if its file is missing, invalid or does not fit, a warning
+    /// (SNET0021) if its values, in the network's precision, include NaN or infinities.
+    /// </summary>
     public static EquatableArray<DiagnosticInfo> Check(WeightsRequest request, EquatableArray<WeightsFile> files, CancellationToken cancellationToken)
     {
-        Resolve(request.Path, request.LayerNames, request.InputSize, request.Layers, request.Precision, request.NetworkName, files, convert: false, cancellationToken, out Problem? problem);
+        Resolve(request.Path, request.LayerNames, request.InputSize, request.Layers, request.Precision, request.NetworkName, files, convert: true, cancellationToken, out Problem? problem);
         return problem is null
             ? EquatableArray<DiagnosticInfo>.Empty
             : new EquatableArray<DiagnosticInfo>([new DiagnosticInfo(problem.Descriptor, request.Tree, request.Span, new EquatableArray<string>(problem.Arguments))]);
@@ -73,7 +76,8 @@ internal static class WeightsResolver
     /// <summary>
     /// Validates a whole safetensors file against the topology and, when <paramref name="convert"/>, returns the
     /// parameters as little-endian bytes of the network's scalar type in the parameter layout. Null with the
-    /// <paramref name="problem"/> when the file is invalid or does not fit (or when not converting).
+    /// <paramref name="problem"/> when the file is invalid or does not fit (or when not converting). Values that are NaN or
+    /// infinite in the network's precision are returned too, with the warning SNET0021 as the <paramref name="problem"/>.
     /// </summary>
     internal static byte[]? ReadValues(
         ReadOnlySpan<byte> bytes,
@@ -88,7 +92,7 @@ internal static class WeightsResolver
         out Problem? problem)
     {
         problem = null;
-        string? error = SafeTensorsReader.TryRead(bytes, out List<TensorInfo> tensors, out int dataStart);
+        string? error = SafeTensorsReader.TryRead(bytes, out SafeTensorsHeader? header, out int dataStart);
         if (error is not null)
         {
             problem = new Problem(DiagnosticDescriptors.WeightsFileInvalid, path, error);
@@ -97,28 +101,24 @@ internal static class WeightsResolver
 
         cancellationToken.ThrowIfCancellationRequested();
         string description = $"{network} ({string.Join(" -> ", new[] { inputSize }.Concat(layers.Select(layer => layer.Outputs)).Select(size => size.ToString(CultureInfo.InvariantCulture)))})";
-        string[]? prefixes = layerNames.Count > 0 ? layerNames.ToArray() : SequentialPrefixes(tensors, layers.Count, out error);
+        string[]? prefixes = layerNames.Count > 0 ? layerNames.ToArray() : SequentialPrefixes(header!.Tensors, layers.Count, out error);
         if (prefixes is null)
         {
             problem = new Problem(DiagnosticDescriptors.WeightsMismatch, description, $"in '{path}', {error}");
             return null;
         }
 
-        var byName = new Dictionary<string, TensorInfo>(StringComparer.Ordinal);
-        foreach (TensorInfo tensor in tensors)
-        {
-            byName[tensor.Name] = tensor;
-        }
+        Dictionary<string, TensorEntry> byName = header!.ByName;
 
         // Every tensor of every layer, in the order of the parameters.
-        var found = new List<TensorInfo>();
+        var found = new List<TensorEntry>();
         for (int layer = 0; layer < layers.Count; layer++)
         {
             LayerSpec spec = layers[layer];
             string role = $"layer {layer + 1}, {spec.Inputs} -> {spec.Outputs}";
             foreach (ParameterTensorShape expected in spec.Tensors)
             {
-                TensorInfo? tensor = Lookup(byName, prefixes[layer] + "." + expected.Name, role, path, description, ref problem);
+                TensorEntry? tensor = Lookup(byName, prefixes[layer] + "." + expected.Name, role, path, description, ref problem);
                 if (tensor is null || !Fits(tensor, expected.Shape.Select(dimension => (long)dimension).ToArray(), $"the {Role(expected.Name)} of {role}", path, description, ref problem))
                 {
                     return null;
@@ -137,13 +137,52 @@ internal static class WeightsResolver
         long parameterCount = layers.Sum(layer => layer.ParameterCount);
         var output = new byte[parameterCount * elementSize];
         int offset = 0;
-        foreach (TensorInfo tensor in found)
+        foreach (TensorEntry tensor in found)
         {
             cancellationToken.ThrowIfCancellationRequested();
             offset = Convert(bytes.Slice(dataStart), tensor, precision, output, offset);
         }
 
+        problem = NonFinite(output, precision, found, path);
         return output;
+    }
+
+    /// <summary>The warning SNET0021 when converted values are NaN or infinite (an F64 value beyond the float range is infinite in a float network), or null.</summary>
+    private static Problem? NonFinite(byte[] values, Precision precision, List<TensorEntry> tensors, string path)
+    {
+        int size = precision == Precision.Double ? 8 : 4;
+        int count = 0, first = -1;
+        for (int i = 0; i < values.Length / size; i++)
+        {
+            // Little-endian: the exponent is in the last two bytes; all ones means NaN or an infinity.
+            int top = values[(i * size) + size - 1] & 0x7F, next = values[(i * size) + size - 2];
+            bool finite = size == 8 ? top != 0x7F || (next & 0xF0) != 0xF0 : top != 0x7F || (next & 0x80) == 0;
+            if (!finite)
+            {
+                first = count++ == 0 ? i : first;
+            }
+        }
+
+        if (count == 0)
+        {
+            return null;
+        }
+
+        int start = 0;
+        foreach (TensorEntry tensor in tensors)
+        {
+            int length = (int)(tensor.Length / tensor.ElementSize);
+            if (first < start + length)
+            {
+                double value = size == 8 ? ReadDouble(values.AsSpan(first * 8)) : ReadSingle(values.AsSpan(first * 4));
+                string shown = double.IsNaN(value) ? "NaN" : value > 0 ? "+Infinity" : "-Infinity";
+                return new Problem(DiagnosticDescriptors.WeightsNotFinite, path, count.ToString(CultureInfo.InvariantCulture), tensor.Name, (first - start).ToString(CultureInfo.InvariantCulture), shown);
+            }
+
+            start += length;
+        }
+
+        return null;
     }
 
     private static WeightsFile? Find(string path, EquatableArray<WeightsFile> files, out Problem? problem)
@@ -201,11 +240,11 @@ internal static class WeightsResolver
     }
 
     /// <summary>As the runtime's: every tensor is <c>{index}.weight</c> or <c>{index}.bias</c>, each index has both, one index per layer, in index order.</summary>
-    private static string[]? SequentialPrefixes(List<TensorInfo> tensors, int layerCount, out string? error)
+    private static string[]? SequentialPrefixes(IReadOnlyList<TensorEntry> tensors, int layerCount, out string? error)
     {
         error = null;
         var indices = new SortedDictionary<int, (bool Weight, bool Bias)>();
-        foreach (TensorInfo tensor in tensors)
+        foreach (TensorEntry tensor in tensors)
         {
             int dot = tensor.Name.IndexOf('.');
             string index = dot < 0 ? string.Empty : tensor.Name.Substring(0, dot);
@@ -250,9 +289,9 @@ internal static class WeightsResolver
     private static bool IsCanonicalIndex(string text) =>
         text.Length is > 0 and <= 9 && text.All(c => c is >= '0' and <= '9') && (text.Length == 1 || text[0] != '0');
 
-    private static TensorInfo? Lookup(Dictionary<string, TensorInfo> byName, string name, string role, string path, string network, ref Problem? problem)
+    private static TensorEntry? Lookup(Dictionary<string, TensorEntry> byName, string name, string role, string path, string network, ref Problem? problem)
     {
-        if (byName.TryGetValue(name, out TensorInfo? tensor))
+        if (byName.TryGetValue(name, out TensorEntry? tensor))
         {
             return tensor;
         }
@@ -263,18 +302,18 @@ internal static class WeightsResolver
         return null;
     }
 
-    private static bool Fits(TensorInfo tensor, long[] expected, string role, string path, string network, ref Problem? problem)
+    private static bool Fits(TensorEntry tensor, long[] expected, string role, string path, string network, ref Problem? problem)
     {
-        if (!SafeTensorsReader.IsLoadable(tensor.DType))
+        if (!SafeTensorsHeader.IsLoadable(tensor.DType))
         {
-            problem = new Problem(DiagnosticDescriptors.WeightsDTypeNotSupported, path, tensor.Name, tensor.DType);
+            problem = new Problem(DiagnosticDescriptors.WeightsDTypeNotSupported, path, tensor.Name, tensor.DTypeName);
             return false;
         }
 
         if (!tensor.Shape.SequenceEqual(expected))
         {
             problem = new Problem(DiagnosticDescriptors.WeightsMismatch, network,
-                $"in '{path}', tensor '{tensor.Name}' ({role}) has shape {tensor.ShapeText}, but the network needs {TensorInfo.FormatShape(expected)}");
+                $"in '{path}', tensor '{tensor.Name}' ({role}) has shape {tensor.ShapeText}, but the network needs {TensorEntry.FormatShape(expected)}");
             return false;
         }
 
@@ -286,13 +325,13 @@ internal static class WeightsResolver
     /// <paramref name="offset"/> on; returns the offset after them. The same conversions as the runtime: the bits as they
     /// are when the dtype is the network's own, F64 to float rounds to nearest, F16 and BF16 widen exactly.
     /// </summary>
-    private static int Convert(ReadOnlySpan<byte> data, TensorInfo tensor, Precision precision, byte[] output, int offset)
+    private static int Convert(ReadOnlySpan<byte> data, TensorEntry tensor, Precision precision, byte[] output, int offset)
     {
         ReadOnlySpan<byte> source = data.Slice((int)tensor.Begin, (int)(tensor.End - tensor.Begin));
         int count = source.Length / tensor.ElementSize;
         int elementSize = precision == Precision.Double ? 8 : 4;
         Span<byte> destination = output.AsSpan(offset * elementSize, count * elementSize);
-        if ((tensor.DType == "F32" && precision == Precision.Single) || (tensor.DType == "F64" && precision == Precision.Double))
+        if ((tensor.DType == TensorDType.F32 && precision == Precision.Single) || (tensor.DType == TensorDType.F64 && precision == Precision.Double))
         {
             source.CopyTo(destination);
             return offset + count;
@@ -302,9 +341,9 @@ internal static class WeightsResolver
         {
             double value = tensor.DType switch
             {
-                "F32" => ReadSingle(source.Slice(4 * i)),
-                "F64" => ReadDouble(source.Slice(8 * i)),
-                "F16" => HalfToSingle((ushort)(source[2 * i] | (source[(2 * i) + 1] << 8))),
+                TensorDType.F32 => ReadSingle(source.Slice(4 * i)),
+                TensorDType.F64 => ReadDouble(source.Slice(8 * i)),
+                TensorDType.F16 => HalfToSingle((ushort)(source[2 * i] | (source[(2 * i) + 1] << 8))),
                 _ => BFloat16ToSingle((ushort)(source[2 * i] | (source[(2 * i) + 1] << 8))),
             };
             if (precision == Precision.Double)

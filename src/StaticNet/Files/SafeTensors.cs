@@ -22,7 +22,7 @@ namespace StaticNet;
 /// Layer <c>i</c> (0-based) is stored as two tensors, <c>{name}.weight</c> of shape <c>[out, in]</c> and
 /// <c>{name}.bias</c> of shape <c>[out]</c>, where <c>name</c> is the module name of the layer. By default the names are
 /// those of an <c>nn.Sequential</c> whose Linear layers alternate with activation modules: <see cref="Save{TNet, T}(INetwork{TNet, T}, string, IReadOnlyList{string}?)"/>
-/// writes <c>0</c>, <c>2</c>, <c>4</c>, …, and <see cref="Load{TNet, T}(INetwork{TNet, T}, string, IReadOnlyList{string}?)"/> accepts
+/// writes <c>0</c>, <c>2</c>, <c>4</c>, …, and <see cref="Load{TNet, T}(INetwork{TNet, T}, string, IReadOnlyList{string}?, bool)"/> accepts
 /// any <c>nn.Sequential</c> numbering (the Linear layers in the order of their indices, whatever modules without
 /// parameters lie between them). Pass <c>layerNames</c> (for example <c>["fc1", "fc2", "out"]</c>) for other module
 /// structures; then tensors of other modules in the file are ignored.
@@ -34,7 +34,10 @@ namespace StaticNet;
 /// network is touched: if anything is wrong the network is unchanged and an <see cref="InvalidDataException"/> says
 /// what (for a mismatch: the tensor, the expected and the found shape or dtype). Hostile input (a header length larger
 /// than the file, overlapping offsets, huge shapes, invalid JSON, duplicate names, truncated data) is rejected in the
-/// same way, without allocating more than the header and the network's own parameter count.
+/// same way, without allocating more than a small multiple of the header and the network's own parameter count; a
+/// header is capped at 100 MB, 100,000 tensors and 64 dimensions per shape. NaN and infinite values are refused too,
+/// unless <c>allowNonFinite</c> is given. The header rules are shared, as one source file, with the generator that bakes
+/// <c>Weights</c> files in at compile time.
 /// </para>
 /// </remarks>
 public static class SafeTensors
@@ -58,12 +61,25 @@ public static class SafeTensors
     /// under a temporary name in the same folder, flushed to disk, then renamed over <paramref name="path"/>, so that a
     /// crash never leaves a half-written file in place of a good one.
     /// </summary>
+    /// <remarks>
+    /// <para>
+    /// The temporary file is <c>.{name}.{random}.tmp</c> (for a name too long for that, a prefix of the name and a hash
+    /// of all of it take the name's place, so that any name the file system allows can be saved). A save that is killed
+    /// leaves its temporary file behind; the next save of the same file deletes every such file that no save still has
+    /// open.
+    /// </para>
+    /// <para>
+    /// When <paramref name="path"/> is a symbolic link, the file it points to (through any chain of links) is replaced
+    /// and the link stays, as editors do. On Unix the new file gets the permissions of the file it replaces (a read-only
+    /// <c>0400</c> file stays <c>0400</c>); a new file gets the default permissions. The owner is the saving user's.
+    /// </para>
+    /// </remarks>
     /// <typeparam name="TNet">The generated network type (inferred).</typeparam>
     /// <typeparam name="T">The network's scalar type (inferred); saved as <c>F32</c> for <see cref="float"/>, <c>F64</c> for <see cref="double"/>.</typeparam>
     /// <param name="network">The network to save.</param>
     /// <param name="path">The file to write; it is replaced if it exists.</param>
     /// <param name="layerNames">The module name of each layer, or <see langword="null"/> for <c>0</c>, <c>2</c>, <c>4</c>, … (an <c>nn.Sequential</c> of Linear layers and activations).</param>
-    /// <exception cref="ArgumentException"><paramref name="layerNames"/> does not have one distinct, non-empty name per layer.</exception>
+    /// <exception cref="ArgumentException"><paramref name="layerNames"/> does not have one distinct, non-empty name per layer, or <paramref name="path"/> names a folder.</exception>
     /// <exception cref="IOException">The file cannot be written; <paramref name="path"/> is then unchanged.</exception>
     public static void Save<TNet, T>(INetwork<TNet, T> network, string path, IReadOnlyList<string>? layerNames = null)
         where TNet : class, INetwork<TNet, T>
@@ -78,17 +94,24 @@ public static class SafeTensors
         ArgumentNullException.ThrowIfNull(network);
         ArgumentException.ThrowIfNullOrEmpty(path);
         string[] names = LayerNames(layerNames, TNet.LayerSizes.Length - 1, nameof(layerNames)) ?? SequentialNames(TNet.LayerSizes.Length - 1);
-        string target = Path.GetFullPath(path);
-        string folder = Path.GetDirectoryName(target) ?? throw new ArgumentException($"'{path}' is not a file path.", nameof(path));
-        string temporary = Path.Combine(folder, "." + Path.GetFileName(target) + "." + Path.GetRandomFileName() + ".tmp");
+        string target = ResolveTarget(path);
+        string folder = Path.GetDirectoryName(target)!;
+        string stem = TemporaryStem(Path.GetFileName(target));
+        string temporary = Path.Combine(folder, "." + stem + "." + Path.GetRandomFileName() + ".tmp");
+        UnixFileMode? mode = !OperatingSystem.IsWindows() && File.Exists(target) ? File.GetUnixFileMode(target) : null;
         try
         {
-            using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, ChunkLength))
+            // Open and locked (exclusively: FileShare.None is an flock on Unix) until it has been renamed, so that another
+            // save's clean-up never takes it for the leftover of a killed save. Windows renames an open file only if it
+            // is shared for deletion, which still keeps every other reader and writer out.
+            using var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, OperatingSystem.IsWindows() ? FileShare.Delete : FileShare.None, ChunkLength);
+            Stream stream = wrap(file);
+            Write(network, stream, names);
+            stream.Flush();
+            file.Flush(flushToDisk: true);
+            if (!OperatingSystem.IsWindows() && mode is UnixFileMode kept)
             {
-                Stream stream = wrap(file);
-                Write(network, stream, names);
-                stream.Flush();
-                file.Flush(flushToDisk: true);
+                File.SetUnixFileMode(file.SafeFileHandle, kept);
             }
 
             File.Move(temporary, target, overwrite: true);
@@ -98,6 +121,129 @@ public static class SafeTensors
             TryDelete(temporary);
             throw;
         }
+
+        RemoveStaleTemporaries(folder, stem);
+    }
+
+    /// <summary>The full path of the file to replace: <paramref name="path"/>, or the file a symbolic link there points to.</summary>
+    private static string ResolveTarget(string path)
+    {
+        string target = Path.GetFullPath(path);
+        if (Path.EndsInDirectorySeparator(target) || Directory.Exists(target))
+        {
+            throw new ArgumentException($"'{path}' names a folder, not a file: give the path of the file to write.", nameof(path));
+        }
+
+        if (new FileInfo(target).LinkTarget is not null && new FileInfo(target).ResolveLinkTarget(returnFinalTarget: true) is FileSystemInfo final)
+        {
+            target = final.FullName;
+            if (Directory.Exists(target))
+            {
+                throw new ArgumentException($"'{path}' is a link to the folder '{target}', not to a file: give the path of the file to write.", nameof(path));
+            }
+        }
+
+        return target;
+    }
+
+    /// <summary>
+    /// What stands for the file name in its temporary files' names, <c>.{stem}.{8.3 random}.tmp</c>: the name itself, or,
+    /// when that would pass the 255 bytes that most file systems allow a name (in UTF-8), the longest prefix of it that
+    /// fits beside <c>~</c> and a 64-bit hash of the whole name. The same name always gives the same stem.
+    /// </summary>
+    internal static string TemporaryStem(string fileName)
+    {
+        const int Limit = 255, Overhead = 1 + 1 + 12 + 4, HashLength = 1 + 16;
+        if (System.Text.Encoding.UTF8.GetByteCount(fileName) + Overhead <= Limit)
+        {
+            return fileName;
+        }
+
+        // FNV-1a over the UTF-16 code units: stable across processes and machines (string.GetHashCode is not).
+        ulong hash = 14695981039346656037UL;
+        foreach (char c in fileName)
+        {
+            hash = (hash ^ c) * 1099511628211UL;
+        }
+
+        int length = 0, bytes = 0;
+        while (length < fileName.Length)
+        {
+            int step = char.IsHighSurrogate(fileName[length]) && length + 1 < fileName.Length ? 2 : 1;
+            int size = System.Text.Encoding.UTF8.GetByteCount(fileName.AsSpan(length, step));
+            if (bytes + size > Limit - Overhead - HashLength)
+            {
+                break;
+            }
+
+            bytes += size;
+            length += step;
+        }
+
+        return string.Create(CultureInfo.InvariantCulture, $"{fileName[..length]}~{hash:x16}");
+    }
+
+    /// <summary>
+    /// Deletes the temporary files of <paramref name="stem"/> that killed saves left behind: those that no save has open.
+    /// A live save holds its temporary file locked until it has renamed it, so opening it exclusively fails; a file that
+    /// opens is deleted when that handle closes. Symbolic links are left alone (a save never makes one). Best effort:
+    /// what cannot be read or deleted stays.
+    /// </summary>
+    private static void RemoveStaleTemporaries(string folder, string stem)
+    {
+        string prefix = "." + stem + ".";
+        try
+        {
+            var options = new EnumerationOptions { AttributesToSkip = 0, IgnoreInaccessible = true, MatchType = MatchType.Simple, RecurseSubdirectories = false };
+            foreach (string path in Directory.EnumerateFiles(folder, "*.tmp", options))
+            {
+                string name = Path.GetFileName(path);
+                if (!IsTemporaryName(name, prefix) || new FileInfo(path).LinkTarget is not null)
+                {
+                    continue;
+                }
+
+                try
+                {
+                    // Read access is enough for the lock and the deletion (the folder's permission), so a leftover that
+                    // had already been given a read-only target's mode goes too.
+                    using var stale = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.None, 1, FileOptions.DeleteOnClose);
+                }
+                catch (IOException)
+                {
+                    // Another save is writing it (or it went away meanwhile).
+                }
+                catch (UnauthorizedAccessException)
+                {
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+
+    /// <summary>Whether <paramref name="name"/> is <paramref name="prefix"/> followed by a <see cref="Path.GetRandomFileName"/> (8.3 of a-z, 0-9) and <c>.tmp</c>.</summary>
+    private static bool IsTemporaryName(string name, string prefix)
+    {
+        if (name.Length != prefix.Length + 12 + 4 || !name.StartsWith(prefix, StringComparison.Ordinal) || !name.EndsWith(".tmp", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        for (int i = 0; i < 12; i++)
+        {
+            char c = name[prefix.Length + i];
+            if (i == 8 ? c != '.' : !(char.IsAsciiDigit(c) || char.IsAsciiLetterLower(c)))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Writes every parameter of <paramref name="network"/> to <paramref name="destination"/> in the safetensors format.</summary>
@@ -126,17 +272,18 @@ public static class SafeTensors
     /// <param name="network">The network whose parameters are replaced.</param>
     /// <param name="path">The file to read.</param>
     /// <param name="layerNames">The module name of each layer (tensors <c>{name}.weight</c> and <c>{name}.bias</c>), or <see langword="null"/> for the Linear layers of an <c>nn.Sequential</c> (<c>0.weight</c>, <c>0.bias</c>, <c>2.weight</c>, …) in index order.</param>
-    /// <exception cref="InvalidDataException">The file is not a valid safetensors file, or its tensors do not fit the network; the network is unchanged.</exception>
+    /// <param name="allowNonFinite">Whether NaN and infinite values are loaded; by default they are refused (<see cref="InvalidDataException"/>), since a network computes NaN from them.</param>
+    /// <exception cref="InvalidDataException">The file is not a valid safetensors file, its tensors do not fit the network, or (unless <paramref name="allowNonFinite"/>) it holds a NaN or infinite value; the network is unchanged.</exception>
     /// <exception cref="ArgumentException"><paramref name="layerNames"/> does not have one distinct, non-empty name per layer.</exception>
     /// <exception cref="IOException">The file cannot be read.</exception>
-    public static void Load<TNet, T>(INetwork<TNet, T> network, string path, IReadOnlyList<string>? layerNames = null)
+    public static void Load<TNet, T>(INetwork<TNet, T> network, string path, IReadOnlyList<string>? layerNames = null, bool allowNonFinite = false)
         where TNet : class, INetwork<TNet, T>
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentException.ThrowIfNullOrEmpty(path);
         using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, ChunkLength, FileOptions.SequentialScan);
-        Load(network, file, layerNames);
+        Load(network, file, layerNames, allowNonFinite);
     }
 
     /// <summary>
@@ -148,9 +295,10 @@ public static class SafeTensors
     /// <param name="network">The network whose parameters are replaced.</param>
     /// <param name="source">The stream to read; it need not be seekable, and it is not closed.</param>
     /// <param name="layerNames">The module name of each layer (tensors <c>{name}.weight</c> and <c>{name}.bias</c>), or <see langword="null"/> for the Linear layers of an <c>nn.Sequential</c> (<c>0.weight</c>, <c>0.bias</c>, <c>2.weight</c>, …) in index order.</param>
-    /// <exception cref="InvalidDataException">The file is not a valid safetensors file, or its tensors do not fit the network; the network is unchanged.</exception>
+    /// <param name="allowNonFinite">Whether NaN and infinite values are loaded; by default they are refused (<see cref="InvalidDataException"/>), since a network computes NaN from them.</param>
+    /// <exception cref="InvalidDataException">The file is not a valid safetensors file, its tensors do not fit the network, or (unless <paramref name="allowNonFinite"/>) it holds a NaN or infinite value; the network is unchanged.</exception>
     /// <exception cref="ArgumentException"><paramref name="layerNames"/> does not have one distinct, non-empty name per layer.</exception>
-    public static void Load<TNet, T>(INetwork<TNet, T> network, Stream source, IReadOnlyList<string>? layerNames = null)
+    public static void Load<TNet, T>(INetwork<TNet, T> network, Stream source, IReadOnlyList<string>? layerNames = null, bool allowNonFinite = false)
         where TNet : class, INetwork<TNet, T>
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -163,32 +311,42 @@ public static class SafeTensors
         Span<byte> prefix = stackalloc byte[8];
         if (!ReadFully(source, prefix))
         {
-            throw SafeTensorsHeader.Invalid("the file is shorter than the 8 bytes of its header length");
+            throw Invalid(SafeTensorsHeader.ShorterThanPrefix);
         }
 
-        ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(prefix);
-        if (headerLength > SafeTensorsHeader.MaxHeaderLength)
+        if (available is >= 0 and < 8)
         {
-            throw SafeTensorsHeader.Invalid($"the header length {headerLength} is above the limit of {SafeTensorsHeader.MaxHeaderLength} bytes");
+            // A stream that gives more than the length it reports (a device such as /dev/zero, whose length is 0): its
+            // length means nothing, so it is read as a stream of unknown length.
+            available = -1;
         }
 
-        if (available >= 0 && (long)headerLength > available - 8)
+        ulong headerLength = SafeTensorsHeader.ReadHeaderLength(prefix);
+        if (SafeTensorsHeader.CheckHeaderLength(headerLength, available >= 0 ? available - 8 : -1) is string lengthError)
         {
-            throw SafeTensorsHeader.Invalid($"the header length {headerLength} is larger than the {available - 8} bytes that follow it");
+            throw Invalid(lengthError);
         }
 
-        SafeTensorsHeader header = SafeTensorsHeader.Parse(ReadHeader(source, (int)headerLength, exact: available >= 0));
-        long dataLength = available >= 0 ? available - 8 - (long)headerLength : -1;
-        if (dataLength >= 0 && dataLength != header.DataLength)
+        if (SafeTensorsHeader.TryParse(ReadHeader(source, (int)headerLength, exact: available >= 0), out SafeTensorsHeader? header) is string headerError)
         {
-            throw SafeTensorsHeader.Invalid($"the header describes {header.DataLength} bytes of data, but {dataLength} bytes follow it");
+            throw Invalid(headerError);
         }
 
-        LayerTensors[] layers = Resolve(header, sizes, names, typeof(TNet).Name);
+        if (available >= 0 && SafeTensorsHeader.CheckDataLength(header!.DataLength, available - 8 - (long)headerLength) is string dataError)
+        {
+            throw Invalid(dataError);
+        }
 
-        // Everything is known to fit: read into a temporary buffer of the network's own size, then copy.
+        LayerTensors[] layers = Resolve(header!, sizes, names, typeof(TNet).Name);
+
+        // Everything is known to fit: read into a temporary buffer of the network's own size, check, then copy.
         var parameters = new T[TNet.ParameterCount];
-        ReadParameters(source, header, layers, parameters, seekable: available >= 0);
+        ReadParameters(source, header!, layers, parameters, seekable: available >= 0);
+        if (!allowNonFinite)
+        {
+            ThrowIfNotFinite(parameters, layers);
+        }
+
         parameters.CopyTo(network.Parameters);
     }
 
@@ -421,7 +579,7 @@ public static class SafeTensors
             int count = source.Read(header, read, header.Length - read);
             if (count == 0)
             {
-                throw SafeTensorsHeader.Invalid($"the file ends inside its header ({read} of {length} bytes)");
+                throw Invalid($"the file ends inside its header ({read} of {length} bytes)");
             }
 
             read += count;
@@ -472,7 +630,7 @@ public static class SafeTensors
                 Skip(source, header.DataLength - position, seekable, chunk);
                 if (source.Read(chunk, 0, 1) != 0)
                 {
-                    throw SafeTensorsHeader.Invalid($"the file goes on after the {header.DataLength} bytes of data its header describes");
+                    throw Invalid($"the file goes on after the {header.DataLength} bytes of data its header describes");
                 }
             }
         }
@@ -507,7 +665,35 @@ public static class SafeTensors
         }
     }
 
-    private static InvalidDataException Truncated() => SafeTensorsHeader.Invalid("the data is truncated");
+    private static InvalidDataException Truncated() => Invalid("the data is truncated");
+
+    private static InvalidDataException Invalid(string reason) => new($"Not a valid safetensors file: {reason}.");
+
+    /// <summary>
+    /// Refuses NaN and infinite values (in the network's precision: an F64 value beyond the float range is infinite in a
+    /// float network), naming the first one's tensor and index.
+    /// </summary>
+    private static void ThrowIfNotFinite<T>(T[] parameters, LayerTensors[] layers)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int first = GeneratedCodeHelpers.IndexOfNonFinite<T>(parameters);
+        if (first < 0)
+        {
+            return;
+        }
+
+        int count = 0;
+        foreach (T value in parameters)
+        {
+            count += T.IsFinite(value) ? 0 : 1;
+        }
+
+        LayerTensors layer = layers.Last(l => l.WeightOffset <= first);
+        (TensorEntry tensor, int index) = first < layer.BiasOffset ? (layer.Weight, first - layer.WeightOffset) : (layer.Bias, first - layer.BiasOffset);
+        throw new InvalidDataException(string.Create(
+            CultureInfo.InvariantCulture,
+            $"Tensor '{tensor.Name}' holds a NaN or infinite value at index {index} ({double.CreateTruncating(parameters[first])} as {typeof(T).Name}), and the file holds {count} in all: a network computes NaN or infinities from them (a model that diverged in training saves such values). The network is unchanged; pass allowNonFinite: true to load them anyway."));
+    }
 
     private static bool ReadFully(Stream source, Span<byte> buffer)
     {

@@ -9,7 +9,9 @@ namespace StaticNet.Kernels;
 
 /// <summary>
 /// The public methods of every generated network, written once: each checks its arguments (a wrong length is an
-/// <see cref="ArgumentException"/> naming the parameter, the expected and the actual length), takes its scratch from the
+/// <see cref="ArgumentException"/> naming the parameter, the expected and the actual length; so is a span the method
+/// writes that overlaps one it reads or the parameters; TrainStep also refuses a learning rate the optimizers refuse and
+/// a sample with a NaN or an infinity, see <see cref="GeneratedCodeHelpers.CheckTrainStep{T}(T, ReadOnlySpan{T}, ReadOnlySpan{T}, Span{T})"/>), takes its scratch from the
 /// stack (or, above <see cref="StackScratchLimitBytes"/>, from <see cref="ArrayPool{T}"/>) and runs the network's
 /// composition <typeparamref name="TKernels"/>. Compiled once per network, with every size a constant.
 /// </summary>
@@ -33,6 +35,7 @@ public static class NetworkRunner<TKernels, T>
     {
         CheckLength(input.Length, TKernels.InputSize, nameof(input));
         CheckLength(output.Length, TKernels.OutputSize, nameof(output));
+        GeneratedCodeHelpers.ThrowIfOverlapping(output, nameof(output), input, nameof(input), parameters);
         int length = TKernels.ForwardScratchLength;
         T[]? rented = null;
         Span<T> scratch = OnStack(length) ? stackalloc T[length] : (rented = ArrayPool<T>.Shared.Rent(length));
@@ -50,6 +53,7 @@ public static class NetworkRunner<TKernels, T>
     {
         int count = SampleCount(inputs.Length, nameof(inputs));
         CheckLength(outputs.Length, (long)count * TKernels.OutputSize, nameof(outputs));
+        GeneratedCodeHelpers.ThrowIfOverlapping(outputs, nameof(outputs), inputs, nameof(inputs), parameters);
         int length = TKernels.BatchScratchLength;
         T[]? rented = null;
         Span<T> scratch = OnStack(length) ? stackalloc T[length] : (rented = ArrayPool<T>.Shared.Rent(length));
@@ -90,6 +94,7 @@ public static class NetworkRunner<TKernels, T>
         CheckLength(input.Length, TKernels.InputSize, nameof(input));
         CheckLength(target.Length, TKernels.OutputSize, nameof(target));
         CheckLength(gradients.Length, TKernels.ParameterCount, nameof(gradients));
+        GeneratedCodeHelpers.ThrowIfOverlapping(gradients, nameof(gradients), input, nameof(input), target, nameof(target), parameters);
         return Backward(parameters, input, ref MemoryMarshal.GetReference(target), NoLabel, ref MemoryMarshal.GetReference(gradients), ref Unsafe.NullRef<T>());
     }
 
@@ -107,6 +112,7 @@ public static class NetworkRunner<TKernels, T>
         CheckLength(target.Length, TKernels.OutputSize, nameof(target));
         CheckLength(gradients.Length, TKernels.ParameterCount, nameof(gradients));
         CheckLength(inputGradient.Length, TKernels.InputSize, nameof(inputGradient));
+        GeneratedCodeHelpers.ThrowIfOverlapping(gradients, nameof(gradients), inputGradient, nameof(inputGradient), input, nameof(input), target, nameof(target), parameters);
         return Backward(parameters, input, ref MemoryMarshal.GetReference(target), NoLabel, ref MemoryMarshal.GetReference(gradients), ref MemoryMarshal.GetReference(inputGradient));
     }
 
@@ -121,6 +127,7 @@ public static class NetworkRunner<TKernels, T>
     {
         CheckLength(input.Length, TKernels.InputSize, nameof(input));
         CheckLength(target.Length, TKernels.OutputSize, nameof(target));
+        GeneratedCodeHelpers.CheckTrainStep(learningRate, input, target, parameters);
         return TrainStep(parameters, input, ref MemoryMarshal.GetReference(target), NoLabel, learningRate);
     }
 
@@ -137,6 +144,7 @@ public static class NetworkRunner<TKernels, T>
         int count = SampleCount(inputs.Length, nameof(inputs));
         CheckLength(targets.Length, (long)count * TKernels.OutputSize, nameof(targets));
         CheckLength(gradients.Length, TKernels.ParameterCount, nameof(gradients));
+        GeneratedCodeHelpers.ThrowIfOverlapping(gradients, nameof(gradients), inputs, nameof(inputs), targets, nameof(targets), parameters);
         if (count == 0)
         {
             return T.Zero;
@@ -214,6 +222,7 @@ public static class NetworkRunner<TKernels, T>
         CheckLength(input.Length, TKernels.InputSize, nameof(input));
         CheckLabel(label);
         CheckLength(gradients.Length, TKernels.ParameterCount, nameof(gradients));
+        GeneratedCodeHelpers.ThrowIfOverlapping(gradients, nameof(gradients), input, nameof(input), parameters);
         return Backward(parameters, input, ref Unsafe.NullRef<T>(), label, ref MemoryMarshal.GetReference(gradients), ref Unsafe.NullRef<T>());
     }
 
@@ -229,6 +238,7 @@ public static class NetworkRunner<TKernels, T>
     {
         CheckLength(input.Length, TKernels.InputSize, nameof(input));
         CheckLabel(label);
+        GeneratedCodeHelpers.CheckTrainStep(learningRate, input, parameters);
         return TrainStep(parameters, input, ref Unsafe.NullRef<T>(), label, learningRate);
     }
 
@@ -245,6 +255,7 @@ public static class NetworkRunner<TKernels, T>
         int count = SampleCount(inputs.Length, nameof(inputs));
         CheckLength(labels.Length, count, nameof(labels));
         CheckLength(gradients.Length, TKernels.ParameterCount, nameof(gradients));
+        GeneratedCodeHelpers.ThrowIfOverlapping(gradients, nameof(gradients), inputs, nameof(inputs), labels, nameof(labels), parameters);
         foreach (int label in labels)
         {
             CheckLabel(label);

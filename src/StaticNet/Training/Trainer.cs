@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
+using System.Globalization;
 using System.Numerics;
 using System.Numerics.Tensors;
 using System.Threading;
@@ -11,7 +12,7 @@ namespace StaticNet.Training;
 /// <summary>How <see cref="Trainer{TNet, T}.Fit(ReadOnlyMemory{T}, ReadOnlyMemory{T}, IProgress{EpochResult}?, CancellationToken)"/> trains.</summary>
 public sealed record TrainerOptions
 {
-    /// <summary>Passes over the training samples; default 10.</summary>
+    /// <summary>Passes over the training samples; default 10. With 0 nothing is trained and the history is empty.</summary>
     public int Epochs { get; init; } = 10;
 
     /// <summary>Samples per optimizer step; default 32. The last batch of an epoch may be smaller.</summary>
@@ -58,10 +59,37 @@ public sealed record EpochResult(int Epoch, double Loss, double? Accuracy, doubl
 public sealed record TrainingHistory(IReadOnlyList<EpochResult> Epochs)
 {
     /// <summary>The last epoch's result.</summary>
-    public EpochResult Last => Epochs[^1];
+    /// <exception cref="InvalidOperationException">The history is empty: no epoch ran (<see cref="TrainerOptions.Epochs"/> was 0).</exception>
+    public EpochResult Last => Epochs.Count > 0
+        ? Epochs[^1]
+        : throw new InvalidOperationException("The training history is empty: no epoch ran (TrainerOptions.Epochs was 0), so there is no last epoch.");
 }
 
-/// <summary>Thrown when the training loss becomes NaN or infinite: training stops instead of going on silently.</summary>
+/// <summary>What a <see cref="TrainingDivergedException"/> found NaN or infinite, and so whether the step was taken.</summary>
+public enum DivergedValue
+{
+    /// <summary>The batch's loss. The optimizer's step was not taken: the parameters are as they were before the batch.</summary>
+    Loss,
+
+    /// <summary>
+    /// The batch's gradient, while its loss was finite (a saturated activation, such as tanh or sigmoid, hides an
+    /// infinite input from the loss but not from the gradient). The step was not taken: the parameters are as they were
+    /// before the batch.
+    /// </summary>
+    Gradient,
+
+    /// <summary>
+    /// The parameters after the optimizer's step, from a finite loss and gradient: the step overflowed (a learning rate
+    /// or values too large). The step was taken: the parameters hold its NaN or infinite values.
+    /// </summary>
+    Parameters,
+}
+
+/// <summary>
+/// Thrown when training meets a NaN or infinite value: in a batch's loss, in its gradient, or in the parameters after a
+/// step. Training stops instead of going on silently; <see cref="Value"/> says which, and so whether the parameters are
+/// still as they were before the batch.
+/// </summary>
 public sealed class TrainingDivergedException : InvalidOperationException
 {
     /// <summary>Creates the exception for the batch whose loss was not finite.</summary>
@@ -69,11 +97,26 @@ public sealed class TrainingDivergedException : InvalidOperationException
     /// <param name="batch">The batch within the epoch, from 1.</param>
     /// <param name="loss">The loss of that batch.</param>
     public TrainingDivergedException(int epoch, int batch, double loss)
-        : base($"The training loss became {loss} in epoch {epoch}, batch {batch}; the parameters are left as they were before that batch. Lower the learning rate, scale the inputs, or check the data for NaN or infinite values.")
+        : this(epoch, batch, loss, DivergedValue.Loss, count: 0, sample: null)
+    {
+    }
+
+    /// <summary>Creates the exception for a batch whose loss, gradient, or parameters after the step were not finite.</summary>
+    /// <param name="epoch">The epoch, from 1.</param>
+    /// <param name="batch">The batch within the epoch, from 1.</param>
+    /// <param name="loss">The loss of that batch.</param>
+    /// <param name="value">What was not finite.</param>
+    /// <param name="count">How many gradient values or parameters were NaN or infinite (0 for the loss).</param>
+    /// <param name="sample">The index in the data set of the first sample of the batch with a NaN or infinite value, if any.</param>
+    public TrainingDivergedException(int epoch, int batch, double loss, DivergedValue value, int count, int? sample)
+        : base(Describe(epoch, batch, loss, value, count, sample))
     {
         Epoch = epoch;
         Batch = batch;
         Loss = loss;
+        Value = value;
+        Count = count;
+        Sample = sample;
     }
 
     /// <summary>The epoch, from 1.</summary>
@@ -82,8 +125,34 @@ public sealed class TrainingDivergedException : InvalidOperationException
     /// <summary>The batch within the epoch, from 1.</summary>
     public int Batch { get; }
 
-    /// <summary>The loss that was not finite.</summary>
+    /// <summary>The loss of the batch: not finite when <see cref="Value"/> is <see cref="DivergedValue.Loss"/>.</summary>
     public double Loss { get; }
+
+    /// <summary>What was not finite: the loss or the gradient (the parameters are as before the batch), or the parameters after the step.</summary>
+    public DivergedValue Value { get; }
+
+    /// <summary>How many gradient values (or parameters, after the step) were NaN or infinite; 0 when the loss was.</summary>
+    public int Count { get; }
+
+    /// <summary>The index in the data set of the first sample of the batch with a NaN or infinite input or target, or null if none has one.</summary>
+    public int? Sample { get; }
+
+    private static string Describe(int epoch, int batch, double loss, DivergedValue value, int count, int? sample)
+    {
+        string where = string.Create(CultureInfo.InvariantCulture, $"epoch {epoch}, batch {batch}");
+        string data = sample is int index
+            ? string.Create(CultureInfo.InvariantCulture, $" Sample {index} of the data has a NaN or infinite value: check the data.")
+            : " Lower the learning rate, scale the inputs, or check the data for NaN or infinite values.";
+        return value switch
+        {
+            DivergedValue.Gradient => string.Create(CultureInfo.InvariantCulture,
+                $"The gradient of {where} has {count} NaN or infinite values although its loss ({loss}) is finite (a saturated activation hides a non-finite input from the loss, not from the gradient); the parameters are left as they were before that batch.{data}"),
+            DivergedValue.Parameters => string.Create(CultureInfo.InvariantCulture,
+                $"The optimizer's step for {where} made {count} parameters NaN or infinite although the batch's loss ({loss}) and gradient were finite: the step overflowed, and the parameters hold that step. Lower the learning rate or scale the inputs."),
+            _ => string.Create(CultureInfo.InvariantCulture,
+                $"The training loss became {loss} in {where}; the parameters are left as they were before that batch.{data}"),
+        };
+    }
 }
 
 /// <summary>
@@ -142,8 +211,9 @@ public sealed class Trainer<TNet, T>
     /// <param name="progress">Receives each epoch's result as the epoch ends.</param>
     /// <param name="cancellationToken">Checked between batches; training stops with <see cref="OperationCanceledException"/>.</param>
     /// <returns>The result of every epoch.</returns>
-    /// <exception cref="ArgumentException">The lengths do not match the network.</exception>
-    /// <exception cref="TrainingDivergedException">The loss of a batch was NaN or infinite.</exception>
+    /// <exception cref="ArgumentException">There are no samples, or the lengths do not match the network.</exception>
+    /// <exception cref="InvalidOperationException">The network's parameters hold a NaN or infinite value before training.</exception>
+    /// <exception cref="TrainingDivergedException">The loss or the gradient of a batch, or the parameters after a step, had a NaN or infinite value.</exception>
     public TrainingHistory Fit(ReadOnlyMemory<T> inputs, ReadOnlyMemory<T> targets, IProgress<EpochResult>? progress = null, CancellationToken cancellationToken = default)
     {
         int count = SampleCount(inputs);
@@ -161,10 +231,10 @@ public sealed class Trainer<TNet, T>
     /// <param name="progress">Receives each epoch's result as the epoch ends.</param>
     /// <param name="cancellationToken">Checked between batches; training stops with <see cref="OperationCanceledException"/>.</param>
     /// <returns>The result of every epoch.</returns>
-    /// <exception cref="InvalidOperationException">The network is not a classifier (its loss is not CrossEntropy).</exception>
-    /// <exception cref="ArgumentException">The lengths do not match the network.</exception>
+    /// <exception cref="InvalidOperationException">The network is not a classifier (its loss is not CrossEntropy), or its parameters hold a NaN or infinite value before training.</exception>
+    /// <exception cref="ArgumentException">There are no samples, or the lengths do not match the network.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A label is not a class.</exception>
-    /// <exception cref="TrainingDivergedException">The loss of a batch was NaN or infinite.</exception>
+    /// <exception cref="TrainingDivergedException">The loss or the gradient of a batch, or the parameters after a step, had a NaN or infinite value.</exception>
     public TrainingHistory Fit(ReadOnlyMemory<T> inputs, ReadOnlyMemory<int> labels, IProgress<EpochResult>? progress = null, CancellationToken cancellationToken = default)
     {
         if (Network is not IClassifierNetwork<T>)
@@ -197,6 +267,11 @@ public sealed class Trainer<TNet, T>
             GeneratedCodeHelpers.ThrowNotMultiple(nameof(inputs), TNet.InputSize, inputs.Length);
         }
 
+        if (count == 0)
+        {
+            throw new ArgumentException("The data set is empty: 'inputs' holds no sample to train on.", nameof(inputs));
+        }
+
         return count;
     }
 
@@ -218,6 +293,7 @@ public sealed class Trainer<TNet, T>
         private readonly double[] _shardLosses;
         private readonly T[] _gradient;
         private readonly T[] _outputs;
+        private readonly bool[] _sliceFinite;
         private readonly double[] _blockLosses;
         private readonly int[] _blockCorrect;
         private readonly ParallelOptions _parallel;
@@ -258,6 +334,7 @@ public sealed class Trainer<TNet, T>
 
             _shardLosses = new double[shards];
             _gradient = new T[TNet.ParameterCount];
+            _sliceFinite = new bool[(TNet.ParameterCount + ReductionSlice - 1) / ReductionSlice];
             _outputs = new T[EvaluationBlock * TNet.OutputSize];
             int evaluationBlocks = (Math.Max(_trainCount, _validationCount) + EvaluationBlock - 1) / EvaluationBlock;
             _blockLosses = new double[evaluationBlocks];
@@ -284,6 +361,13 @@ public sealed class Trainer<TNet, T>
             var clock = Stopwatch.StartNew();
             long steps = 0;
             bool classifier = Network is IClassifierNetwork<T>;
+            if (CountNonFinite(Network.Parameters) is int broken and > 0)
+            {
+                // Then no divergence message could say which step made a parameter non-finite.
+                throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
+                    $"{typeof(TNet).Name} holds {broken} NaN or infinite parameters before training; no training can repair them. Initialise it from a seed, or load finite weights."));
+            }
+
             for (int epoch = 1; epoch <= options.Epochs; epoch++)
             {
                 if (options.Shuffle)
@@ -311,11 +395,28 @@ public sealed class Trainer<TNet, T>
                     double loss = ComputeGradient(start, size);
                     if (!double.IsFinite(loss))
                     {
-                        throw new TrainingDivergedException(epoch, batchNumber, loss);
+                        throw new TrainingDivergedException(epoch, batchNumber, loss, DivergedValue.Loss, 0, FindNonFiniteSample(start, size));
+                    }
+
+                    // The loss does not see everything: a saturated tanh or sigmoid turns an infinite input into a
+                    // finite output, while the gradient of the weights it multiplies is infinite or NaN. Each slice of
+                    // the reduction summed its part of the gradient (a finite sum means finite values); only a
+                    // non-finite sum is looked at value by value, which also tells an overflowing sum of finite values.
+                    if (Array.IndexOf(_sliceFinite, false) >= 0 && CountNonFinite(_gradient) is int bad and > 0)
+                    {
+                        throw new TrainingDivergedException(epoch, batchNumber, loss, DivergedValue.Gradient, bad, FindNonFiniteSample(start, size));
                     }
 
                     optimizer.Step(Network.Parameters, _gradient);
                     steps++;
+
+                    // A finite step can still overflow (a learning rate or values too large): one vectorised sum of the
+                    // parameters, as for the gradient, so that no parameter becomes NaN or infinite silently.
+                    if (!T.IsFinite(TensorPrimitives.Sum<T>(Network.Parameters)) && CountNonFinite(Network.Parameters) is int overflowed and > 0)
+                    {
+                        throw new TrainingDivergedException(epoch, batchNumber, loss, DivergedValue.Parameters, overflowed, null);
+                    }
+
                     lossSum += loss * size;
                 }
 
@@ -372,6 +473,33 @@ public sealed class Trainer<TNet, T>
             return loss;
         }
 
+        private static int CountNonFinite(ReadOnlySpan<T> values)
+        {
+            int count = 0;
+            foreach (T value in values)
+            {
+                count += T.IsFinite(value) ? 0 : 1;
+            }
+
+            return count;
+        }
+
+        /// <summary>The index in the data set of the first sample of the batch with a NaN or infinite input or target, or null.</summary>
+        private int? FindNonFiniteSample(int start, int size)
+        {
+            for (int s = 0; s < size; s++)
+            {
+                int sample = _order[start + s];
+                if (GeneratedCodeHelpers.IndexOfNonFinite(_inputs.Span.Slice(sample * TNet.InputSize, TNet.InputSize)) >= 0 ||
+                    (!_byLabel && GeneratedCodeHelpers.IndexOfNonFinite(_targets.Span.Slice(sample * TNet.OutputSize, TNet.OutputSize)) >= 0))
+                {
+                    return sample;
+                }
+            }
+
+            return null;
+        }
+
         /// <summary>Runs <paramref name="body"/> for 0 to <paramref name="count"/> - 1: in parallel where there are several, on this thread otherwise.</summary>
         private void ForEach(int count, Action<int> body)
         {
@@ -406,6 +534,9 @@ public sealed class Trainer<TNet, T>
                 T weight = T.CreateChecked((double)samples / _batchCount);
                 TensorPrimitives.MultiplyAdd(_shardGradients[k].AsSpan(first, count), weight, gradient, gradient);
             }
+
+            // While the slice is in cache: a finite sum means that every value is finite.
+            _sliceFinite[slice] = T.IsFinite(TensorPrimitives.Sum<T>(gradient));
         }
 
         private void ComputeShard(int shard)

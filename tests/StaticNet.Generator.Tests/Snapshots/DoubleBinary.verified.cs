@@ -85,7 +85,8 @@ partial class DoubleBinary : INetwork<DoubleBinary, double>
     /// <summary>Computes the output of the network for one sample. Reads the parameters only: safe to call concurrently.</summary>
     /// <param name="input">One sample: <see cref="InputSize"/> values.</param>
     /// <param name="output">Receives the <see cref="OutputSize"/> outputs.</param>
-    /// <exception cref="ArgumentException">A span does not have the length given above.</exception>
+    /// <exception cref="ArgumentException">A span does not have the length given above, or a span this method writes
+    /// overlaps a span it reads or <see cref="Parameters"/>.</exception>
     public void Forward(ReadOnlySpan<double> input, Span<double> output) =>
         NetworkRunner<DoubleBinaryKernels, double>.Forward(Parameters, input, output);
 
@@ -96,7 +97,8 @@ partial class DoubleBinary : INetwork<DoubleBinary, double>
     /// </summary>
     /// <param name="inputs">The samples, row by row; the length must be a multiple of <see cref="InputSize"/>.</param>
     /// <param name="outputs">Receives the outputs: <see cref="OutputSize"/> values per sample.</param>
-    /// <exception cref="ArgumentException">A span does not have the length given above.</exception>
+    /// <exception cref="ArgumentException">A span does not have the length given above, or a span this method writes
+    /// overlaps a span it reads or <see cref="Parameters"/>.</exception>
     public void ForwardBatch(ReadOnlySpan<double> inputs, Span<double> outputs) =>
         NetworkRunner<DoubleBinaryKernels, double>.ForwardBatch(Parameters, inputs, outputs);
 
@@ -110,13 +112,15 @@ partial class DoubleBinary : INetwork<DoubleBinary, double>
 
     /// <summary>
     /// Backpropagates one sample: adds dLoss/dParameters into <paramref name="gradients"/> (so that a mini-batch
-    /// accumulates) and returns the loss. Reads the parameters only.
+    /// accumulates) and returns the loss. Reads the parameters only: safe to call concurrently. A NaN or an infinite
+    /// value is not refused: it makes the gradient non-finite, even where a saturated activation keeps the loss finite.
     /// </summary>
     /// <param name="input">One sample: <see cref="InputSize"/> values.</param>
     /// <param name="target">The expected output: <see cref="OutputSize"/> values.</param>
     /// <param name="gradients">Accumulates the gradient: <see cref="ParameterCount"/> values in the layout of <see cref="Parameters"/>.</param>
     /// <returns>The loss of the sample.</returns>
-    /// <exception cref="ArgumentException">A span does not have the length given above.</exception>
+    /// <exception cref="ArgumentException">A span does not have the length given above, or a span this method writes
+    /// overlaps a span it reads or <see cref="Parameters"/>.</exception>
     public double Backward(ReadOnlySpan<double> input, ReadOnlySpan<double> target, Span<double> gradients) =>
         NetworkRunner<DoubleBinaryKernels, double>.Backward(Parameters, input, target, gradients);
 
@@ -129,7 +133,8 @@ partial class DoubleBinary : INetwork<DoubleBinary, double>
     /// <param name="gradients">Accumulates the gradient: <see cref="ParameterCount"/> values in the layout of <see cref="Parameters"/>.</param>
     /// <param name="inputGradient">Receives dLoss/dInput: <see cref="InputSize"/> values.</param>
     /// <returns>The loss of the sample.</returns>
-    /// <exception cref="ArgumentException">A span does not have the length given above.</exception>
+    /// <exception cref="ArgumentException">A span does not have the length given above, or a span this method writes
+    /// overlaps a span it reads or <see cref="Parameters"/>.</exception>
     public double Backward(ReadOnlySpan<double> input, ReadOnlySpan<double> target, Span<double> gradients, Span<double> inputGradient) =>
         NetworkRunner<DoubleBinaryKernels, double>.Backward(Parameters, input, target, gradients, inputGradient);
 
@@ -138,11 +143,20 @@ partial class DoubleBinary : INetwork<DoubleBinary, double>
     /// <c>old - learningRate * dLoss/dParameters</c>. From the output down, each layer first takes the gradient for the
     /// layer below from its old weights, then updates its own; no gradient array for the whole network is used.
     /// </summary>
+    /// <remarks>
+    /// It writes the parameters: do not call it while another thread calls any method of this instance. A sample
+    /// with a NaN or an infinite value is refused before anything changes; finite values are not checked after the
+    /// step (a step that overflows, from a huge learning rate or huge values, leaves infinite parameters).
+    /// </remarks>
     /// <param name="input">One sample: <see cref="InputSize"/> values.</param>
     /// <param name="target">The expected output: <see cref="OutputSize"/> values.</param>
     /// <param name="learningRate">The step size.</param>
     /// <returns>The loss of the sample before the update.</returns>
-    /// <exception cref="ArgumentException">A span does not have the length given above.</exception>
+    /// <exception cref="ArgumentException">
+    /// A span does not have the length given above, holds a NaN or an infinite value, or overlaps <see cref="Parameters"/>;
+    /// nothing has changed.
+    /// </exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="learningRate"/> is NaN, infinite or negative; nothing has changed.</exception>
     public double TrainStep(ReadOnlySpan<double> input, ReadOnlySpan<double> target, double learningRate) =>
         NetworkRunner<DoubleBinaryKernels, double>.TrainStep(Parameters, input, target, learningRate);
 
@@ -150,13 +164,16 @@ partial class DoubleBinary : INetwork<DoubleBinary, double>
     /// Backpropagates a batch of samples stored row by row, with their targets in the same rows of <paramref name="targets"/>:
     /// adds the mean over the samples of dLoss/dParameters into <paramref name="gradients"/> and returns the mean loss. The
     /// samples go through the network in blocks, each layer as one matrix operation on the block. Reads the parameters
-    /// only. An empty batch returns 0 and adds nothing.
+    /// only: safe to call concurrently. An empty batch returns 0 and adds nothing. A NaN or an infinite value is not
+    /// refused: it makes the gradient non-finite, even where a saturated activation keeps the loss finite (Trainer checks
+    /// the gradient).
     /// </summary>
     /// <param name="inputs">The samples, row by row; the length must be a multiple of <see cref="InputSize"/>.</param>
     /// <param name="targets">The expected outputs: <see cref="OutputSize"/> values per sample.</param>
     /// <param name="gradients">Accumulates the mean gradient: <see cref="ParameterCount"/> values in the layout of <see cref="Parameters"/>.</param>
     /// <returns>The mean loss of the samples.</returns>
-    /// <exception cref="ArgumentException">A span does not have the length given above.</exception>
+    /// <exception cref="ArgumentException">A span does not have the length given above, or a span this method writes
+    /// overlaps a span it reads or <see cref="Parameters"/>.</exception>
     public double BackwardBatch(ReadOnlySpan<double> inputs, ReadOnlySpan<double> targets, Span<double> gradients) =>
         NetworkRunner<DoubleBinaryKernels, double>.BackwardBatch(Parameters, inputs, targets, gradients);
 }

@@ -89,7 +89,8 @@ namespace Benchmarks
         /// <summary>Computes the output of the network for one sample. Reads the parameters only: safe to call concurrently.</summary>
         /// <param name="input">One sample: <see cref="InputSize"/> values.</param>
         /// <param name="output">Receives the <see cref="OutputSize"/> outputs.</param>
-        /// <exception cref="ArgumentException">A span does not have the length given above.</exception>
+        /// <exception cref="ArgumentException">A span does not have the length given above, or a span this method writes
+        /// overlaps a span it reads or <see cref="Parameters"/>.</exception>
         public void Forward(ReadOnlySpan<float> input, Span<float> output) =>
             NetworkRunner<T2Kernels, float>.Forward(Parameters, input, output);
 
@@ -100,7 +101,8 @@ namespace Benchmarks
         /// </summary>
         /// <param name="inputs">The samples, row by row; the length must be a multiple of <see cref="InputSize"/>.</param>
         /// <param name="outputs">Receives the outputs: <see cref="OutputSize"/> values per sample.</param>
-        /// <exception cref="ArgumentException">A span does not have the length given above.</exception>
+        /// <exception cref="ArgumentException">A span does not have the length given above, or a span this method writes
+        /// overlaps a span it reads or <see cref="Parameters"/>.</exception>
         public void ForwardBatch(ReadOnlySpan<float> inputs, Span<float> outputs) =>
             NetworkRunner<T2Kernels, float>.ForwardBatch(Parameters, inputs, outputs);
 
@@ -114,13 +116,15 @@ namespace Benchmarks
 
         /// <summary>
         /// Backpropagates one sample: adds dLoss/dParameters into <paramref name="gradients"/> (so that a mini-batch
-        /// accumulates) and returns the loss. Reads the parameters only.
+        /// accumulates) and returns the loss. Reads the parameters only: safe to call concurrently. A NaN or an infinite
+        /// value is not refused: it makes the gradient non-finite, even where a saturated activation keeps the loss finite.
         /// </summary>
         /// <param name="input">One sample: <see cref="InputSize"/> values.</param>
         /// <param name="target">The expected output: <see cref="OutputSize"/> values.</param>
         /// <param name="gradients">Accumulates the gradient: <see cref="ParameterCount"/> values in the layout of <see cref="Parameters"/>.</param>
         /// <returns>The loss of the sample.</returns>
-        /// <exception cref="ArgumentException">A span does not have the length given above.</exception>
+        /// <exception cref="ArgumentException">A span does not have the length given above, or a span this method writes
+        /// overlaps a span it reads or <see cref="Parameters"/>.</exception>
         public float Backward(ReadOnlySpan<float> input, ReadOnlySpan<float> target, Span<float> gradients) =>
             NetworkRunner<T2Kernels, float>.Backward(Parameters, input, target, gradients);
 
@@ -133,7 +137,8 @@ namespace Benchmarks
         /// <param name="gradients">Accumulates the gradient: <see cref="ParameterCount"/> values in the layout of <see cref="Parameters"/>.</param>
         /// <param name="inputGradient">Receives dLoss/dInput: <see cref="InputSize"/> values.</param>
         /// <returns>The loss of the sample.</returns>
-        /// <exception cref="ArgumentException">A span does not have the length given above.</exception>
+        /// <exception cref="ArgumentException">A span does not have the length given above, or a span this method writes
+        /// overlaps a span it reads or <see cref="Parameters"/>.</exception>
         public float Backward(ReadOnlySpan<float> input, ReadOnlySpan<float> target, Span<float> gradients, Span<float> inputGradient) =>
             NetworkRunner<T2Kernels, float>.Backward(Parameters, input, target, gradients, inputGradient);
 
@@ -142,11 +147,20 @@ namespace Benchmarks
         /// <c>old - learningRate * dLoss/dParameters</c>. From the output down, each layer first takes the gradient for the
         /// layer below from its old weights, then updates its own; no gradient array for the whole network is used.
         /// </summary>
+        /// <remarks>
+        /// It writes the parameters: do not call it while another thread calls any method of this instance. A sample
+        /// with a NaN or an infinite value is refused before anything changes; finite values are not checked after the
+        /// step (a step that overflows, from a huge learning rate or huge values, leaves infinite parameters).
+        /// </remarks>
         /// <param name="input">One sample: <see cref="InputSize"/> values.</param>
         /// <param name="target">The expected output: <see cref="OutputSize"/> values.</param>
         /// <param name="learningRate">The step size.</param>
         /// <returns>The loss of the sample before the update.</returns>
-        /// <exception cref="ArgumentException">A span does not have the length given above.</exception>
+        /// <exception cref="ArgumentException">
+        /// A span does not have the length given above, holds a NaN or an infinite value, or overlaps <see cref="Parameters"/>;
+        /// nothing has changed.
+        /// </exception>
+        /// <exception cref="ArgumentOutOfRangeException"><paramref name="learningRate"/> is NaN, infinite or negative; nothing has changed.</exception>
         public float TrainStep(ReadOnlySpan<float> input, ReadOnlySpan<float> target, float learningRate) =>
             NetworkRunner<T2Kernels, float>.TrainStep(Parameters, input, target, learningRate);
 
@@ -154,20 +168,23 @@ namespace Benchmarks
         /// Backpropagates a batch of samples stored row by row, with their targets in the same rows of <paramref name="targets"/>:
         /// adds the mean over the samples of dLoss/dParameters into <paramref name="gradients"/> and returns the mean loss. The
         /// samples go through the network in blocks, each layer as one matrix operation on the block. Reads the parameters
-        /// only. An empty batch returns 0 and adds nothing.
+        /// only: safe to call concurrently. An empty batch returns 0 and adds nothing. A NaN or an infinite value is not
+        /// refused: it makes the gradient non-finite, even where a saturated activation keeps the loss finite (Trainer checks
+        /// the gradient).
         /// </summary>
         /// <param name="inputs">The samples, row by row; the length must be a multiple of <see cref="InputSize"/>.</param>
         /// <param name="targets">The expected outputs: <see cref="OutputSize"/> values per sample.</param>
         /// <param name="gradients">Accumulates the mean gradient: <see cref="ParameterCount"/> values in the layout of <see cref="Parameters"/>.</param>
         /// <returns>The mean loss of the samples.</returns>
-        /// <exception cref="ArgumentException">A span does not have the length given above.</exception>
+        /// <exception cref="ArgumentException">A span does not have the length given above, or a span this method writes
+        /// overlaps a span it reads or <see cref="Parameters"/>.</exception>
         public float BackwardBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, Span<float> gradients) =>
             NetworkRunner<T2Kernels, float>.BackwardBatch(Parameters, inputs, targets, gradients);
 
         /// <summary>Returns the predicted class of one sample: the index of the largest output (the first one on a tie).</summary>
         /// <param name="input">One sample: <see cref="InputSize"/> values.</param>
         /// <returns>The class, in [0, <see cref="OutputSize"/>).</returns>
-        /// <exception cref="ArgumentException">A span does not have the length given above.</exception>
+        /// <exception cref="ArgumentException"><paramref name="input"/> does not have <see cref="InputSize"/> values.</exception>
         public int Predict(ReadOnlySpan<float> input) =>
             NetworkRunner<T2Kernels, float>.Predict(Parameters, input);
 
@@ -175,7 +192,7 @@ namespace Benchmarks
         /// <param name="input">One sample: <see cref="InputSize"/> values.</param>
         /// <param name="label">The class of the sample, in [0, <see cref="OutputSize"/>).</param>
         /// <returns>The loss.</returns>
-        /// <exception cref="ArgumentException">A span does not have the length given above.</exception>
+        /// <exception cref="ArgumentException"><paramref name="input"/> does not have <see cref="InputSize"/> values.</exception>
         /// <exception cref="ArgumentOutOfRangeException"><paramref name="label"/> is not a class, in [0, <see cref="OutputSize"/>).</exception>
         public float ComputeLoss(ReadOnlySpan<float> input, int label) =>
             NetworkRunner<T2Kernels, float>.ComputeLoss(Parameters, input, label);
@@ -187,7 +204,8 @@ namespace Benchmarks
         /// <param name="label">The class of the sample, in [0, <see cref="OutputSize"/>).</param>
         /// <param name="gradients">Accumulates the gradient: <see cref="ParameterCount"/> values in the layout of <see cref="Parameters"/>.</param>
         /// <returns>The loss of the sample.</returns>
-        /// <exception cref="ArgumentException">A span does not have the length given above.</exception>
+        /// <exception cref="ArgumentException">A span does not have the length given above, or a span this method writes
+        /// overlaps a span it reads or <see cref="Parameters"/>.</exception>
         /// <exception cref="ArgumentOutOfRangeException"><paramref name="label"/> is not a class, in [0, <see cref="OutputSize"/>).</exception>
         public float Backward(ReadOnlySpan<float> input, int label, Span<float> gradients) =>
             NetworkRunner<T2Kernels, float>.Backward(Parameters, input, label, gradients);
@@ -195,12 +213,22 @@ namespace Benchmarks
         /// <summary>
         /// As <see cref="TrainStep(ReadOnlySpan{float}, ReadOnlySpan{float}, float)"/> with a one-hot target at <paramref name="label"/>.
         /// </summary>
+        /// <remarks>
+        /// It writes the parameters: do not call it while another thread calls any method of this instance. A sample
+        /// with a NaN or an infinite value is refused before anything changes; finite values are not checked after the
+        /// step (a step that overflows, from a huge learning rate or huge values, leaves infinite parameters).
+        /// </remarks>
         /// <param name="input">One sample: <see cref="InputSize"/> values.</param>
         /// <param name="label">The class of the sample, in [0, <see cref="OutputSize"/>).</param>
         /// <param name="learningRate">The step size.</param>
         /// <returns>The loss of the sample before the update.</returns>
-        /// <exception cref="ArgumentException">A span does not have the length given above.</exception>
-        /// <exception cref="ArgumentOutOfRangeException"><paramref name="label"/> is not a class, in [0, <see cref="OutputSize"/>).</exception>
+        /// <exception cref="ArgumentException">
+        /// <paramref name="input"/> does not have <see cref="InputSize"/> values, holds a NaN or an infinite value, or overlaps
+        /// <see cref="Parameters"/>; nothing has changed.
+        /// </exception>
+        /// <exception cref="ArgumentOutOfRangeException">
+        /// <paramref name="label"/> is not a class, or <paramref name="learningRate"/> is NaN, infinite or negative; nothing has changed.
+        /// </exception>
         public float TrainStep(ReadOnlySpan<float> input, int label, float learningRate) =>
             NetworkRunner<T2Kernels, float>.TrainStep(Parameters, input, label, learningRate);
 
@@ -212,7 +240,8 @@ namespace Benchmarks
         /// <param name="labels">The class of each sample, in [0, <see cref="OutputSize"/>).</param>
         /// <param name="gradients">Accumulates the mean gradient: <see cref="ParameterCount"/> values in the layout of <see cref="Parameters"/>.</param>
         /// <returns>The mean loss of the samples.</returns>
-        /// <exception cref="ArgumentException">A span does not have the length given above.</exception>
+        /// <exception cref="ArgumentException">A span does not have the length given above, or a span this method writes
+        /// overlaps a span it reads or <see cref="Parameters"/>.</exception>
         /// <exception cref="ArgumentOutOfRangeException">A label is not a class.</exception>
         public float BackwardBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, Span<float> gradients) =>
             NetworkRunner<T2Kernels, float>.BackwardBatch(Parameters, inputs, labels, gradients);
