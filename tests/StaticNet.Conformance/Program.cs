@@ -4,7 +4,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Linq;
 using System.Numerics;
-using System.Runtime.CompilerServices;
+using System.Runtime;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.Arm;
@@ -129,10 +129,13 @@ public static class Program
         return failed == 0 && outcomes.Count > 0 ? 0 : 1;
     }
 
-    /// <summary>What decides the code path: the architecture, the vector widths, whether code is jitted.</summary>
+    /// <summary>
+    /// What decides the code path: the architecture, the vector widths, whether code is jitted (the JIT has compiled
+    /// methods; RuntimeFeature.IsDynamicCodeSupported would not tell, as PublishAot turns it off for the JIT build too).
+    /// </summary>
     private static string Describe() =>
         $"{RuntimeInformation.ProcessArchitecture} {RuntimeInformation.FrameworkDescription.Trim()}" +
-        $" {(RuntimeFeature.IsDynamicCodeSupported ? "JIT" : "NativeAOT")}" +
+        $" {(JitInfo.GetCompiledMethodCount() > 0 ? "JIT" : "NativeAOT")}" +
         $" Vector<float>.Count={Vector<float>.Count}" +
         $" Vector128={Vector128.IsHardwareAccelerated} Vector256={Vector256.IsHardwareAccelerated} Vector512={Vector512.IsHardwareAccelerated}" +
         $" AdvSimd={AdvSimd.IsSupported} Avx2={Avx2.IsSupported} Fma={Fma.IsSupported}";
