@@ -119,9 +119,9 @@ public static class Program
         string against = "";
         if (recorded is not null)
         {
-            string WorstName(bool isDouble) => outcomes.Where(o => Case.All.Single(c => c.Name == o.Network).IsDouble == isDouble)
-                .MaxBy(o => o.RecordedError)?.WorstRecorded ?? "none";
-            against = $", against run {recorded.Name} {Worst(false, o => o.RecordedError)} float ({WorstName(false)}) / {Worst(true, o => o.RecordedError)} double ({WorstName(true)})";
+            string WorstOf(bool isDouble) => outcomes.Where(o => Case.All.Single(c => c.Name == o.Network).IsDouble == isDouble)
+                .MaxBy(o => o.RecordedError)?.WorstRecorded is { } name ? $"{Worst(isDouble, o => o.RecordedError)} ({name})" : "0";
+            against = $", against run {recorded.Name} {WorstOf(false)} float / {WorstOf(true)} double";
         }
 
         Console.WriteLine($"conformance {name}: {passed} checks passed, {failed} failed, {networks} networks, {results.Count} results; " +
