@@ -1,7 +1,5 @@
 using System;
 using System.Linq;
-using Xunit;
-using Xunit.Sdk;
 
 namespace StaticNet.Tests;
 
@@ -20,30 +18,8 @@ public static partial class Tolerance
     /// <summary>The relative tolerance of the generated code against the double reference: 1e-4 in float, 1e-10 in double.</summary>
     public static double For(bool isDouble) => isDouble ? Double : Single;
 
-    public static void AssertClose(double expected, double actual, double relative, string what) =>
-        AssertClose([expected], [actual], relative, what);
-
-    public static void AssertClose(double[] expected, double[] actual, double relative, string what)
-    {
-        Assert.Equal(expected.Length, actual.Length);
-        double floor = relative / 10 * Magnitude(expected);
-        for (int i = 0; i < expected.Length; i++)
-        {
-            if (double.IsNaN(expected[i]))
-            {
-                continue;
-            }
-
-            double error = Math.Abs(expected[i] - actual[i]);
-            if (!(error <= (relative * Math.Abs(expected[i])) + floor))
-            {
-                throw new XunitException($"{what}[{i}]: expected {expected[i]:R}, got {actual[i]:R} (error {error:G3}, relative tolerance {relative:G3}, floor {floor:G3}).");
-            }
-        }
-    }
-
     /// <summary>
-    /// The largest error of <paramref name="actual"/> in the measure <see cref="AssertClose(double[], double[], double, string)"/>
+    /// The largest error of <paramref name="actual"/> in the measure <c>AssertClose</c> (Tolerance.Assert.cs)
     /// applies: <c>max |expected[i] - actual[i]| / (|expected[i]| + max(1, max |expected|)/10)</c>, so that the comparison
     /// passes exactly when this is at most the relative tolerance. Infinite if an element is NaN where a number was
     /// expected or the lengths differ; expected NaNs are skipped.

@@ -46,11 +46,14 @@ public sealed class PackageFixture : IDisposable
     public string PackagePath { get; }
 
     /// <summary>
-    /// Writes a consumer project into a new folder: the Xor sample's Program.cs compiled against the package, with
-    /// warnings as errors, XML documentation required, the trim, AOT and single-file analyzers on, and its own NuGet.config.
+    /// Writes a consumer project into a new folder: <paramref name="program"/> (by default the Xor sample's Program.cs)
+    /// compiled against the package for <paramref name="targetFrameworks"/>, with warnings as errors, XML documentation
+    /// required, the trim, AOT and single-file analyzers on, <paramref name="properties"/> (more MSBuild properties), and
+    /// its own NuGet.config.
     /// </summary>
-    public string CreateConsumer(string name)
+    public string CreateConsumer(string name, string? program = null, string targetFrameworks = "net10.0;net8.0", string properties = "")
     {
+        program ??= Path.Combine(RepoRoot, "samples", "Xor", "Program.cs");
         string directory = Directory.CreateDirectory(Path.Combine(Root, name)).FullName;
 
         // Stops MSBuild's search for Directory.Build.* files above the consumer: it is a project of its own.
@@ -85,7 +88,7 @@ public sealed class PackageFixture : IDisposable
             <Project Sdk="Microsoft.NET.Sdk">
               <PropertyGroup>
                 <OutputType>Exe</OutputType>
-                <TargetFrameworks>net10.0;net8.0</TargetFrameworks>
+                <TargetFrameworks>{targetFrameworks}</TargetFrameworks>
                 <Nullable>enable</Nullable>
                 <AllowUnsafeBlocks>true</AllowUnsafeBlocks>
                 <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
@@ -96,10 +99,11 @@ public sealed class PackageFixture : IDisposable
                 <EnableAotAnalyzer>true</EnableAotAnalyzer>
                 <EnableSingleFileAnalyzer>true</EnableSingleFileAnalyzer>
                 <TrimmerSingleWarn>false</TrimmerSingleWarn>
+                {properties}
               </PropertyGroup>
               <ItemGroup>
                 <PackageReference Include="StaticNet" Version="{Version}" />
-                <Compile Include="{Path.Combine(RepoRoot, "samples", "Xor", "Program.cs")}" Link="Program.cs" />
+                <Compile Include="{program}" Link="Program.cs" />
               </ItemGroup>
             </Project>
             """);

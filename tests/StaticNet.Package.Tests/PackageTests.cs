@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.IO.Compression;
@@ -9,16 +10,18 @@ using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
+using StaticNet.Tests;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace StaticNet.Package.Tests;
 
 /// <summary>
 /// The StaticNet package works the way a user consumes it: one package reference, restored from a feed, brings the
 /// runtime library and the generator; the generated code compiles warning-free for net8.0 and net10.0, is documented,
-/// and survives a trimmed self-contained publish.
+/// survives a trimmed self-contained publish, and computes the same numbers when published with NativeAOT.
 /// </summary>
-public sealed partial class PackageTests(PackageFixture fixture) : IClassFixture<PackageFixture>
+public sealed partial class PackageTests(PackageFixture fixture, ITestOutputHelper output) : IClassFixture<PackageFixture>
 {
     [Fact]
     public void The_package_holds_the_runtime_library_the_generator_the_readme_and_the_licence()
@@ -137,6 +140,75 @@ public sealed partial class PackageTests(PackageFixture fixture) : IClassFixture
             double target = double.Parse(answer.Groups["target"].Value, CultureInfo.InvariantCulture);
             Assert.True(Math.Abs(value - target) < 0.05, $"{answer.Value.Trim()}: the trimmed program did not learn XOR");
         }
+    }
+
+    /// <summary>
+    /// NativeAOT compiles the code ahead of time for the instruction set that <c>IlcInstructionSet</c> names (by default
+    /// one without AVX: the 128-bit path), where the JIT compiles it for the machine it runs on. A consumer that prints
+    /// every number its networks compute (Consumers/NumericsProbe.cs) is built for the JIT and run, then published with
+    /// <c>PublishAot</c> (set in its project file) at the default instruction set and at <c>native</c>, and run: the
+    /// initial parameters must be the same to the bit, everything else the same to 1e-5 in float and 1e-12 in double
+    /// (another vector width sums in another order).
+    /// </summary>
+    [Fact]
+    public void A_consumer_published_with_NativeAOT_computes_what_its_JIT_build_computes()
+    {
+        string probe = Path.Combine(fixture.RepoRoot, "tests", "StaticNet.Package.Tests", "Consumers", "NumericsProbe.cs");
+        const string Aot = "<PublishAot>true</PublishAot>";
+
+        string jitConsumer = fixture.CreateConsumer("consumer-probe-jit", probe, "net10.0", Aot);
+        DotNet.Run(jitConsumer, "build", "-c", "Release", "--disable-build-servers");
+        string jitOutput = DotNet.Run(jitConsumer, Path.Combine(jitConsumer, "bin", "Release", "net10.0", "Consumer.dll"));
+        Dictionary<string, double[]> jit = ParseProbe(jitOutput, "JIT");
+        output.WriteLine(jitOutput.Split('\n')[0]);
+
+        foreach (string instructionSet in new[] { "", "native" })
+        {
+            string consumer = fixture.CreateConsumer($"consumer-probe-aot{(instructionSet.Length > 0 ? "-" + instructionSet : "")}", probe, "net10.0", Aot);
+            string publish = Path.Combine(consumer, "publish");
+            string[] arguments = ["publish", "-f", "net10.0", "-c", "Release", "-r", RuntimeInformation.RuntimeIdentifier, "-o", publish, "--disable-build-servers"];
+            DotNet.Run(consumer, instructionSet.Length > 0 ? [.. arguments, $"-p:IlcInstructionSet={instructionSet}"] : arguments);
+
+            // A native executable, not an IL assembly with a runtime beside it.
+            Assert.False(File.Exists(Path.Combine(publish, "Consumer.dll")), $"Consumer.dll was published: {publish} is not a NativeAOT build");
+            string aotOutput = DotNet.Start(Path.Combine(publish, OperatingSystem.IsWindows() ? "Consumer.exe" : "Consumer"), consumer);
+            Dictionary<string, double[]> aot = ParseProbe(aotOutput, "NativeAOT");
+            string setting = instructionSet.Length > 0 ? $"IlcInstructionSet={instructionSet}" : "the default instruction set";
+            output.WriteLine($"{setting}: {aotOutput.Split('\n')[0]}");
+
+            Assert.Equal(jit.Keys.Order(StringComparer.Ordinal), aot.Keys.Order(StringComparer.Ordinal));
+            double worst = 0;
+            foreach ((string name, double[] expected) in jit)
+            {
+                if (name.EndsWith("parameters at seed 1", StringComparison.Ordinal))
+                {
+                    Assert.True(expected.SequenceEqual(aot[name]), $"{setting}: {name} differ from the JIT build's");
+                    continue;
+                }
+
+                double tolerance = name.StartsWith("DoubleRegression", StringComparison.Ordinal) ? 1e-12 : 1e-5;
+                double error = Tolerance.RelativeError(expected, aot[name]);
+                worst = Math.Max(worst, error / tolerance);
+                Assert.True(error <= tolerance, $"{setting}: {name} is {error:G3} from the JIT build's (tolerance {tolerance:G3})");
+            }
+
+            output.WriteLine($"{setting}: largest error {worst:P1} of the tolerance");
+        }
+    }
+
+    /// <summary>Reads NumericsProbe's output: its first line names the runtime, then "name: values" per line.</summary>
+    private static Dictionary<string, double[]> ParseProbe(string text, string runtime)
+    {
+        string[] lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.True(lines.Length > 1 && lines[0].StartsWith($"runtime: {runtime} ", StringComparison.Ordinal), $"expected the {runtime} runtime in:\n{text}");
+        var values = new Dictionary<string, double[]>(StringComparer.Ordinal);
+        foreach (string line in lines.Skip(1))
+        {
+            int colon = line.IndexOf(':', StringComparison.Ordinal);
+            values.Add(line[..colon], line[(colon + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray());
+        }
+
+        return values;
     }
 
     private static byte[] ReadAll(ZipArchiveEntry entry)
