@@ -302,8 +302,12 @@ public static class NetworkRunner<TKernels, T>
     /// <summary>Marks a call without a label: the target is given.</summary>
     private const int NoLabel = -1;
 
-    /// <summary>Backward with the target given, or one-hot at <paramref name="label"/> (written after the scratch) unless it is <see cref="NoLabel"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    /// <summary>
+    /// Backward with the target given, or one-hot at <paramref name="label"/> (written after the scratch) unless it is
+    /// <see cref="NoLabel"/>. A method of its own, compiled fully optimised at its first call (its stackalloc keeps it from
+    /// being inlined, and it must not start unoptimised under tiered compilation).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     [SkipLocalsInit]
     private static T Backward(Span<T> parameters, ReadOnlySpan<T> input, ref T target, int label, ref T gradients, ref T inputGradient)
     {
@@ -316,8 +320,11 @@ public static class NetworkRunner<TKernels, T>
         return loss;
     }
 
-    /// <summary>TrainStep with the target given, or one-hot at <paramref name="label"/> (written after the scratch) unless it is <see cref="NoLabel"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    /// <summary>
+    /// TrainStep with the target given, or one-hot at <paramref name="label"/> (written after the scratch) unless it is
+    /// <see cref="NoLabel"/>. A method of its own, compiled fully optimised at its first call, as Backward.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     [SkipLocalsInit]
     private static T TrainStep(Span<T> parameters, ReadOnlySpan<T> input, ref T target, int label, T learningRate)
     {
@@ -331,6 +338,7 @@ public static class NetworkRunner<TKernels, T>
     }
 
     /// <summary>A one-hot row at <paramref name="label"/> in the <c>OutputSize</c> elements after the training scratch.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ref T OneHot(Span<T> scratch, int label)
     {
         Span<T> target = scratch.Slice(TKernels.TrainScratchLength, TKernels.OutputSize);

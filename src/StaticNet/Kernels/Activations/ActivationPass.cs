@@ -10,6 +10,7 @@ namespace StaticNet.Kernels;
 /// time instead of one scalar polynomial per output.
 /// </summary>
 /// <typeparam name="T">The scalar type.</typeparam>
+[SkipLocalsInit]
 internal static class ActivationPass<T>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {

@@ -13,6 +13,7 @@ namespace StaticNet.Kernels;
 /// </summary>
 /// <typeparam name="T">The scalar type, <see cref="float"/> or <see cref="double"/>.</typeparam>
 [EditorBrowsable(EditorBrowsableState.Never)]
+[SkipLocalsInit]
 public static class Dense<T>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {

@@ -4,11 +4,11 @@ using System.Runtime.CompilerServices;
 namespace StaticNet.Kernels;
 
 /// <summary>
-/// The backward kernels of one sample. The weight gradient and the update run along the rows
-/// (<c>g[o] += dz[o] · x</c>); the gradient for the layer below (<c>dx = Wᵀ dz</c>) keeps a tile of up to eight input
-/// chunks in registers while every row passes once, broadcasting <c>dz[o]</c>, so there is no horizontal sum; in the
-/// training step the same pass updates the row from the value it has just read (the gradient below is taken from the
-/// old weights, the seeds' order). The inputs past the last whole chunk are the last whole vector of the row: its lanes
+/// The backward kernels of one sample, in one pass over the weight rows: a tile of up to eight input chunks stays in
+/// registers (the chunks of <c>x</c>, and of the gradient for the layer below, <c>dx = Wᵀ dz</c>, which broadcasts
+/// <c>dz[o]</c> and so needs no horizontal sum) while every row passes once; the same pass adds the row's gradient
+/// <c>g[o] += dz[o] · x</c> or, in the training step, updates the row from the value it has just read (the gradient below is
+/// taken from the old weights, the seeds' order). The inputs past the last whole chunk are the last whole vector of the row: its lanes
 /// that the chunk before already covered are computed again (the same value) where nothing is written back, and left as
 /// they are where something is.
 /// </summary>
@@ -28,15 +28,13 @@ internal static partial class DenseKernels<T, TSimd, TVector>
         where TBelow : IActivation
     {
         Lanes<T, TSimd, TVector>.Add(ref gb, ref dz, TShape.Out);
-        nuint n = (nuint)TShape.In;
-        for (nuint o = 0; o < (nuint)TShape.Out; o++)
+        if (Unsafe.IsNullRef(ref dx))
         {
-            AddScaledRow<TShape>(ref Unsafe.Add(ref gw, o * n), ref x, Unsafe.Add(ref dz, o), fused: false);
+            Pass<TShape, TBelow, No, No, Yes>(ref w, ref gw, ref x, ref dz, ref dx, ref zBelow, T.Zero);
         }
-
-        if (!Unsafe.IsNullRef(ref dx))
+        else
         {
-            Propagate<TShape, TBelow>(ref w, ref x, ref dz, ref dx, ref zBelow, update: false, T.Zero);
+            Pass<TShape, TBelow, Yes, No, Yes>(ref w, ref gw, ref x, ref dz, ref dx, ref zBelow, T.Zero);
         }
     }
 
@@ -52,151 +50,181 @@ internal static partial class DenseKernels<T, TSimd, TVector>
     {
         if (Unsafe.IsNullRef(ref dx))
         {
-            nuint n = (nuint)TShape.In;
-            for (nuint o = 0; o < (nuint)TShape.Out; o++)
-            {
-                AddScaledRow<TShape>(ref Unsafe.Add(ref w, o * n), ref x, -learningRate * Unsafe.Add(ref dz, o), fused: true);
-            }
+            // The update alone, in the same tiles (the row chunks of the input stay in registers while every row passes).
+            Pass<TShape, TBelow, No, Yes, No>(ref w, ref Unsafe.NullRef<T>(), ref x, ref dz, ref dx, ref zBelow, learningRate);
         }
         else
         {
-            Propagate<TShape, TBelow>(ref w, ref x, ref dz, ref dx, ref zBelow, update: true, learningRate);
+            Pass<TShape, TBelow, Yes, Yes, No>(ref w, ref Unsafe.NullRef<T>(), ref x, ref dz, ref dx, ref zBelow, learningRate);
         }
 
         Lanes<T, TSimd, TVector>.AddScaled(ref b, ref dz, -learningRate, TShape.Out);
     }
 
     /// <summary>
-    /// <c>row += scale · x</c> over the layer's inputs; the lanes of the last vector that the one before covered are left as
-    /// they are. Unless <paramref name="fused"/> (the weight update), the product is rounded before the addition, so that
-    /// adding a sample's gradient into a sum gives exactly what adding two separately computed gradients gives.
+    /// One pass over the weight rows, <see cref="PropagationChunks"/> input chunks at a time. With
+    /// <typeparamref name="TPropagate"/>, <c>dx = Wᵀ dz</c> through the gradient of the activation below; with
+    /// <typeparamref name="TUpdate"/>, <c>w -= learningRate · dz[o] · x</c> on each row chunk just read (so the gradient below
+    /// comes from the old weights); with <typeparamref name="TGradient"/>, <c>gw[o] += dz[o] · x</c>, the product rounded
+    /// before the addition, so that adding a sample's gradient into a sum gives exactly what adding two separately computed
+    /// gradients gives.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void AddScaledRow<TShape>(ref T row, ref T x, T scale, bool fused)
-        where TShape : IDenseShape
-    {
-        nuint n = (nuint)TShape.In;
-        nuint lanes = (nuint)TSimd.Count;
-        TVector factor = TSimd.Create(scale);
-        nuint i = 0;
-        for (; i + lanes <= n; i += lanes)
-        {
-            TSimd.Store(AddScaled(factor, TSimd.Load(ref x, i), TSimd.Load(ref row, i), fused), ref row, i);
-        }
-
-        if (TShape.In % TSimd.Count != 0)
-        {
-            i = n - lanes;
-            TVector old = TSimd.Load(ref row, i);
-            TVector updated = AddScaled(factor, TSimd.Load(ref x, i), old, fused);
-            TSimd.Store(TSimd.Select(TSimd.LastLanes(TShape.In % TSimd.Count), updated, old), ref row, i);
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TVector AddScaled(TVector factor, TVector x, TVector row, bool fused) =>
-        fused ? TSimd.MultiplyAdd(factor, x, row) : TSimd.Add(row, TSimd.Multiply(factor, x));
-
-    /// <summary>
-    /// <c>dx = Wᵀ dz</c> through the gradient of the activation below, <see cref="PropagationChunks"/> input chunks at a time;
-    /// with <paramref name="update"/>, the same pass applies <c>w -= learningRate · dz[o] · x</c> to each row chunk just read.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Propagate<TShape, TBelow>(ref T w, ref T x, ref T dz, ref T dx, ref T zBelow, bool update, T learningRate)
+    private static void Pass<TShape, TBelow, TPropagate, TUpdate, TGradient>(ref T w, ref T gw, ref T x, ref T dz, ref T dx, ref T zBelow, T learningRate)
         where TShape : IDenseShape
         where TBelow : IActivation
+        where TPropagate : IFlag
+        where TUpdate : IFlag
+        where TGradient : IFlag
     {
-        int lanes = TSimd.Count;
-        int tile = PropagationChunks * lanes;
+        nuint tile = (nuint)(PropagationChunks * TSimd.Count);
         nuint t = 0;
-        for (; t + (nuint)tile <= (nuint)TShape.In; t += (nuint)tile)
+        for (; t + tile <= (nuint)TShape.In; t += tile)
         {
-            PropagateTile<TShape, TBelow>(ref w, ref x, ref dz, ref dx, ref zBelow, update, learningRate, t, PropagationChunks, tail: false);
+            PassTile<TShape, TBelow, TPropagate, TUpdate, TGradient, No>(ref w, ref gw, ref x, ref dz, ref dx, ref zBelow, learningRate, t);
         }
 
-        // The rest: whole chunks, then the last whole vector of the row if the inputs end inside a chunk. The loop above
-        // stops at a constant, so the count of chunks left is one too.
-        int done = TShape.In / tile * tile;
-        int rest = TShape.In - done;
-        if (rest > 0)
+        // The rest: whole chunks, then the last whole vector of the row if the inputs end inside a chunk.
+        if (TShape.In % (int)tile != 0)
         {
-            int chunks = (rest + lanes - 1) / lanes;
-            PropagateTile<TShape, TBelow>(ref w, ref x, ref dz, ref dx, ref zBelow, update, learningRate, (nuint)done, chunks, tail: rest % lanes != 0);
+            PassTile<TShape, TBelow, TPropagate, TUpdate, TGradient, Yes>(ref w, ref gw, ref x, ref dz, ref dx, ref zBelow, learningRate, t);
         }
     }
 
-    /// <summary>
-    /// One tile of <see cref="Propagate"/>: <paramref name="chunks"/> chunks from <paramref name="t"/>, the last of them the
-    /// row's last whole vector when <paramref name="tail"/>.
-    /// </summary>
+    /// <summary>The chunks of a row past its last whole tile of <paramref name="tileChunks"/> chunks: whole ones, and the row's last whole vector if the inputs end inside a chunk.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void PropagateTile<TShape, TBelow>(ref T w, ref T x, ref T dz, ref T dx, ref T zBelow, bool update, T learningRate, nuint t, int chunks, bool tail)
+    private static int RestChunks(int inputs, int tileChunks)
+    {
+        int tile = tileChunks * TSimd.Count;
+        int rest = inputs - (inputs / tile * tile);
+        return (rest + TSimd.Count - 1) / TSimd.Count;
+    }
+
+    /// <summary>
+    /// One tile of <see cref="Pass"/> from <paramref name="t"/>: <see cref="PropagationChunks"/> chunks, or with
+    /// <typeparamref name="TLast"/> the chunks left at the end of the row, the last of them the row's last whole vector where
+    /// the inputs end inside a chunk. A method of its own, compiled fully optimised at its first call: its sizes come from
+    /// type arguments only, so that it is as specialised as if it were inlined.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void PassTile<TShape, TBelow, TPropagate, TUpdate, TGradient, TLast>(ref T w, ref T gw, ref T x, ref T dz, ref T dx, ref T zBelow, T learningRate, nuint t)
         where TShape : IDenseShape
         where TBelow : IActivation
+        where TPropagate : IFlag
+        where TUpdate : IFlag
+        where TGradient : IFlag
+        where TLast : IFlag
     {
+        bool propagate = TPropagate.Value;
+        bool update = TUpdate.Value;
+        bool gradient = TGradient.Value;
+        int chunks = TLast.Value ? RestChunks(TShape.In, PropagationChunks) : PropagationChunks;
+        bool tail = TLast.Value && TShape.In % TSimd.Count != 0;
         nuint n = (nuint)TShape.In;
         nuint lanes = (nuint)TSimd.Count;
-        nuint last = tail ? n - lanes : t + ((nuint)(chunks - 1) * lanes);
-        nuint c0 = t, c1 = t + lanes, c2 = t + (2 * lanes), c3 = t + (3 * lanes), c4 = t + (4 * lanes), c5 = t + (5 * lanes), c6 = t + (6 * lanes), c7 = t + (7 * lanes);
-        switch (chunks)
+
+        // Everything relative to the tile's first input, so that every chunk is at a constant offset (the last tile's own
+        // start is a constant too). The last chunk of a tile that ends inside a chunk is the row's last whole vector.
+        nuint start = TLast.Value ? (nuint)(TShape.In / (PropagationChunks * TSimd.Count) * (PropagationChunks * TSimd.Count)) : t;
+        nuint last = tail ? n - lanes - start : (nuint)(chunks - 1) * lanes;
+        nuint c1 = chunks == 2 ? last : lanes, c2 = chunks == 3 ? last : 2 * lanes, c3 = chunks == 4 ? last : 3 * lanes;
+        nuint c4 = chunks == 5 ? last : 4 * lanes, c5 = chunks == 6 ? last : 5 * lanes, c6 = chunks == 7 ? last : 6 * lanes, c7 = chunks == 8 ? last : 7 * lanes;
+        nuint c0 = chunks == 1 ? last : 0;
+        ref T xs = ref Unsafe.Add(ref x, start);
+        ref T ws = ref Unsafe.Add(ref w, start);
+        ref T gs = ref gradient ? ref Unsafe.Add(ref gw, start) : ref ws;
+
+        TVector x0 = default, x1 = default, x2 = default, x3 = default, x4 = default, x5 = default, x6 = default, x7 = default;
+        if (update || gradient)
         {
-            case 1: c0 = last; break;
-            case 2: c1 = last; break;
-            case 3: c2 = last; break;
-            case 4: c3 = last; break;
-            case 5: c4 = last; break;
-            case 6: c5 = last; break;
-            case 7: c6 = last; break;
-            default: c7 = last; break;
+            x0 = TSimd.Load(ref xs, c0);
+            if (chunks > 1) { x1 = TSimd.Load(ref xs, c1); }
+            if (chunks > 2) { x2 = TSimd.Load(ref xs, c2); }
+            if (chunks > 3) { x3 = TSimd.Load(ref xs, c3); }
+            if (chunks > 4) { x4 = TSimd.Load(ref xs, c4); }
+            if (chunks > 5) { x5 = TSimd.Load(ref xs, c5); }
+            if (chunks > 6) { x6 = TSimd.Load(ref xs, c6); }
+            if (chunks > 7) { x7 = TSimd.Load(ref xs, c7); }
+        }
+
+        // Where the last chunk overlaps the one before it, the update (or gradient) of the overlap was done by that chunk: keep it.
+        TVector keep = tail ? TSimd.LastLanes(TShape.In % TSimd.Count) : default;
+        if (!propagate)
+        {
+            // The update or the gradient alone: nothing is carried from row to row.
+            for (nuint o = 0; o < (nuint)TShape.Out; o++)
+            {
+                ref T row = ref Unsafe.Add(ref gradient ? ref gs : ref ws, o * n);
+                T g = Unsafe.Add(ref dz, o);
+                TVector factor = TSimd.Create(update ? -learningRate * g : g);
+                Write(ref row, c0, factor, x0, update, chunks == 1 && tail, keep);
+                if (chunks > 1) { Write(ref row, c1, factor, x1, update, chunks == 2 && tail, keep); }
+                if (chunks > 2) { Write(ref row, c2, factor, x2, update, chunks == 3 && tail, keep); }
+                if (chunks > 3) { Write(ref row, c3, factor, x3, update, chunks == 4 && tail, keep); }
+                if (chunks > 4) { Write(ref row, c4, factor, x4, update, chunks == 5 && tail, keep); }
+                if (chunks > 5) { Write(ref row, c5, factor, x5, update, chunks == 6 && tail, keep); }
+                if (chunks > 6) { Write(ref row, c6, factor, x6, update, chunks == 7 && tail, keep); }
+                if (chunks > 7) { Write(ref row, c7, factor, x7, update, chunks == 8 && tail, keep); }
+            }
+
+            return;
         }
 
         TVector d0 = TSimd.Zero, d1 = TSimd.Zero, d2 = TSimd.Zero, d3 = TSimd.Zero, d4 = TSimd.Zero, d5 = TSimd.Zero, d6 = TSimd.Zero, d7 = TSimd.Zero;
-        TVector x0 = default, x1 = default, x2 = default, x3 = default, x4 = default, x5 = default, x6 = default, x7 = default;
-        if (update)
-        {
-            x0 = TSimd.Load(ref x, c0);
-            if (chunks > 1) { x1 = TSimd.Load(ref x, c1); }
-            if (chunks > 2) { x2 = TSimd.Load(ref x, c2); }
-            if (chunks > 3) { x3 = TSimd.Load(ref x, c3); }
-            if (chunks > 4) { x4 = TSimd.Load(ref x, c4); }
-            if (chunks > 5) { x5 = TSimd.Load(ref x, c5); }
-            if (chunks > 6) { x6 = TSimd.Load(ref x, c6); }
-            if (chunks > 7) { x7 = TSimd.Load(ref x, c7); }
-        }
-
-        // Where the last chunk overlaps the one before it, the update of the overlap was done by that chunk: keep it.
-        TVector keep = tail ? TSimd.LastLanes(TShape.In % TSimd.Count) : default;
         for (nuint o = 0; o < (nuint)TShape.Out; o++)
         {
-            ref T row = ref Unsafe.Add(ref w, o * n);
+            ref T row = ref Unsafe.Add(ref ws, o * n);
+            ref T gradientRow = ref Unsafe.Add(ref gs, o * n);
             T g = Unsafe.Add(ref dz, o);
             TVector dv = TSimd.Create(g);
             TVector sv = update ? TSimd.Create(-learningRate * g) : default;
-            d0 = Step(ref row, c0, dv, d0, update, sv, x0, chunks == 1 && tail, keep);
-            if (chunks > 1) { d1 = Step(ref row, c1, dv, d1, update, sv, x1, chunks == 2 && tail, keep); }
-            if (chunks > 2) { d2 = Step(ref row, c2, dv, d2, update, sv, x2, chunks == 3 && tail, keep); }
-            if (chunks > 3) { d3 = Step(ref row, c3, dv, d3, update, sv, x3, chunks == 4 && tail, keep); }
-            if (chunks > 4) { d4 = Step(ref row, c4, dv, d4, update, sv, x4, chunks == 5 && tail, keep); }
-            if (chunks > 5) { d5 = Step(ref row, c5, dv, d5, update, sv, x5, chunks == 6 && tail, keep); }
-            if (chunks > 6) { d6 = Step(ref row, c6, dv, d6, update, sv, x6, chunks == 7 && tail, keep); }
-            if (chunks > 7) { d7 = Step(ref row, c7, dv, d7, update, sv, x7, chunks == 8 && tail, keep); }
+            d0 = Step(ref row, ref gradientRow, c0, dv, d0, update, gradient, sv, x0, chunks == 1 && tail, keep);
+            if (chunks > 1) { d1 = Step(ref row, ref gradientRow, c1, dv, d1, update, gradient, sv, x1, chunks == 2 && tail, keep); }
+            if (chunks > 2) { d2 = Step(ref row, ref gradientRow, c2, dv, d2, update, gradient, sv, x2, chunks == 3 && tail, keep); }
+            if (chunks > 3) { d3 = Step(ref row, ref gradientRow, c3, dv, d3, update, gradient, sv, x3, chunks == 4 && tail, keep); }
+            if (chunks > 4) { d4 = Step(ref row, ref gradientRow, c4, dv, d4, update, gradient, sv, x4, chunks == 5 && tail, keep); }
+            if (chunks > 5) { d5 = Step(ref row, ref gradientRow, c5, dv, d5, update, gradient, sv, x5, chunks == 6 && tail, keep); }
+            if (chunks > 6) { d6 = Step(ref row, ref gradientRow, c6, dv, d6, update, gradient, sv, x6, chunks == 7 && tail, keep); }
+            if (chunks > 7) { d7 = Step(ref row, ref gradientRow, c7, dv, d7, update, gradient, sv, x7, chunks == 8 && tail, keep); }
         }
 
+        ref T dxs = ref Unsafe.Add(ref dx, start);
+        ref T zs = ref Unsafe.IsNullRef(ref zBelow) ? ref zBelow : ref Unsafe.Add(ref zBelow, start);
         bool masked = update && tail;
-        Finish<TBelow>(d0, ref x, ref dx, ref zBelow, c0, masked && chunks == 1, keep);
-        if (chunks > 1) { Finish<TBelow>(d1, ref x, ref dx, ref zBelow, c1, masked && chunks == 2, keep); }
-        if (chunks > 2) { Finish<TBelow>(d2, ref x, ref dx, ref zBelow, c2, masked && chunks == 3, keep); }
-        if (chunks > 3) { Finish<TBelow>(d3, ref x, ref dx, ref zBelow, c3, masked && chunks == 4, keep); }
-        if (chunks > 4) { Finish<TBelow>(d4, ref x, ref dx, ref zBelow, c4, masked && chunks == 5, keep); }
-        if (chunks > 5) { Finish<TBelow>(d5, ref x, ref dx, ref zBelow, c5, masked && chunks == 6, keep); }
-        if (chunks > 6) { Finish<TBelow>(d6, ref x, ref dx, ref zBelow, c6, masked && chunks == 7, keep); }
-        if (chunks > 7) { Finish<TBelow>(d7, ref x, ref dx, ref zBelow, c7, masked && chunks == 8, keep); }
+        Finish<TBelow>(d0, ref xs, ref dxs, ref zs, c0, masked && chunks == 1, keep);
+        if (chunks > 1) { Finish<TBelow>(d1, ref xs, ref dxs, ref zs, c1, masked && chunks == 2, keep); }
+        if (chunks > 2) { Finish<TBelow>(d2, ref xs, ref dxs, ref zs, c2, masked && chunks == 3, keep); }
+        if (chunks > 3) { Finish<TBelow>(d3, ref xs, ref dxs, ref zs, c3, masked && chunks == 4, keep); }
+        if (chunks > 4) { Finish<TBelow>(d4, ref xs, ref dxs, ref zs, c4, masked && chunks == 5, keep); }
+        if (chunks > 5) { Finish<TBelow>(d5, ref xs, ref dxs, ref zs, c5, masked && chunks == 6, keep); }
+        if (chunks > 6) { Finish<TBelow>(d6, ref xs, ref dxs, ref zs, c6, masked && chunks == 7, keep); }
+        if (chunks > 7) { Finish<TBelow>(d7, ref xs, ref dxs, ref zs, c7, masked && chunks == 8, keep); }
     }
 
-    /// <summary>One row's contribution to one chunk of dx, and with <paramref name="update"/> the row chunk's update.</summary>
+    /// <summary>
+    /// A row chunk of the update (<c>row += factor · x</c>, fused) or of the gradient (<c>row += factor · x</c>, the product
+    /// rounded first), leaving the lanes that the chunk before covered where the chunk <paramref name="overlaps"/> it.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TVector Step(ref T row, nuint offset, TVector dv, TVector d, bool update, TVector sv, TVector xv, bool overlaps, TVector keep)
+    private static void Write(ref T row, nuint offset, TVector factor, TVector xv, bool update, bool overlaps, TVector keep)
     {
+        TVector old = TSimd.Load(ref row, offset);
+        TVector sum = update ? TSimd.MultiplyAdd(factor, xv, old) : TSimd.Add(old, TSimd.Multiply(factor, xv));
+        TSimd.Store(overlaps ? TSimd.Select(keep, sum, old) : sum, ref row, offset);
+    }
+
+    /// <summary>
+    /// One row's contribution to one chunk of dx, with <paramref name="update"/> the row chunk's update and with
+    /// <paramref name="gradient"/> its gradient.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVector Step(ref T row, ref T gradientRow, nuint offset, TVector dv, TVector d, bool update, bool gradient, TVector sv, TVector xv, bool overlaps, TVector keep)
+    {
+        if (gradient)
+        {
+            Write(ref gradientRow, offset, dv, xv, update: false, overlaps, keep);
+        }
+
         TVector wv = TSimd.Load(ref row, offset);
         d = TSimd.MultiplyAdd(wv, dv, d);
         if (update)

@@ -45,7 +45,7 @@ internal static partial class DenseKernels<T, TSimd, TVector>
         {
             for (nuint s = 0; s < pairs; s++)
             {
-                ForwardTile<TShape, TActivation>(ref w, ref b, ref x, xStride, ref y, ref z, yStride, 2 * s, 0, TShape.Out);
+                ForwardTile<TShape, TActivation, Yes>(ref w, ref b, ref x, xStride, ref y, ref z, yStride, 2 * s, 0);
             }
         }
         else
@@ -55,7 +55,7 @@ internal static partial class DenseKernels<T, TSimd, TVector>
             {
                 for (nuint s = 0; s < pairs; s++)
                 {
-                    ForwardTile<TShape, TActivation>(ref w, ref b, ref x, xStride, ref y, ref z, yStride, 2 * s, o, rows);
+                    ForwardTile<TShape, TActivation, No>(ref w, ref b, ref x, xStride, ref y, ref z, yStride, 2 * s, o);
                 }
             }
 
@@ -63,7 +63,7 @@ internal static partial class DenseKernels<T, TSimd, TVector>
             {
                 for (nuint s = 0; s < pairs; s++)
                 {
-                    ForwardTile<TShape, TActivation>(ref w, ref b, ref x, xStride, ref y, ref z, yStride, 2 * s, (nuint)(TShape.Out - rows), rows);
+                    ForwardTile<TShape, TActivation, No>(ref w, ref b, ref x, xStride, ref y, ref z, yStride, 2 * s, (nuint)(TShape.Out - rows));
                 }
             }
         }
@@ -76,12 +76,17 @@ internal static partial class DenseKernels<T, TSimd, TVector>
         }
     }
 
-    /// <summary>Samples <c>s</c> and <c>s + 1</c>, outputs <c>[o, o + active)</c>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void ForwardTile<TShape, TActivation>(ref T w, ref T b, ref T x, nuint xStride, ref T y, ref T z, nuint yStride, nuint s, nuint o, int active)
+    /// <summary>
+    /// Samples <c>s</c> and <c>s + 1</c>, outputs from <c>o</c>: <see cref="TileRows"/> of them, or all of a layer that has
+    /// fewer (<typeparamref name="TFew"/>). A method of its own, compiled fully optimised at its first call.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ForwardTile<TShape, TActivation, TFew>(ref T w, ref T b, ref T x, nuint xStride, ref T y, ref T z, nuint yStride, nuint s, nuint o)
         where TShape : IDenseShape
         where TActivation : IActivation
+        where TFew : IFlag
     {
+        int active = TFew.Value ? TShape.Out : TileRows;
         nuint n = (nuint)TShape.In;
         int lanes = TSimd.Count;
         ref T row = ref Unsafe.Add(ref w, o * n);
@@ -147,57 +152,65 @@ internal static partial class DenseKernels<T, TSimd, TVector>
             Lanes<T, TSimd, TVector>.Add(ref gb, ref Unsafe.Add(ref dz, s * dzStride), TShape.Out);
         }
 
-        int lanes = TSimd.Count;
-        int tile = GradientChunks * lanes;
+        nuint tile = (nuint)(GradientChunks * TSimd.Count);
         nuint t = 0;
-        for (; t + (nuint)tile <= (nuint)TShape.In; t += (nuint)tile)
+        for (; t + tile <= (nuint)TShape.In; t += tile)
         {
-            GradientRowTiles<TShape>(ref gw, ref x, xStride, ref dz, dzStride, count, t, GradientChunks, tail: false);
+            GradientRowTiles<TShape, No>(ref gw, ref x, xStride, ref dz, dzStride, count, t);
         }
 
-        int done = TShape.In / tile * tile;
-        int rest = TShape.In - done;
-        if (rest > 0)
+        if (TShape.In % (int)tile != 0)
         {
-            GradientRowTiles<TShape>(ref gw, ref x, xStride, ref dz, dzStride, count, (nuint)done, (rest + lanes - 1) / lanes, tail: rest % lanes != 0);
+            GradientRowTiles<TShape, Yes>(ref gw, ref x, xStride, ref dz, dzStride, count, t);
         }
 
         if (!Unsafe.IsNullRef(ref dx))
         {
             for (nuint s = 0; s < (nuint)count; s++)
             {
-                Propagate<TShape, TBelow>(ref w, ref Unsafe.Add(ref x, s * xStride), ref Unsafe.Add(ref dz, s * dzStride), ref Unsafe.Add(ref dx, s * dxStride),
-                    ref Unsafe.IsNullRef(ref zBelow) ? ref zBelow : ref Unsafe.Add(ref zBelow, s * xStride), update: false, T.Zero);
+                Pass<TShape, TBelow, Yes, No, No>(ref w, ref Unsafe.NullRef<T>(), ref Unsafe.Add(ref x, s * xStride), ref Unsafe.Add(ref dz, s * dzStride), ref Unsafe.Add(ref dx, s * dxStride),
+                    ref Unsafe.IsNullRef(ref zBelow) ? ref zBelow : ref Unsafe.Add(ref zBelow, s * xStride), T.Zero);
             }
         }
     }
 
-    /// <summary>The gradient tiles over every row for <paramref name="chunks"/> chunks from <paramref name="t"/>: <see cref="GradientRows"/> rows at a time, then the rest.</summary>
+    /// <summary>
+    /// The gradient tiles over every row for the chunks from <paramref name="t"/> (<see cref="GradientChunks"/>, or with
+    /// <typeparamref name="TLastChunks"/> the chunks left at the end of the rows): <see cref="GradientRows"/> rows at a time, then the rest.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void GradientRowTiles<TShape>(ref T gw, ref T x, nuint xStride, ref T dz, nuint dzStride, int count, nuint t, int chunks, bool tail)
+    private static void GradientRowTiles<TShape, TLastChunks>(ref T gw, ref T x, nuint xStride, ref T dz, nuint dzStride, int count, nuint t)
         where TShape : IDenseShape
+        where TLastChunks : IFlag
     {
         nuint o = 0;
         for (; o + GradientRows <= (nuint)TShape.Out; o += GradientRows)
         {
-            GradientTile<TShape>(ref gw, ref x, xStride, ref dz, dzStride, count, o, GradientRows, t, chunks, tail);
+            GradientTile<TShape, No, TLastChunks>(ref gw, ref x, xStride, ref dz, dzStride, count, o, t);
         }
 
         if (TShape.Out % GradientRows != 0)
         {
-            GradientTile<TShape>(ref gw, ref x, xStride, ref dz, dzStride, count, (nuint)(TShape.Out / GradientRows * GradientRows), TShape.Out % GradientRows, t, chunks, tail);
+            GradientTile<TShape, Yes, TLastChunks>(ref gw, ref x, xStride, ref dz, dzStride, count, o, t);
         }
     }
 
     /// <summary>
-    /// One gradient tile, <paramref name="rows"/> rows from <paramref name="o"/> by <paramref name="chunks"/> chunks from
-    /// <paramref name="t"/>: loaded, added to by every sample, stored (where the last chunk overlaps the one before, only its
-    /// own lanes).
+    /// One gradient tile from row <paramref name="o"/> and input <paramref name="t"/>: <see cref="GradientRows"/> rows (the
+    /// rows left, with <typeparamref name="TLastRows"/>) by <see cref="GradientChunks"/> chunks (the chunks left, with
+    /// <typeparamref name="TLastChunks"/>, the last of them the row's last whole vector where the inputs end inside a chunk):
+    /// loaded, added to by every sample, stored (where the last chunk overlaps the one before, only its own lanes). A method
+    /// of its own, compiled fully optimised at its first call.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void GradientTile<TShape>(ref T gw, ref T x, nuint xStride, ref T dz, nuint dzStride, int count, nuint o, int rows, nuint t, int chunks, bool tail)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void GradientTile<TShape, TLastRows, TLastChunks>(ref T gw, ref T x, nuint xStride, ref T dz, nuint dzStride, int count, nuint o, nuint t)
         where TShape : IDenseShape
+        where TLastRows : IFlag
+        where TLastChunks : IFlag
     {
+        int rows = TLastRows.Value ? TShape.Out % GradientRows : GradientRows;
+        int chunks = TLastChunks.Value ? RestChunks(TShape.In, GradientChunks) : GradientChunks;
+        bool tail = TLastChunks.Value && TShape.In % TSimd.Count != 0;
         nuint n = (nuint)TShape.In;
         nuint lanes = (nuint)TSimd.Count;
         nuint c0 = chunks == 1 && tail ? n - lanes : t;

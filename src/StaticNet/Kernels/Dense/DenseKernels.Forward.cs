@@ -19,6 +19,7 @@ namespace StaticNet.Kernels;
 /// <typeparam name="T">The scalar type.</typeparam>
 /// <typeparam name="TSimd">The vector width; the dispatcher in <see cref="Dense{T}"/> picks it per layer.</typeparam>
 /// <typeparam name="TVector">The vector type of the width.</typeparam>
+[SkipLocalsInit]
 internal static partial class DenseKernels<T, TSimd, TVector>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
     where TSimd : ISimd<T, TVector>
@@ -42,28 +43,35 @@ internal static partial class DenseKernels<T, TSimd, TVector>
         int rows = GroupRows;
         if (TShape.Out < rows)
         {
-            ForwardGroup<TShape, TActivation>(ref w, ref b, ref x, ref y, ref z, 0, TShape.Out);
+            ForwardGroup<TShape, TActivation, Yes>(ref w, ref b, ref x, ref y, ref z, 0);
             return;
         }
 
         nuint o = 0;
         for (; o + (nuint)rows <= (nuint)TShape.Out; o += (nuint)rows)
         {
-            ForwardGroup<TShape, TActivation>(ref w, ref b, ref x, ref y, ref z, o, rows);
+            ForwardGroup<TShape, TActivation, No>(ref w, ref b, ref x, ref y, ref z, o);
         }
 
         if (TShape.Out % rows != 0)
         {
-            ForwardGroup<TShape, TActivation>(ref w, ref b, ref x, ref y, ref z, (nuint)(TShape.Out - rows), rows);
+            ForwardGroup<TShape, TActivation, No>(ref w, ref b, ref x, ref y, ref z, (nuint)(TShape.Out - rows));
         }
     }
 
-    /// <summary>Outputs <c>[o, o + active)</c>: one accumulator per row over every input chunk, then the tree, bias and activation.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void ForwardGroup<TShape, TActivation>(ref T w, ref T b, ref T x, ref T y, ref T z, nuint o, int active)
+    /// <summary>
+    /// A group of outputs from <c>o</c>: <see cref="GroupRows"/> of them, or all of a layer that has fewer
+    /// (<typeparamref name="TFew"/>); one accumulator per row over every input chunk, then the tree, bias and activation.
+    /// A method of its own, compiled fully optimised at its first call: the kernels that are methods of their own take
+    /// their sizes from type arguments only, so that they are as specialised as if they were inlined.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ForwardGroup<TShape, TActivation, TFew>(ref T w, ref T b, ref T x, ref T y, ref T z, nuint o)
         where TShape : IDenseShape
         where TActivation : IActivation
+        where TFew : IFlag
     {
+        int active = TFew.Value ? TShape.Out : GroupRows;
         nuint n = (nuint)TShape.In;
         int lanes = TSimd.Count;
         ref T row = ref Unsafe.Add(ref w, o * n);

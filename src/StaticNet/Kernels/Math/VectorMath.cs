@@ -28,13 +28,15 @@ namespace StaticNet.Kernels;
 /// underflow limits give what the C library gives (no NaN from a number).
 /// </para>
 /// <para>
-/// The short functions are <see cref="MethodImplOptions.AggressiveInlining"/>. <see cref="Erf"/>, <see cref="Erfc"/>,
-/// <see cref="NormalCdf"/> and <see cref="NormalPdf"/> are not inlined: each is a few hundred operations, enough to use
-/// up the JIT's inlining budget of a small caller, which then leaves the ISimd operations inside as calls (ten times
-/// slower); as methods of their own everything inside them is inlined, and the call costs little beside their work.
+/// Each function is a method of its own, compiled fully optimised at its first call
+/// (<see cref="MethodImplOptions.AggressiveOptimization"/>), with everything inside it inlined: inlined into a kernel,
+/// its few hundred operations would use up the JIT's inlining budget of the caller, which then leaves ISimd operations
+/// as calls (ten times slower), and a method that is left out of an inlining goes through tiered compilation, starting
+/// unoptimised. The call costs little beside the function's work.
 /// </para>
 /// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
+[SkipLocalsInit]
 public static class VectorMath<T, TSimd, TVector>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
     where TSimd : ISimd<T, TVector>
@@ -43,7 +45,7 @@ public static class VectorMath<T, TSimd, TVector>
     /// <summary>e^x. Overflows to +∞ above ln(MaxValue), and goes to 0 through the subnormals (each rounded once).</summary>
     /// <param name="x">The argument.</param>
     /// <returns>e^x, lane by lane.</returns>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static TVector Exp(TVector x)
     {
         // Beyond these the result is +Inf or 0 anyway; inside them 2^n fits the two-step scaling below. Min and Max take
@@ -62,7 +64,7 @@ public static class VectorMath<T, TSimd, TVector>
     /// <summary>e^x − 1, accurate near 0 (where <c>Exp(x) - 1</c> would cancel).</summary>
     /// <param name="x">The argument.</param>
     /// <returns>e^x − 1, lane by lane: −1 far below 0, +∞ above ln(MaxValue).</returns>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static TVector ExpM1(TVector x)
     {
         // Below -20 (-40), e^x is far below half an ulp of 1: the result rounds to -1.
@@ -89,13 +91,13 @@ public static class VectorMath<T, TSimd, TVector>
     /// <summary>The natural logarithm: −∞ at ±0, NaN below 0, +∞ at +∞; subnormal arguments are scaled into the normal range first.</summary>
     /// <param name="x">The argument.</param>
     /// <returns>ln x, lane by lane.</returns>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static TVector Log(TVector x) => LogSpecialCases(x, LogPositive(x, TSimd.Zero));
 
     /// <summary>ln(1 + x), accurate near 0 (where <c>Log(1 + x)</c> would lose the low bits of x).</summary>
     /// <param name="x">The argument.</param>
     /// <returns>ln(1 + x), lane by lane: −∞ at −1, NaN below −1.</returns>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static TVector Log1P(TVector x)
     {
         // y = 1 + x rounded, and c = (1 + x) - y its rounding error, exact: ln(1 + x) = ln(y + c) = ln(y) + c/y, to well
@@ -115,7 +117,7 @@ public static class VectorMath<T, TSimd, TVector>
     /// </summary>
     /// <param name="x">The argument.</param>
     /// <returns>tanh x, lane by lane.</returns>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static TVector Tanh(TVector x)
     {
         TVector ax = TSimd.Abs(x);
@@ -155,7 +157,7 @@ public static class VectorMath<T, TSimd, TVector>
     /// </summary>
     /// <param name="x">The argument.</param>
     /// <returns>σ(x), lane by lane.</returns>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static TVector Sigmoid(TVector x)
     {
         TVector e = Exp(TSimd.Negate(TSimd.Abs(x)));
@@ -165,7 +167,7 @@ public static class VectorMath<T, TSimd, TVector>
     /// <summary>The error function, erf x = 2/√π ∫₀ˣ e^(−t²) dt: fdlibm's <c>s_erf.c</c> (<c>s_erff.c</c> in float).</summary>
     /// <param name="x">The argument.</param>
     /// <returns>erf x, lane by lane: exactly ±1 far out, ±0 at ±0.</returns>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static TVector Erf(TVector x)
     {
         x = TSimd.Min(Create(28.0), TSimd.Max(Create(-28.0), x));
@@ -188,7 +190,7 @@ public static class VectorMath<T, TSimd, TVector>
     /// <summary>The complementary error function, erfc x = 1 − erf x, accurate in the tail (fdlibm's <c>s_erf.c</c>).</summary>
     /// <param name="x">The argument.</param>
     /// <returns>erfc x, lane by lane: 2 far below 0, 0 far above (through the subnormals).</returns>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static TVector Erfc(TVector x)
     {
         x = TSimd.Min(Create(28.0), TSimd.Max(Create(-28.0), x));
@@ -204,7 +206,7 @@ public static class VectorMath<T, TSimd, TVector>
     /// </summary>
     /// <param name="x">The argument.</param>
     /// <returns>Φ(x), lane by lane.</returns>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static TVector NormalCdf(TVector x)
     {
         // Beyond ±39.5, Φ is 0 or 1 in double; |x|/√2 stays below erfc's limit of 28.
@@ -240,7 +242,7 @@ public static class VectorMath<T, TSimd, TVector>
     /// <summary>The standard normal density φ(x) = e^(−x²/2) / √(2π), with −x²/2 split exactly as in <see cref="NormalCdf"/>.</summary>
     /// <param name="x">The argument.</param>
     /// <returns>φ(x), lane by lane.</returns>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static TVector NormalPdf(TVector x)
     {
         NegativeSquare(TSimd.Min(Create(40.0), TSimd.Abs(x)), out _, out TVector hi, out TVector lo);

@@ -11,6 +11,7 @@ namespace StaticNet.Kernels;
 /// </summary>
 /// <typeparam name="T">The scalar type, <see cref="float"/> or <see cref="double"/>.</typeparam>
 [EditorBrowsable(EditorBrowsableState.Never)]
+[SkipLocalsInit]
 public static class Output<T>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {

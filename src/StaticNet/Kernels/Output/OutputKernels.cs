@@ -11,6 +11,7 @@ namespace StaticNet.Kernels;
 /// <typeparam name="T">The scalar type.</typeparam>
 /// <typeparam name="TSimd">The vector width.</typeparam>
 /// <typeparam name="TVector">The vector type of the width.</typeparam>
+[SkipLocalsInit]
 internal static class OutputKernels<T, TSimd, TVector>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
     where TSimd : ISimd<T, TVector>

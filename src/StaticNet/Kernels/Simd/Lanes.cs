@@ -13,6 +13,7 @@ namespace StaticNet.Kernels;
 /// <typeparam name="TSimd">The vector width.</typeparam>
 /// <typeparam name="TVector">The vector type of the width.</typeparam>
 [EditorBrowsable(EditorBrowsableState.Never)]
+[SkipLocalsInit]
 public static class Lanes<T, TSimd, TVector>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
     where TSimd : ISimd<T, TVector>
