@@ -82,6 +82,22 @@ public sealed class CompileTests
         AssertNoWarnings(result.Output.GetDiagnostics());
     }
 
+    [Fact]
+    public void A_namespace_that_holds_a_System_or_StaticNet_member_does_not_capture_the_generated_usings()
+    {
+        // Found by the fuzzer: in namespace Fuzz.System, "using System.Runtime.CompilerServices;" would bind to Fuzz.System.
+        GeneratorResult result = GeneratorHarness.Run("""
+            using StaticNet;
+            namespace App.System { /// <summary>1.</summary>
+            [Network(Layers = [2, 3])] public partial class Net; }
+            namespace Other.StaticNet.Inner { /// <summary>2.</summary>
+            [Network(Layers = [2, 3])] public partial class Net; }
+            namespace Other.StaticNet { internal static class Marker; }
+            """);
+        Assert.Equal(2, result.Sources.Length);
+        AssertNoWarnings(result.Output.GetDiagnostics());
+    }
+
     internal static string Wrap(string attribute) => $$"""
         using StaticNet;
 

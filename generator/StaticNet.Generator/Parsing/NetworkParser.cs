@@ -167,10 +167,23 @@ internal static class NetworkParser
     /// around it, then among the members of its namespace, then in the usings of its namespace declaration (ours); so for
     /// a network in a namespace it is safe when none of the former declares a type or namespace of one of the names. In
     /// the global namespace our usings share their lookup step with the project's global usings, so there a name must
-    /// also look up, at the declaration, to nothing or to the very type the generated code means.
+    /// also look up, at the declaration, to nothing or to the very type the generated code means. The usings themselves
+    /// are bound from inside the network's namespace, so no enclosing namespace may hold a member named like the first
+    /// part of one of them (a namespace <c>MyApp.System</c> would capture <c>using System.Runtime.CompilerServices;</c>).
     /// </summary>
     private static bool ShortNamesAreSafe(INamedTypeSymbol type, SemanticModel model, int position)
     {
+        foreach (string root in EmitContext.Imports.Values.Select(ns => ns.Split('.')[0]).Distinct())
+        {
+            for (INamespaceSymbol? enclosing = type.ContainingNamespace; enclosing is { IsGlobalNamespace: false }; enclosing = enclosing.ContainingNamespace)
+            {
+                if (enclosing.GetMembers(root).Any())
+                {
+                    return false;
+                }
+            }
+        }
+
         foreach (KeyValuePair<string, string> import in EmitContext.Imports)
         {
             string name = import.Key;

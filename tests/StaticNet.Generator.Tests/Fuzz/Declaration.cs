@@ -13,7 +13,7 @@ namespace StaticNet.Generator.Tests.Fuzz;
 /// </summary>
 internal sealed class Declaration
 {
-    public const int ActivationMax = 5;
+    public const int ActivationMax = 9;
     public const int LossMax = 2;
     public const int PrecisionMax = 1;
     private const int Softmax = 5;

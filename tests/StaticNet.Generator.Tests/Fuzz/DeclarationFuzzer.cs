@@ -19,10 +19,11 @@ namespace StaticNet.Generator.Tests.Fuzz;
 /// </remarks>
 internal sealed class DeclarationFuzzer
 {
-    private static readonly string[] ActivationNames = ["Identity", "ReLU", "LeakyReLU", "Sigmoid", "Tanh", "Softmax"];
+    private static readonly string[] ActivationNames = ["Identity", "ReLU", "LeakyReLU", "Sigmoid", "Tanh", "Softmax", "Gelu", "Silu", "Elu", "Softplus"];
+    private static readonly int[] HiddenActivations = [0, 1, 2, 3, 4, 6, 7, 8, 9];
     private static readonly string[] LossNames = ["MeanSquaredError", "CrossEntropy", "BinaryCrossEntropy"];
     private static readonly string[] PrecisionNames = ["Single", "Double"];
-    private static readonly int[] OutOfRange = [6, 7, 42, 255, -1, -100, int.MaxValue, int.MinValue];
+    private static readonly int[] OutOfRange = [10, 11, 42, 255, -1, -100, int.MaxValue, int.MinValue];
 
     private readonly Random _r;
     private readonly Topology[] _pool;
@@ -454,26 +455,26 @@ internal sealed class DeclarationFuzzer
                 d.SetEnum(property, value, EnumText(property == "Output" ? "Activation" : property, value));
                 return "enum out of range";
             case 7:
-                int[] list = [.. Enumerable.Range(0, Math.Max(1, sizes.Length - 1)).Select(_ => _r.Next(5))];
+                int[] list = [.. Enumerable.Range(0, Math.Max(1, sizes.Length - 1)).Select(_ => HiddenActivation())];
                 list[_r.Next(list.Length)] = Pick(OutOfRange);
                 d.RemoveIfGiven("Activation", "Output");
                 d.SetActivations(list, ActivationsText(list));
                 return "Activations entry out of range";
             case 8:
-                // Flags-style arithmetic on the enum: Tanh | ReLU is 5 (Softmax), Sigmoid | Tanh is 7 (undefined).
-                (string text, int flags) = Pick([("Activation.Tanh | Activation.ReLU", 5), ("Activation.Sigmoid | Activation.Tanh", 7), ("Activation.Tanh + 3", 7), ("~Activation.Identity", -1)]);
+                // Flags-style arithmetic on the enum: Tanh | ReLU is 5 (Softmax), Softplus | Tanh is 13 (undefined).
+                (string text, int flags) = Pick([("Activation.Tanh | Activation.ReLU", 5), ("Activation.Softplus | Activation.Tanh", 13), ("Activation.Softplus + 3", 12), ("~Activation.Identity", -1)]);
                 d.SetEnum(Pick(["Activation", "Output"]), flags, text);
                 return "enum arithmetic";
             case 9:
-                int[] activations = d.Activations ?? [.. Enumerable.Range(0, Math.Max(1, sizes.Length - 1)).Select(_ => _r.Next(5))];
+                int[] activations = d.Activations ?? [.. Enumerable.Range(0, Math.Max(1, sizes.Length - 1)).Select(_ => HiddenActivation())];
                 d.SetActivations(activations, ActivationsText(activations));
                 string conflict = Pick(["Activation", "Output"]);
-                int conflictValue = _r.Next(5);
+                int conflictValue = HiddenActivation();
                 d.SetEnum(conflict, conflictValue, EnumText("Activation", conflictValue));
                 return "Activations with Activation or Output";
             case 10:
                 int length = Pick([0, 1, 2, 3, 7, sizes.Length, sizes.Length + 1]);
-                int[] wrong = [.. Enumerable.Range(0, length).Select(_ => _r.Next(5))];
+                int[] wrong = [.. Enumerable.Range(0, length).Select(_ => HiddenActivation())];
                 d.RemoveIfGiven("Activation", "Output");
                 d.SetActivations(wrong, ActivationsText(wrong));
                 return "Activations of the wrong length";
@@ -492,7 +493,7 @@ internal sealed class DeclarationFuzzer
                 }
                 else
                 {
-                    int[] hidden = [.. Enumerable.Range(0, sizes.Length - 1).Select(_ => _r.Next(5))];
+                    int[] hidden = [.. Enumerable.Range(0, sizes.Length - 1).Select(_ => HiddenActivation())];
                     hidden[_r.Next(hidden.Length - 1)] = 5;
                     d.SetActivations(hidden, ActivationsText(hidden));
                 }
@@ -710,11 +711,14 @@ internal sealed class DeclarationFuzzer
         int layers = Pick([1, 1, 1, 2, 2, 2, 2, 3, 3, 4, 5, 7]);
         int[] sizes = [.. Enumerable.Range(0, layers + 1).Select(_ => RandomSize())];
         int loss = _r.Next(3);
-        int output = loss switch { 1 => 5, 2 => 3, _ => _r.Next(6) };
-        int hidden = _r.Next(5);
-        int[] activations = [.. Enumerable.Range(0, layers).Select(i => i == layers - 1 ? output : _r.Next(3) == 0 ? _r.Next(5) : hidden)];
+        int output = loss switch { 1 => 5, 2 => 3, _ => _r.Next(ActivationNames.Length) };
+        int hidden = HiddenActivation();
+        int[] activations = [.. Enumerable.Range(0, layers).Select(i => i == layers - 1 ? output : _r.Next(3) == 0 ? HiddenActivation() : hidden)];
         return new Topology(sizes, activations, loss, _r.Next(2));
     }
+
+    /// <summary>An activation a hidden layer may have: any but Softmax.</summary>
+    private int HiddenActivation() => Pick(HiddenActivations);
 
     private int RandomSize() => _r.Next(100) switch
     {
@@ -735,7 +739,7 @@ internal sealed class DeclarationFuzzer
         if (uniform && _r.Next(3) > 0)
         {
             // With one layer the hidden activation is unused, so anything goes, Softmax included.
-            int hidden = layers > 1 ? t.Activations[0] : _r.Next(6);
+            int hidden = layers > 1 ? t.Activations[0] : _r.Next(ActivationNames.Length);
             if (hidden != 1 || _r.Next(2) == 0)
             {
                 d.SetEnum("Activation", hidden, EnumText("Activation", hidden));
