@@ -32,6 +32,14 @@ public static class GeneratedCodeHelpers
     public static void ThrowNotMultiple(string paramName, int sampleSize, int actual) =>
         throw new ArgumentException($"'{paramName}' must have a length that is a multiple of {sampleSize}, but has length {actual}.", paramName);
 
+    /// <summary>Throws the <see cref="ArgumentException"/> for a sequence that is empty or not whole frames.</summary>
+    /// <param name="paramName">The name of the span.</param>
+    /// <param name="frameSize">The number of values of one frame.</param>
+    /// <param name="actual">The span's length.</param>
+    [DoesNotReturn]
+    public static void ThrowNotPositiveMultiple(string paramName, int frameSize, int actual) =>
+        throw new ArgumentException($"'{paramName}' must hold at least one frame: a length that is a positive multiple of {frameSize}, but has length {actual}.", paramName);
+
     /// <summary>Throws the <see cref="ArgumentOutOfRangeException"/> for a class index outside [0, classes).</summary>
     /// <param name="label">The class index given.</param>
     /// <param name="classes">The number of classes (the output size).</param>
@@ -139,6 +147,33 @@ public static class GeneratedCodeHelpers
 
         ThrowIfNotFinite(input, "input");
         ThrowIfOverlapping<T, T>(input, "input", parameters, ParametersName);
+    }
+
+    /// <summary>
+    /// The entry checks of a sequence network's <c>TrainStep</c>, after the lengths: as
+    /// <see cref="CheckTrainStep{T}(T, ReadOnlySpan{T}, ReadOnlySpan{T}, Span{T})"/>, for its <c>inputs</c> and <c>targets</c>.
+    /// </summary>
+    internal static void CheckSequenceTrainStep<T>(T learningRate, ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, Span<T> parameters)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (!T.IsFinite(learningRate) || learningRate < T.Zero)
+        {
+            ThrowLearningRate(double.CreateTruncating(learningRate));
+        }
+
+        ThrowIfNotFinite(inputs, "inputs");
+        ThrowIfNotFinite(targets, "targets");
+        ThrowIfOverlapping<T, T>(inputs, "inputs", parameters, ParametersName);
+        ThrowIfOverlapping<T, T>(targets, "targets", parameters, ParametersName);
+    }
+
+    /// <summary>As the other overloads, for a method that writes one span and reads three (a sequence network's <c>Step</c>).</summary>
+    internal static void ThrowIfOverlapping<T>(Span<T> written, string writtenName, ReadOnlySpan<T> first, string firstName, ReadOnlySpan<T> second, string secondName, ReadOnlySpan<T> third, string thirdName)
+        where T : unmanaged
+    {
+        ThrowIfOverlapping<T, T>(written, writtenName, first, firstName);
+        ThrowIfOverlapping<T, T>(written, writtenName, second, secondName);
+        ThrowIfOverlapping<T, T>(written, writtenName, third, thirdName);
     }
 
     /// <summary>The index of the first NaN or infinite value of <paramref name="values"/>, or -1.</summary>

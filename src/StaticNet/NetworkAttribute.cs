@@ -3,13 +3,26 @@ using System;
 namespace StaticNet;
 
 /// <summary>
-/// Declares a fixed-topology dense neural network on a <see langword="partial"/> class. The StaticNet source generator
-/// emits, on that class, the forward pass, the backward pass and a training step for exactly this topology.
+/// Declares a fixed-topology neural network on a <see langword="partial"/> class. The StaticNet source generator emits, on
+/// that class, the forward pass, the backward pass and a training step for exactly this topology.
 /// </summary>
+/// <remarks>
+/// A dense network is declared in one line with <see cref="Layers"/>. A network of any layers is declared with
+/// <see cref="Input"/> and one layer attribute per layer, in source order, on the same declaration:
+/// <see cref="DenseAttribute"/>, <see cref="Conv1DAttribute"/>, <see cref="GruAttribute"/>, <see cref="LstmAttribute"/>.
+/// With a Conv1D, GRU or LSTM layer it is a sequence network (<see cref="ISequenceNetwork{TSelf, T}"/>), run over
+/// sequences of frames and streamed one frame at a time.
+/// </remarks>
 /// <example>
 /// <code>
 /// [Network(Layers = [2, 16, 16, 1], Activation = Activation.Tanh, Output = Activation.Identity, Loss = Loss.MeanSquaredError)]
 /// public partial class XorNet;
+///
+/// [Network(Input = 1, Loss = Loss.MeanSquaredError)]
+/// [Conv1D(8, KernelSize = 3, Dilation = 2, Activation = Activation.Tanh)]
+/// [Gru(16)]
+/// [Dense(1)]
+/// public partial class AmpModel;
 /// </code>
 /// </example>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
@@ -21,10 +34,17 @@ public sealed class NetworkAttribute : Attribute
     /// </summary>
     public int[] Layers { get; set; } = [];
 
-    /// <summary>The activation of every hidden layer (every layer but the last). Default <see cref="Activation.ReLU"/>.</summary>
+    /// <summary>
+    /// The inputs of one frame (of one sample for a dense network), for a network declared with layer attributes
+    /// (<see cref="DenseAttribute"/>, <see cref="Conv1DAttribute"/>, <see cref="GruAttribute"/>, <see cref="LstmAttribute"/>)
+    /// instead of <see cref="Layers"/>. At least 1.
+    /// </summary>
+    public int Input { get; set; }
+
+    /// <summary>The activation of every hidden layer (every layer but the last) of <see cref="Layers"/>. Default <see cref="Activation.ReLU"/>.</summary>
     public Activation Activation { get; set; } = Activation.ReLU;
 
-    /// <summary>The activation of the last layer. Default <see cref="Activation.Identity"/>.</summary>
+    /// <summary>The activation of the last layer of <see cref="Layers"/>. Default <see cref="Activation.Identity"/>.</summary>
     public Activation Output { get; set; } = Activation.Identity;
 
     /// <summary>

@@ -33,7 +33,7 @@ internal sealed class EmitContext
         ["Output"] = "StaticNet.Kernels",
         ["NetworkRunner"] = "StaticNet.Kernels",
         ["INetworkKernels"] = "StaticNet.Kernels",
-        ["IDenseShape"] = "StaticNet.Kernels",
+        ["ILayerShape"] = "StaticNet.Kernels",
         ["Identity"] = "StaticNet.Kernels.Activations",
         ["ReLU"] = "StaticNet.Kernels.Activations",
         ["LeakyReLU"] = "StaticNet.Kernels.Activations",

@@ -192,9 +192,9 @@ namespace Samples
     file readonly struct TinyKernels : INetworkKernels<float>
     {
         // Layer 1: Dense 2 -> 3, Tanh.
-        private readonly struct Layer1 : IDenseShape { public static int In => 2; public static int Out => 3; }
+        private readonly struct Layer1 : ILayerShape { public static int In => 2; public static int Out => 3; }
         // Layer 2: Dense 3 -> 1, Identity.
-        private readonly struct Layer2 : IDenseShape { public static int In => 3; public static int Out => 1; }
+        private readonly struct Layer2 : ILayerShape { public static int In => 3; public static int Out => 1; }
 
         public static int InputSize => 2;
 

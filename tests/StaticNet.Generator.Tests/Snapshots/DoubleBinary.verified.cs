@@ -183,9 +183,9 @@ partial class DoubleBinary : INetwork<DoubleBinary, double>
 file readonly struct DoubleBinaryKernels : INetworkKernels<double>
 {
     // Layer 1: Dense 3 -> 9, LeakyReLU.
-    private readonly struct Layer1 : IDenseShape { public static int In => 3; public static int Out => 9; }
+    private readonly struct Layer1 : ILayerShape { public static int In => 3; public static int Out => 9; }
     // Layer 2: Dense 9 -> 1, Sigmoid.
-    private readonly struct Layer2 : IDenseShape { public static int In => 9; public static int Out => 1; }
+    private readonly struct Layer2 : ILayerShape { public static int In => 9; public static int Out => 1; }
 
     public static int InputSize => 3;
 

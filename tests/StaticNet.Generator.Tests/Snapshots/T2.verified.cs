@@ -252,11 +252,11 @@ namespace Benchmarks
     file readonly struct T2Kernels : INetworkKernels<float>
     {
         // Layer 1: Dense 64 -> 64, ReLU.
-        private readonly struct Layer1 : IDenseShape { public static int In => 64; public static int Out => 64; }
+        private readonly struct Layer1 : ILayerShape { public static int In => 64; public static int Out => 64; }
         // Layer 2: Dense 64 -> 64, ReLU.
-        private readonly struct Layer2 : IDenseShape { public static int In => 64; public static int Out => 64; }
+        private readonly struct Layer2 : ILayerShape { public static int In => 64; public static int Out => 64; }
         // Layer 3: Dense 64 -> 10, Softmax.
-        private readonly struct Layer3 : IDenseShape { public static int In => 64; public static int Out => 10; }
+        private readonly struct Layer3 : ILayerShape { public static int In => 64; public static int Out => 10; }
 
         public static int InputSize => 64;
 

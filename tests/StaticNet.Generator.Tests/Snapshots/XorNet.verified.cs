@@ -187,11 +187,11 @@ namespace Samples
     file readonly struct XorNetKernels : INetworkKernels<float>
     {
         // Layer 1: Dense 2 -> 16, Tanh.
-        private readonly struct Layer1 : IDenseShape { public static int In => 2; public static int Out => 16; }
+        private readonly struct Layer1 : ILayerShape { public static int In => 2; public static int Out => 16; }
         // Layer 2: Dense 16 -> 16, Tanh.
-        private readonly struct Layer2 : IDenseShape { public static int In => 16; public static int Out => 16; }
+        private readonly struct Layer2 : ILayerShape { public static int In => 16; public static int Out => 16; }
         // Layer 3: Dense 16 -> 1, Identity.
-        private readonly struct Layer3 : IDenseShape { public static int In => 16; public static int Out => 1; }
+        private readonly struct Layer3 : ILayerShape { public static int In => 16; public static int Out => 1; }
 
         public static int InputSize => 2;
 

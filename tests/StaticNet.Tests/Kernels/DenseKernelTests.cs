@@ -44,7 +44,7 @@ public sealed class DenseKernelTests
     }
 
     private static void Run<TShape>()
-        where TShape : IDenseShape
+        where TShape : ILayerShape
     {
         foreach (int width in Widths.All)
         {
@@ -54,7 +54,7 @@ public sealed class DenseKernelTests
     }
 
     private static void RunWidth<TShape, T>(int width)
-        where TShape : IDenseShape
+        where TShape : ILayerShape
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         int lanes = width == 1 ? 1 : width / (8 * Unsafe.SizeOf<T>());
@@ -86,7 +86,7 @@ public sealed class DenseKernelTests
 
     /// <summary>Every kernel of one shape, precision, width, activation and activation below.</summary>
     private static void Check<TShape, T, TSimd, TVector, TActivation, TBelow>()
-        where TShape : IDenseShape
+        where TShape : ILayerShape
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TSimd : ISimd<T, TVector>
         where TVector : struct
@@ -210,33 +210,33 @@ public sealed class DenseKernelTests
         }
     }
 
-    private readonly struct S1x1 : IDenseShape { public static int In => 1; public static int Out => 1; }
+    private readonly struct S1x1 : ILayerShape { public static int In => 1; public static int Out => 1; }
 
-    private readonly struct S2x16 : IDenseShape { public static int In => 2; public static int Out => 16; }
+    private readonly struct S2x16 : ILayerShape { public static int In => 2; public static int Out => 16; }
 
-    private readonly struct S3x5 : IDenseShape { public static int In => 3; public static int Out => 5; }
+    private readonly struct S3x5 : ILayerShape { public static int In => 3; public static int Out => 5; }
 
-    private readonly struct S4x4 : IDenseShape { public static int In => 4; public static int Out => 4; }
+    private readonly struct S4x4 : ILayerShape { public static int In => 4; public static int Out => 4; }
 
-    private readonly struct S5x3 : IDenseShape { public static int In => 5; public static int Out => 3; }
+    private readonly struct S5x3 : ILayerShape { public static int In => 5; public static int Out => 3; }
 
-    private readonly struct S7x9 : IDenseShape { public static int In => 7; public static int Out => 9; }
+    private readonly struct S7x9 : ILayerShape { public static int In => 7; public static int Out => 9; }
 
-    private readonly struct S8x8 : IDenseShape { public static int In => 8; public static int Out => 8; }
+    private readonly struct S8x8 : ILayerShape { public static int In => 8; public static int Out => 8; }
 
-    private readonly struct S9x17 : IDenseShape { public static int In => 9; public static int Out => 17; }
+    private readonly struct S9x17 : ILayerShape { public static int In => 9; public static int Out => 17; }
 
-    private readonly struct S16x1 : IDenseShape { public static int In => 16; public static int Out => 1; }
+    private readonly struct S16x1 : ILayerShape { public static int In => 16; public static int Out => 1; }
 
-    private readonly struct S17x20 : IDenseShape { public static int In => 17; public static int Out => 20; }
+    private readonly struct S17x20 : ILayerShape { public static int In => 17; public static int Out => 20; }
 
-    private readonly struct S31x2 : IDenseShape { public static int In => 31; public static int Out => 2; }
+    private readonly struct S31x2 : ILayerShape { public static int In => 31; public static int Out => 2; }
 
-    private readonly struct S33x7 : IDenseShape { public static int In => 33; public static int Out => 7; }
+    private readonly struct S33x7 : ILayerShape { public static int In => 33; public static int Out => 7; }
 
-    private readonly struct S64x10 : IDenseShape { public static int In => 64; public static int Out => 10; }
+    private readonly struct S64x10 : ILayerShape { public static int In => 64; public static int Out => 10; }
 
-    private readonly struct S65x33 : IDenseShape { public static int In => 65; public static int Out => 33; }
+    private readonly struct S65x33 : ILayerShape { public static int In => 65; public static int Out => 33; }
 
-    private readonly struct S100x19 : IDenseShape { public static int In => 100; public static int Out => 19; }
+    private readonly struct S100x19 : ILayerShape { public static int In => 100; public static int Out => 19; }
 }

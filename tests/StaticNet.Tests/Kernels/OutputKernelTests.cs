@@ -33,7 +33,7 @@ public sealed class OutputKernelTests
     }
 
     private static void Run<TShape>()
-        where TShape : IDenseShape
+        where TShape : ILayerShape
     {
         foreach (int width in Widths.All)
         {
@@ -43,7 +43,7 @@ public sealed class OutputKernelTests
     }
 
     private static void RunWidth<TShape, T>(int width)
-        where TShape : IDenseShape
+        where TShape : ILayerShape
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         int lanes = width == 1 ? 1 : width / (8 * Unsafe.SizeOf<T>());
@@ -62,7 +62,7 @@ public sealed class OutputKernelTests
     }
 
     private static void Check<TShape, T, TSimd, TVector>()
-        where TShape : IDenseShape
+        where TShape : ILayerShape
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TSimd : ISimd<T, TVector>
         where TVector : struct
@@ -155,21 +155,21 @@ public sealed class OutputKernelTests
         }
     }
 
-    private readonly struct O1 : IDenseShape { public static int In => 1; public static int Out => 1; }
+    private readonly struct O1 : ILayerShape { public static int In => 1; public static int Out => 1; }
 
-    private readonly struct O2 : IDenseShape { public static int In => 1; public static int Out => 2; }
+    private readonly struct O2 : ILayerShape { public static int In => 1; public static int Out => 2; }
 
-    private readonly struct O3 : IDenseShape { public static int In => 1; public static int Out => 3; }
+    private readonly struct O3 : ILayerShape { public static int In => 1; public static int Out => 3; }
 
-    private readonly struct O4 : IDenseShape { public static int In => 1; public static int Out => 4; }
+    private readonly struct O4 : ILayerShape { public static int In => 1; public static int Out => 4; }
 
-    private readonly struct O5 : IDenseShape { public static int In => 1; public static int Out => 5; }
+    private readonly struct O5 : ILayerShape { public static int In => 1; public static int Out => 5; }
 
-    private readonly struct O9 : IDenseShape { public static int In => 1; public static int Out => 9; }
+    private readonly struct O9 : ILayerShape { public static int In => 1; public static int Out => 9; }
 
-    private readonly struct O10 : IDenseShape { public static int In => 1; public static int Out => 10; }
+    private readonly struct O10 : ILayerShape { public static int In => 1; public static int Out => 10; }
 
-    private readonly struct O17 : IDenseShape { public static int In => 1; public static int Out => 17; }
+    private readonly struct O17 : ILayerShape { public static int In => 1; public static int Out => 17; }
 
-    private readonly struct O33 : IDenseShape { public static int In => 1; public static int Out => 33; }
+    private readonly struct O33 : ILayerShape { public static int In => 1; public static int Out => 33; }
 }

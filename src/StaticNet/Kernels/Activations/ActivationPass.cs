@@ -20,7 +20,7 @@ internal static class ActivationPass<T>
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Apply<TShape, TActivation>(ref T y, ref T z)
-        where TShape : IDenseShape
+        where TShape : ILayerShape
         where TActivation : IActivation
     {
         if (Vector512.IsHardwareAccelerated && TShape.Out >= Vector512<T>.Count)
@@ -43,7 +43,7 @@ internal static class ActivationPass<T>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Apply<TShape, TActivation, TSimd, TVector>(ref T y, ref T z)
-        where TShape : IDenseShape
+        where TShape : ILayerShape
         where TActivation : IActivation
         where TSimd : ISimd<T, TVector>
         where TVector : struct

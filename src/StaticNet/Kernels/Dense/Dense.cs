@@ -30,7 +30,7 @@ public static class Dense<T>
     /// <param name="z">Receives the pre-activation, <c>[Out]</c>, or a null reference.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Forward<TShape, TActivation>(ref T w, ref T b, ref T x, ref T y, ref T z)
-        where TShape : IDenseShape
+        where TShape : ILayerShape
         where TActivation : IActivation
     {
         if (Vector512.IsHardwareAccelerated && TShape.In >= Vector512<T>.Count)
@@ -68,7 +68,7 @@ public static class Dense<T>
     /// <param name="zBelow">The pre-activation of the layer below where its activation's gradient reads it, else a null reference.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Backward<TShape, TBelow>(ref T w, ref T gw, ref T gb, ref T x, ref T dz, ref T dx, ref T zBelow)
-        where TShape : IDenseShape
+        where TShape : ILayerShape
         where TBelow : IActivation
     {
         if (Vector512.IsHardwareAccelerated && TShape.In >= Vector512<T>.Count)
@@ -105,7 +105,7 @@ public static class Dense<T>
     /// <param name="learningRate">The step size.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Train<TShape, TBelow>(ref T w, ref T b, ref T x, ref T dz, ref T dx, ref T zBelow, T learningRate)
-        where TShape : IDenseShape
+        where TShape : ILayerShape
         where TBelow : IActivation
     {
         if (Vector512.IsHardwareAccelerated && TShape.In >= Vector512<T>.Count)
@@ -142,7 +142,7 @@ public static class Dense<T>
     /// <param name="count">The number of samples.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ForwardBatch<TShape, TActivation>(ref T w, ref T b, ref T x, nuint xStride, ref T y, ref T z, nuint yStride, int count)
-        where TShape : IDenseShape
+        where TShape : ILayerShape
         where TActivation : IActivation
     {
         if (Vector512.IsHardwareAccelerated && TShape.In >= Vector512<T>.Count)
@@ -187,7 +187,7 @@ public static class Dense<T>
     /// <param name="count">The number of samples.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void BackwardBatch<TShape, TBelow>(ref T w, ref T gw, ref T gb, ref T x, nuint xStride, ref T dz, nuint dzStride, ref T dx, nuint dxStride, ref T zBelow, int count)
-        where TShape : IDenseShape
+        where TShape : ILayerShape
         where TBelow : IActivation
     {
         if (Vector512.IsHardwareAccelerated && TShape.In >= Vector512<T>.Count)

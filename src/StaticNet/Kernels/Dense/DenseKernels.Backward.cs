@@ -24,7 +24,7 @@ internal static partial class DenseKernels<T, TSimd, TVector>
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Backward<TShape, TBelow>(ref T w, ref T gw, ref T gb, ref T x, ref T dz, ref T dx, ref T zBelow)
-        where TShape : IDenseShape
+        where TShape : ILayerShape
         where TBelow : IActivation
     {
         Lanes<T, TSimd, TVector>.Add(ref gb, ref dz, TShape.Out);
@@ -45,7 +45,7 @@ internal static partial class DenseKernels<T, TSimd, TVector>
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Train<TShape, TBelow>(ref T w, ref T b, ref T x, ref T dz, ref T dx, ref T zBelow, T learningRate)
-        where TShape : IDenseShape
+        where TShape : ILayerShape
         where TBelow : IActivation
     {
         if (Unsafe.IsNullRef(ref dx))
@@ -71,7 +71,7 @@ internal static partial class DenseKernels<T, TSimd, TVector>
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Pass<TShape, TBelow, TPropagate, TUpdate, TGradient>(ref T w, ref T gw, ref T x, ref T dz, ref T dx, ref T zBelow, T learningRate)
-        where TShape : IDenseShape
+        where TShape : ILayerShape
         where TBelow : IActivation
         where TPropagate : IFlag
         where TUpdate : IFlag
@@ -108,7 +108,7 @@ internal static partial class DenseKernels<T, TSimd, TVector>
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PassTile<TShape, TBelow, TPropagate, TUpdate, TGradient, TLast>(ref T w, ref T gw, ref T x, ref T dz, ref T dx, ref T zBelow, T learningRate, nuint t)
-        where TShape : IDenseShape
+        where TShape : ILayerShape
         where TBelow : IActivation
         where TPropagate : IFlag
         where TUpdate : IFlag

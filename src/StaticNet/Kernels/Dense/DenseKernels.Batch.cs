@@ -36,7 +36,7 @@ internal static partial class DenseKernels<T, TSimd, TVector>
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void ForwardBatch<TShape, TActivation>(ref T w, ref T b, ref T x, nuint xStride, ref T y, ref T z, nuint yStride, int count)
-        where TShape : IDenseShape
+        where TShape : ILayerShape
         where TActivation : IActivation
     {
         int rows = TileRows;
@@ -82,7 +82,7 @@ internal static partial class DenseKernels<T, TSimd, TVector>
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ForwardTile<TShape, TActivation, TFew>(ref T w, ref T b, ref T x, nuint xStride, ref T y, ref T z, nuint yStride, nuint s, nuint o)
-        where TShape : IDenseShape
+        where TShape : ILayerShape
         where TActivation : IActivation
         where TFew : IFlag
     {
@@ -144,7 +144,7 @@ internal static partial class DenseKernels<T, TSimd, TVector>
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void BackwardBatch<TShape, TBelow>(ref T w, ref T gw, ref T gb, ref T x, nuint xStride, ref T dz, nuint dzStride, ref T dx, nuint dxStride, ref T zBelow, int count)
-        where TShape : IDenseShape
+        where TShape : ILayerShape
         where TBelow : IActivation
     {
         for (nuint s = 0; s < (nuint)count; s++)
@@ -180,7 +180,7 @@ internal static partial class DenseKernels<T, TSimd, TVector>
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void GradientRowTiles<TShape, TLastChunks>(ref T gw, ref T x, nuint xStride, ref T dz, nuint dzStride, int count, nuint t)
-        where TShape : IDenseShape
+        where TShape : ILayerShape
         where TLastChunks : IFlag
     {
         nuint o = 0;
@@ -204,7 +204,7 @@ internal static partial class DenseKernels<T, TSimd, TVector>
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void GradientTile<TShape, TLastRows, TLastChunks>(ref T gw, ref T x, nuint xStride, ref T dz, nuint dzStride, int count, nuint o, nuint t)
-        where TShape : IDenseShape
+        where TShape : ILayerShape
         where TLastRows : IFlag
         where TLastChunks : IFlag
     {

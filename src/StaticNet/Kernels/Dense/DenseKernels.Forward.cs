@@ -37,7 +37,7 @@ internal static partial class DenseKernels<T, TSimd, TVector>
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Forward<TShape, TActivation>(ref T w, ref T b, ref T x, ref T y, ref T z)
-        where TShape : IDenseShape
+        where TShape : ILayerShape
         where TActivation : IActivation
     {
         int rows = GroupRows;
@@ -67,7 +67,7 @@ internal static partial class DenseKernels<T, TSimd, TVector>
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ForwardGroup<TShape, TActivation, TFew>(ref T w, ref T b, ref T x, ref T y, ref T z, nuint o)
-        where TShape : IDenseShape
+        where TShape : ILayerShape
         where TActivation : IActivation
         where TFew : IFlag
     {

@@ -20,7 +20,7 @@ public static class Output<T>
     /// <param name="y">The logits; receives the probabilities.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Softmax<TShape>(ref T y)
-        where TShape : IDenseShape
+        where TShape : ILayerShape
     {
         if (Vector512.IsHardwareAccelerated && TShape.Out >= Vector512<T>.Count)
         {
@@ -54,7 +54,7 @@ public static class Output<T>
     /// <returns>The loss.</returns>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static T MeanSquaredError<TShape, TActivation>(ref T y, ref T z, ref T t, ref T dz, T scale)
-        where TShape : IDenseShape
+        where TShape : ILayerShape
         where TActivation : IActivation
     {
         if (Vector512.IsHardwareAccelerated && TShape.Out >= Vector512<T>.Count)
@@ -82,7 +82,7 @@ public static class Output<T>
     /// <returns>The loss.</returns>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static T SoftmaxMeanSquaredError<TShape>(ref T y, ref T t, ref T dz, T scale)
-        where TShape : IDenseShape
+        where TShape : ILayerShape
     {
         if (Vector512.IsHardwareAccelerated && TShape.Out >= Vector512<T>.Count)
         {
@@ -109,7 +109,7 @@ public static class Output<T>
     /// <returns>The loss.</returns>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static T SoftmaxCrossEntropy<TShape>(ref T y, ref T t, ref T dz, T scale)
-        where TShape : IDenseShape
+        where TShape : ILayerShape
     {
         if (Vector512.IsHardwareAccelerated && TShape.Out >= Vector512<T>.Count)
         {
@@ -136,7 +136,7 @@ public static class Output<T>
     /// <returns>The loss.</returns>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static T SigmoidBinaryCrossEntropy<TShape>(ref T y, ref T t, ref T dz, T scale)
-        where TShape : IDenseShape
+        where TShape : ILayerShape
     {
         if (Vector512.IsHardwareAccelerated && TShape.Out >= Vector512<T>.Count)
         {
@@ -159,7 +159,7 @@ public static class Output<T>
     /// <param name="y">The values.</param>
     /// <returns>The index.</returns>
     public static int ArgMax<TShape>(ref T y)
-        where TShape : IDenseShape
+        where TShape : ILayerShape
     {
         int best = 0;
         T max = y;
@@ -183,7 +183,7 @@ public static class Output<T>
     /// <param name="count">The number of rows.</param>
     /// <returns><paramref name="rows"/>.</returns>
     public static ref T OneHot<TShape>(ref T rows, ref int labels, int count)
-        where TShape : IDenseShape
+        where TShape : ILayerShape
     {
         System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref rows, count * TShape.Out).Clear();
         for (int s = 0; s < count; s++)

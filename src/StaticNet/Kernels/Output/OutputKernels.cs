@@ -20,7 +20,7 @@ internal static class OutputKernels<T, TSimd, TVector>
     /// <summary>Softmax over <paramref name="y"/> in place; the maximum is subtracted first, so that exp never overflows.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Softmax<TShape>(ref T y)
-        where TShape : IDenseShape
+        where TShape : ILayerShape
     {
         nuint n = (nuint)TShape.Out;
         nuint lanes = (nuint)TSimd.Count;
@@ -74,7 +74,7 @@ internal static class OutputKernels<T, TSimd, TVector>
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T MeanSquaredError<TShape, TActivation>(ref T y, ref T z, ref T t, ref T dz, T scale)
-        where TShape : IDenseShape
+        where TShape : ILayerShape
         where TActivation : IActivation
     {
         nuint n = (nuint)TShape.Out;
@@ -110,7 +110,7 @@ internal static class OutputKernels<T, TSimd, TVector>
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T SoftmaxMeanSquaredError<TShape>(ref T y, ref T t, ref T dz, T scale)
-        where TShape : IDenseShape
+        where TShape : ILayerShape
     {
         T loss = MeanSquaredError<TShape, Activations.Identity>(ref y, ref Unsafe.NullRef<T>(), ref t, ref dz, scale);
         nuint n = (nuint)TShape.Out;
@@ -150,7 +150,7 @@ internal static class OutputKernels<T, TSimd, TVector>
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T SoftmaxCrossEntropy<TShape>(ref T y, ref T t, ref T dz, T scale)
-        where TShape : IDenseShape
+        where TShape : ILayerShape
     {
         nuint n = (nuint)TShape.Out;
         nuint lanes = (nuint)TSimd.Count;
@@ -197,7 +197,7 @@ internal static class OutputKernels<T, TSimd, TVector>
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T SigmoidBinaryCrossEntropy<TShape>(ref T y, ref T t, ref T dz, T scale)
-        where TShape : IDenseShape
+        where TShape : ILayerShape
     {
         nuint n = (nuint)TShape.Out;
         nuint lanes = (nuint)TSimd.Count;
