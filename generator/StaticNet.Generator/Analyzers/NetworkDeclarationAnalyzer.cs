@@ -9,7 +9,7 @@ namespace StaticNet.Generator.Analyzers;
 
 /// <summary>
 /// Reports the problems of a <c>[Network]</c> type's shape (not partial, generic, file-local, static or abstract) and of the
-/// language version. The generator skips such types silently; the attribute's arguments are checked by the generator itself.
+/// language version, and layer attributes on a type without <c>[Network]</c>. The generator skips such types silently; the attribute's arguments are checked by the generator itself.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class NetworkDeclarationAnalyzer : DiagnosticAnalyzer
@@ -20,7 +20,8 @@ public sealed class NetworkDeclarationAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.TypeNotPartial,
         DiagnosticDescriptors.GenericTypeNotSupported,
         DiagnosticDescriptors.StaticOrAbstractType,
-        DiagnosticDescriptors.FileLocalType);
+        DiagnosticDescriptors.FileLocalType,
+        DiagnosticDescriptors.LayerWithoutNetwork);
 
     /// <inheritdoc/>
     public override void Initialize(AnalysisContext context)
@@ -57,7 +58,23 @@ public sealed class NetworkDeclarationAnalyzer : DiagnosticAnalyzer
             }
         }
 
-        if (attribute?.ApplicationSyntaxReference is not { } reference)
+        if (attribute is null)
+        {
+            // Layer attributes alone declare nothing: say so on the first one rather than generate nothing in silence.
+            foreach (AttributeData candidate in type.GetAttributes())
+            {
+                if (candidate.AttributeClass?.ToDisplayString() is string name && NetworkParser.LayerAttributeKinds.ContainsKey(name) &&
+                    candidate.ApplicationSyntaxReference is { } layer)
+                {
+                    context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.LayerWithoutNetwork, layer.GetSyntax(context.CancellationToken).GetLocation(), type.Name, candidate.AttributeClass.Name.Replace("Attribute", string.Empty)));
+                    return;
+                }
+            }
+
+            return;
+        }
+
+        if (attribute.ApplicationSyntaxReference is not { } reference)
         {
             return;
         }

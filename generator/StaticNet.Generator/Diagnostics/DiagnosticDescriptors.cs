@@ -48,7 +48,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor LayersMissing = new(
         id: "SNET0004",
         title: "Layers must have at least two entries",
-        messageFormat: "'{0}' has no usable 'Layers' ({1}); give at least two entries, the input size then the size of each layer, as in Layers = [2, 16, 1]",
+        messageFormat: "'{0}' has no usable 'Layers' ({1}); give at least two entries, the input size then the size of each layer, as in Layers = [2, 16, 1], or declare Input and one layer attribute per layer, as in [Network(Input = 1)] [Gru(16)] [Dense(1)]",
         category: Topology,
         defaultSeverity: DiagnosticSeverity.Error,
         isEnabledByDefault: true,
@@ -84,7 +84,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor SoftmaxOnHiddenLayer = new(
         id: "SNET0008",
         title: "Softmax is only allowed on the last layer",
-        messageFormat: "Layer {0} is a hidden layer and cannot use Softmax; use Softmax only as the output activation (Output = Activation.Softmax)",
+        messageFormat: "Layer {0} is a hidden layer and cannot use Softmax; use Softmax only on the last layer (Output = Activation.Softmax, or the Activation of the last layer attribute)",
         category: Topology,
         defaultSeverity: DiagnosticSeverity.Error,
         isEnabledByDefault: true,
@@ -197,6 +197,42 @@ internal static class DiagnosticDescriptors
         defaultSeverity: DiagnosticSeverity.Warning,
         isEnabledByDefault: true,
         helpLinkUri: HelpLink("SNET0021"));
+
+    public static readonly DiagnosticDescriptor LayersDeclaredTwice = new(
+        id: "SNET0022",
+        title: "Layers declared in two ways",
+        messageFormat: "'{0}' {1}; declare the layers either with Layers = [...] (a dense network, with Activation and Output or Activations) or with Input and one layer attribute per layer ([Dense], [Conv1D], [Gru], [Lstm], each with its own Activation), not both",
+        category: Topology,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: HelpLink("SNET0022"));
+
+    public static readonly DiagnosticDescriptor LayerAttributesSpread = new(
+        id: "SNET0023",
+        title: "Layer attributes on another declaration than [Network]",
+        messageFormat: "'{0}' has layer attributes on another partial declaration than the one with [Network], so the order of its layers is not defined; put [Network] and all the layer attributes on one declaration, in the order of the layers",
+        category: Topology,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: HelpLink("SNET0023"));
+
+    public static readonly DiagnosticDescriptor LayerArgumentOutOfRange = new(
+        id: "SNET0024",
+        title: "Layer argument out of range",
+        messageFormat: "{0} is {1}; {2}",
+        category: Topology,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: HelpLink("SNET0024"));
+
+    public static readonly DiagnosticDescriptor LayerWithoutNetwork = new(
+        id: "SNET0025",
+        title: "Layer attribute without [Network]",
+        messageFormat: "'{0}' has a [{1}] layer attribute but no [Network] attribute, so no network is generated for it; add [Network(Input = ...)] before its layer attributes",
+        category: Usage,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: HelpLink("SNET0025"));
 
     /// <summary>The help link of a diagnostic: its page in the repository's docs/diagnostics folder.</summary>
     public static string HelpLink(string id) => $"{RepositoryUrl}/blob/main/docs/diagnostics/{id}.md";

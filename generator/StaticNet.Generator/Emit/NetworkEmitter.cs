@@ -91,7 +91,11 @@ internal sealed partial class NetworkEmitter
         _w.WriteLine($"partial {_plan.Type.Target.Keyword} {_name} : {Interfaces()}");
         using (_w.WriteBlock())
         {
-            if (_plan.IsValid)
+            if (_plan.IsSequence)
+            {
+                WriteSequenceMembers();
+            }
+            else if (_plan.IsValid)
             {
                 WriteMembers();
             }
@@ -110,7 +114,14 @@ internal sealed partial class NetworkEmitter
         if (_plan.IsValid)
         {
             _w.WriteLine();
-            WriteComposition();
+            if (_plan.IsSequence)
+            {
+                WriteSequenceComposition();
+            }
+            else
+            {
+                WriteComposition();
+            }
         }
 
         if (hasNamespace)
@@ -122,6 +133,11 @@ internal sealed partial class NetworkEmitter
 
     private string Interfaces()
     {
+        if (_plan.IsSequence)
+        {
+            return $"{N("ISequenceNetwork")}<{_name}, {T}>";
+        }
+
         string interfaces = $"{N("INetwork")}<{_name}, {T}>";
         return IsClassifier ? interfaces + $", {N("IClassifierNetwork")}<{T}>" : interfaces;
     }

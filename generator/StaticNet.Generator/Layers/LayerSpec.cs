@@ -18,7 +18,14 @@ internal abstract record LayerSpec(int Inputs, int Outputs, Activation Activatio
     public abstract LayerKind Kind { get; }
 
     /// <summary>The parameter tensors, in PyTorch's order and layout.</summary>
-    public ParameterTensorShape[] Tensors => ParameterLayout.Of(Kind, Inputs, Outputs);
+    public virtual ParameterTensorShape[] Tensors => ParameterLayout.Of(Kind, Inputs, Outputs);
+
+    /// <summary>The values of streaming state the layer keeps between frames (0 for a dense layer).</summary>
+    public virtual long StateSize => 0;
+
+    /// <summary>The layer as the <c>NetworkLayer</c> of the generated <c>Topology</c> (without the type name): <c>LayerKind.Gru, 16</c>.</summary>
+    public virtual string TopologyArguments(Emit.EmitContext context) =>
+        $"{context.Name("LayerKind")}.{Kind}, {Outputs}, {context.Name("Activation")}.{Activation}";
 
     /// <summary>The number of parameters, or more than <see cref="int.MaxValue"/> for a layer too large to plan.</summary>
     public long ParameterCount

@@ -68,6 +68,9 @@ internal sealed record NetworkSpec(
     EquatableArray<string> WeightNames = default,
     bool ShortNames = false)
 {
+    /// <summary>Whether the network runs over sequences of frames: it has a Conv1D, GRU or LSTM layer.</summary>
+    public bool IsSequence => Layers.Any(layer => layer.Kind != LayerKind.Dense);
+
     /// <summary>The input size, then each layer's output size.</summary>
     public EquatableArray<int> LayerSizes => IsValid
         ? new[] { InputSize }.Concat(Layers.Select(layer => layer.Outputs)).ToEquatableArray()

@@ -10,7 +10,9 @@ using Microsoft.CodeAnalysis.Operations;
 using StaticNet.Generator.Diagnostics;
 using StaticNet.Generator.Emit;
 using StaticNet.Generator.Layers;
+using StaticNet.Generator.Layers.Conv1D;
 using StaticNet.Generator.Layers.Dense;
+using StaticNet.Generator.Layers.Recurrent;
 using StaticNet.Generator.Model;
 using StaticNet.Generator.Planning;
 using StaticNet.Generator.Weights;
@@ -21,6 +23,7 @@ namespace StaticNet.Generator.Parsing;
 internal static class NetworkParser
 {
     private const string LayersName = "Layers";
+    private const string InputName = "Input";
     private const string ActivationName = "Activation";
     private const string OutputName = "Output";
     private const string ActivationsName = "Activations";
@@ -53,8 +56,48 @@ internal static class NetworkParser
             return null;
         }
 
+        List<AttributeData> layers = LayerAttributes(type);
+        if (layers.Any(layer => IsLayerRejectedByTheCompiler(layer, context.SemanticModel, cancellationToken)))
+        {
+            return null;
+        }
+
         var parser = new ArgumentReader(attribute, cancellationToken);
-        return parser.Read(GetHierarchy(type), ShortNamesAreSafe(type, context.SemanticModel, context.TargetNode.SpanStart));
+        return parser.Read(GetHierarchy(type), ShortNamesAreSafe(type, context.SemanticModel, context.TargetNode.SpanStart), layers, context.TargetNode);
+    }
+
+    /// <summary>The metadata names of the layer attributes, and the layer kind each declares.</summary>
+    internal static readonly IReadOnlyDictionary<string, LayerKind> LayerAttributeKinds = new Dictionary<string, LayerKind>(StringComparer.Ordinal)
+    {
+        ["StaticNet.DenseAttribute"] = LayerKind.Dense,
+        ["StaticNet.Conv1DAttribute"] = LayerKind.Conv1D,
+        ["StaticNet.GruAttribute"] = LayerKind.Gru,
+        ["StaticNet.LstmAttribute"] = LayerKind.Lstm,
+    };
+
+    /// <summary>The layer attributes of the type, in source order (by file, then position).</summary>
+    private static List<AttributeData> LayerAttributes(INamedTypeSymbol type) => type.GetAttributes()
+        .Where(attribute => attribute.AttributeClass?.ToDisplayString() is string name && LayerAttributeKinds.ContainsKey(name))
+        .OrderBy(attribute => attribute.ApplicationSyntaxReference?.SyntaxTree.FilePath, StringComparer.Ordinal)
+        .ThenBy(attribute => attribute.ApplicationSyntaxReference?.Span.Start ?? 0)
+        .ToList();
+
+    /// <summary>Whether the compiler reports an error on a layer attribute (a missing or mistyped size, an unknown property): then its values mean nothing.</summary>
+    private static bool IsLayerRejectedByTheCompiler(AttributeData attribute, SemanticModel model, CancellationToken cancellationToken)
+    {
+        if (attribute.AttributeConstructor is null || attribute.ConstructorArguments.Any(HasErrors) || attribute.NamedArguments.Any(argument => HasErrors(argument.Value)))
+        {
+            return true;
+        }
+
+        if (attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) is not AttributeSyntax syntax)
+        {
+            return true;
+        }
+
+        // An attribute in another file is reported as misplaced (SNET0023); only the compiler's word on this file is read here.
+        return syntax.ContainsDiagnostics ||
+            (syntax.SyntaxTree == model.SyntaxTree && model.GetDiagnostics(syntax.Span, cancellationToken).Any(d => d.Severity == DiagnosticSeverity.Error));
     }
 
     /// <summary>
@@ -261,10 +304,172 @@ internal static class NetworkParser
 
         private bool HasErrors => _diagnostics.Any(d => d.Descriptor.DefaultSeverity == DiagnosticSeverity.Error);
 
-        public NetworkParseResult Read(HierarchyInfo hierarchy, bool shortNames)
+        public NetworkParseResult Read(HierarchyInfo hierarchy, bool shortNames, List<AttributeData> layerAttributes, SyntaxNode declaration)
         {
             Loss loss = ReadEnum(LossName, Loss.MeanSquaredError, (int)Loss.BinaryCrossEntropy, "Loss");
             Precision precision = ReadEnum(PrecisionName, Precision.Single, (int)Precision.Double, "Precision");
+            EquatableArray<LayerSpec> layers = layerAttributes.Count > 0 || _arguments.ContainsKey(InputName)
+                ? ReadLayerAttributes(loss, layerAttributes, declaration)
+                : ReadLayersForm(loss);
+            return Finish(hierarchy, shortNames, loss, precision, layers);
+        }
+
+        /// <summary>
+        /// The long form: <c>Input</c> and one layer attribute per layer, in source order, on the declaration that holds
+        /// <c>[Network]</c>. Every problem is reported; the layers are returned only when there is none.
+        /// </summary>
+        private EquatableArray<LayerSpec> ReadLayerAttributes(Loss loss, List<AttributeData> attributes, SyntaxNode declaration)
+        {
+            string name = TargetName();
+            if (_arguments.ContainsKey(LayersName))
+            {
+                Report(DiagnosticDescriptors.LayersDeclaredTwice, ArgumentLocation(LayersName), name,
+                    attributes.Count > 0 ? "gives both 'Layers' and layer attributes" : "gives both 'Layers' and 'Input'");
+            }
+
+            foreach (string property in new[] { ActivationName, OutputName, ActivationsName }.Where(_arguments.ContainsKey))
+            {
+                Report(DiagnosticDescriptors.LayersDeclaredTwice, ArgumentLocation(property), name, $"gives '{property}', which belongs to the Layers form, with layer attributes");
+            }
+
+            if (attributes.FirstOrDefault(attribute => attribute.ApplicationSyntaxReference is not { } reference ||
+                reference.SyntaxTree != declaration.SyntaxTree || !declaration.Span.Contains(reference.Span)) is { } misplaced)
+            {
+                Report(DiagnosticDescriptors.LayerAttributesSpread, LayerLocation(misplaced, null), name);
+            }
+
+            int input = 0;
+            if (!_arguments.TryGetValue(InputName, out TypedConstant inputArgument))
+            {
+                Report(DiagnosticDescriptors.LayerArgumentOutOfRange, AttributeLocation(), "'Input' of [Network]", "missing", "give the number of inputs of one frame, as in [Network(Input = 1)]");
+            }
+            else if ((input = inputArgument.Value is int value ? value : 0) < 1)
+            {
+                Report(DiagnosticDescriptors.LayerArgumentOutOfRange, ArgumentLocation(InputName), "'Input' of [Network]", input.ToString(CultureInfo.InvariantCulture), "give the number of inputs of one frame, at least 1");
+            }
+
+            if (attributes.Count == 0)
+            {
+                Report(DiagnosticDescriptors.LayersMissing, ArgumentLocation(InputName), name, "'Input' is given, but no layer attribute");
+                return EquatableArray<LayerSpec>.Empty;
+            }
+
+            var specs = new List<LayerSpec>();
+            int inputs = Math.Max(input, 1);
+            bool tooLarge = false;
+            Activation last = Activation.Identity;
+            for (int i = 0; i < attributes.Count; i++)
+            {
+                _cancellationToken.ThrowIfCancellationRequested();
+                AttributeData attribute = attributes[i];
+                LayerKind kind = LayerAttributeKinds[attribute.AttributeClass!.ToDisplayString()];
+                string label = $"layer {i + 1} ([{kind}])";
+                int size = attribute.ConstructorArguments.Length > 0 && attribute.ConstructorArguments[0].Value is int given ? given : 0;
+                if (size < 1)
+                {
+                    Report(DiagnosticDescriptors.LayerArgumentOutOfRange, LayerLocation(attribute, null), $"The size of {label}", size.ToString(CultureInfo.InvariantCulture), "give every layer a size of at least 1");
+                }
+
+                Activation activation = Activation.Identity;
+                if (Named(attribute, ActivationName) is int activationValue)
+                {
+                    if (!ActivationFacts.IsDefined(activationValue))
+                    {
+                        Report(DiagnosticDescriptors.UndefinedEnumValue, LayerLocation(attribute, ActivationName), $"Activation of {label}", activationValue.ToString(CultureInfo.InvariantCulture), "Activation");
+                    }
+                    else if ((activation = (Activation)activationValue) == Activation.Softmax && i < attributes.Count - 1)
+                    {
+                        Report(DiagnosticDescriptors.SoftmaxOnHiddenLayer, LayerLocation(attribute, ActivationName), (i + 1).ToString(CultureInfo.InvariantCulture));
+                    }
+                }
+
+                int kernelSize = 1, dilation = 1;
+                if (kind == LayerKind.Conv1D)
+                {
+                    kernelSize = Named(attribute, "KernelSize") ?? 0;
+                    dilation = Named(attribute, "Dilation") ?? 1;
+                    if (kernelSize < 1)
+                    {
+                        Report(DiagnosticDescriptors.LayerArgumentOutOfRange, LayerLocation(attribute, "KernelSize"), $"'KernelSize' of {label}",
+                            Named(attribute, "KernelSize") is null ? "missing" : kernelSize.ToString(CultureInfo.InvariantCulture), "give the number of taps, at least 1 (it is required)");
+                    }
+
+                    if (dilation < 1)
+                    {
+                        Report(DiagnosticDescriptors.LayerArgumentOutOfRange, LayerLocation(attribute, "Dilation"), $"'Dilation' of {label}", dilation.ToString(CultureInfo.InvariantCulture), "give the distance in frames between taps, at least 1");
+                    }
+                }
+
+                if (size < 1 || kernelSize < 1 || dilation < 1)
+                {
+                    continue;
+                }
+
+                // Every count the kernels index with an int must fit: four gates, a convolution's window and its history.
+                tooLarge |= 4L * size > NetworkPlanner.MaxArrayLength || (long)inputs * kernelSize > NetworkPlanner.MaxArrayLength ||
+                    (long)(kernelSize - 1) * dilation * inputs > NetworkPlanner.MaxArrayLength;
+                specs.Add(kind switch
+                {
+                    LayerKind.Conv1D => new Conv1DLayerSpec(inputs, size, activation, kernelSize, dilation),
+                    LayerKind.Gru => new GruLayerSpec(inputs, size),
+                    LayerKind.Lstm => new LstmLayerSpec(inputs, size),
+                    _ => new DenseLayerSpec(inputs, size, activation),
+                });
+                inputs = size;
+                last = activation;
+            }
+
+            if (HasErrors)
+            {
+                return EquatableArray<LayerSpec>.Empty;
+            }
+
+            CheckLoss(loss, last);
+            EquatableArray<LayerSpec> layers = specs.ToEquatableArray();
+            long parameters = tooLarge ? long.MaxValue : layers.Sum(layer => layer.ParameterCount);
+            long memory = tooLarge ? long.MaxValue : layers.Any(layer => layer.Kind != LayerKind.Dense) ? NetworkPlanner.StepMemoryLength(layers) : NetworkPlanner.ScratchLength(layers);
+            if (parameters > NetworkPlanner.MaxArrayLength || memory > NetworkPlanner.MaxArrayLength)
+            {
+                Report(DiagnosticDescriptors.NetworkTooLarge, ArgumentLocation(InputName) ?? AttributeLocation(),
+                    tooLarge ? "more than " + NetworkPlanner.MaxArrayLength.ToString(CultureInfo.InvariantCulture) : parameters.ToString(CultureInfo.InvariantCulture),
+                    tooLarge ? "more than " + NetworkPlanner.MaxArrayLength.ToString(CultureInfo.InvariantCulture) : memory.ToString(CultureInfo.InvariantCulture),
+                    NetworkPlanner.MaxArrayLength.ToString(CultureInfo.InvariantCulture));
+            }
+
+            return HasErrors ? EquatableArray<LayerSpec>.Empty : layers;
+        }
+
+        /// <summary>The value of a named int (or enum) argument of a layer attribute, or null when it is not given.</summary>
+        private static int? Named(AttributeData attribute, string name)
+        {
+            foreach (KeyValuePair<string, TypedConstant> argument in attribute.NamedArguments)
+            {
+                if (argument.Key == name)
+                {
+                    return argument.Value.Value is int value ? value : null;
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>Where a layer attribute's argument is (its size with <paramref name="argument"/> null), or the attribute itself.</summary>
+        private Location? LayerLocation(AttributeData attribute, string? argument)
+        {
+            if (attribute.ApplicationSyntaxReference?.GetSyntax(_cancellationToken) is not AttributeSyntax syntax)
+            {
+                return AttributeLocation();
+            }
+
+            AttributeArgumentSyntax? found = syntax.ArgumentList?.Arguments.FirstOrDefault(candidate => argument is null
+                ? candidate.NameEquals is null && candidate.NameColon is null
+                : candidate.NameEquals?.Name.Identifier.ValueText == argument);
+            return (found ?? (SyntaxNode)syntax).GetLocation();
+        }
+
+        /// <summary>The short form: <c>Layers = [...]</c> with <c>Activation</c> and <c>Output</c> or <c>Activations</c>, dense layers only.</summary>
+        private EquatableArray<LayerSpec> ReadLayersForm(Loss loss)
+        {
             int[]? sizes = ReadLayers();
             Activation[]? activations = sizes is null ? null : ReadActivations(sizes.Length - 1);
 
@@ -291,10 +496,17 @@ internal static class NetworkParser
                 }
             }
 
+            return layers;
+        }
+
+        private NetworkParseResult Finish(HierarchyInfo hierarchy, bool shortNames, Loss loss, Precision precision, EquatableArray<LayerSpec> layers)
+        {
             bool valid = !HasErrors && layers.Count > 0;
-            if (valid && NetworkPlanner.ScratchLength(layers) * NetworkPlanner.ElementSize(precision) is var bytes && bytes > NetworkPlanner.StackScratchLimitBytes)
+            bool sequence = layers.Any(layer => layer.Kind != LayerKind.Dense);
+            long perCall = !valid ? 0 : sequence ? NetworkPlanner.StepMemoryLength(layers) : NetworkPlanner.ScratchLength(layers);
+            if (valid && perCall * NetworkPlanner.ElementSize(precision) is var bytes && bytes > NetworkPlanner.StackScratchLimitBytes)
             {
-                Report(DiagnosticDescriptors.ScratchOnHeap, ArgumentLocation(LayersName), hierarchy.Target.Name,
+                Report(DiagnosticDescriptors.ScratchOnHeap, ArgumentLocation(LayersName) ?? ArgumentLocation(InputName), hierarchy.Target.Name,
                     bytes.ToString(CultureInfo.InvariantCulture), NetworkPlanner.StackScratchLimitBytes.ToString(CultureInfo.InvariantCulture));
             }
 
@@ -304,7 +516,7 @@ internal static class NetworkParser
 
             var spec = new NetworkSpec(
                 hierarchy,
-                valid ? sizes![0] : 0,
+                valid ? layers[0].Inputs : 0,
                 valid ? layers : EquatableArray<LayerSpec>.Empty,
                 loss,
                 precision,

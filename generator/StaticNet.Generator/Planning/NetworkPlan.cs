@@ -1,3 +1,4 @@
+using System.Linq;
 using StaticNet.Generator.Model;
 using StaticNet.Generator.Weights;
 
@@ -25,8 +26,12 @@ internal sealed record NetworkPlan(
     int DeltaLength,
     int BatchBlock,
     bool ShortNames,
-    BakedWeights? Weights = null)
+    BakedWeights? Weights = null,
+    SequenceLayout? Sequence = null)
 {
+    /// <summary>Whether the network runs over sequences of frames (it has a Conv1D, GRU or LSTM layer).</summary>
+    public bool IsSequence => Sequence is not null;
+
     public int OutputSize => Layers.Count > 0 ? OutputLayer.Outputs : 0;
 
     public LayerPlan OutputLayer => Layers[Layers.Count - 1];
@@ -47,4 +52,21 @@ internal sealed record NetworkPlan(
 
     /// <summary>Scratch of the batched passes for one block: the block's activations (layer by layer), then two gradient buffers per sample.</summary>
     public int BatchScratchLength => BatchBlock * TrainScratchLength;
+}
+
+/// <summary>
+/// The memory of a sequence network. Its streaming state is each layer's state in order; <c>Step</c>'s scratch is the
+/// output frame of every layer below the last, then room for the largest layer's own scratch; the scratch of a whole
+/// sequence (backpropagation through time) is the regions in order, each <c>PerFrame · frames + Fixed</c> values.
+/// </summary>
+/// <param name="StateSize">The values of streaming state.</param>
+/// <param name="StepScratchLength">The scratch of one <c>Step</c>.</param>
+/// <param name="Regions">The regions of the scratch of a sequence: every layer's, then the two gradient buffers <c>d0</c>, <c>d1</c>.</param>
+internal sealed record SequenceLayout(int StateSize, int StepScratchLength, EquatableArray<SequenceRegion> Regions)
+{
+    /// <summary>Values of sequence scratch per frame.</summary>
+    public int PerFrame => Regions.Sum(region => region.PerFrame);
+
+    /// <summary>Values of sequence scratch besides those per frame.</summary>
+    public int Fixed => Regions.Sum(region => region.Fixed);
 }

@@ -25,6 +25,11 @@ internal static class NetworkPlanner
             return new NetworkPlan(spec.Type, false, spec.Precision, spec.Loss, 0, EquatableArray<LayerPlan>.Empty, 0, 0, 0, 0, spec.ShortNames);
         }
 
+        if (spec.IsSequence)
+        {
+            return PlanSequence(spec, weights);
+        }
+
         var layers = new LayerPlan[spec.Layers.Count];
         int parameterOffset = 0;
         int outputOffset = 0;
@@ -55,6 +60,50 @@ internal static class NetworkPlanner
     {
         long activations = layers.Sum(layer => (long)layer.Outputs * (ActivationFacts.GradientUsesPreActivation(layer.Activation) ? 2 : 1));
         return activations + (2L * DeltaLength(layers)) + layers[layers.Count - 1].Outputs;
+    }
+
+    /// <summary>
+    /// Plans a sequence network: each layer's parameters, its state, its scratch for one frame and its regions of the
+    /// scratch of a whole sequence; then two gradient buffers as wide as the widest layer, per frame.
+    /// </summary>
+    private static NetworkPlan PlanSequence(NetworkSpec spec, BakedWeights? weights)
+    {
+        var layers = new LayerPlan[spec.Layers.Count];
+        int parameterOffset = 0;
+        for (int i = 0; i < layers.Length; i++)
+        {
+            LayerSpec layer = spec.Layers[i];
+            layers[i] = layer.Plan(i + 1, parameterOffset, 0, ActivationFacts.GradientUsesPreActivation(layer.Activation) ? 0 : -1);
+            parameterOffset += (int)layer.ParameterCount;
+        }
+
+        int width = spec.Layers.Max(layer => layer.Outputs);
+        SequenceRegion[] regions = [.. layers.SelectMany(layer => layer.SequenceRegions()), new("d0", width, 0), new("d1", width, 0)];
+        var layout = new SequenceLayout(
+            layers.Sum(layer => layer.StateSize),
+            StepScratchLength(layers),
+            regions.ToEquatableArray());
+        return new NetworkPlan(spec.Type, true, spec.Precision, spec.Loss, spec.InputSize, layers.ToEquatableArray(), parameterOffset, 0, 0, 1, spec.ShortNames, weights, layout);
+    }
+
+    /// <summary>The scratch of one Step: the output frames of the layers below the last, then the largest layer scratch.</summary>
+    private static int StepScratchLength(LayerPlan[] layers) =>
+        Math.Max(1, layers.Take(layers.Length - 1).Sum(layer => layer.Outputs) + layers.Max(layer => layer.StepScratch));
+
+    /// <summary>
+    /// What a sequence network needs at most per call that is known at build time: the streaming state and the scratch of
+    /// one Step (the scratch of a whole sequence grows with its length and is checked when it is called).
+    /// </summary>
+    public static long StepMemoryLength(EquatableArray<LayerSpec> layers)
+    {
+        long outputs = layers.Take(layers.Count - 1).Sum(layer => (long)layer.Outputs);
+        long scratch = layers.Max(layer => layer switch
+        {
+            Layers.Conv1D.Conv1DLayerSpec conv when conv.KernelSize > 1 => (long)conv.Inputs * conv.KernelSize,
+            Layers.Recurrent.RecurrentLayerSpec recurrent => 2L * recurrent.Gates * recurrent.Outputs,
+            _ => 0,
+        });
+        return layers.Sum(layer => layer.StateSize) + outputs + scratch;
     }
 
     public static int ElementSize(Precision precision) => precision == Precision.Double ? 8 : 4;

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
 using StaticNet.Generator.Emit;
 using StaticNet.Generator.Model;
@@ -52,6 +53,25 @@ internal sealed record DenseLayerPlan(int Number, LayerSpec Spec, EquatableArray
 
     public override string BackwardBatch(EmitContext context, string x, string xStride, string dz, string dzStride, string dx, string dxStride, string zBelow, LayerPlan? below) =>
         $"{Kernels(context)}.BackwardBatch<{ShapeName}, {context.Below(below)}>({context.P(Weight)}, {context.G(Weight)}, {context.G(Bias)}, {x}, {xStride}, {dz}, {dzStride}, {dx}, {dxStride}, {zBelow}, count);";
+
+    public override string Step(EmitContext context, string state, string x, string y, string scratch) =>
+        Forward(context, x, y, context.Null);
+
+    public override IEnumerable<string> SequenceForward(EmitContext context, string x)
+    {
+        string z = KeepsPreActivation ? "ref z" + Number : context.Null;
+        yield return $"{Kernels(context)}.ForwardBatch<{ShapeName}, {context.KernelActivation(Activation)}>({context.P(Weight)}, {context.P(Bias)}, {x}, {Inputs}, ref a{Number}, {z}, {Outputs}, frames);";
+    }
+
+    public override IEnumerable<string> SequenceBackward(EmitContext context, string x, string dy, string dx, bool isOutput)
+    {
+        foreach (string line in ActivationGradient(context, dy, isOutput))
+        {
+            yield return line;
+        }
+
+        yield return $"{Kernels(context)}.BackwardBatch<{ShapeName}, {context.Name("Identity")}>({context.P(Weight)}, {context.G(Weight)}, {context.G(Bias)}, {x}, {Inputs}, {dy}, {Outputs}, {dx}, {Inputs}, {context.Null}, frames);";
+    }
 
     private static string Kernels(EmitContext context) => $"{context.Name("Dense")}<{context.Scalar}>";
 }
