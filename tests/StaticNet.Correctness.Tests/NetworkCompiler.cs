@@ -75,13 +75,20 @@ public sealed class CompiledNetworks : IDisposable
     public Type this[string name] => _types[name];
 
     /// <summary>Generates and compiles every declaration; fails on any generator or compiler diagnostic of warning level or above.</summary>
-    public static CompiledNetworks Compile(IReadOnlyCollection<NetworkDeclaration> declarations, string assemblyName)
+    public static CompiledNetworks Compile(IReadOnlyCollection<NetworkDeclaration> declarations, string assemblyName) =>
+        Compile(declarations.Select(d => (d.Name, d.Source)).ToArray(), assemblyName);
+
+    /// <summary>
+    /// Generates and compiles every declaration, each a class <c>Name</c> declared by <c>Source</c> (its attributes and
+    /// <c>public partial class Name;</c>); fails on any generator or compiler diagnostic of warning level or above.
+    /// </summary>
+    public static CompiledNetworks Compile(IReadOnlyCollection<(string Name, string Source)> declarations, string assemblyName)
     {
         var stopwatch = Stopwatch.StartNew();
         var source = new StringBuilder("using StaticNet;\n\nnamespace Generated;\n\n");
-        foreach (NetworkDeclaration declaration in declarations)
+        foreach ((string _, string text) in declarations)
         {
-            source.Append(declaration.Source).Append('\n');
+            source.Append(text).Append('\n');
         }
 
         var parseOptions = new CSharpParseOptions(LanguageVersion.Latest, DocumentationMode.None);

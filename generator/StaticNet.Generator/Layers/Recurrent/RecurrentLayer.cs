@@ -73,7 +73,8 @@ internal abstract record RecurrentLayerPlan(int Number, LayerSpec Spec, Equatabl
             yield return region;
         }
 
-        yield return new SequenceRegion("c" + Number, Gates * Outputs, 0);
+        // Both kernels keep 4H per frame: the LSTM's four gates; the GRU's three and W_hn h + b_hn.
+        yield return new SequenceRegion("c" + Number, 4 * Outputs, 0);
         yield return new SequenceRegion("t" + Number, 0, SequenceScratch);
     }
 
