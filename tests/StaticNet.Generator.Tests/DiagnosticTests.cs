@@ -335,11 +335,110 @@ public sealed class DiagnosticTests
         Assert.Equal(["SNET0005"], result.AllDiagnostics.Where(d => d.Severity >= DiagnosticSeverity.Warning).Select(d => d.Id));
     }
 
+    [Theory]
+    [InlineData("[Network(Layers = [1, 8, 1], Input = 1)]\n[Gru(8)]\n[Dense(1)]", "Layers = [1, 8, 1]", "gives both 'Layers' and layer attributes")]
+    [InlineData("[Network(Layers = [1, 8, 1], Input = 1)]", "Layers = [1, 8, 1]", "gives both 'Layers' and 'Input'")]
+    [InlineData("[Network(Input = 1, Activation = Activation.Tanh)]\n[Gru(8)]\n[Dense(1)]", "Activation = Activation.Tanh", "gives 'Activation'")]
+    [InlineData("[Network(Input = 1, Output = Activation.Tanh)]\n[Gru(8)]\n[Dense(1)]", "Output = Activation.Tanh", "gives 'Output'")]
+    [InlineData("[Network(Input = 1, Activations = [Activation.Tanh])]\n[Gru(8)]\n[Dense(1)]", "Activations = [Activation.Tanh]", "gives 'Activations'")]
+    public void SNET0022_layers_declared_in_both_forms(string attributes, string squiggle, string found)
+    {
+        Diagnostic diagnostic = AssertTopologyError(attributes, "SNET0022", squiggle);
+        Assert.Contains(found, diagnostic.GetMessage(), System.StringComparison.Ordinal);
+        Assert.Contains("not both", diagnostic.GetMessage(), System.StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void SNET0023_layer_attributes_on_another_partial_declaration()
+    {
+        GeneratorResult result = GeneratorHarness.Run("""
+            using StaticNet;
+            namespace Consumer;
+            /// <summary>Spread.</summary>
+            [Network(Input = 1)]
+            [Gru(8)]
+            public partial class Net;
+            [Dense(1)]
+            public partial class Net;
+            """);
+        Diagnostic diagnostic = AssertSingle(result, "SNET0023", "Dense(1)");
+        Assert.Contains("declare [Network] and all the layer attributes on one declaration", diagnostic.GetMessage(), System.StringComparison.Ordinal);
+        Assert.Contains("InvalidDeclaration", result.Source, System.StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("[Network(Input = 0)]\n[Gru(8)]", "Input = 0", "'Input' of [Network] is 0")]
+    [InlineData("[Network]\n[Gru(8)]", "Network", "'Input' of [Network] is missing")]
+    [InlineData("[Network(Input = 1)]\n[Gru(0)]", "0", "The size of layer 1 ([Gru]) is 0")]
+    [InlineData("[Network(Input = 1)]\n[Lstm(4)]\n[Dense(-3)]", "-3", "The size of layer 2 ([Dense]) is -3")]
+    [InlineData("[Network(Input = 1)]\n[Conv1D(4)]", "Conv1D(4)", "'KernelSize' of layer 1 ([Conv1D]) is missing")]
+    [InlineData("[Network(Input = 1)]\n[Conv1D(4, KernelSize = 0)]", "KernelSize = 0", "'KernelSize' of layer 1 ([Conv1D]) is 0")]
+    [InlineData("[Network(Input = 1)]\n[Conv1D(4, KernelSize = 3, Dilation = 0)]", "Dilation = 0", "'Dilation' of layer 1 ([Conv1D]) is 0")]
+    public void SNET0024_a_layer_argument_out_of_range(string attributes, string squiggle, string found)
+    {
+        Diagnostic diagnostic = AssertTopologyError(attributes, "SNET0024", squiggle);
+        Assert.Contains(found, diagnostic.GetMessage(), System.StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void SNET0025_a_layer_attribute_without_Network()
+    {
+        GeneratorResult result = GeneratorHarness.Run(Declare("[Gru(8)]\n[Dense(1)]", "public partial class Net;"));
+        Assert.Empty(result.Sources);
+        Diagnostic diagnostic = AssertSingle(result, "SNET0025", "Gru(8)");
+        Assert.Contains("add [Network(Input = ...)]", diagnostic.GetMessage(), System.StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("[Network(Input = 1, Loss = Loss.CrossEntropy)]\n[Gru(8)]\n[Dense(3)]", "SNET0009")]
+    [InlineData("[Network(Input = 1)]\n[Dense(3, Activation = Activation.Softmax)]\n[Gru(8)]", "SNET0008")]
+    [InlineData("[Network(Input = 1)]\n[Gru(8)]\n[Dense(3, Activation = (Activation)42)]", "SNET0011")]
+    [InlineData("[Network(Input = 1)]", "SNET0004")]
+    public void The_layer_form_reports_the_dense_forms_diagnostics(string attributes, string id)
+    {
+        GeneratorResult result = GeneratorHarness.Run(Declare(attributes, "public partial class Net;"));
+        Assert.Single(result.AllDiagnostics, d => d.Id == id && d.Location.IsInSource);
+        Assert.Empty(result.AllDiagnostics.Where(d => d.Severity >= DiagnosticSeverity.Warning && d.Id != id));
+    }
+
+    [Fact]
+    public void An_invalid_sequence_declaration_shows_one_error_and_no_cascade_in_code_that_uses_it()
+    {
+        GeneratorResult result = GeneratorHarness.Run("""
+            using System;
+            using StaticNet;
+            namespace Consumer;
+            /// <summary>Invalid.</summary>
+            [Network(Input = 1)]
+            [Conv1D(4, KernelSize = 0)]
+            [Gru(8)]
+            [Dense(1)]
+            public partial class Broken;
+            /// <summary>Uses it.</summary>
+            public static class User
+            {
+                /// <summary>Calls the sequence members.</summary>
+                /// <returns>A loss.</returns>
+                public static float Use()
+                {
+                    var net = new Broken();
+                    Span<float> state = stackalloc float[Broken.StateSize + 1];
+                    Span<float> y = stackalloc float[Broken.OutputSize + 1];
+                    net.Step(state, [1f], y);
+                    ISequenceNetwork<float> general = net;
+                    general.Forward([1f], y);
+                    return net.TrainStep([1f], [0f], 0.1f) + net.BackwardBatch([1f], [0f], new float[1], 1) + Broken.Topology.StateSize;
+                }
+            }
+            """);
+        Assert.Equal(["SNET0024"], result.AllDiagnostics.Where(d => d.Severity >= DiagnosticSeverity.Warning).Select(d => d.Id));
+    }
+
     [Fact]
     public void Every_descriptor_has_an_ID_a_title_and_a_message_that_says_what_to_do()
     {
         DiagnosticDescriptor[] descriptors = Repository.Descriptors;
-        Assert.Equal(20, descriptors.Length);
+        Assert.Equal(24, descriptors.Length);
         Assert.Equal(descriptors.Length, descriptors.Select(d => d.Id).Distinct().Count());
         Assert.All(descriptors, d =>
         {

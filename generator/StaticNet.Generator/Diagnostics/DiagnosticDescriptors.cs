@@ -210,7 +210,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor LayerAttributesSpread = new(
         id: "SNET0023",
         title: "Layer attributes on another declaration than [Network]",
-        messageFormat: "'{0}' has layer attributes on another partial declaration than the one with [Network], so the order of its layers is not defined; put [Network] and all the layer attributes on one declaration, in the order of the layers",
+        messageFormat: "'{0}' has layer attributes on another partial declaration than the one with [Network], so the order of its layers is not defined; declare [Network] and all the layer attributes on one declaration, in the order of the layers",
         category: Topology,
         defaultSeverity: DiagnosticSeverity.Error,
         isEnabledByDefault: true,
@@ -219,7 +219,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor LayerArgumentOutOfRange = new(
         id: "SNET0024",
         title: "Layer argument out of range",
-        messageFormat: "{0} is {1}; {2}",
+        messageFormat: "{0} is {1}; give {2}",
         category: Topology,
         defaultSeverity: DiagnosticSeverity.Error,
         isEnabledByDefault: true,

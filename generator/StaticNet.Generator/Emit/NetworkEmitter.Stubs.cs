@@ -150,4 +150,118 @@ internal sealed partial class NetworkEmitter
                 """);
         }
     }
+    /// <summary>The members of an invalid sequence network (declared with a Conv1D, GRU or LSTM layer): those of <c>ISequenceNetwork</c>, each throwing.</summary>
+    private void WriteSequenceStubMembers()
+    {
+        string fail = $"throw {N("GeneratedCodeHelpers")}.InvalidDeclaration(\"{_plan.Type.FullName}\")";
+        string span = $"{N("Span")}<{T}>", readOnly = $"{N("ReadOnlySpan")}<{T}>", network = $"{N("ISequenceNetwork")}<{_name}, {T}>";
+        const string Doc = "/// <summary>Not generated: the [Network] declaration has errors (see the SNET diagnostics).</summary>";
+        _w.WriteLines($$"""
+            {{Doc}}
+            public const int InputSize = 0;
+
+            {{Doc}}
+            public const int OutputSize = 0;
+
+            {{Doc}}
+            public const int ParameterCount = 0;
+
+            {{Doc}}
+            public const int StateSize = 0;
+
+            {{Doc}}
+            public const int DefaultSeed = 42;
+
+            {{Doc}}
+            public {{_name}}()
+                : this(DefaultSeed)
+            {
+            }
+
+            {{Doc}}
+            /// <param name="seed">Unused.</param>
+            public {{_name}}(int seed) =>
+                {{fail}};
+
+            {{Doc}}
+            public static {{N("NetworkTopology")}} Topology => {{fail}};
+
+            {{Doc}}
+            public {{span}} Parameters => {{fail}};
+
+            {{Doc}}
+            /// <param name="seed">Unused.</param>
+            /// <returns>Nothing.</returns>
+            public static {{_name}} Create(int seed) => new {{_name}}(seed);
+
+            static int {{network}}.InputSize => InputSize;
+
+            static int {{network}}.OutputSize => OutputSize;
+
+            static int {{network}}.ParameterCount => ParameterCount;
+
+            static int {{network}}.StateSize => StateSize;
+
+            {{Doc}}
+            /// <param name="state">Unused.</param>
+            /// <param name="input">Unused.</param>
+            /// <param name="output">Unused.</param>
+            public void Step({{span}} state, {{readOnly}} input, {{span}} output) =>
+                {{fail}};
+
+            {{Doc}}
+            /// <param name="inputs">Unused.</param>
+            /// <param name="outputs">Unused.</param>
+            public void Forward({{readOnly}} inputs, {{span}} outputs) =>
+                {{fail}};
+
+            {{Doc}}
+            /// <param name="inputs">Unused.</param>
+            /// <param name="outputs">Unused.</param>
+            /// <param name="sequenceLength">Unused.</param>
+            public void ForwardBatch({{readOnly}} inputs, {{span}} outputs, int sequenceLength) =>
+                {{fail}};
+
+            {{Doc}}
+            /// <param name="inputs">Unused.</param>
+            /// <param name="targets">Unused.</param>
+            /// <returns>Nothing.</returns>
+            public {{T}} ComputeLoss({{readOnly}} inputs, {{readOnly}} targets) =>
+                {{fail}};
+
+            {{Doc}}
+            /// <param name="inputs">Unused.</param>
+            /// <param name="targets">Unused.</param>
+            /// <param name="gradients">Unused.</param>
+            /// <returns>Nothing.</returns>
+            public {{T}} Backward({{readOnly}} inputs, {{readOnly}} targets, {{span}} gradients) =>
+                {{fail}};
+
+            {{Doc}}
+            /// <param name="inputs">Unused.</param>
+            /// <param name="targets">Unused.</param>
+            /// <param name="gradients">Unused.</param>
+            /// <param name="inputGradients">Unused.</param>
+            /// <returns>Nothing.</returns>
+            public {{T}} Backward({{readOnly}} inputs, {{readOnly}} targets, {{span}} gradients, {{span}} inputGradients) =>
+                {{fail}};
+
+            {{Doc}}
+            /// <param name="inputs">Unused.</param>
+            /// <param name="targets">Unused.</param>
+            /// <param name="learningRate">Unused.</param>
+            /// <returns>Nothing.</returns>
+            public {{T}} TrainStep({{readOnly}} inputs, {{readOnly}} targets, {{T}} learningRate) =>
+                {{fail}};
+
+            {{Doc}}
+            /// <param name="inputs">Unused.</param>
+            /// <param name="targets">Unused.</param>
+            /// <param name="gradients">Unused.</param>
+            /// <param name="sequenceLength">Unused.</param>
+            /// <returns>Nothing.</returns>
+            public {{T}} BackwardBatch({{readOnly}} inputs, {{readOnly}} targets, {{span}} gradients, int sequenceLength) =>
+                {{fail}};
+            """);
+    }
 }

@@ -93,7 +93,14 @@ internal sealed partial class NetworkEmitter
         {
             if (_plan.IsSequence)
             {
-                WriteSequenceMembers();
+                if (_plan.IsValid)
+                {
+                    WriteSequenceMembers();
+                }
+                else
+                {
+                    WriteSequenceStubMembers();
+                }
             }
             else if (_plan.IsValid)
             {

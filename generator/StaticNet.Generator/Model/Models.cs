@@ -57,6 +57,10 @@ internal sealed record HierarchyInfo(string Namespace, EquatableArray<TypeDeclar
 /// Whether the generated file may name the types it uses by their simple names through <c>using</c> directives in the
 /// network's namespace: true unless the user's namespace or types declare a type of one of those names.
 /// </param>
+/// <param name="IsSequence">
+/// Whether the network runs over sequences of frames: it is declared with a Conv1D, GRU or LSTM layer attribute (also
+/// when the declaration has errors, so that its stub has the sequence network's members).
+/// </param>
 internal sealed record NetworkSpec(
     HierarchyInfo Type,
     int InputSize,
@@ -66,11 +70,9 @@ internal sealed record NetworkSpec(
     bool IsValid,
     string? Weights = null,
     EquatableArray<string> WeightNames = default,
-    bool ShortNames = false)
+    bool ShortNames = false,
+    bool IsSequence = false)
 {
-    /// <summary>Whether the network runs over sequences of frames: it has a Conv1D, GRU or LSTM layer.</summary>
-    public bool IsSequence => Layers.Any(layer => layer.Kind != LayerKind.Dense);
-
     /// <summary>The input size, then each layer's output size.</summary>
     public EquatableArray<int> LayerSizes => IsValid
         ? new[] { InputSize }.Concat(Layers.Select(layer => layer.Outputs)).ToEquatableArray()

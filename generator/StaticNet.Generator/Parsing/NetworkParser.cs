@@ -311,7 +311,8 @@ internal static class NetworkParser
             EquatableArray<LayerSpec> layers = layerAttributes.Count > 0 || _arguments.ContainsKey(InputName)
                 ? ReadLayerAttributes(loss, layerAttributes, declaration)
                 : ReadLayersForm(loss);
-            return Finish(hierarchy, shortNames, loss, precision, layers);
+            bool sequence = layerAttributes.Any(attribute => LayerAttributeKinds[attribute.AttributeClass!.ToDisplayString()] != LayerKind.Dense);
+            return Finish(hierarchy, shortNames, loss, precision, layers, sequence);
         }
 
         /// <summary>
@@ -335,22 +336,27 @@ internal static class NetworkParser
             if (attributes.FirstOrDefault(attribute => attribute.ApplicationSyntaxReference is not { } reference ||
                 reference.SyntaxTree != declaration.SyntaxTree || !declaration.Span.Contains(reference.Span)) is { } misplaced)
             {
-                Report(DiagnosticDescriptors.LayerAttributesSpread, LayerLocation(misplaced, null), name);
+                Report(DiagnosticDescriptors.LayerAttributesSpread, misplaced.ApplicationSyntaxReference?.GetSyntax(_cancellationToken).GetLocation() ?? AttributeLocation(), name);
             }
 
             int input = 0;
             if (!_arguments.TryGetValue(InputName, out TypedConstant inputArgument))
             {
-                Report(DiagnosticDescriptors.LayerArgumentOutOfRange, AttributeLocation(), "'Input' of [Network]", "missing", "give the number of inputs of one frame, as in [Network(Input = 1)]");
+                Report(DiagnosticDescriptors.LayerArgumentOutOfRange, AttributeLocation(), "'Input' of [Network]", "missing", "the number of inputs of one frame, as in [Network(Input = 1)]");
             }
             else if ((input = inputArgument.Value is int value ? value : 0) < 1)
             {
-                Report(DiagnosticDescriptors.LayerArgumentOutOfRange, ArgumentLocation(InputName), "'Input' of [Network]", input.ToString(CultureInfo.InvariantCulture), "give the number of inputs of one frame, at least 1");
+                Report(DiagnosticDescriptors.LayerArgumentOutOfRange, ArgumentLocation(InputName), "'Input' of [Network]", input.ToString(CultureInfo.InvariantCulture), "the number of inputs of one frame, at least 1");
             }
 
             if (attributes.Count == 0)
             {
-                Report(DiagnosticDescriptors.LayersMissing, ArgumentLocation(InputName), name, "'Input' is given, but no layer attribute");
+                // With Layers too, SNET0022 has said what to do.
+                if (!_arguments.ContainsKey(LayersName))
+                {
+                    Report(DiagnosticDescriptors.LayersMissing, ArgumentLocation(InputName), name, "'Input' is given, but no layer attribute");
+                }
+
                 return EquatableArray<LayerSpec>.Empty;
             }
 
@@ -367,7 +373,7 @@ internal static class NetworkParser
                 int size = attribute.ConstructorArguments.Length > 0 && attribute.ConstructorArguments[0].Value is int given ? given : 0;
                 if (size < 1)
                 {
-                    Report(DiagnosticDescriptors.LayerArgumentOutOfRange, LayerLocation(attribute, null), $"The size of {label}", size.ToString(CultureInfo.InvariantCulture), "give every layer a size of at least 1");
+                    Report(DiagnosticDescriptors.LayerArgumentOutOfRange, LayerLocation(attribute, null), $"The size of {label}", size.ToString(CultureInfo.InvariantCulture), "every layer a size of at least 1");
                 }
 
                 Activation activation = Activation.Identity;
@@ -391,12 +397,12 @@ internal static class NetworkParser
                     if (kernelSize < 1)
                     {
                         Report(DiagnosticDescriptors.LayerArgumentOutOfRange, LayerLocation(attribute, "KernelSize"), $"'KernelSize' of {label}",
-                            Named(attribute, "KernelSize") is null ? "missing" : kernelSize.ToString(CultureInfo.InvariantCulture), "give the number of taps, at least 1 (it is required)");
+                            Named(attribute, "KernelSize") is null ? "missing" : kernelSize.ToString(CultureInfo.InvariantCulture), "the number of taps, at least 1 (it is required)");
                     }
 
                     if (dilation < 1)
                     {
-                        Report(DiagnosticDescriptors.LayerArgumentOutOfRange, LayerLocation(attribute, "Dilation"), $"'Dilation' of {label}", dilation.ToString(CultureInfo.InvariantCulture), "give the distance in frames between taps, at least 1");
+                        Report(DiagnosticDescriptors.LayerArgumentOutOfRange, LayerLocation(attribute, "Dilation"), $"'Dilation' of {label}", dilation.ToString(CultureInfo.InvariantCulture), "the distance in frames between taps, at least 1");
                     }
                 }
 
@@ -499,10 +505,9 @@ internal static class NetworkParser
             return layers;
         }
 
-        private NetworkParseResult Finish(HierarchyInfo hierarchy, bool shortNames, Loss loss, Precision precision, EquatableArray<LayerSpec> layers)
+        private NetworkParseResult Finish(HierarchyInfo hierarchy, bool shortNames, Loss loss, Precision precision, EquatableArray<LayerSpec> layers, bool sequence)
         {
             bool valid = !HasErrors && layers.Count > 0;
-            bool sequence = layers.Any(layer => layer.Kind != LayerKind.Dense);
             long perCall = !valid ? 0 : sequence ? NetworkPlanner.StepMemoryLength(layers) : NetworkPlanner.ScratchLength(layers);
             if (valid && perCall * NetworkPlanner.ElementSize(precision) is var bytes && bytes > NetworkPlanner.StackScratchLimitBytes)
             {
@@ -523,7 +528,8 @@ internal static class NetworkParser
                 valid,
                 valid ? weights : null,
                 valid ? weightNames : EquatableArray<string>.Empty,
-                shortNames);
+                shortNames,
+                sequence);
             WeightsRequest? request = null;
             if (spec.IsValid && weights is not null)
             {

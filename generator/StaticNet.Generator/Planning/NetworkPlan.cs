@@ -29,8 +29,11 @@ internal sealed record NetworkPlan(
     BakedWeights? Weights = null,
     SequenceLayout? Sequence = null)
 {
-    /// <summary>Whether the network runs over sequences of frames (it has a Conv1D, GRU or LSTM layer).</summary>
-    public bool IsSequence => Sequence is not null;
+    /// <summary>
+    /// Whether the network runs over sequences of frames (it is declared with a Conv1D, GRU or LSTM layer); when valid,
+    /// <see cref="Sequence"/> is its memory.
+    /// </summary>
+    public bool IsSequence { get; init; }
 
     public int OutputSize => Layers.Count > 0 ? OutputLayer.Outputs : 0;
 

@@ -22,7 +22,7 @@ internal static class NetworkPlanner
     {
         if (!spec.IsValid)
         {
-            return new NetworkPlan(spec.Type, false, spec.Precision, spec.Loss, 0, EquatableArray<LayerPlan>.Empty, 0, 0, 0, 0, spec.ShortNames);
+            return new NetworkPlan(spec.Type, false, spec.Precision, spec.Loss, 0, EquatableArray<LayerPlan>.Empty, 0, 0, 0, 0, spec.ShortNames) { IsSequence = spec.IsSequence };
         }
 
         if (spec.IsSequence)
@@ -83,7 +83,7 @@ internal static class NetworkPlanner
             layers.Sum(layer => layer.StateSize),
             StepScratchLength(layers),
             regions.ToEquatableArray());
-        return new NetworkPlan(spec.Type, true, spec.Precision, spec.Loss, spec.InputSize, layers.ToEquatableArray(), parameterOffset, 0, 0, 1, spec.ShortNames, weights, layout);
+        return new NetworkPlan(spec.Type, true, spec.Precision, spec.Loss, spec.InputSize, layers.ToEquatableArray(), parameterOffset, 0, 0, 1, spec.ShortNames, weights, layout) { IsSequence = true };
     }
 
     /// <summary>The scratch of one Step: the output frames of the layers below the last, then the largest layer scratch.</summary>
