@@ -159,7 +159,7 @@ public sealed class ReferenceNetwork
 
     private static double Clamp(double probability) => Math.Clamp(probability, ClampLow, 1 - ClampLow);
 
-    private static double[] Activate(Activation activation, double[] z)
+    internal static double[] Activate(Activation activation, double[] z)
     {
         if (activation == Activation.Softmax)
         {

@@ -37,9 +37,10 @@ public sealed class NetworkCase
     /// <summary>Whether every activation is differentiable everywhere, so that finite differences are exact up to rounding.</summary>
     public bool IsSmooth => Reference.Activations.All(a => a is Activation.Identity or Activation.Sigmoid or Activation.Tanh or Activation.Softmax);
 
+    /// <summary>Every dense network declared in this project (the sequence networks are <see cref="Sequence.SequenceCase"/>'s).</summary>
     public static IReadOnlyList<NetworkCase> All { get; } = typeof(NetworkCase).Assembly.GetTypes()
         .Select(type => (type, declaration: type.GetCustomAttribute<NetworkAttribute>()))
-        .Where(pair => pair.declaration is not null)
+        .Where(pair => pair.declaration is not null && pair.declaration.Layers is { Length: > 0 })
         .OrderBy(pair => pair.type.Name, StringComparer.Ordinal)
         .Select(pair => new NetworkCase(pair.type, pair.declaration!))
         .ToArray();
