@@ -16,6 +16,9 @@ public sealed class SnapshotTests
     public void Double_precision_in_the_global_namespace() => Snapshot.Verify(GeneratorHarness.Run(Sources.DoubleBinary).Source, "DoubleBinary");
 
     [Fact]
+    public void Sequence_network_of_every_layer_kind() => Snapshot.Verify(GeneratorHarness.Run(Sources.AmpModel).Source, "AmpModel");
+
+    [Fact]
     public void Invalid_declaration_gets_members_that_throw() => Snapshot.Verify(GeneratorHarness.Run(Sources.Invalid).Source, "Broken");
 
     [Fact]

@@ -31,6 +31,21 @@ internal static class Sources
         public partial class DoubleBinary;
         """;
 
+    /// <summary>A sequence network of every layer kind: a causal dilated convolution, a GRU, an LSTM and a dense output.</summary>
+    public const string AmpModel = """
+        using StaticNet;
+
+        namespace Samples;
+
+        /// <summary>A guitar amplifier model.</summary>
+        [Network(Input = 1, Loss = Loss.MeanSquaredError)]
+        [Conv1D(4, KernelSize = 3, Dilation = 2, Activation = Activation.Tanh)]
+        [Gru(8)]
+        [Lstm(8)]
+        [Dense(1)]
+        public partial class AmpModel;
+        """;
+
     /// <summary>A declaration with an error (a layer of size 0), and user code that calls the members it would have.</summary>
     public const string Invalid = """
         using StaticNet;

@@ -67,7 +67,9 @@ internal sealed partial class NetworkEmitter
 
     private void WriteInitialize()
     {
-        _w.WriteLine("/// <summary>Fills the weights from <paramref name=\"seed\"/>; the biases stay zero.</summary>");
+        _w.WriteLine(_plan.IsSequence
+            ? "/// <summary>Fills the parameters from <paramref name=\"seed\"/> as each line says; the others (dense and convolution biases) stay zero.</summary>"
+            : "/// <summary>Fills the weights from <paramref name=\"seed\"/>; the biases stay zero.</summary>");
         using (_w.WriteBlock($"public static void Initialize({N("Span")}<{T}> parameters, int seed)"))
         {
             _w.WriteLine($"var random = new {N("NetworkRandom")}(seed);");
