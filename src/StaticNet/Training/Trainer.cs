@@ -42,6 +42,19 @@ public sealed record TrainerOptions
 
     /// <summary>The most shards computed at once; default <see cref="Environment.ProcessorCount"/>. 1 trains on one core.</summary>
     public int MaxDegreeOfParallelism { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>
+    /// Sequence networks (<see cref="SequenceTrainer{TNet, T}"/>): the frames of each training window, each
+    /// backpropagated through from the zero state (truncated backpropagation through time); default 64. The samples of
+    /// <see cref="BatchSize"/>, <see cref="ShardSize"/> and <see cref="ValidationSplit"/> are windows.
+    /// </summary>
+    public int WindowLength { get; init; } = 64;
+
+    /// <summary>
+    /// Sequence networks: the frames from one window's start to the next one's; default 0, which means
+    /// <see cref="WindowLength"/> (windows side by side). Less than the window length makes overlapping windows.
+    /// </summary>
+    public int WindowStride { get; init; }
 }
 
 /// <summary>What one epoch reached.</summary>
@@ -180,15 +193,7 @@ public sealed class Trainer<TNet, T>
         }
 
         Options = options ?? new TrainerOptions();
-        ArgumentOutOfRangeException.ThrowIfLessThan(Options.Epochs, 0, "options.Epochs");
-        ArgumentOutOfRangeException.ThrowIfLessThan(Options.BatchSize, 1, "options.BatchSize");
-        ArgumentOutOfRangeException.ThrowIfLessThan(Options.ShardSize, 1, "options.ShardSize");
-        ArgumentOutOfRangeException.ThrowIfLessThan(Options.MaxDegreeOfParallelism, 1, "options.MaxDegreeOfParallelism");
-        if (!(Options.ValidationSplit >= 0 && Options.ValidationSplit < 1))
-        {
-            throw new ArgumentOutOfRangeException("options.ValidationSplit", Options.ValidationSplit, "The validation split must be in [0, 1).");
-        }
-
+        TrainingChecks.Validate(Options);
         Network = network;
         Optimizer = optimizer;
     }
@@ -222,7 +227,7 @@ public sealed class Trainer<TNet, T>
             GeneratedCodeHelpers.ThrowLengthMismatch(nameof(targets), (long)count * TNet.OutputSize, targets.Length);
         }
 
-        return new Run(this, inputs, targets, default, count).Train(progress, cancellationToken);
+        return new TrainingRun<T>(new DenseModel(network: Network), Options, Optimizer, inputs, targets, default, count).Train(progress, cancellationToken);
     }
 
     /// <summary>Trains a classifier on samples stored row by row and their classes.</summary>
@@ -256,7 +261,7 @@ public sealed class Trainer<TNet, T>
             }
         }
 
-        return new Run(this, inputs, default, labels, count).Train(progress, cancellationToken);
+        return new TrainingRun<T>(new DenseModel(network: Network), Options, Optimizer, inputs, default, labels, count).Train(progress, cancellationToken);
     }
 
     private static int SampleCount(ReadOnlyMemory<T> inputs)
@@ -275,362 +280,171 @@ public sealed class Trainer<TNet, T>
         return count;
     }
 
-    /// <summary>One call of Fit: the buffers, allocated once, and the loop over epochs and batches.</summary>
-    private sealed class Run
+    /// <summary>The network as the training loop sees it: one sample is one input row.</summary>
+    private sealed class DenseModel(TNet network) : TrainingModel<T>
     {
-        private readonly Trainer<TNet, T> _trainer;
-        private readonly ReadOnlyMemory<T> _inputs;
-        private readonly ReadOnlyMemory<T> _targets;
-        private readonly ReadOnlyMemory<int> _labels;
-        private readonly bool _byLabel;
-        private readonly int _trainCount;
-        private readonly int _validationCount;
-        private readonly int[] _order;
-        private readonly T[] _batchInputs;
-        private readonly T[] _batchTargets;
-        private readonly int[] _batchLabels;
-        private readonly T[][] _shardGradients;
-        private readonly double[] _shardLosses;
-        private readonly T[] _gradient;
-        private readonly T[] _outputs;
-        private readonly bool[] _sliceFinite;
-        private readonly double[] _blockLosses;
-        private readonly int[] _blockCorrect;
-        private readonly ParallelOptions _parallel;
-        private readonly Action<int> _shardBody;
-        private readonly Action<int> _reduceBody;
-        private int _batchCount;
+        public override string Name => typeof(TNet).Name;
 
-        public Run(Trainer<TNet, T> trainer, ReadOnlyMemory<T> inputs, ReadOnlyMemory<T> targets, ReadOnlyMemory<int> labels, int count)
+        public override int InputStride => TNet.InputSize;
+
+        public override int InputLength => TNet.InputSize;
+
+        public override int TargetStride => TNet.OutputSize;
+
+        public override int Frames => 1;
+
+        public override int OutputSize => TNet.OutputSize;
+
+        public override int ParameterCount => TNet.ParameterCount;
+
+        public override Span<T> Parameters => network.Parameters;
+
+        public override bool IsClassifier => network is IClassifierNetwork<T>;
+
+        public override T BackwardBatch(ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, Span<T> gradients) => network.BackwardBatch(inputs, targets, gradients);
+
+        public override T BackwardBatch(ReadOnlySpan<T> inputs, ReadOnlySpan<int> labels, Span<T> gradients) =>
+            ((IClassifierNetwork<T>)network).BackwardBatch(inputs, labels, gradients);
+
+        public override void ForwardBatch(ReadOnlySpan<T> inputs, Span<T> outputs) => network.ForwardBatch(inputs, outputs);
+
+        public override T ComputeLoss(ReadOnlySpan<T> input, ReadOnlySpan<T> target) => network.ComputeLoss(input, target);
+
+        public override T ComputeLoss(ReadOnlySpan<T> input, int label) => ((IClassifierNetwork<T>)network).ComputeLoss(input, label);
+    }
+}
+
+/// <summary>
+/// Trains a generated sequence network on a long recording: the recording is cut into windows of
+/// <see cref="TrainerOptions.WindowLength"/> frames, <see cref="TrainerOptions.WindowStride"/> apart, each backpropagated
+/// through from the zero state (truncated backpropagation through time); then epochs of shuffled mini-batches of
+/// windows, as <see cref="Trainer{TNet, T}"/> trains dense networks on rows: each batch's mean gradient computed with the
+/// network's <c>BackwardBatch</c> on all cores in shards, one optimizer step, the same progress, cancellation,
+/// divergence checks and determinism. Buffers are allocated once per <see cref="Fit"/>.
+/// </summary>
+/// <typeparam name="TNet">The generated sequence network type.</typeparam>
+/// <typeparam name="T">Its scalar type.</typeparam>
+public sealed class SequenceTrainer<TNet, T>
+    where TNet : class, ISequenceNetwork<TNet, T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>Creates a trainer for <paramref name="network"/>.</summary>
+    /// <param name="network">The network whose parameters are trained.</param>
+    /// <param name="optimizer">The optimizer; its parameter count must be the network's.</param>
+    /// <param name="options">How to train; null for the defaults.</param>
+    /// <exception cref="ArgumentException">The optimizer's parameter count is not the network's.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of its range.</exception>
+    public SequenceTrainer(TNet network, IOptimizer<T> optimizer, TrainerOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(optimizer);
+        if (optimizer.ParameterCount != TNet.ParameterCount)
         {
-            _trainer = trainer;
-            _inputs = inputs;
-            _targets = targets;
-            _labels = labels;
-            _byLabel = targets.IsEmpty && !labels.IsEmpty;
-            _validationCount = (int)(count * trainer.Options.ValidationSplit);
-            _trainCount = count - _validationCount;
-            if (_trainCount == 0 && count > 0)
-            {
-                throw new ArgumentException("The validation split leaves no sample to train on.", nameof(trainer));
-            }
-
-            int batch = Math.Min(trainer.Options.BatchSize, Math.Max(1, _trainCount));
-            int shards = (batch + trainer.Options.ShardSize - 1) / trainer.Options.ShardSize;
-            _order = new int[_trainCount];
-            for (int i = 0; i < _order.Length; i++)
-            {
-                _order[i] = i;
-            }
-
-            _batchInputs = new T[batch * TNet.InputSize];
-            _batchTargets = _byLabel ? [] : new T[batch * TNet.OutputSize];
-            _batchLabels = _byLabel ? new int[batch] : [];
-            _shardGradients = new T[shards][];
-            for (int k = 0; k < shards; k++)
-            {
-                _shardGradients[k] = new T[TNet.ParameterCount];
-            }
-
-            _shardLosses = new double[shards];
-            _gradient = new T[TNet.ParameterCount];
-            _sliceFinite = new bool[(TNet.ParameterCount + ReductionSlice - 1) / ReductionSlice];
-            _outputs = new T[EvaluationBlock * TNet.OutputSize];
-            int evaluationBlocks = (Math.Max(_trainCount, _validationCount) + EvaluationBlock - 1) / EvaluationBlock;
-            _blockLosses = new double[evaluationBlocks];
-            _blockCorrect = new int[evaluationBlocks];
-            _parallel = new ParallelOptions { MaxDegreeOfParallelism = trainer.Options.MaxDegreeOfParallelism };
-            _shardBody = ComputeShard;
-            _reduceBody = ReduceSlice;
+            throw new ArgumentException($"The optimizer updates {optimizer.ParameterCount} parameters but {typeof(TNet).Name} has {TNet.ParameterCount}.", nameof(optimizer));
         }
 
-        private const int EvaluationBlock = 256;
+        Options = options ?? new TrainerOptions();
+        TrainingChecks.Validate(Options);
+        ArgumentOutOfRangeException.ThrowIfLessThan(Options.WindowLength, 1, "options.WindowLength");
+        ArgumentOutOfRangeException.ThrowIfLessThan(Options.WindowStride, 0, "options.WindowStride");
+        Network = network;
+        Optimizer = optimizer;
+    }
 
-        /// <summary>Parameters per slice of the parallel reduction (64 KiB of each shard's gradient in float).</summary>
-        private const int ReductionSlice = 16384;
+    /// <summary>The network being trained.</summary>
+    public TNet Network { get; }
 
-        private TNet Network => _trainer.Network;
+    /// <summary>The optimizer.</summary>
+    public IOptimizer<T> Optimizer { get; }
 
-        public TrainingHistory Train(IProgress<EpochResult>? progress, CancellationToken cancellationToken)
+    /// <summary>How the trainer trains.</summary>
+    public TrainerOptions Options { get; }
+
+    /// <summary>
+    /// Trains on one recording: its frames and the target of every frame. The windows are cut in order; the last
+    /// <see cref="TrainerOptions.ValidationSplit"/> of them are held out (with overlapping windows the first of them
+    /// shares frames with the last trained ones). Frames after the last whole window are not used. For cross-entropy
+    /// networks the accuracy is the fraction of frames whose arg-max output is the target's.
+    /// </summary>
+    /// <param name="inputs">The recording's frames, one after another: a multiple of the network's input size.</param>
+    /// <param name="targets">The target of every frame: the output size per frame.</param>
+    /// <param name="progress">Receives each epoch's result as the epoch ends.</param>
+    /// <param name="cancellationToken">Checked between batches; training stops with <see cref="OperationCanceledException"/>.</param>
+    /// <returns>The result of every epoch.</returns>
+    /// <exception cref="ArgumentException">The recording is shorter than one window, or the lengths do not match the network.</exception>
+    /// <exception cref="InvalidOperationException">The network's parameters hold a NaN or infinite value before training.</exception>
+    /// <exception cref="TrainingDivergedException">The loss or the gradient of a batch, or the parameters after a step, had a NaN or infinite value.</exception>
+    public TrainingHistory Fit(ReadOnlyMemory<T> inputs, ReadOnlyMemory<T> targets, IProgress<EpochResult>? progress = null, CancellationToken cancellationToken = default)
+    {
+        int frames = inputs.Length / TNet.InputSize;
+        if (inputs.Length != frames * TNet.InputSize)
         {
-            TrainerOptions options = _trainer.Options;
-            IOptimizer<T> optimizer = _trainer.Optimizer;
-            double initialRate = optimizer.LearningRate;
-            var random = new Random(options.Seed);
-            var history = new List<EpochResult>(options.Epochs);
-            var clock = Stopwatch.StartNew();
-            long steps = 0;
-            bool classifier = Network is IClassifierNetwork<T>;
-            if (CountNonFinite(Network.Parameters) is int broken and > 0)
-            {
-                // Then no divergence message could say which step made a parameter non-finite.
-                throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
-                    $"{typeof(TNet).Name} holds {broken} NaN or infinite parameters before training; no training can repair them. Initialise it from a seed, or load finite weights."));
-            }
-
-            for (int epoch = 1; epoch <= options.Epochs; epoch++)
-            {
-                if (options.Shuffle)
-                {
-                    random.Shuffle(_order);
-                }
-
-                if (options.Schedule is { Unit: ScheduleUnit.Epoch } perEpoch)
-                {
-                    optimizer.LearningRate = perEpoch.Rate(initialRate, epoch - 1);
-                }
-
-                double lossSum = 0;
-                int batchNumber = 0;
-                for (int start = 0; start < _trainCount; start += options.BatchSize)
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    batchNumber++;
-                    if (options.Schedule is { Unit: ScheduleUnit.Step } perStep)
-                    {
-                        optimizer.LearningRate = perStep.Rate(initialRate, steps);
-                    }
-
-                    int size = Math.Min(options.BatchSize, _trainCount - start);
-                    double loss = ComputeGradient(start, size);
-                    if (!double.IsFinite(loss))
-                    {
-                        throw new TrainingDivergedException(epoch, batchNumber, loss, DivergedValue.Loss, 0, FindNonFiniteSample(start, size));
-                    }
-
-                    // The loss does not see everything: a saturated tanh or sigmoid turns an infinite input into a
-                    // finite output, while the gradient of the weights it multiplies is infinite or NaN. Each slice of
-                    // the reduction summed its part of the gradient (a finite sum means finite values); only a
-                    // non-finite sum is looked at value by value, which also tells an overflowing sum of finite values.
-                    if (Array.IndexOf(_sliceFinite, false) >= 0 && CountNonFinite(_gradient) is int bad and > 0)
-                    {
-                        throw new TrainingDivergedException(epoch, batchNumber, loss, DivergedValue.Gradient, bad, FindNonFiniteSample(start, size));
-                    }
-
-                    optimizer.Step(Network.Parameters, _gradient);
-                    steps++;
-
-                    // A finite step can still overflow (a learning rate or values too large): one vectorised sum of the
-                    // parameters, as for the gradient, so that no parameter becomes NaN or infinite silently.
-                    if (!T.IsFinite(TensorPrimitives.Sum<T>(Network.Parameters)) && CountNonFinite(Network.Parameters) is int overflowed and > 0)
-                    {
-                        throw new TrainingDivergedException(epoch, batchNumber, loss, DivergedValue.Parameters, overflowed, null);
-                    }
-
-                    lossSum += loss * size;
-                }
-
-                double? accuracy = classifier ? Evaluate(0, _trainCount, withLoss: false).Accuracy : null;
-                (double? validationLoss, double? validationAccuracy) = Evaluate(_trainCount, _validationCount, withLoss: true);
-                var result = new EpochResult(epoch, _trainCount > 0 ? lossSum / _trainCount : 0, accuracy, validationLoss, validationAccuracy, optimizer.LearningRate, clock.Elapsed);
-                history.Add(result);
-                progress?.Report(result);
-            }
-
-            return new TrainingHistory(history);
+            GeneratedCodeHelpers.ThrowNotMultiple(nameof(inputs), TNet.InputSize, inputs.Length);
         }
 
-        /// <summary>
-        /// Gathers the batch's rows, computes the gradient of each shard of <see cref="TrainerOptions.ShardSize"/> samples in
-        /// parallel, then sums the shards in order, each weighted by its share of the batch. Returns the batch's mean loss.
-        /// </summary>
-        private double ComputeGradient(int start, int size)
+        if (targets.Length != (long)frames * TNet.OutputSize)
         {
-            int inputSize = TNet.InputSize, outputSize = TNet.OutputSize;
-            ReadOnlySpan<T> inputs = _inputs.Span;
-            for (int s = 0; s < size; s++)
-            {
-                int sample = _order[start + s];
-                inputs.Slice(sample * inputSize, inputSize).CopyTo(_batchInputs.AsSpan(s * inputSize));
-                if (_byLabel)
-                {
-                    _batchLabels[s] = _labels.Span[sample];
-                }
-                else
-                {
-                    _targets.Span.Slice(sample * outputSize, outputSize).CopyTo(_batchTargets.AsSpan(s * outputSize));
-                }
-            }
-
-            _batchCount = size;
-            int shardSize = _trainer.Options.ShardSize;
-            int shards = (size + shardSize - 1) / shardSize;
-            ForEach(shards, _shardBody);
-
-            // The reduction adds the shards in shard order whatever the number of cores, so the sum is the same on every
-            // machine. Each parameter's sum is independent of the others': on several cores the parameters are split
-            // into slices reduced in parallel, each in the same order (a serial reduction of a large network's shards is
-            // memory-bound work that would otherwise eat most of the parallel speed-up).
-            ForEach((TNet.ParameterCount + ReductionSlice - 1) / ReductionSlice, _reduceBody);
-
-            double loss = 0;
-            for (int k = 0; k < shards; k++)
-            {
-                int samples = Math.Min(shardSize, size - (k * shardSize));
-                loss += _shardLosses[k] * samples / size;
-            }
-
-            return loss;
+            GeneratedCodeHelpers.ThrowLengthMismatch(nameof(targets), (long)frames * TNet.OutputSize, targets.Length);
         }
 
-        private static int CountNonFinite(ReadOnlySpan<T> values)
+        int window = Options.WindowLength;
+        int stride = Options.WindowStride == 0 ? window : Options.WindowStride;
+        if (frames < window)
         {
-            int count = 0;
-            foreach (T value in values)
-            {
-                count += T.IsFinite(value) ? 0 : 1;
-            }
-
-            return count;
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                $"The recording has {frames} frames, fewer than one window of {window}: give more frames or set a shorter TrainerOptions.WindowLength."), nameof(inputs));
         }
 
-        /// <summary>The index in the data set of the first sample of the batch with a NaN or infinite input or target, or null.</summary>
-        private int? FindNonFiniteSample(int start, int size)
+        int windows = ((frames - window) / stride) + 1;
+        return new TrainingRun<T>(new WindowModel(Network, window, stride), Options, Optimizer, inputs, targets, default, windows).Train(progress, cancellationToken);
+    }
+
+    /// <summary>The network as the training loop sees it: one sample is a window of frames.</summary>
+    private sealed class WindowModel(TNet network, int window, int stride) : TrainingModel<T>
+    {
+        public override string Name => typeof(TNet).Name;
+
+        public override int InputStride => stride * TNet.InputSize;
+
+        public override int InputLength => window * TNet.InputSize;
+
+        public override int TargetStride => stride * TNet.OutputSize;
+
+        public override int Frames => window;
+
+        public override int OutputSize => TNet.OutputSize;
+
+        public override int ParameterCount => TNet.ParameterCount;
+
+        public override Span<T> Parameters => network.Parameters;
+
+        public override bool IsClassifier => TNet.Topology.Loss == Loss.CrossEntropy;
+
+        public override T BackwardBatch(ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, Span<T> gradients) => network.BackwardBatch(inputs, targets, gradients, window);
+
+        public override T BackwardBatch(ReadOnlySpan<T> inputs, ReadOnlySpan<int> labels, Span<T> gradients) =>
+            throw new NotSupportedException("Sequence networks train on targets.");
+
+        public override void ForwardBatch(ReadOnlySpan<T> inputs, Span<T> outputs) => network.ForwardBatch(inputs, outputs, window);
+
+        public override T ComputeLoss(ReadOnlySpan<T> input, ReadOnlySpan<T> target) => network.ComputeLoss(input, target);
+
+        public override T ComputeLoss(ReadOnlySpan<T> input, int label) => throw new NotSupportedException("Sequence networks train on targets.");
+    }
+}
+
+/// <summary>The option checks both trainers share.</summary>
+internal static class TrainingChecks
+{
+    public static void Validate(TrainerOptions options)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.Epochs, 0, "options.Epochs");
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.BatchSize, 1, "options.BatchSize");
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.ShardSize, 1, "options.ShardSize");
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxDegreeOfParallelism, 1, "options.MaxDegreeOfParallelism");
+        if (!(options.ValidationSplit >= 0 && options.ValidationSplit < 1))
         {
-            for (int s = 0; s < size; s++)
-            {
-                int sample = _order[start + s];
-                if (GeneratedCodeHelpers.IndexOfNonFinite(_inputs.Span.Slice(sample * TNet.InputSize, TNet.InputSize)) >= 0 ||
-                    (!_byLabel && GeneratedCodeHelpers.IndexOfNonFinite(_targets.Span.Slice(sample * TNet.OutputSize, TNet.OutputSize)) >= 0))
-                {
-                    return sample;
-                }
-            }
-
-            return null;
-        }
-
-        /// <summary>Runs <paramref name="body"/> for 0 to <paramref name="count"/> - 1: in parallel where there are several, on this thread otherwise.</summary>
-        private void ForEach(int count, Action<int> body)
-        {
-            if (count == 1 || _parallel.MaxDegreeOfParallelism == 1)
-            {
-                for (int i = 0; i < count; i++)
-                {
-                    body(i);
-                }
-            }
-            else
-            {
-                Parallel.For(0, count, _parallel, body);
-            }
-        }
-
-        /// <summary>
-        /// The batch's gradient on parameters [slice * <see cref="ReductionSlice"/>, ...): the sum, in shard order, of each
-        /// shard's gradient weighted by its share of the batch.
-        /// </summary>
-        private void ReduceSlice(int slice)
-        {
-            int first = slice * ReductionSlice;
-            int count = Math.Min(ReductionSlice, TNet.ParameterCount - first);
-            int shardSize = _trainer.Options.ShardSize;
-            int shards = (_batchCount + shardSize - 1) / shardSize;
-            Span<T> gradient = _gradient.AsSpan(first, count);
-            gradient.Clear();
-            for (int k = 0; k < shards; k++)
-            {
-                int samples = Math.Min(shardSize, _batchCount - (k * shardSize));
-                T weight = T.CreateChecked((double)samples / _batchCount);
-                TensorPrimitives.MultiplyAdd(_shardGradients[k].AsSpan(first, count), weight, gradient, gradient);
-            }
-
-            // While the slice is in cache: a finite sum means that every value is finite.
-            _sliceFinite[slice] = T.IsFinite(TensorPrimitives.Sum<T>(gradient));
-        }
-
-        private void ComputeShard(int shard)
-        {
-            int shardSize = _trainer.Options.ShardSize;
-            int first = shard * shardSize;
-            int samples = Math.Min(shardSize, _batchCount - first);
-            T[] gradient = _shardGradients[shard];
-            Array.Clear(gradient);
-            ReadOnlySpan<T> inputs = _batchInputs.AsSpan(first * TNet.InputSize, samples * TNet.InputSize);
-            T loss = _byLabel
-                ? ((IClassifierNetwork<T>)Network).BackwardBatch(inputs, _batchLabels.AsSpan(first, samples), gradient)
-                : Network.BackwardBatch(inputs, _batchTargets.AsSpan(first * TNet.OutputSize, samples * TNet.OutputSize), gradient);
-            _shardLosses[shard] = double.CreateChecked(loss);
-        }
-
-        /// <summary>
-        /// The mean loss (if <paramref name="withLoss"/>) and, for classifiers, the accuracy on samples [first, first + count),
-        /// predicted with the batched forward pass. Null for no samples. Blocks of <see cref="EvaluationBlock"/> samples run
-        /// in parallel; their partial sums are added in block order, so the result is the same on any number of cores.
-        /// </summary>
-        private (double? Loss, double? Accuracy) Evaluate(int first, int count, bool withLoss)
-        {
-            if (count == 0)
-            {
-                return (null, null);
-            }
-
-            int blocks = (count + EvaluationBlock - 1) / EvaluationBlock;
-            if (blocks == 1 || _parallel.MaxDegreeOfParallelism == 1)
-            {
-                for (int block = 0; block < blocks; block++)
-                {
-                    EvaluateBlock(first, count, block, withLoss, _outputs);
-                }
-            }
-            else
-            {
-                Parallel.For(
-                    0,
-                    blocks,
-                    _parallel,
-                    () => new T[EvaluationBlock * TNet.OutputSize],
-                    (block, _, outputs) =>
-                    {
-                        EvaluateBlock(first, count, block, withLoss, outputs);
-                        return outputs;
-                    },
-                    static _ => { });
-            }
-
-            double loss = 0;
-            int correct = 0;
-            for (int block = 0; block < blocks; block++)
-            {
-                loss += _blockLosses[block];
-                correct += _blockCorrect[block];
-            }
-
-            return (withLoss ? loss / count : null, Network is IClassifierNetwork<T> ? (double)correct / count : null);
-        }
-
-        /// <summary>Block <paramref name="block"/> of <see cref="Evaluate"/>: its loss sum and correct count, in its slot.</summary>
-        private void EvaluateBlock(int first, int count, int block, bool withLoss, T[] buffer)
-        {
-            var classifier = Network as IClassifierNetwork<T>;
-            int inputSize = TNet.InputSize, outputSize = TNet.OutputSize;
-            ReadOnlySpan<T> inputs = _inputs.Span;
-            int size = Math.Min(EvaluationBlock, count - (block * EvaluationBlock));
-            int row = first + (block * EvaluationBlock);
-            Span<T> outputs = buffer.AsSpan(0, size * outputSize);
-            Network.ForwardBatch(inputs.Slice(row * inputSize, size * inputSize), outputs);
-            double loss = 0;
-            int correct = 0;
-            for (int s = 0; s < size; s++)
-            {
-                ReadOnlySpan<T> input = inputs.Slice((row + s) * inputSize, inputSize);
-                int predicted = TensorPrimitives.IndexOfMax<T>(outputs.Slice(s * outputSize, outputSize));
-                if (_byLabel)
-                {
-                    int label = _labels.Span[row + s];
-                    loss += withLoss ? double.CreateChecked(classifier!.ComputeLoss(input, label)) : 0;
-                    correct += predicted == label ? 1 : 0;
-                }
-                else
-                {
-                    ReadOnlySpan<T> target = _targets.Span.Slice((row + s) * outputSize, outputSize);
-                    loss += withLoss ? double.CreateChecked(Network.ComputeLoss(input, target)) : 0;
-                    correct += predicted == TensorPrimitives.IndexOfMax(target) ? 1 : 0;
-                }
-            }
-
-            _blockLosses[block] = loss;
-            _blockCorrect[block] = correct;
+            throw new ArgumentOutOfRangeException("options.ValidationSplit", options.ValidationSplit, "The validation split must be in [0, 1).");
         }
     }
 }

@@ -49,3 +49,8 @@ public partial class DoubleWideLstm;
 [Gru(1)]
 [Dense(1)]
 public partial class DoubleTinyGru;
+
+[Network(Input = 1, Loss = Loss.MeanSquaredError)]
+[Conv1D(3, KernelSize = 3, Dilation = 2, Activation = Activation.Tanh)]
+[Dense(1)]
+public partial class DilatedConvOne;
