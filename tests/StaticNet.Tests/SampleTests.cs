@@ -1,4 +1,5 @@
 using System;
+using Samples.AmpModel;
 using Samples.Digits;
 using Samples.Spiral;
 using Samples.Xor;
@@ -31,6 +32,27 @@ public sealed class SampleTests
         string svg = SpiralPlot.Svg(result.Network, result.Inputs, result.Labels);
         Assert.StartsWith("<svg", svg, StringComparison.Ordinal);
         Assert.Equal(300, svg.Split("<circle").Length - 1);
+    }
+
+    [Fact]
+    public void AmpModel_reaches_an_error_to_signal_ratio_below_0_05_on_held_out_audio()
+    {
+        AmpResult result = AmpTraining.Run();
+        Assert.True(result.Esr < 0.05, $"ESR {result.Esr:F4}");
+        Assert.Equal(AmpTraining.Epochs, result.History.Epochs.Count);
+        Assert.Equal(result.HeldOut.Length, result.Output.Length);
+
+        // Streaming through Step gives what Forward gives on the whole held-out sequence.
+        var forward = new float[result.HeldOut.Length];
+        result.Network.Forward(result.HeldOut, forward);
+        Tolerance.AssertClose(Array.ConvertAll(forward, v => (double)v), Array.ConvertAll(result.Output, v => (double)v), 1e-4, "Step against Forward");
+
+        string svg = Audio.Svg(result.HeldOut.AsSpan(0, 480), result.Target.AsSpan(0, 480), result.Output.AsSpan(0, 480));
+        Assert.Equal(3, svg.Split("<polyline").Length - 1);
+        string wav = System.IO.Path.GetTempFileName();
+        Audio.WriteWav(wav, result.Output);
+        Assert.Equal(44 + (2 * result.Output.Length), new System.IO.FileInfo(wav).Length);
+        System.IO.File.Delete(wav);
     }
 
     [Fact]
