@@ -1,7 +1,7 @@
 using System;
 using System.Linq;
 
-namespace StaticNet.Tests.Sequence;
+namespace StaticNet.Tests;
 
 /// <summary>
 /// A sequence network in plain double-precision math, written from the definitions (PyTorch's <c>nn.Conv1d</c> on the
