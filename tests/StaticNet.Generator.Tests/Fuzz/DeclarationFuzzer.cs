@@ -17,7 +17,7 @@ namespace StaticNet.Generator.Tests.Fuzz;
 /// compiles each distinct generated file once. Everything else (argument spelling and order, constants, hierarchy, files) varies
 /// freely.
 /// </remarks>
-internal sealed class DeclarationFuzzer
+internal sealed partial class DeclarationFuzzer
 {
     private static readonly string[] ActivationNames = ["Identity", "ReLU", "LeakyReLU", "Sigmoid", "Tanh", "Softmax", "Gelu", "Silu", "Elu", "Softplus"];
     private static readonly int[] HiddenActivations = [0, 1, 2, 3, 4, 6, 7, 8, 9];
@@ -52,7 +52,7 @@ internal sealed class DeclarationFuzzer
 
     public IReadOnlyList<FuzzCase> Cases => _cases;
 
-    /// <summary>Writes 10,500 declarations.</summary>
+    /// <summary>Writes 12,100 declarations: 10,500 of the Layers form, 1,600 of the layer-attribute form.</summary>
     public DeclarationFuzzer Generate()
     {
         Repeat(800, () => AddValid("valid: random topology", Pick(_pool), ValidShape.FileScoped));
@@ -65,6 +65,10 @@ internal sealed class DeclarationFuzzer
         Repeat(500, AddDuplicateAttribute);
         Repeat(900, AddWrongType);
         Repeat(1000, AddSyntaxError);
+        Repeat(400, AddValidSequence);
+        Repeat(1100, AddInvalidSequence);
+        Repeat(50, AddSpreadLayerAttributes);
+        Repeat(50, AddLayerAttributesWithoutNetwork);
         return this;
     }
 
