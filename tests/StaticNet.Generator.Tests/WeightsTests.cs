@@ -148,6 +148,139 @@ public sealed class WeightsTests(ITestOutputHelper output)
         Assert.Equal(2, result.Sources.Length);
     }
 
+    /// <summary>A sequence network, Conv1D(4, k=3, d=2) -> Gru(5) -> Dense(1) over 2 inputs, that bakes <see cref="Path"/> in.</summary>
+    private static string SequenceNetwork(string arguments = $"Weights = \"{Path}\", WeightNames = [\"conv\", \"rnn\", \"head\"]", string recurrent = "Gru") => $$"""
+        using StaticNet;
+
+        namespace Samples;
+
+        /// <summary>Baked sequence network.</summary>
+        [Network(Input = 2, Loss = Loss.MeanSquaredError, {{arguments}})]
+        [Conv1D(4, KernelSize = 3, Dilation = 2, Activation = Activation.Tanh)]
+        [{{recurrent}}(5)]
+        [Dense(1)]
+        public partial class Amp;
+        """;
+
+    /// <summary>The tensors of <see cref="SequenceNetwork"/> with a GRU, in the order of its parameters, as PyTorch names and shapes them.</summary>
+    private static readonly (string Module, string Name, long[] Shape)[] SequenceTensors =
+    [
+        ("conv", "weight", [4, 2, 3]), ("conv", "bias", [4]),
+        ("rnn", "weight_ih_l0", [15, 4]), ("rnn", "weight_hh_l0", [15, 5]), ("rnn", "bias_ih_l0", [15]), ("rnn", "bias_hh_l0", [15]),
+        ("head", "weight", [1, 5]), ("head", "bias", [1]),
+    ];
+
+    /// <summary>Values 1/8, -2/8, 3/8, ... (exact in F32), one per parameter of <see cref="SequenceNetwork"/>.</summary>
+    private static readonly float[] SequenceValues = Enumerable.Range(0, 199).Select(i => (i % 2 == 0 ? 1 : -1) * (i + 1) / 8f).ToArray();
+
+    /// <summary>
+    /// A file of <see cref="SequenceTensors"/>, listed in reverse (the header order does not matter), with the module names
+    /// renamed, one tensor left out or given another shape.
+    /// </summary>
+    private static byte[] SequenceFile(Func<string, string>? module = null, string? skip = null, (string Name, long[] Shape)? reshape = null)
+    {
+        var tensors = new List<(string, string, long[], byte[])>();
+        int offset = 0;
+        foreach ((string owner, string name, long[] shape) in SequenceTensors)
+        {
+            int count = (int)shape.Aggregate(1L, (a, b) => a * b);
+            byte[] data = SequenceValues[offset..(offset + count)].SelectMany(BitConverter.GetBytes).ToArray();
+            offset += count;
+            string full = (module ?? (m => m))(owner) + "." + name;
+            if (full != skip)
+            {
+                tensors.Add((full, "F32", reshape is { } r && r.Name == full ? r.Shape : shape, data));
+            }
+        }
+
+        tensors.Reverse();
+        return SafeTensorsCorpus.Write(tensors, "{\"format\":\"pt\"}");
+    }
+
+    [Fact]
+    public void A_sequence_network_bakes_PyTorch_Conv1d_GRU_and_Linear_tensors_under_WeightNames_in_its_parameter_order()
+    {
+        GeneratorResult result = Run(SequenceNetwork(), InMemoryAdditionalText.Weights(Path, SequenceFile()));
+        Assert.Equal(["Samples.Amp.Weights.g.cs", "Samples.Amp.g.cs"], result.Sources.Select(s => s.HintName).Order(StringComparer.Ordinal));
+        CompileTests.AssertNoWarnings(result.Output.GetDiagnostics());
+        Assert.Empty(result.AllDiagnostics.Where(d => d.Severity > DiagnosticSeverity.Hidden));
+        string code = Generated(result, "Samples.Amp.g.cs");
+        Assert.Contains("DecodeBakedParameters(StaticNetBakedParameters, Parameters);", code, StringComparison.Ordinal);
+        Assert.Contains($"with the parameters read from <c>{Path}</c> at build time", code, StringComparison.Ordinal);
+        byte[] values = Convert.FromBase64String(Generated(result, "Samples.Amp.Weights.g.cs").Split('"')[1]);
+        Assert.Equal(SequenceValues, Enumerable.Range(0, values.Length / 4).Select(i => BinaryPrimitives.ReadSingleLittleEndian(values.AsSpan(4 * i))));
+
+        // Without Weights, the same declaration starts from its seed: baking changes only the parameterless constructor.
+        GeneratorResult seeded = Run(SequenceNetwork("Precision = Precision.Single"));
+        Assert.Equal(["Samples.Amp.g.cs"], seeded.Sources.Select(s => s.HintName));
+        Assert.Contains("this(DefaultSeed)", Generated(seeded, "Samples.Amp.g.cs"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Without_WeightNames_a_sequence_network_bakes_numbered_modules_in_index_order()
+    {
+        byte[] file = SequenceFile(module => module switch { "conv" => "0", "rnn" => "3", _ => "10" });
+        GeneratorResult result = Run(SequenceNetwork($"Weights = \"{Path}\""), InMemoryAdditionalText.Weights(Path, file));
+        Assert.Empty(result.AllDiagnostics.Where(d => d.Severity > DiagnosticSeverity.Hidden));
+        byte[] values = Convert.FromBase64String(Generated(result, "Samples.Amp.Weights.g.cs").Split('"')[1]);
+        Assert.Equal(SequenceValues, Enumerable.Range(0, values.Length / 4).Select(i => BinaryPrimitives.ReadSingleLittleEndian(values.AsSpan(4 * i))));
+    }
+
+    [Theory]
+    [InlineData("rnn.bias_hh_l0", "in 'models/tiny.safetensors', there is no tensor 'rnn.bias_hh_l0' for layer 2, Gru 4 -> 5; the file has 'conv.bias', 'conv.weight', 'head.bias', 'head.weight', 'rnn.bias_ih_l0', 'rnn.weight_hh_l0', 'rnn.weight_ih_l0'")]
+    [InlineData("conv.weight", "there is no tensor 'conv.weight' for layer 1, Conv1D 2 -> 4")]
+    public void SNET0018_a_missing_GRU_or_Conv1d_tensor_is_named(string missing, string message)
+    {
+        GeneratorResult result = Run(SequenceNetwork(), InMemoryAdditionalText.Weights(Path, SequenceFile(skip: missing)));
+        Diagnostic diagnostic = AssertSingle(result, "SNET0018", $"Weights = \"{Path}\"");
+        Assert.Contains(message, diagnostic.GetMessage(), StringComparison.Ordinal);
+        Assert.StartsWith("The Weights do not fit the network Amp (2 -> 4 -> 5 -> 1): ", diagnostic.GetMessage(), StringComparison.Ordinal);
+
+        // Still a network, from its seed: nothing else is reported.
+        Assert.Equal(["Samples.Amp.g.cs"], result.Sources.Select(s => s.HintName));
+        Assert.Empty(result.Output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning));
+    }
+
+    [Theory]
+    [InlineData("rnn.weight_hh_l0", new long[] { 5, 15 }, "tensor 'rnn.weight_hh_l0' (the weight_hh_l0 of layer 2, Gru 4 -> 5) has shape [5, 15], but the network needs [15, 5]")]
+    [InlineData("rnn.weight_ih_l0", new long[] { 3, 5, 4 }, "tensor 'rnn.weight_ih_l0' (the weight_ih_l0 of layer 2, Gru 4 -> 5) has shape [3, 5, 4], but the network needs [15, 4]")]
+    [InlineData("conv.weight", new long[] { 4, 6 }, "tensor 'conv.weight' (the weights of layer 1, Conv1D 2 -> 4) has shape [4, 6], but the network needs [4, 2, 3]")]
+    public void SNET0018_a_misshaped_GRU_or_Conv1d_tensor_is_named_with_both_shapes(string tensor, long[] shape, string message)
+    {
+        GeneratorResult result = Run(SequenceNetwork(), InMemoryAdditionalText.Weights(Path, SequenceFile(reshape: (tensor, shape))));
+        Diagnostic diagnostic = AssertSingle(result, "SNET0018", $"Weights = \"{Path}\"");
+        Assert.Contains(message, diagnostic.GetMessage(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void SNET0018_a_GRU_file_does_not_bake_into_an_LSTM()
+    {
+        GeneratorResult result = Run(SequenceNetwork(recurrent: "Lstm"), InMemoryAdditionalText.Weights(Path, SequenceFile()));
+        Diagnostic diagnostic = AssertSingle(result, "SNET0018", $"Weights = \"{Path}\"");
+        Assert.Contains("tensor 'rnn.weight_ih_l0' (the weight_ih_l0 of layer 2, Lstm 4 -> 5) has shape [15, 4], but the network needs [20, 4]", diagnostic.GetMessage(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(false, "is not named as a tensor of a numbered module (an nn.ModuleList of one module per layer: '0.weight', '1.weight_ih_l0', …)")]
+    [InlineData(true, "module 1 holds 'bias_ih_l0', 'weight_hh_l0', 'weight_ih_l0', but layer 2 (Gru 4 -> 5) has 'weight_ih_l0', 'weight_hh_l0', 'bias_ih_l0', 'bias_hh_l0'")]
+    public void SNET0018_without_WeightNames_a_sequence_file_must_be_numbered_modules_of_the_layers(bool numbered, string message)
+    {
+        byte[] file = numbered ? SequenceFile(module => module switch { "conv" => "0", "rnn" => "1", _ => "2" }, skip: "1.bias_hh_l0") : SequenceFile();
+        GeneratorResult result = Run(SequenceNetwork($"Weights = \"{Path}\""), InMemoryAdditionalText.Weights(Path, file));
+        Diagnostic diagnostic = AssertSingle(result, "SNET0018", $"Weights = \"{Path}\"");
+        Assert.Contains(message, diagnostic.GetMessage(), StringComparison.Ordinal);
+        Assert.Contains("set WeightNames", diagnostic.GetMessage(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void SNET0018_WeightNames_of_a_sequence_network_name_one_module_per_layer()
+    {
+        const string Names = "WeightNames = [\"conv\", \"rnn\"]";
+        GeneratorResult result = Run(SequenceNetwork($"Weights = \"{Path}\", {Names}"), InMemoryAdditionalText.Weights(Path, SequenceFile()));
+        Diagnostic diagnostic = AssertSingle(result, "SNET0018", Names);
+        Assert.Contains("'WeightNames' has 2 entries, but the network has 3 layers", diagnostic.GetMessage(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public void SNET0016_a_file_that_is_not_among_the_AdditionalFiles()
     {

@@ -101,7 +101,10 @@ internal static class WeightsResolver
 
         cancellationToken.ThrowIfCancellationRequested();
         string description = $"{network} ({string.Join(" -> ", new[] { inputSize }.Concat(layers.Select(layer => layer.Outputs)).Select(size => size.ToString(CultureInfo.InvariantCulture)))})";
-        string[]? prefixes = layerNames.Count > 0 ? layerNames.ToArray() : SequentialPrefixes(header!.Tensors, layers.Count, out error);
+        bool sequence = layers.Any(layer => layer.Kind != LayerKind.Dense);
+        string[]? prefixes = layerNames.Count > 0 ? layerNames.ToArray()
+            : sequence ? SafeTensorsHeader.IndexedModuleNames(header!.Tensors, layers.Select(layer => layer.Tensors.Select(tensor => tensor.Name).ToArray()).ToArray(), layers.Select(Describe).ToArray(), out error)
+            : SequentialPrefixes(header!.Tensors, layers.Count, out error);
         if (prefixes is null)
         {
             problem = new Problem(DiagnosticDescriptors.WeightsMismatch, description, $"in '{path}', {error}");
@@ -115,7 +118,7 @@ internal static class WeightsResolver
         for (int layer = 0; layer < layers.Count; layer++)
         {
             LayerSpec spec = layers[layer];
-            string role = $"layer {layer + 1}, {spec.Inputs} -> {spec.Outputs}";
+            string role = sequence ? $"layer {layer + 1}, {Describe(spec)}" : $"layer {layer + 1}, {spec.Inputs} -> {spec.Outputs}";
             foreach (ParameterTensorShape expected in spec.Tensors)
             {
                 TensorEntry? tensor = Lookup(byName, prefixes[layer] + "." + expected.Name, role, path, description, ref problem);
@@ -278,6 +281,9 @@ internal static class WeightsResolver
 
         return indices.Keys.Select(index => index.ToString(CultureInfo.InvariantCulture)).ToArray();
     }
+
+    /// <summary>A layer of a sequence network, in messages: <c>Gru 4 -&gt; 8</c>.</summary>
+    private static string Describe(LayerSpec layer) => $"{layer.Kind} {layer.Inputs} -> {layer.Outputs}";
 
     /// <summary>What a tensor is, in messages: "weights" for <c>weight</c>, "bias" for <c>bias</c>, else its name.</summary>
     private static string Role(string tensor) => tensor switch

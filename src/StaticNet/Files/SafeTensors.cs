@@ -28,6 +28,17 @@ namespace StaticNet;
 /// structures; then tensors of other modules in the file are ignored.
 /// </para>
 /// <para>
+/// A sequence network (<see cref="ISequenceNetwork{TSelf, T}"/>) has overloads of its own, with PyTorch's names for each
+/// layer kind: <c>{name}.weight</c> <c>[out, in, kernel]</c> and <c>{name}.bias</c> for a
+/// Conv1D layer (<c>nn.Conv1d</c>); <c>{name}.weight_ih_l0</c> <c>[G·H, in]</c>, <c>{name}.weight_hh_l0</c> <c>[G·H, H]</c>,
+/// <c>{name}.bias_ih_l0</c> and <c>{name}.bias_hh_l0</c> <c>[G·H]</c> for a GRU (<c>nn.GRU</c>, G = 3) or LSTM
+/// (<c>nn.LSTM</c>, G = 4) layer; <c>{name}.weight</c> and <c>{name}.bias</c> for a Dense layer (<c>nn.Linear</c>). Give
+/// the module names of a PyTorch model as <c>layerNames</c>, e.g. <c>["conv", "rnn", "head"]</c> for one with attributes
+/// <c>self.conv</c>, <c>self.rnn</c> and <c>self.head</c>. Without names, the layers are numbered modules, one per layer,
+/// as in an <c>nn.ModuleList</c>: <c>Save</c> writes <c>0</c>, <c>1</c>, <c>2</c>, … and <c>Load</c> takes the numbered
+/// modules in index order, each of which must hold exactly its layer's tensors.
+/// </para>
+/// <para>
 /// Loading reads <c>F32</c> and <c>F64</c> tensors into <see cref="float"/> and <see cref="double"/> networks (a
 /// <c>F64</c> value is rounded to the nearest <see cref="float"/>) and <c>F16</c> and <c>BF16</c> tensors with exact
 /// conversion. The whole file is parsed and validated, and the parameters are read into a temporary buffer, before the
@@ -53,6 +64,13 @@ public static class SafeTensors
 
     /// <summary>The <c>__metadata__</c> key that holds the precision, <c>"Single"</c> or <c>"Double"</c>.</summary>
     public const string PrecisionMetadataKey = "staticnet.precision";
+
+    /// <summary>
+    /// The <c>__metadata__</c> key that holds the whole topology of a sequence network (<see cref="NetworkTopology.ToString"/>,
+    /// e.g. <c>"1 -&gt; Conv1D(4, k=3, d=2, Tanh) -&gt; Gru(8) -&gt; Dense(1, Identity), MeanSquaredError, Single"</c>); a dense
+    /// network's file does not have it.
+    /// </summary>
+    public const string TopologyMetadataKey = "staticnet.topology";
 
     private const int ChunkLength = 64 * 1024;
 
@@ -93,7 +111,35 @@ public static class SafeTensors
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentException.ThrowIfNullOrEmpty(path);
-        string[] names = LayerNames(layerNames, TNet.LayerSizes.Length - 1, nameof(layerNames)) ?? SequentialNames(TNet.LayerSizes.Length - 1);
+        SaveFile(TNet.Topology, network.Parameters, path, SaveNames(TNet.Topology, layerNames), wrap);
+    }
+
+    /// <summary>
+    /// Saves every parameter of the sequence network <paramref name="network"/> to <paramref name="path"/>, atomically, as
+    /// <see cref="Save{TNet, T}(INetwork{TNet, T}, string, IReadOnlyList{string}?)"/> does: each layer's tensors under
+    /// PyTorch's names (<c>{name}.weight</c> and <c>{name}.bias</c> for Conv1D and Dense layers, <c>{name}.weight_ih_l0</c>,
+    /// <c>{name}.weight_hh_l0</c>, <c>{name}.bias_ih_l0</c> and <c>{name}.bias_hh_l0</c> for GRU and LSTM layers).
+    /// </summary>
+    /// <typeparam name="TNet">The generated network type (inferred).</typeparam>
+    /// <typeparam name="T">The network's scalar type (inferred); saved as <c>F32</c> for <see cref="float"/>, <c>F64</c> for <see cref="double"/>.</typeparam>
+    /// <param name="network">The network to save.</param>
+    /// <param name="path">The file to write; it is replaced if it exists.</param>
+    /// <param name="layerNames">The module name of each layer, e.g. <c>["conv", "rnn", "head"]</c> for a PyTorch module with attributes <c>self.conv</c>, <c>self.rnn</c> and <c>self.head</c>; or <see langword="null"/> for <c>0</c>, <c>1</c>, <c>2</c>, … (an <c>nn.ModuleList</c> of one module per layer).</param>
+    /// <exception cref="ArgumentException"><paramref name="layerNames"/> does not have one distinct, non-empty name per layer, or <paramref name="path"/> names a folder.</exception>
+    /// <exception cref="IOException">The file cannot be written; <paramref name="path"/> is then unchanged.</exception>
+    public static void Save<TNet, T>(ISequenceNetwork<TNet, T> network, string path, IReadOnlyList<string>? layerNames = null)
+        where TNet : class, ISequenceNetwork<TNet, T>
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        SaveFile(TNet.Topology, network.Parameters, path, SaveNames(TNet.Topology, layerNames), static stream => stream);
+    }
+
+    /// <summary>Writes a file atomically: the body of every Save to a path.</summary>
+    private static void SaveFile<T>(NetworkTopology topology, ReadOnlySpan<T> parameters, string path, string[] names, Func<Stream, Stream> wrap)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
         string target = ResolveTarget(path);
         string folder = Path.GetDirectoryName(target)!;
         string stem = TemporaryStem(Path.GetFileName(target));
@@ -106,7 +152,7 @@ public static class SafeTensors
             // is shared for deletion, which still keeps every other reader and writer out.
             using var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, OperatingSystem.IsWindows() ? FileShare.Delete : FileShare.None, ChunkLength);
             Stream stream = wrap(file);
-            Write(network, stream, names);
+            Write(topology, parameters, stream, names);
             stream.Flush();
             file.Flush(flushToDisk: true);
             if (!OperatingSystem.IsWindows() && mode is UnixFileMode kept)
@@ -259,8 +305,23 @@ public static class SafeTensors
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(destination);
-        string[] names = LayerNames(layerNames, TNet.LayerSizes.Length - 1, nameof(layerNames)) ?? SequentialNames(TNet.LayerSizes.Length - 1);
-        Write(network, destination, names);
+        Write(TNet.Topology, network.Parameters, destination, SaveNames(TNet.Topology, layerNames));
+    }
+
+    /// <summary>Writes every parameter of the sequence network <paramref name="network"/> to <paramref name="destination"/> in the safetensors format, with PyTorch's names.</summary>
+    /// <typeparam name="TNet">The generated network type (inferred).</typeparam>
+    /// <typeparam name="T">The network's scalar type (inferred); saved as <c>F32</c> for <see cref="float"/>, <c>F64</c> for <see cref="double"/>.</typeparam>
+    /// <param name="network">The network to save.</param>
+    /// <param name="destination">The stream to write to, from its current position; it is not closed.</param>
+    /// <param name="layerNames">The module name of each layer, e.g. <c>["conv", "rnn", "head"]</c>, or <see langword="null"/> for <c>0</c>, <c>1</c>, <c>2</c>, … (an <c>nn.ModuleList</c> of one module per layer).</param>
+    /// <exception cref="ArgumentException"><paramref name="layerNames"/> does not have one distinct, non-empty name per layer.</exception>
+    public static void Save<TNet, T>(ISequenceNetwork<TNet, T> network, Stream destination, IReadOnlyList<string>? layerNames = null)
+        where TNet : class, ISequenceNetwork<TNet, T>
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(destination);
+        Write(TNet.Topology, network.Parameters, destination, SaveNames(TNet.Topology, layerNames));
     }
 
     /// <summary>
@@ -304,8 +365,65 @@ public static class SafeTensors
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(source);
-        ReadOnlySpan<int> sizes = TNet.LayerSizes;
-        string[]? names = LayerNames(layerNames, sizes.Length - 1, nameof(layerNames));
+        Read(TNet.Topology, typeof(TNet).Name, network.Parameters, source, layerNames, allowNonFinite);
+    }
+
+    /// <summary>
+    /// Loads every parameter of the sequence network <paramref name="network"/> from the safetensors file at
+    /// <paramref name="path"/>, as <see cref="Load{TNet, T}(INetwork{TNet, T}, string, IReadOnlyList{string}?, bool)"/> does;
+    /// nothing changes unless the whole file is valid and fits the network.
+    /// </summary>
+    /// <typeparam name="TNet">The generated network type (inferred).</typeparam>
+    /// <typeparam name="T">The network's scalar type (inferred).</typeparam>
+    /// <param name="network">The network whose parameters are replaced.</param>
+    /// <param name="path">The file to read.</param>
+    /// <param name="layerNames">
+    /// The module name of each layer, e.g. <c>["conv", "rnn", "head"]</c> for a PyTorch module with attributes
+    /// <c>self.conv</c>, <c>self.rnn</c> and <c>self.head</c> (tensors <c>conv.weight</c>, <c>rnn.weight_ih_l0</c>, …); other
+    /// modules' tensors in the file are then ignored. Or <see langword="null"/> for numbered modules (an <c>nn.ModuleList</c>:
+    /// <c>0.weight</c>, <c>1.weight_ih_l0</c>, …, in index order), each with exactly its layer's tensors.
+    /// </param>
+    /// <param name="allowNonFinite">Whether NaN and infinite values are loaded; by default they are refused (<see cref="InvalidDataException"/>), since a network computes NaN from them.</param>
+    /// <exception cref="InvalidDataException">The file is not a valid safetensors file, its tensors do not fit the network (the message names the tensor), or (unless <paramref name="allowNonFinite"/>) it holds a NaN or infinite value; the network is unchanged.</exception>
+    /// <exception cref="ArgumentException"><paramref name="layerNames"/> does not have one distinct, non-empty name per layer.</exception>
+    /// <exception cref="IOException">The file cannot be read.</exception>
+    public static void Load<TNet, T>(ISequenceNetwork<TNet, T> network, string path, IReadOnlyList<string>? layerNames = null, bool allowNonFinite = false)
+        where TNet : class, ISequenceNetwork<TNet, T>
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, ChunkLength, FileOptions.SequentialScan);
+        Load(network, file, layerNames, allowNonFinite);
+    }
+
+    /// <summary>
+    /// Loads every parameter of the sequence network <paramref name="network"/> from a safetensors file in
+    /// <paramref name="source"/>, read from its current position to its end; nothing changes unless the whole file is valid
+    /// and fits the network.
+    /// </summary>
+    /// <typeparam name="TNet">The generated network type (inferred).</typeparam>
+    /// <typeparam name="T">The network's scalar type (inferred).</typeparam>
+    /// <param name="network">The network whose parameters are replaced.</param>
+    /// <param name="source">The stream to read; it need not be seekable, and it is not closed.</param>
+    /// <param name="layerNames">The module name of each layer, e.g. <c>["conv", "rnn", "head"]</c>, or <see langword="null"/> for numbered modules (<c>0.weight</c>, <c>1.weight_ih_l0</c>, …, in index order).</param>
+    /// <param name="allowNonFinite">Whether NaN and infinite values are loaded; by default they are refused (<see cref="InvalidDataException"/>), since a network computes NaN from them.</param>
+    /// <exception cref="InvalidDataException">The file is not a valid safetensors file, its tensors do not fit the network (the message names the tensor), or (unless <paramref name="allowNonFinite"/>) it holds a NaN or infinite value; the network is unchanged.</exception>
+    /// <exception cref="ArgumentException"><paramref name="layerNames"/> does not have one distinct, non-empty name per layer.</exception>
+    public static void Load<TNet, T>(ISequenceNetwork<TNet, T> network, Stream source, IReadOnlyList<string>? layerNames = null, bool allowNonFinite = false)
+        where TNet : class, ISequenceNetwork<TNet, T>
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(source);
+        Read(TNet.Topology, typeof(TNet).Name, network.Parameters, source, layerNames, allowNonFinite);
+    }
+
+    /// <summary>The body of every Load: validates the whole file against <paramref name="topology"/>, then fills <paramref name="destination"/>.</summary>
+    private static void Read<T>(NetworkTopology topology, string networkName, Span<T> destination, Stream source, IReadOnlyList<string>? layerNames, bool allowNonFinite)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        string[]? names = LayerNames(layerNames, topology.LayerCount, nameof(layerNames));
 
         long available = source.CanSeek ? source.Length - source.Position : -1;
         Span<byte> prefix = stackalloc byte[8];
@@ -337,27 +455,25 @@ public static class SafeTensors
             throw Invalid(dataError);
         }
 
-        LayerTensors[] layers = Resolve(header!, sizes, names, typeof(TNet).Name);
+        List<PlacedTensor> tensors = Resolve(header!, topology, names, networkName);
 
         // Everything is known to fit: read into a temporary buffer of the network's own size, check, then copy.
-        var parameters = new T[TNet.ParameterCount];
-        ReadParameters(source, header!, layers, parameters, seekable: available >= 0);
+        var parameters = new T[destination.Length];
+        ReadParameters(source, header!, tensors, parameters, seekable: available >= 0);
         if (!allowNonFinite)
         {
-            ThrowIfNotFinite(parameters, layers);
+            ThrowIfNotFinite(parameters, tensors);
         }
 
-        parameters.CopyTo(network.Parameters);
+        parameters.CopyTo(destination);
     }
 
-    private static void Write<TNet, T>(INetwork<TNet, T> network, Stream destination, string[] names)
-        where TNet : class, INetwork<TNet, T>
+    private static void Write<T>(NetworkTopology topology, ReadOnlySpan<T> values, Stream destination, string[] names)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         string dtype = typeof(T) == typeof(float) ? "F32" : typeof(T) == typeof(double) ? "F64"
             : throw new NotSupportedException($"StaticNet saves float and double networks, not {typeof(T).Name}.");
-        NetworkTopology topology = TNet.Topology;
-        ReadOnlySpan<int> sizes = TNet.LayerSizes;
+        ReadOnlySpan<int> sizes = topology.LayerSizes;
         int elementSize = Unsafe.SizeOf<T>();
 
         var json = new ArrayBufferWriter<byte>();
@@ -370,14 +486,21 @@ public static class SafeTensors
             writer.WriteString(ActivationsMetadataKey, string.Join(",", topology.Activations.ToArray()));
             writer.WriteString(LossMetadataKey, topology.Loss.ToString());
             writer.WriteString(PrecisionMetadataKey, topology.Precision.ToString());
+            if (topology.IsSequence)
+            {
+                writer.WriteString(TopologyMetadataKey, topology.ToString());
+            }
+
             writer.WriteEndObject();
 
             long offset = 0;
             for (int layer = 0; layer < names.Length; layer++)
             {
-                int inputs = sizes[layer], outputs = sizes[layer + 1];
-                offset = WriteTensor(writer, names[layer] + ".weight", dtype, [outputs, inputs], offset, (long)outputs * inputs * elementSize);
-                offset = WriteTensor(writer, names[layer] + ".bias", dtype, [outputs], offset, (long)outputs * elementSize);
+                NetworkLayer spec = topology.Layers[layer];
+                foreach (ParameterTensorShape tensor in ParameterLayout.Of(spec.Kind, sizes[layer], spec.Size, spec.KernelSize))
+                {
+                    offset = WriteTensor(writer, names[layer] + "." + tensor.Name, dtype, tensor.Shape, offset, tensor.Count * elementSize);
+                }
             }
 
             writer.WriteEndObject();
@@ -394,7 +517,6 @@ public static class SafeTensors
             destination.WriteByte((byte)' ');
         }
 
-        ReadOnlySpan<T> values = network.Parameters;
         if (BitConverter.IsLittleEndian)
         {
             destination.Write(MemoryMarshal.AsBytes(values));
@@ -442,33 +564,43 @@ public static class SafeTensors
         return begin + length;
     }
 
-    /// <summary>The tensors of one layer and where its parameters go.</summary>
-    private readonly record struct LayerTensors(TensorEntry Weight, TensorEntry Bias, int WeightOffset, int BiasOffset);
+    /// <summary>A tensor of the file and where its values go in the parameters.</summary>
+    private readonly record struct PlacedTensor(TensorEntry Tensor, int Offset);
 
-    /// <summary>Finds the weight and bias of every layer and checks their dtype and shape against the network.</summary>
-    private static LayerTensors[] Resolve(SafeTensorsHeader header, ReadOnlySpan<int> sizes, string[]? names, string networkName)
+    /// <summary>
+    /// Finds every tensor of every layer (the layer kind's tensors of <see cref="ParameterLayout"/>) and checks its dtype and
+    /// shape against the network; returns them in the order of the parameters.
+    /// </summary>
+    private static List<PlacedTensor> Resolve(SafeTensorsHeader header, NetworkTopology topology, string[]? names, string networkName)
     {
-        int layerCount = sizes.Length - 1;
+        ReadOnlySpan<int> sizes = topology.LayerSizes;
+        int layerCount = topology.LayerCount;
+        bool sequence = topology.IsSequence;
         IReadOnlyDictionary<string, TensorEntry> byName = header.ByName;
 
         string network = $"{networkName} ({string.Join(" -> ", sizes.ToArray())})";
-        names ??= SequentialPrefixes(header, layerCount, network);
-        var layers = new LayerTensors[layerCount];
+        names ??= sequence ? ModulePrefixes(header, topology, network) : SequentialPrefixes(header, layerCount, network);
+        var tensors = new List<PlacedTensor>();
         int offset = 0;
         for (int layer = 0; layer < layerCount; layer++)
         {
+            NetworkLayer spec = topology.Layers[layer];
             int inputs = sizes[layer], outputs = sizes[layer + 1];
-            string role = $"layer {layer + 1} of {network}, {inputs} -> {outputs}";
-            TensorEntry weight = Find(byName, names[layer] + ".weight", role, network);
-            TensorEntry bias = Find(byName, names[layer] + ".bias", role, network);
-            Check(weight, [outputs, inputs], $"the weights of {role}");
-            Check(bias, [outputs], $"the bias of {role}");
-            layers[layer] = new LayerTensors(weight, bias, offset, offset + (inputs * outputs));
-            offset += (inputs + 1) * outputs;
+            string role = sequence ? $"layer {layer + 1} of {network}, {spec}" : $"layer {layer + 1} of {network}, {inputs} -> {outputs}";
+            foreach (ParameterTensorShape expected in ParameterLayout.Of(spec.Kind, inputs, outputs, spec.KernelSize))
+            {
+                TensorEntry tensor = Find(byName, names[layer] + "." + expected.Name, role, network);
+                Check(tensor, expected.Shape.Select(dimension => (long)dimension).ToArray(), $"the {Role(expected.Name)} of {role}");
+                tensors.Add(new PlacedTensor(tensor, offset));
+                offset += (int)expected.Count;
+            }
         }
 
-        return layers;
+        return tensors;
     }
+
+    /// <summary>What a tensor is, in messages: "weights" for <c>weight</c>, else its name (<c>bias</c>, <c>weight_ih_l0</c>, …).</summary>
+    private static string Role(string tensor) => tensor == "weight" ? "weights" : tensor;
 
     private static TensorEntry Find(IReadOnlyDictionary<string, TensorEntry> byName, string name, string role, string network)
     {
@@ -533,6 +665,22 @@ public static class SafeTensors
         return indices.Keys.Select(index => index.ToString(CultureInfo.InvariantCulture)).ToArray();
     }
 
+    /// <summary>The module names of a sequence network's layers in a file without names given: numbered modules, one per layer (<see cref="SafeTensorsHeader.IndexedModuleNames"/>).</summary>
+    private static string[] ModulePrefixes(SafeTensorsHeader header, NetworkTopology topology, string network)
+    {
+        var layerTensors = new string[topology.LayerCount][];
+        var descriptions = new string[topology.LayerCount];
+        for (int layer = 0; layer < layerTensors.Length; layer++)
+        {
+            NetworkLayer spec = topology.Layers[layer];
+            layerTensors[layer] = ParameterLayout.Of(spec.Kind, topology.LayerSizes[layer], spec.Size, spec.KernelSize).Select(tensor => tensor.Name).ToArray();
+            descriptions[layer] = spec.ToString();
+        }
+
+        return SafeTensorsHeader.IndexedModuleNames(header.Tensors, layerTensors, descriptions, out string? error)
+            ?? throw Mismatch(network, $"{error}; pass layerNames with the module name of each layer, e.g. [\"conv\", \"rnn\", \"head\"] for a module with attributes conv, rnn and head");
+    }
+
     private static bool IsCanonicalIndex(string text) =>
         text.Length is > 0 and <= 9 && text.All(char.IsAsciiDigit) && (text.Length == 1 || text[0] != '0');
 
@@ -563,6 +711,17 @@ public static class SafeTensors
     private static string[] SequentialNames(int layerCount) =>
         Enumerable.Range(0, layerCount).Select(layer => (2 * layer).ToString(CultureInfo.InvariantCulture)).ToArray();
 
+    /// <summary>
+    /// The names Save gives the layers: <paramref name="layerNames"/>, or by default those of an <c>nn.Sequential</c> of
+    /// Linear layers and activations (<c>0</c>, <c>2</c>, <c>4</c>, …) for a dense network and those of an
+    /// <c>nn.ModuleList</c> of one module per layer (<c>0</c>, <c>1</c>, <c>2</c>, …) for a sequence network.
+    /// </summary>
+    private static string[] SaveNames(NetworkTopology topology, IReadOnlyList<string>? layerNames) =>
+        LayerNames(layerNames, topology.LayerCount, nameof(layerNames))
+        ?? (topology.IsSequence
+            ? Enumerable.Range(0, topology.LayerCount).Select(layer => layer.ToString(CultureInfo.InvariantCulture)).ToArray()
+            : SequentialNames(topology.LayerCount));
+
     private static byte[] ReadHeader(Stream source, int length, bool exact)
     {
         // A seekable source has been checked to hold `length` bytes, so that much can be allocated at once. Otherwise
@@ -588,16 +747,10 @@ public static class SafeTensors
         return header;
     }
 
-    private static void ReadParameters<T>(Stream source, SafeTensorsHeader header, LayerTensors[] layers, T[] parameters, bool seekable)
+    private static void ReadParameters<T>(Stream source, SafeTensorsHeader header, List<PlacedTensor> tensors, T[] parameters, bool seekable)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var wanted = new List<(TensorEntry Tensor, int Offset)>(2 * layers.Length);
-        foreach (LayerTensors layer in layers)
-        {
-            wanted.Add((layer.Weight, layer.WeightOffset));
-            wanted.Add((layer.Bias, layer.BiasOffset));
-        }
-
+        var wanted = new List<PlacedTensor>(tensors);
         wanted.Sort(static (a, b) => a.Tensor.Begin.CompareTo(b.Tensor.Begin));
         byte[] chunk = ArrayPool<byte>.Shared.Rent(ChunkLength);
         try
@@ -673,7 +826,7 @@ public static class SafeTensors
     /// Refuses NaN and infinite values (in the network's precision: an F64 value beyond the float range is infinite in a
     /// float network), naming the first one's tensor and index.
     /// </summary>
-    private static void ThrowIfNotFinite<T>(T[] parameters, LayerTensors[] layers)
+    private static void ThrowIfNotFinite<T>(T[] parameters, List<PlacedTensor> tensors)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int first = GeneratedCodeHelpers.IndexOfNonFinite<T>(parameters);
@@ -688,8 +841,8 @@ public static class SafeTensors
             count += T.IsFinite(value) ? 0 : 1;
         }
 
-        LayerTensors layer = layers.Last(l => l.WeightOffset <= first);
-        (TensorEntry tensor, int index) = first < layer.BiasOffset ? (layer.Weight, first - layer.WeightOffset) : (layer.Bias, first - layer.BiasOffset);
+        PlacedTensor placed = tensors.Last(t => t.Offset <= first);
+        (TensorEntry tensor, int index) = (placed.Tensor, first - placed.Offset);
         throw new InvalidDataException(string.Create(
             CultureInfo.InvariantCulture,
             $"Tensor '{tensor.Name}' holds a NaN or infinite value at index {index} ({double.CreateTruncating(parameters[first])} as {typeof(T).Name}), and the file holds {count} in all: a network computes NaN or infinities from them (a model that diverged in training saves such values). The network is unchanged; pass allowNonFinite: true to load them anyway."));

@@ -217,6 +217,96 @@ internal sealed class SafeTensorsHeader
     }
 
     /// <summary>
+    /// The module names of a sequence network's layers when none are given: the file must hold one module per layer,
+    /// numbered as in an <c>nn.ModuleList</c> or <c>nn.Sequential</c> (<c>0.weight</c>, <c>1.weight_ih_l0</c>, …), each with
+    /// exactly the tensors of its layer (<paramref name="layerTensors"/>); the modules are taken in index order, so indices
+    /// may skip (modules without parameters between them). Null with the <paramref name="error"/> when the file is not so.
+    /// </summary>
+    /// <param name="tensors">The tensors of the file.</param>
+    /// <param name="layerTensors">Each layer's tensor names within its module, in order.</param>
+    /// <param name="layerDescriptions">Each layer as messages name it, e.g. <c>Gru(8)</c>.</param>
+    /// <param name="error">Why the file does not fit.</param>
+    /// <returns>The index of each layer's module, as text, or null.</returns>
+    public static string[]? IndexedModuleNames(IReadOnlyList<TensorEntry> tensors, string[][] layerTensors, string[] layerDescriptions, out string? error)
+    {
+        error = null;
+        var modules = new SortedDictionary<int, List<string>>();
+        foreach (TensorEntry tensor in tensors)
+        {
+            int dot = tensor.Name.IndexOf('.');
+            string index = dot < 0 ? string.Empty : tensor.Name.Substring(0, dot);
+            string parameter = dot < 0 ? string.Empty : tensor.Name.Substring(dot + 1);
+            if (!IsCanonicalIndex(index) || parameter.Length == 0)
+            {
+                error = $"tensor '{tensor.Name}' is not named as a tensor of a numbered module (an nn.ModuleList of one module per layer: '0.weight', '1.weight_ih_l0', …)";
+                return null;
+            }
+
+            int key = int.Parse(index, NumberStyles.None, CultureInfo.InvariantCulture);
+            if (!modules.TryGetValue(key, out List<string>? names))
+            {
+                modules[key] = names = new List<string>();
+            }
+
+            names.Add(parameter);
+        }
+
+        if (modules.Count != layerTensors.Length)
+        {
+            string found = modules.Count == 0 ? "none" : string.Join(", ", modules.Keys);
+            error = $"the file holds {modules.Count} modules ({found}), but the network has {layerTensors.Length} layers";
+            return null;
+        }
+
+        var result = new string[layerTensors.Length];
+        int layer = 0;
+        foreach (KeyValuePair<int, List<string>> module in modules)
+        {
+            var expected = new HashSet<string>(layerTensors[layer], StringComparer.Ordinal);
+            if (!expected.SetEquals(module.Value))
+            {
+                module.Value.Sort(StringComparer.Ordinal);
+                error = $"module {module.Key} holds {Quoted(module.Value)}, but layer {layer + 1} ({layerDescriptions[layer]}) has {Quoted(layerTensors[layer])}";
+                return null;
+            }
+
+            result[layer++] = module.Key.ToString(CultureInfo.InvariantCulture);
+        }
+
+        return result;
+    }
+
+    private static string Quoted(IEnumerable<string> names)
+    {
+        var parts = new List<string>();
+        foreach (string name in names)
+        {
+            parts.Add("'" + name + "'");
+        }
+
+        return string.Join(", ", parts);
+    }
+
+    /// <summary>A module index as PyTorch writes it: decimal digits without a leading zero, at most 9.</summary>
+    private static bool IsCanonicalIndex(string text)
+    {
+        if (text.Length is 0 or > 9 || (text.Length > 1 && text[0] == '0'))
+        {
+            return false;
+        }
+
+        foreach (char c in text)
+        {
+            if (c is < '0' or > '9')
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
     /// Whether <paramref name="text"/> is well-formed UTF-8 (The Unicode Standard, table 3-7: no overlong forms, no
     /// surrogates, nothing above U+10FFFF), as <c>System.Text.Unicode.Utf8.IsValid</c> decides; ASCII goes 8 bytes at a time.
     /// </summary>

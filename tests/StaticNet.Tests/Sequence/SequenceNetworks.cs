@@ -54,3 +54,25 @@ public partial class DoubleTinyGru;
 [Conv1D(3, KernelSize = 3, Dilation = 2, Activation = Activation.Tanh)]
 [Dense(1)]
 public partial class DilatedConvOne;
+
+// The models of tests/pytorch/sequence_round_trip.py (a PyTorch module with attributes conv: nn.Conv1d, rnn: nn.GRU or
+// nn.LSTM, head: nn.Linear), their weights baked in at compile time under PyTorch's own names. SafeTensorsTests checks that
+// they compute what PyTorch computed; like the networks above, they also run through every sequence test (from a seed).
+[Network(Input = 2, Loss = Loss.MeanSquaredError, Weights = "PyTorch/sequence-gru.safetensors", WeightNames = ["conv", "rnn", "head"])]
+[Conv1D(4, KernelSize = 3, Dilation = 2, Activation = Activation.Tanh)]
+[Gru(5)]
+[Dense(1)]
+public partial class BakedGruModel;
+
+[Network(Input = 2, Loss = Loss.MeanSquaredError, Weights = "PyTorch/sequence-lstm.safetensors", WeightNames = ["conv", "rnn", "head"])]
+[Conv1D(4, KernelSize = 3, Dilation = 2, Activation = Activation.Tanh)]
+[Lstm(5)]
+[Dense(1)]
+public partial class BakedLstmModel;
+
+// F64 values into a double network.
+[Network(Input = 2, Loss = Loss.MeanSquaredError, Precision = Precision.Double, Weights = "PyTorch/sequence-gru-f64.safetensors", WeightNames = ["conv", "rnn", "head"])]
+[Conv1D(4, KernelSize = 3, Dilation = 2, Activation = Activation.Tanh)]
+[Gru(5)]
+[Dense(1)]
+public partial class BakedGruModelDouble;
