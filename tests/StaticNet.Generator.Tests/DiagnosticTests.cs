@@ -181,6 +181,23 @@ public sealed class DiagnosticTests
         AssertTopologyError(attribute, "SNET0012", squiggle);
     }
 
+    /// <summary>
+    /// 2,147,483,590 parameters fit in an array, but not with the 64-byte alignment padding the runtime allocates around
+    /// them (32 floats or 16 doubles): SNET0012, not an OutOfMemoryException at <c>new</c>. 2,147,483,548 parameters
+    /// (an array of 2,147,483,580 floats) are valid.
+    /// </summary>
+    [Theory]
+    [InlineData("Single")]
+    [InlineData("Double")]
+    public void SNET0012_counts_the_alignment_padding_of_the_parameter_array(string precision)
+    {
+        Diagnostic diagnostic = AssertTopologyError($"[Network(Layers = [1, 715827863, 1], Precision = Precision.{precision})]", "SNET0012", "Layers = [1, 715827863, 1]");
+        Assert.Contains("2147483590 (an array of", diagnostic.GetMessage(), System.StringComparison.Ordinal);
+
+        GeneratorResult result = GeneratorHarness.Run(Declare($"[Network(Layers = [1, 715827849, 1], Precision = Precision.{precision})]", "public partial class Net;"));
+        Assert.DoesNotContain(result.AllDiagnostics, d => d.Id == "SNET0012");
+    }
+
     [Theory]
     [InlineData("public static partial class Net;", "static")]
     [InlineData("public abstract partial class Net;", "abstract")]

@@ -309,8 +309,8 @@ internal static class NetworkParser
             Loss loss = ReadEnum(LossName, Loss.MeanSquaredError, (int)Loss.BinaryCrossEntropy, "Loss");
             Precision precision = ReadEnum(PrecisionName, Precision.Single, (int)Precision.Double, "Precision");
             EquatableArray<LayerSpec> layers = layerAttributes.Count > 0 || _arguments.ContainsKey(InputName)
-                ? ReadLayerAttributes(loss, layerAttributes, declaration)
-                : ReadLayersForm(loss);
+                ? ReadLayerAttributes(loss, precision, layerAttributes, declaration)
+                : ReadLayersForm(loss, precision);
             bool sequence = layerAttributes.Any(attribute => LayerAttributeKinds[attribute.AttributeClass!.ToDisplayString()] != LayerKind.Dense);
             return Finish(hierarchy, shortNames, loss, precision, layers, sequence);
         }
@@ -319,7 +319,7 @@ internal static class NetworkParser
         /// The long form: <c>Input</c> and one layer attribute per layer, in source order, on the declaration that holds
         /// <c>[Network]</c>. Every problem is reported; the layers are returned only when there is none.
         /// </summary>
-        private EquatableArray<LayerSpec> ReadLayerAttributes(Loss loss, List<AttributeData> attributes, SyntaxNode declaration)
+        private EquatableArray<LayerSpec> ReadLayerAttributes(Loss loss, Precision precision, List<AttributeData> attributes, SyntaxNode declaration)
         {
             string name = TargetName();
             if (_arguments.ContainsKey(LayersName))
@@ -434,10 +434,10 @@ internal static class NetworkParser
             EquatableArray<LayerSpec> layers = specs.ToEquatableArray();
             long parameters = tooLarge ? long.MaxValue : layers.Sum(layer => layer.ParameterCount);
             long memory = tooLarge ? long.MaxValue : layers.Any(layer => layer.Kind != LayerKind.Dense) ? NetworkPlanner.StepMemoryLength(layers) : NetworkPlanner.ScratchLength(layers);
-            if (parameters > NetworkPlanner.MaxArrayLength || memory > NetworkPlanner.MaxArrayLength)
+            if (NetworkPlanner.ParameterArrayLength(parameters, precision) > NetworkPlanner.MaxArrayLength || memory > NetworkPlanner.MaxArrayLength)
             {
                 Report(DiagnosticDescriptors.NetworkTooLarge, ArgumentLocation(InputName) ?? AttributeLocation(),
-                    tooLarge ? "more than " + NetworkPlanner.MaxArrayLength.ToString(CultureInfo.InvariantCulture) : parameters.ToString(CultureInfo.InvariantCulture),
+                    tooLarge ? "more than " + NetworkPlanner.MaxArrayLength.ToString(CultureInfo.InvariantCulture) : ParameterText(parameters, precision),
                     tooLarge ? "more than " + NetworkPlanner.MaxArrayLength.ToString(CultureInfo.InvariantCulture) : memory.ToString(CultureInfo.InvariantCulture),
                     NetworkPlanner.MaxArrayLength.ToString(CultureInfo.InvariantCulture));
             }
@@ -473,8 +473,18 @@ internal static class NetworkParser
             return (found ?? (SyntaxNode)syntax).GetLocation();
         }
 
+        /// <summary>The parameter count for SNET0012's message, with the array it takes when the padding makes the difference.</summary>
+        private static string ParameterText(long parameters, Precision precision)
+        {
+            string count = parameters.ToString(CultureInfo.InvariantCulture);
+            long array = NetworkPlanner.ParameterArrayLength(parameters, precision);
+            return parameters <= NetworkPlanner.MaxArrayLength && array > NetworkPlanner.MaxArrayLength
+                ? $"{count} (an array of {array.ToString(CultureInfo.InvariantCulture)} elements with the 64-byte alignment padding)"
+                : count;
+        }
+
         /// <summary>The short form: <c>Layers = [...]</c> with <c>Activation</c> and <c>Output</c> or <c>Activations</c>, dense layers only.</summary>
-        private EquatableArray<LayerSpec> ReadLayersForm(Loss loss)
+        private EquatableArray<LayerSpec> ReadLayersForm(Loss loss, Precision precision)
         {
             int[]? sizes = ReadLayers();
             Activation[]? activations = sizes is null ? null : ReadActivations(sizes.Length - 1);
@@ -494,10 +504,10 @@ internal static class NetworkParser
 
                 layers = specs.ToEquatableArray();
                 long scratch = NetworkPlanner.ScratchLength(layers);
-                if (parameters > NetworkPlanner.MaxArrayLength || scratch > NetworkPlanner.MaxArrayLength)
+                if (NetworkPlanner.ParameterArrayLength(parameters, precision) > NetworkPlanner.MaxArrayLength || scratch > NetworkPlanner.MaxArrayLength)
                 {
                     Report(DiagnosticDescriptors.NetworkTooLarge, ArgumentLocation(LayersName),
-                        parameters.ToString(CultureInfo.InvariantCulture), scratch.ToString(CultureInfo.InvariantCulture),
+                        ParameterText(parameters, precision), scratch.ToString(CultureInfo.InvariantCulture),
                         NetworkPlanner.MaxArrayLength.ToString(CultureInfo.InvariantCulture));
                 }
             }

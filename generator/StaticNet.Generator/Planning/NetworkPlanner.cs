@@ -106,6 +106,13 @@ internal static class NetworkPlanner
         return layers.Sum(layer => layer.StateSize) + outputs + scratch;
     }
 
+    /// <summary>
+    /// The length of the array that holds <paramref name="parameters"/> parameters: the runtime's
+    /// <c>GeneratedCodeHelpers.AllocateParameters</c> adds two 64-byte alignments of padding (room to align the start, and
+    /// after the end for the widest vector loads).
+    /// </summary>
+    public static long ParameterArrayLength(long parameters, Precision precision) => parameters + (2 * 64 / ElementSize(precision));
+
     public static int ElementSize(Precision precision) => precision == Precision.Double ? 8 : 4;
 
     private static int DeltaLength(EquatableArray<LayerSpec> layers) => layers.Max(layer => layer.Outputs);

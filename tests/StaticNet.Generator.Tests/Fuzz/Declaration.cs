@@ -197,7 +197,8 @@ internal sealed class Declaration
         {
             ids.Add("SNET0005");
         }
-        else if (Parameters(Layers) > NetworkPlanner.MaxArrayLength || Scratch(Layers) > NetworkPlanner.MaxArrayLength)
+        else if (NetworkPlanner.ParameterArrayLength(Parameters(Layers), Precision == 1 ? Shared.Precision.Double : Shared.Precision.Single) > NetworkPlanner.MaxArrayLength
+            || Scratch(Layers) > NetworkPlanner.MaxArrayLength)
         {
             ids.Add("SNET0012");
         }
