@@ -7,8 +7,19 @@ using StaticNet.Tests;
 
 namespace StaticNet.Conformance;
 
+/// <summary>A network the runner checks: a dense one (<see cref="Case"/>) or a sequence network (<see cref="SequenceCase"/>).</summary>
+internal interface ICase
+{
+    string Name { get; }
+
+    bool IsDouble { get; }
+
+    /// <summary>The layers and the precision, for the output.</summary>
+    string Description { get; }
+}
+
 /// <summary>One network of Networks.cs: its declaration read back from the attribute, the reference math for it, and a factory.</summary>
-internal sealed class Case
+internal sealed class Case : ICase
 {
     private readonly Func<NetworkAdapter> _create;
 

@@ -6,7 +6,7 @@ using StaticNet.Tests;
 namespace StaticNet.Conformance;
 
 /// <summary>The outcome of one check of one network.</summary>
-internal sealed record Outcome(string Network, string Check, IReadOnlyList<string> Failures, double ReferenceError, double RecordedError, string? WorstRecorded, TimeSpan Duration)
+internal sealed record Outcome(string Network, bool IsDouble, string Check, IReadOnlyList<string> Failures, double ReferenceError, double RecordedError, string? WorstRecorded, TimeSpan Duration)
 {
     public bool Passed => Failures.Count == 0;
 }
@@ -16,7 +16,7 @@ internal sealed record Outcome(string Network, string Check, IReadOnlyList<strin
 /// of the numerical tests), against the same result recorded by another run (at <see cref="Recorded"/>), and identities
 /// that must hold to the bit. Every result is recorded under "network/check/what".
 /// </summary>
-internal sealed class CheckContext(Case network, string check, ResultFile results, ResultFile? recorded)
+internal sealed class CheckContext(ICase network, string check, ResultFile results, ResultFile? recorded)
 {
     private readonly List<string> _failures = [];
 
@@ -55,7 +55,10 @@ internal sealed class CheckContext(Case network, string check, ResultFile result
 
     public void Reference(string what, double expected, double actual) => Reference(what, [expected], [actual]);
 
-    /// <summary>Records a result under "network/check/what" and compares it with the recorded run, if there is one.</summary>
+    /// <summary>
+    /// Records a result under "network/check/what" and compares it with the recorded run, if there is one. The array is
+    /// kept, not copied: pass one that nothing changes afterwards.
+    /// </summary>
     public void Record(string what, double[] actual)
     {
         string key = $"{network.Name}/{check}/{what}";
@@ -80,6 +83,20 @@ internal sealed class CheckContext(Case network, string check, ResultFile result
         if (!(error <= Recorded(network.IsDouble)))
         {
             Fail(what, $"run {recorded.Name}", expected, actual, error, Recorded(network.IsDouble));
+        }
+    }
+
+    /// <summary>
+    /// Compares <paramref name="actual"/> with <paramref name="expected"/> (another result of the generated code, or an
+    /// estimate such as central differences: named by <paramref name="against"/>) at <paramref name="tolerance"/>, in the
+    /// measure of <see cref="Tolerance.RelativeError"/>. Records nothing.
+    /// </summary>
+    public void Close(string what, string against, double[] expected, double[] actual, double tolerance)
+    {
+        double error = Tolerance.RelativeError(expected, actual);
+        if (!(error <= tolerance))
+        {
+            Fail(what, against, expected, actual, error, tolerance);
         }
     }
 

@@ -14,8 +14,9 @@ namespace StaticNet.Conformance;
 
 /// <summary>
 /// Checks the numbers of the generated code on the machine that runs it: for every network of Networks.cs, Forward,
-/// ForwardBatch, Backward (gradients and input gradient), BackwardBatch, TrainStep and the label overloads against the
-/// double-precision reference of tests/Shared at the numerical tests' tolerances; optionally against the results that
+/// ForwardBatch, Backward (gradients and input gradient), BackwardBatch, TrainStep and the label overloads, and for every
+/// sequence network of SequenceNetworks.cs, Forward, Step, ForwardBatch, Backward through time, BackwardBatch and
+/// TrainStep, against the double-precision references of tests/Shared at the numerical tests' tolerances; optionally against the results that
 /// another run wrote (--compare), e.g. the x64 run when this one runs on ARM64. Exits with 1 on any mismatch.
 /// </summary>
 public static class Program
@@ -63,38 +64,37 @@ public static class Program
         var results = new ResultFile($"{name}: {machine}");
         var outcomes = new List<Outcome>();
         DateTimeOffset start = DateTimeOffset.Now;
-        IEnumerable<Case> cases = Case.All.Where(c => (filter is null || c.Name.Contains(filter, StringComparison.OrdinalIgnoreCase)));
-        foreach (Case network in cases)
+        // Every check of every network: the dense networks' checks (Labels for classifiers only), then the sequence networks'.
+        IEnumerable<(ICase Network, string Check, Action<CheckContext> Run)> runs = Case.All
+            .SelectMany(c => Checks.All
+                .Where(k => k.Name != "Labels" || c.IsClassifier)
+                .Select(k => (Network: (ICase)c, Check: k.Name, Run: (Action<CheckContext>)(context => k.Run(c, context)))))
+            .Concat(SequenceCase.All.SelectMany(c => SequenceChecks.All
+                .Select(k => (Network: (ICase)c, Check: k.Name, Run: (Action<CheckContext>)(context => k.Run(c, context))))))
+            .Where(r => filter is null || r.Network.Name.Contains(filter, StringComparison.OrdinalIgnoreCase));
+        foreach ((ICase network, string check, Action<CheckContext> run) in runs)
         {
-            foreach ((string check, Action<Case, CheckContext> run) in Checks.All)
+            var context = new CheckContext(network, check, results, recorded);
+            var clock = Stopwatch.StartNew();
+            try
             {
-                if (check == "Labels" && !network.IsClassifier)
-                {
-                    continue;
-                }
-
-                var context = new CheckContext(network, check, results, recorded);
-                var clock = Stopwatch.StartNew();
-                try
-                {
-                    run(network, context);
-                }
+                run(context);
+            }
 #pragma warning disable CA1031 // An exception in one check is that check's failure; the others still run.
-                catch (Exception e)
+            catch (Exception e)
 #pragma warning restore CA1031
-                {
-                    context.True(false, $"threw {e}");
-                }
+            {
+                context.True(false, $"threw {e}");
+            }
 
-                var outcome = new Outcome(network.Name, check, context.Failures, context.ReferenceError, context.RecordedError, context.WorstRecorded, clock.Elapsed);
-                outcomes.Add(outcome);
-                if (!outcome.Passed)
+            var outcome = new Outcome(network.Name, network.IsDouble, check, context.Failures, context.ReferenceError, context.RecordedError, context.WorstRecorded, clock.Elapsed);
+            outcomes.Add(outcome);
+            if (!outcome.Passed)
+            {
+                Console.WriteLine($"FAILED {network.Name} ({network.Description}) {check}:");
+                foreach (string failure in outcome.Failures.Take(10))
                 {
-                    Console.WriteLine($"FAILED {network.Name} ({network.Description}) {check}:");
-                    foreach (string failure in outcome.Failures.Take(10))
-                    {
-                        Console.WriteLine($"    {failure}");
-                    }
+                    Console.WriteLine($"    {failure}");
                 }
             }
         }
@@ -114,12 +114,12 @@ public static class Program
         int passed = outcomes.Count(o => o.Passed), failed = outcomes.Count - passed;
         int networks = outcomes.Select(o => o.Network).Distinct().Count();
         string Worst(bool isDouble, Func<Outcome, double> error) => outcomes
-            .Where(o => Case.All.Single(c => c.Name == o.Network).IsDouble == isDouble)
+            .Where(o => o.IsDouble == isDouble)
             .Select(error).DefaultIfEmpty(0).Max().ToString("G2", CultureInfo.InvariantCulture);
         string against = "";
         if (recorded is not null)
         {
-            string WorstOf(bool isDouble) => outcomes.Where(o => Case.All.Single(c => c.Name == o.Network).IsDouble == isDouble)
+            string WorstOf(bool isDouble) => outcomes.Where(o => o.IsDouble == isDouble)
                 .MaxBy(o => o.RecordedError)?.WorstRecorded is { } name ? $"{Worst(isDouble, o => o.RecordedError)} ({name})" : "0";
             against = $", against run {recorded.Name} {WorstOf(false)} float / {WorstOf(true)} double";
         }
