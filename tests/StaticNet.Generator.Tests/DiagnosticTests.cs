@@ -455,7 +455,7 @@ public sealed class DiagnosticTests
     public void Every_descriptor_has_an_ID_a_title_and_a_message_that_says_what_to_do()
     {
         DiagnosticDescriptor[] descriptors = Repository.Descriptors;
-        Assert.Equal(24, descriptors.Length);
+        Assert.Equal(28, descriptors.Length);
         Assert.Equal(descriptors.Length, descriptors.Select(d => d.Id).Distinct().Count());
         Assert.All(descriptors, d =>
         {

@@ -21,6 +21,10 @@ public sealed class NetworkDeclarationAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.GenericTypeNotSupported,
         DiagnosticDescriptors.StaticOrAbstractType,
         DiagnosticDescriptors.FileLocalType,
+        DiagnosticDescriptors.PrimaryConstructor,
+        DiagnosticDescriptors.UnsupportedBaseClass,
+        DiagnosticDescriptors.RequiredMember,
+        DiagnosticDescriptors.ReservedMember,
         DiagnosticDescriptors.LayerWithoutNetwork);
 
     /// <inheritdoc/>

@@ -234,6 +234,42 @@ internal static class DiagnosticDescriptors
         isEnabledByDefault: true,
         helpLinkUri: HelpLink("SNET0025"));
 
+    public static readonly DiagnosticDescriptor PrimaryConstructor = new(
+        id: "SNET0026",
+        title: "Network type has a primary constructor",
+        messageFormat: "'{0}' has a primary constructor, which the generated constructors (new() and new(int seed)) would have to call; remove the parameter list and declare the members in the type's body",
+        category: Usage,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: HelpLink("SNET0026"));
+
+    public static readonly DiagnosticDescriptor UnsupportedBaseClass = new(
+        id: "SNET0027",
+        title: "Network type's base class is not supported",
+        messageFormat: "'{0}' derives from '{1}', {2}; remove the base class, or {3}",
+        category: Usage,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: HelpLink("SNET0027"));
+
+    public static readonly DiagnosticDescriptor RequiredMember = new(
+        id: "SNET0028",
+        title: "Network type has a required member",
+        messageFormat: "'{0}' has the required member '{1}', which Create(seed) and the generated constructors cannot set; remove the 'required' modifier (initialise it in the declaration or set it after construction)",
+        category: Usage,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: HelpLink("SNET0028"));
+
+    public static readonly DiagnosticDescriptor ReservedMember = new(
+        id: "SNET0029",
+        title: "Network type declares a member the generator declares",
+        messageFormat: "'{0}' has {1}, which would collide with {2}; remove it or give it another name",
+        category: Usage,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: HelpLink("SNET0029"));
+
     /// <summary>The help link of a diagnostic: its page in the repository's docs/diagnostics folder.</summary>
     public static string HelpLink(string id) => $"{RepositoryUrl}/blob/main/docs/diagnostics/{id}.md";
 }

@@ -74,8 +74,137 @@ internal static class NetworkShape
             return Diagnostic.Create(DiagnosticDescriptors.StaticOrAbstractType, IdentifierLocation(type, cancellationToken), type.Name, type.IsStatic ? "static" : "abstract");
         }
 
+        return FindMemberProblem(type, cancellationToken);
+    }
+
+    /// <summary>
+    /// The names of the members the generator declares on a network (both kinds, every loss: one list, so that a name
+    /// does not become legal or illegal with the loss): a member of the user's type, or of a base type, by one of them would
+    /// collide with a generated one or be hidden by it.
+    /// </summary>
+    public static readonly string[] ReservedNames =
+    [
+        "InputSize", "OutputSize", "ParameterCount", "StateSize", "DefaultSeed", "LayerSizes", "Topology", "Parameters", "Create",
+        "Step", "Forward", "ForwardBatch", "ComputeLoss", "Backward", "BackwardBatch", "TrainStep", "Predict",
+        "_staticNetParameters", "_staticNetOffset",
+    ];
+
+    /// <summary>
+    /// What of the type's members or base class the generated members cannot live with: a primary constructor (the
+    /// generated constructors would have to call it), a base class that is a network (its members would be hidden) or
+    /// has no parameterless constructor the generated ones can call, a required member (<c>Create(seed)</c> cannot set
+    /// it), a member or constructor the generator declares itself.
+    /// </summary>
+    private static Diagnostic? FindMemberProblem(INamedTypeSymbol type, CancellationToken cancellationToken)
+    {
+        foreach (SyntaxReference reference in type.DeclaringSyntaxReferences)
+        {
+            if (reference.GetSyntax(cancellationToken) is TypeDeclarationSyntax { ParameterList: { } parameters })
+            {
+                return Diagnostic.Create(DiagnosticDescriptors.PrimaryConstructor, parameters.GetLocation(), type.Name);
+            }
+        }
+
+        if (type.BaseType is { SpecialType: not SpecialType.System_Object } baseType)
+        {
+            if (IsNetwork(baseType))
+            {
+                return Diagnostic.Create(DiagnosticDescriptors.UnsupportedBaseClass, BaseLocation(type, cancellationToken), type.Name, baseType.Name,
+                    "another network, whose members the generated ones would hide", "hold that network in a field");
+            }
+
+            bool callable = baseType.InstanceConstructors.Any(constructor =>
+                constructor.Parameters.All(parameter => parameter.IsOptional || parameter.IsParams) &&
+                constructor.DeclaredAccessibility is Accessibility.Public or Accessibility.Protected or Accessibility.ProtectedOrInternal ||
+                (constructor.Parameters.All(parameter => parameter.IsOptional || parameter.IsParams) &&
+                 constructor.DeclaredAccessibility is Accessibility.Internal or Accessibility.ProtectedAndInternal &&
+                 SymbolEqualityComparer.Default.Equals(constructor.ContainingAssembly, type.ContainingAssembly)));
+            if (!callable)
+            {
+                return Diagnostic.Create(DiagnosticDescriptors.UnsupportedBaseClass, BaseLocation(type, cancellationToken), type.Name, baseType.Name,
+                    "which has no parameterless constructor the generated constructors could call", "give it a parameterless constructor (it may be protected)");
+            }
+        }
+
+        for (INamedTypeSymbol? current = type; current is not null && current.SpecialType != SpecialType.System_Object; current = current.BaseType)
+        {
+            foreach (ISymbol member in current.GetMembers())
+            {
+                if (member is IPropertySymbol { IsRequired: true } or IFieldSymbol { IsRequired: true })
+                {
+                    return Diagnostic.Create(DiagnosticDescriptors.RequiredMember, MemberLocation(member, type, cancellationToken), type.Name, member.Name);
+                }
+            }
+        }
+
+        foreach (ISymbol member in type.GetMembers())
+        {
+            if (member.IsImplicitlyDeclared || IsGenerated(member))
+            {
+                continue;
+            }
+
+            if (member is IMethodSymbol { MethodKind: MethodKind.Constructor } constructor &&
+                (constructor.Parameters.Length == 0 || (constructor.Parameters.Length == 1 && constructor.Parameters[0].Type.SpecialType == SpecialType.System_Int32)))
+            {
+                return Diagnostic.Create(DiagnosticDescriptors.ReservedMember, MemberLocation(member, type, cancellationToken), type.Name,
+                    constructor.Parameters.Length == 0 ? $"a parameterless constructor" : "a constructor that takes one int",
+                    "the generated constructors (new(), and new(int seed), which initialises the parameters from a seed)");
+            }
+
+            if (System.Array.IndexOf(ReservedNames, member.Name) >= 0)
+            {
+                return Diagnostic.Create(DiagnosticDescriptors.ReservedMember, MemberLocation(member, type, cancellationToken), type.Name,
+                    $"a member named '{member.Name}'", "a generated member of that name");
+            }
+        }
+
+        for (INamedTypeSymbol? current = type.BaseType; current is not null && current.SpecialType != SpecialType.System_Object; current = current.BaseType)
+        {
+            foreach (ISymbol member in current.GetMembers())
+            {
+                if (!member.IsImplicitlyDeclared && member.DeclaredAccessibility != Accessibility.Private && System.Array.IndexOf(ReservedNames, member.Name) >= 0)
+                {
+                    return Diagnostic.Create(DiagnosticDescriptors.ReservedMember, BaseLocation(type, cancellationToken), type.Name,
+                        $"a base class '{current.Name}' with a member named '{member.Name}'", "a generated member of that name, which would hide it");
+                }
+            }
+        }
+
         return null;
     }
+
+    /// <summary>
+    /// Whether the member is one StaticNet generated: the analyzer sees the compilation with the generated files, whose
+    /// paths are <c>StaticNet.Generator/StaticNet.Generator.NetworkGenerator/...</c>.
+    /// </summary>
+    private static bool IsGenerated(ISymbol member) =>
+        member.DeclaringSyntaxReferences.Length > 0 &&
+        member.DeclaringSyntaxReferences.All(reference => reference.SyntaxTree.FilePath.Replace('\\', '/').Contains("StaticNet.Generator/StaticNet.Generator.NetworkGenerator/"));
+
+    /// <summary>Whether the type is a generated network: it has [Network] or implements a network interface.</summary>
+    private static bool IsNetwork(INamedTypeSymbol type) =>
+        type.GetAttributes().Any(attribute => attribute.AttributeClass?.ToDisplayString() == AttributeMetadataName) ||
+        type.AllInterfaces.Any(candidate => candidate.ContainingNamespace?.ToDisplayString() == "StaticNet" &&
+            candidate.Name is "INetwork" or "ISequenceNetwork");
+
+    /// <summary>The base class in the base list of the user's declaration, or the type's name.</summary>
+    private static Location BaseLocation(INamedTypeSymbol type, CancellationToken cancellationToken)
+    {
+        foreach (SyntaxReference reference in type.DeclaringSyntaxReferences)
+        {
+            if (reference.GetSyntax(cancellationToken) is TypeDeclarationSyntax { BaseList.Types: { Count: > 0 } types })
+            {
+                return types[0].GetLocation();
+            }
+        }
+
+        return IdentifierLocation(type, cancellationToken);
+    }
+
+    /// <summary>The member's name in the user's code (a member of a base type from metadata: the network's name).</summary>
+    private static Location MemberLocation(ISymbol member, INamedTypeSymbol type, CancellationToken cancellationToken) =>
+        member.Locations.FirstOrDefault(location => location.IsInSource) ?? IdentifierLocation(type, cancellationToken);
 
     /// <summary>Whether the syntax tree's C# version can compile the generated code (static abstract interface members, file-local types).</summary>
     public static bool IsLanguageVersionSupported(SyntaxTree tree) =>

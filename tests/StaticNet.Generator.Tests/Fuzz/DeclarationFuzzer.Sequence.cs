@@ -87,6 +87,50 @@ internal sealed partial class DeclarationFuzzer
             """]);
     }
 
+    /// <summary>
+    /// A valid network whose other members or base class the generated members cannot live with (SNET0026–SNET0029):
+    /// a primary constructor, a base class without a callable parameterless constructor, a required member, a member by a
+    /// reserved name or a constructor the generator declares. The user's file compiles on its own.
+    /// </summary>
+    private void AddMemberProblem()
+    {
+        Begin();
+        string id = FuzzCase.Tag(_number);
+        string attribute;
+        if (_r.Next(2) == 0)
+        {
+            attribute = Spell(Pick(_small)).Render(_r);
+        }
+        else
+        {
+            SequenceDeclaration sequence = RandomSequence();
+            attribute = $"[Network({string.Join(", ", NetworkArguments(sequence))})]\n" + string.Concat(sequence.Layers.Select(l => Layer(l) + "\n")).TrimEnd('\n');
+        }
+
+        (string Id, string Before, string Declaration)[] problems =
+        [
+            ("SNET0026", "", $"public partial record Net(string Name{(_r.Next(2) == 0 ? ", int Size" : "")});"),
+            ("SNET0026", "", "public partial class Net(int size) { private readonly int _size = size; }"),
+            ("SNET0027", "/// <summary>Base.</summary>\npublic class Base { /// <summary>Base.</summary>\npublic Base(string name) { } }", "public partial class Net : Base { /// <summary>Net.</summary>\npublic Net(string name, bool other) : base(name) { } }"),
+            ("SNET0028", "", $"public partial class Net {{ /// <summary>Member.</summary>\npublic required {Pick(["string Agent { get; init; }", "int Count;", "object Tag { get; set; }"])} }}"),
+            ("SNET0029", "", $"public partial class Net {{ /// <summary>Member.</summary>\npublic {Pick(["int Forward", "string Parameters", "int InputSize", "int Step", "object Topology", "int Predict", "int StateSize"])} {{ get; }} }}"),
+            ("SNET0029", "", $"public partial class Net {{ /// <summary>Constructor.</summary>\npublic Net({Pick(["", "int seed"])}) {{ }} }}"),
+        ];
+        (string expected, string before, string declaration) = Pick(problems);
+        _template = "MemberProblem";
+        Add("invalid: member or base class clash", Verdict.Invalid, [expected], [$$"""
+            using StaticNet;
+
+            namespace Fuzz.{{id}};
+
+            {{before}}
+
+            /// <summary>Fuzz.</summary>
+            {{attribute}}
+            {{declaration}}
+            """]);
+    }
+
     /// <summary>A valid stack of 1 to 4 layers, at least one of them a sequence layer; sizes 1 to 40.</summary>
     private SequenceDeclaration RandomSequence()
     {

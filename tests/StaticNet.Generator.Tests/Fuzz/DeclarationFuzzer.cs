@@ -52,7 +52,7 @@ internal sealed partial class DeclarationFuzzer
 
     public IReadOnlyList<FuzzCase> Cases => _cases;
 
-    /// <summary>Writes 12,100 declarations: 10,500 of the Layers form, 1,600 of the layer-attribute form.</summary>
+    /// <summary>Writes 12,300 declarations: 10,500 of the Layers form, 1,600 of the layer-attribute form, 200 whose members or base class clash with the generated members.</summary>
     public DeclarationFuzzer Generate()
     {
         Repeat(800, () => AddValid("valid: random topology", Pick(_pool), ValidShape.FileScoped));
@@ -69,6 +69,7 @@ internal sealed partial class DeclarationFuzzer
         Repeat(1100, AddInvalidSequence);
         Repeat(50, AddSpreadLayerAttributes);
         Repeat(50, AddLayerAttributesWithoutNetwork);
+        Repeat(200, AddMemberProblem);
         return this;
     }
 
