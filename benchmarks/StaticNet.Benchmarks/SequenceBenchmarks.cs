@@ -8,7 +8,9 @@ namespace StaticNet.Benchmarks;
 /// Conv1D(16, k=3, d=2)→GRU(16)→Dense(1), the cases that docs/benchmarks.md compares with RTNeural's compile-time
 /// <c>ModelT</c>. The state is kept across calls (a stream, as RTNeural's <c>forward</c> keeps its own); the input cycles
 /// through a signal of 8,192 random frames in [-1, 1); every output feeds the return value. The weights are the
-/// networks' own initialisation (uniform in ±1/√fan_in, as PyTorch's and the RTNeural benchmark's). Run it with
+/// networks' own initialisation: GRU and LSTM tensors uniform in ±1/√H, as PyTorch's and the RTNeural benchmark's;
+/// convolution and dense weights Glorot-uniform with zero biases, where the RTNeural benchmark draws them in ±1/√fan_in
+/// with biases (the kernels have no branch on the values, so the time does not depend on them). Run it with
 /// <c>--filter '*SequenceBenchmarks*' --launchCount 1 --warmupCount 6 --iterationCount 15</c> (the job of
 /// benchmarks/compare.sh).
 /// </summary>
