@@ -45,6 +45,18 @@ public static class Dense<T>
         {
             DenseKernels<T, Simd128<T>, Vector128<T>>.Forward<TShape, TActivation>(ref w, ref b, ref x, ref y, ref z);
         }
+        else if (TShape.In == 1 && Vector512.IsHardwareAccelerated && TShape.Out >= Vector512<T>.Count)
+        {
+            DenseKernels<T, Simd512<T>, Vector512<T>>.ForwardOneInput<TShape, TActivation>(ref w, ref b, ref x, ref y, ref z);
+        }
+        else if (TShape.In == 1 && Vector256.IsHardwareAccelerated && TShape.Out >= Vector256<T>.Count)
+        {
+            DenseKernels<T, Simd256<T>, Vector256<T>>.ForwardOneInput<TShape, TActivation>(ref w, ref b, ref x, ref y, ref z);
+        }
+        else if (TShape.In == 1 && Vector128.IsHardwareAccelerated && TShape.Out >= Vector128<T>.Count)
+        {
+            DenseKernels<T, Simd128<T>, Vector128<T>>.ForwardOneInput<TShape, TActivation>(ref w, ref b, ref x, ref y, ref z);
+        }
         else
         {
             // Inputs too few for a vector: scalar inner products, then the activation a vector of outputs at a time.

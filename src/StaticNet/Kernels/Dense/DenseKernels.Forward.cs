@@ -60,6 +60,34 @@ internal static partial class DenseKernels<T, TSimd, TVector>
     }
 
     /// <summary>
+    /// <see cref="Forward"/> for a layer of one input (a recurrent layer's input projection at one input per frame, say):
+    /// its weights <c>[Out][1]</c> are one column, so a vector of outputs at a time is <c>W x + b</c> with <c>x</c>
+    /// broadcast, instead of one scalar inner product per output. The same operations as the scalar kernel per output
+    /// (a fused multiply-add onto zero, then the bias), so the same results to the bit as <see cref="ForwardBatch"/>'s.
+    /// A layer whose outputs are not a whole number of vectors ends with a vector that overlaps the one before it.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void ForwardOneInput<TShape, TActivation>(ref T w, ref T b, ref T x, ref T y, ref T z)
+        where TShape : ILayerShape
+        where TActivation : IActivation
+    {
+        nuint n = (nuint)TShape.Out;
+        nuint lanes = (nuint)TSimd.Count;
+        TVector xv = TSimd.Create(x);
+        nuint o = 0;
+        for (; o + lanes <= n; o += lanes)
+        {
+            FinishOutputs<TActivation>(TSimd.MultiplyAdd(TSimd.Load(ref w, o), xv, TSimd.Zero), ref b, ref y, ref z, o, (int)lanes);
+        }
+
+        if (n % lanes != 0)
+        {
+            o = n - lanes;
+            FinishOutputs<TActivation>(TSimd.MultiplyAdd(TSimd.Load(ref w, o), xv, TSimd.Zero), ref b, ref y, ref z, o, (int)lanes);
+        }
+    }
+
+    /// <summary>
     /// A group of outputs from <c>o</c>: <see cref="GroupRows"/> of them, or all of a layer that has fewer
     /// (<typeparamref name="TFew"/>); one accumulator per row over every input chunk, then the tree, bias and activation.
     /// A method of its own, compiled fully optimised at its first call: the kernels that are methods of their own take

@@ -1,0 +1,89 @@
+using System;
+using BenchmarkDotNet.Attributes;
+
+namespace StaticNet.Benchmarks;
+
+/// <summary>
+/// Streaming latency of a sequence network: one <c>Step</c> (one frame of one input) of GRU(8), GRU(32), LSTM(32) and
+/// Conv1D(16, k=3, d=2)→GRU(16)→Dense(1), the cases that docs/benchmarks.md compares with RTNeural's compile-time
+/// <c>ModelT</c>. The state is kept across calls (a stream, as RTNeural's <c>forward</c> keeps its own); the input cycles
+/// through a signal of 8,192 random frames in [-1, 1); every output feeds the return value. The weights are the
+/// networks' own initialisation: GRU and LSTM tensors uniform in ±1/√H, as PyTorch's and the RTNeural benchmark's;
+/// convolution and dense weights Glorot-uniform with zero biases, where the RTNeural benchmark draws them in ±1/√fan_in
+/// with biases (the kernels have no branch on the values, so the time does not depend on them). Run it with
+/// <c>--filter '*SequenceBenchmarks*' --launchCount 1 --warmupCount 6 --iterationCount 15</c> (the job of
+/// benchmarks/compare.sh).
+/// </summary>
+[MemoryDiagnoser]
+public class SequenceBenchmarks
+{
+    private const int Signal = 8192; // a power of two
+
+    private Gru8 _gru8 = null!;
+    private Gru32 _gru32 = null!;
+    private Lstm32 _lstm32 = null!;
+    private ConvGru _convGru = null!;
+    private float[] _signal = null!;
+    private float[] _state = null!;
+    private float[] _output = null!;
+    private int _next;
+
+    /// <summary>The networks, a state and an output buffer large enough for each, and the input signal.</summary>
+    [GlobalSetup]
+    public void Setup()
+    {
+        _gru8 = Gru8.Create(seed: 1);
+        _gru32 = Gru32.Create(seed: 2);
+        _lstm32 = Lstm32.Create(seed: 3);
+        _convGru = ConvGru.Create(seed: 4);
+        _signal = ReferenceData.Inputs(1, Signal, seed: 5);
+        _state = new float[Math.Max(Math.Max(Gru8.StateSize, Gru32.StateSize), Math.Max(Lstm32.StateSize, ConvGru.StateSize))];
+        _output = new float[Math.Max(Math.Max(Gru8.OutputSize, Gru32.OutputSize), Math.Max(Lstm32.OutputSize, ConvGru.OutputSize))];
+    }
+
+    /// <summary>One frame of GRU(8).</summary>
+    [Benchmark]
+    public float StepGru8()
+    {
+        _gru8.Step(_state.AsSpan(0, Gru8.StateSize), _signal.AsSpan(Next(), 1), _output.AsSpan(0, Gru8.OutputSize));
+        return Sum(Gru8.OutputSize);
+    }
+
+    /// <summary>One frame of GRU(32).</summary>
+    [Benchmark]
+    public float StepGru32()
+    {
+        _gru32.Step(_state.AsSpan(0, Gru32.StateSize), _signal.AsSpan(Next(), 1), _output.AsSpan(0, Gru32.OutputSize));
+        return Sum(Gru32.OutputSize);
+    }
+
+    /// <summary>One frame of LSTM(32).</summary>
+    [Benchmark]
+    public float StepLstm32()
+    {
+        _lstm32.Step(_state.AsSpan(0, Lstm32.StateSize), _signal.AsSpan(Next(), 1), _output.AsSpan(0, Lstm32.OutputSize));
+        return Sum(Lstm32.OutputSize);
+    }
+
+    /// <summary>One frame of Conv1D(16, k=3, d=2)→GRU(16)→Dense(1).</summary>
+    [Benchmark]
+    public float StepConvGru()
+    {
+        _convGru.Step(_state.AsSpan(0, ConvGru.StateSize), _signal.AsSpan(Next(), 1), _output.AsSpan(0, ConvGru.OutputSize));
+        return Sum(ConvGru.OutputSize);
+    }
+
+    private int Next() => _next++ & (Signal - 1);
+
+    // As the RTNeural benchmark does, every output of the frame is added up.
+    private float Sum(int count)
+    {
+        float sum = 0;
+        foreach (float y in _output.AsSpan(0, count))
+        {
+            sum += y;
+        }
+
+        return sum;
+    }
+}
