@@ -12,6 +12,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using StaticNet.Generator;
 using StaticNet.Generator.Planning;
+using StaticNet.Roslyn;
 using StaticNet.Tests;
 using Xunit.Sdk;
 
@@ -44,14 +45,6 @@ public sealed record NetworkDeclaration(string Name, int[] Layers, Activation[] 
 /// </summary>
 public sealed class CompiledNetworks : IDisposable
 {
-    private static readonly ImmutableArray<MetadataReference> References = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!)
-        .Split(Path.PathSeparator)
-        .Where(path => Path.GetFileName(path).StartsWith("System.", StringComparison.Ordinal) || Path.GetFileName(path) is "mscorlib.dll" or "netstandard.dll")
-        .Append(typeof(NetworkAttribute).Assembly.Location)
-        .Distinct()
-        .Select(path => (MetadataReference)MetadataReference.CreateFromFile(path))
-        .ToImmutableArray();
-
     private readonly NetworkLoadContext _context;
     private readonly Dictionary<string, Type> _types;
 
@@ -85,17 +78,50 @@ public sealed class CompiledNetworks : IDisposable
     public static CompiledNetworks Compile(IReadOnlyCollection<(string Name, string Source)> declarations, string assemblyName)
     {
         var stopwatch = Stopwatch.StartNew();
+        (Compilation output, ImmutableArray<Diagnostic> generatorDiagnostics, GeneratorRunResult run) = Generate(declarations, assemblyName, TargetFramework.Net10);
+
+        var kernelShapes = run.TrackedSteps[TrackingNames.Plan]
+            .SelectMany(step => step.Outputs)
+            .Select(step => (NetworkPlan)step.Value)
+            .ToDictionary(plan => plan.Type.Target.Name, plan => plan.Layers.Select(layer => KernelShape(layer.Inputs, plan.Precision == StaticNet.Generator.Shared.Precision.Double)).ToArray(), StringComparer.Ordinal);
+
+        using var image = new MemoryStream();
+        Microsoft.CodeAnalysis.Emit.EmitResult emitted = output.Emit(image);
+        AssertClean(declarations.Count, emitted.Success, generatorDiagnostics.Concat(emitted.Diagnostics), TargetFramework.Net10);
+
+        image.Position = 0;
+        var context = new NetworkLoadContext(assemblyName);
+        Assembly assembly = context.LoadFromStream(image);
+        var types = declarations.ToDictionary(d => d.Name, d => assembly.GetType("Generated." + d.Name, throwOnError: true)!, StringComparer.Ordinal);
+        return new CompiledNetworks(context, types, kernelShapes, stopwatch.Elapsed);
+    }
+
+    /// <summary>
+    /// Generates the declarations' code and compiles it against <paramref name="framework"/>'s reference assemblies
+    /// without emitting or loading it; fails on any generator or compiler diagnostic of warning level or above.
+    /// </summary>
+    public static void Check(IReadOnlyCollection<(string Name, string Source)> declarations, string assemblyName, TargetFramework framework)
+    {
+        (Compilation output, ImmutableArray<Diagnostic> generatorDiagnostics, _) = Generate(declarations, assemblyName, framework);
+        ImmutableArray<Diagnostic> diagnostics = output.GetDiagnostics();
+        AssertClean(declarations.Count, !diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error), generatorDiagnostics.Concat(diagnostics), framework);
+    }
+
+    /// <summary>One compilation of every declaration (a class per network) for <paramref name="framework"/>, with the generated code.</summary>
+    private static (Compilation Output, ImmutableArray<Diagnostic> GeneratorDiagnostics, GeneratorRunResult Run) Generate(
+        IReadOnlyCollection<(string Name, string Source)> declarations, string assemblyName, TargetFramework framework)
+    {
         var source = new StringBuilder("using StaticNet;\n\nnamespace Generated;\n\n");
         foreach ((string _, string text) in declarations)
         {
             source.Append(text).Append('\n');
         }
 
-        var parseOptions = new CSharpParseOptions(LanguageVersion.Latest, DocumentationMode.None);
+        var parseOptions = new CSharpParseOptions(LanguageVersion.Latest, DocumentationMode.None, preprocessorSymbols: framework.PreprocessorSymbols);
         CSharpCompilation compilation = CSharpCompilation.Create(
             assemblyName,
             [CSharpSyntaxTree.ParseText(source.ToString(), parseOptions, path: "Networks.cs")],
-            References,
+            framework.References,
             new CSharpCompilationOptions(
                 OutputKind.DynamicallyLinkedLibrary,
                 optimizationLevel: OptimizationLevel.Release,
@@ -114,24 +140,16 @@ public sealed class CompiledNetworks : IDisposable
             throw new XunitException($"The generator threw: {run.Exception}");
         }
 
-        var kernelShapes = run.TrackedSteps[TrackingNames.Plan]
-            .SelectMany(step => step.Outputs)
-            .Select(step => (NetworkPlan)step.Value)
-            .ToDictionary(plan => plan.Type.Target.Name, plan => plan.Layers.Select(layer => KernelShape(layer.Inputs, plan.Precision == StaticNet.Generator.Shared.Precision.Double)).ToArray(), StringComparer.Ordinal);
+        return (output, generatorDiagnostics, run);
+    }
 
-        using var image = new MemoryStream();
-        Microsoft.CodeAnalysis.Emit.EmitResult emitted = output.Emit(image);
-        Diagnostic[] problems = generatorDiagnostics.Concat(emitted.Diagnostics).Where(d => d.Severity >= DiagnosticSeverity.Warning).ToArray();
-        if (!emitted.Success || problems.Length > 0)
+    private static void AssertClean(int count, bool success, IEnumerable<Diagnostic> diagnostics, TargetFramework framework)
+    {
+        Diagnostic[] problems = diagnostics.Where(d => d.Severity >= DiagnosticSeverity.Warning).ToArray();
+        if (!success || problems.Length > 0)
         {
-            throw new XunitException($"The generated code of {declarations.Count} networks did not compile cleanly:\n" + string.Join("\n", problems.Take(20)));
+            throw new XunitException($"The generated code of {count} networks did not compile cleanly against {framework}:\n" + string.Join("\n", problems.Take(20)));
         }
-
-        image.Position = 0;
-        var context = new NetworkLoadContext(assemblyName);
-        Assembly assembly = context.LoadFromStream(image);
-        var types = declarations.ToDictionary(d => d.Name, d => assembly.GetType("Generated." + d.Name, throwOnError: true)!, StringComparer.Ordinal);
-        return new CompiledNetworks(context, types, kernelShapes, stopwatch.Elapsed);
     }
 
     /// <summary>Drives the compiled network <paramref name="declaration"/> in doubles, with parameters initialised from seed 0.</summary>

@@ -112,7 +112,7 @@ public sealed class SequenceGoldenFixture : IDisposable
     public SequenceGoldenFixture()
     {
         string directory = Path.Combine(AppContext.BaseDirectory, "golden");
-        Index = JsonSerializer.Deserialize<SequenceIndex>(File.ReadAllText(Path.Combine(directory, "golden-sequence.json")), JsonOptions)!;
+        Index = ReadIndex();
         using var compressed = new GZipStream(File.OpenRead(Path.Combine(directory, "golden-sequence.bin.gz")), CompressionMode.Decompress);
         using var bytes = new MemoryStream();
         compressed.CopyTo(bytes);
@@ -131,6 +131,10 @@ public sealed class SequenceGoldenFixture : IDisposable
     public SequenceIndex Index { get; }
 
     public CompiledNetworks Compiled { get; }
+
+    /// <summary>The index of the golden-sequence data (golden-sequence.json), without the values.</summary>
+    public static SequenceIndex ReadIndex() =>
+        JsonSerializer.Deserialize<SequenceIndex>(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "golden", "golden-sequence.json")), JsonOptions)!;
 
     public SequenceGolden[] Networks { get; }
 

@@ -1,6 +1,9 @@
 using System.Collections.Immutable;
 using System.Linq;
+using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Testing;
+using StaticNet.Roslyn;
 using Xunit;
 
 namespace StaticNet.Generator.Tests;
@@ -32,6 +35,40 @@ public sealed class CompileTests
             Assert.Single(result.Sources);
             AssertNoWarnings(result.Output.GetDiagnostics());
         }
+    }
+
+    public static TheoryData<string, string> RepresentativeDeclarationsOnEachFramework()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (TargetFramework framework in TargetFramework.All)
+        {
+            foreach (string name in new[] { nameof(Sources.XorNet), nameof(Sources.T2), nameof(Sources.DoubleBinary), nameof(Sources.AmpModel) })
+            {
+                data.Add(framework.Name, name);
+            }
+        }
+
+        return data;
+    }
+
+    /// <summary>
+    /// A dense classifier, a small regression network, a double network and a sequence network of every layer kind, each
+    /// compiled against the reference assemblies and StaticNet.dll of both frameworks the runtime library builds for, with
+    /// that framework's preprocessor symbols: the testing framework fails on any diagnostic down to Info.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(RepresentativeDeclarationsOnEachFramework))]
+    public async Task Generated_code_compiles_without_warnings_on_net8_and_net10(string framework, string declaration)
+    {
+        string source = (string)typeof(Sources).GetField(declaration)!.GetValue(null)!;
+        var test = new GeneratorTest(source, framework: TargetFramework.All.Single(f => f.Name == framework))
+        {
+            TestBehaviors = TestBehaviors.SkipGeneratedSourcesCheck,
+        };
+        await test.RunAsync();
+        Assert.Single(test.GeneratedSources);
+        string directory = $"{System.IO.Path.DirectorySeparatorChar}{framework}{System.IO.Path.DirectorySeparatorChar}StaticNet.dll";
+        Assert.Contains(test.Output.References, r => r.Display is { } path && path.EndsWith(directory, System.StringComparison.Ordinal));
     }
 
     [Fact]

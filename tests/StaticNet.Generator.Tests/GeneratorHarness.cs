@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
-using System.IO;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -9,59 +8,68 @@ using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Text;
 using StaticNet.Generator;
 using StaticNet.Generator.Analyzers;
+using StaticNet.Roslyn;
 using Xunit;
 
 namespace StaticNet.Generator.Tests;
 
-/// <summary>Runs the generator and the analyzer in memory on C# sources, as the compiler does in a build.</summary>
+/// <summary>
+/// Runs the generator and the analyzer in memory on C# sources, as the compiler does in a build. The diagnostic tests
+/// use the Roslyn testing framework (<see cref="GeneratorTest"/>); this hand-rolled harness stays for what that framework
+/// does not do: driving a GeneratorDriver directly (the incremental tests' tracked steps and cached outputs, the generation
+/// time tests, the weights tests' additional files), the fuzzer's thousands of batched declarations, the snapshot tests'
+/// exact generated text, and the compile tests that vary options per run.
+/// </summary>
 internal static class GeneratorHarness
 {
-    /// <summary>The framework the tests run on plus the StaticNet runtime library.</summary>
-    public static readonly ImmutableArray<MetadataReference> References = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!)
-        .Split(Path.PathSeparator)
-        .Where(path => Path.GetFileName(path).StartsWith("System.", StringComparison.Ordinal) || Path.GetFileName(path) is "mscorlib.dll" or "netstandard.dll")
-        .Append(typeof(NetworkAttribute).Assembly.Location)
-        .Distinct()
-        .Select(path => (MetadataReference)MetadataReference.CreateFromFile(path))
-        .ToImmutableArray();
+    /// <summary>The framework the tests run on (net10.0: its reference assemblies) plus its build of the StaticNet runtime library.</summary>
+    public static ImmutableArray<MetadataReference> References => TargetFramework.Net10.References;
 
-    public static CSharpParseOptions ParseOptions(LanguageVersion version = LanguageVersion.Latest) =>
-        new CSharpParseOptions(version, DocumentationMode.Diagnose);
+    public static CSharpParseOptions ParseOptions(LanguageVersion version = LanguageVersion.Latest, TargetFramework? framework = null) =>
+        new CSharpParseOptions(version, DocumentationMode.Diagnose, preprocessorSymbols: (framework ?? TargetFramework.Net10).PreprocessorSymbols);
 
-    public static CSharpCompilation Compilation(string source, LanguageVersion version = LanguageVersion.Latest, bool allowUnsafe = true) =>
-        Compilation([source], version, allowUnsafe);
+    /// <summary>The compilation options of a consumer's project: nullable enabled, every warning level, CS1591 on.</summary>
+    public static CSharpCompilationOptions CompilationOptions(bool allowUnsafe = true) =>
+        new(
+            OutputKind.DynamicallyLinkedLibrary,
+            allowUnsafe: allowUnsafe,
+            nullableContextOptions: NullableContextOptions.Enable,
+            warningLevel: 9999,
+            specificDiagnosticOptions: [new("CS1591", ReportDiagnostic.Warn)]);
 
-    public static CSharpCompilation Compilation(string[] sources, LanguageVersion version = LanguageVersion.Latest, bool allowUnsafe = true) =>
+    public static CSharpCompilation Compilation(string source, LanguageVersion version = LanguageVersion.Latest, bool allowUnsafe = true, TargetFramework? framework = null) =>
+        Compilation([source], version, allowUnsafe, framework);
+
+    /// <summary>A consumer's compilation for <paramref name="framework"/> (net10.0 unless said otherwise).</summary>
+    public static CSharpCompilation Compilation(string[] sources, LanguageVersion version = LanguageVersion.Latest, bool allowUnsafe = true, TargetFramework? framework = null) =>
         CSharpCompilation.Create(
             "Consumer",
-            sources.Select((source, i) => CSharpSyntaxTree.ParseText(source, ParseOptions(version), path: $"Source{i}.cs")),
-            References,
-            new CSharpCompilationOptions(
-                OutputKind.DynamicallyLinkedLibrary,
-                allowUnsafe: allowUnsafe,
-                nullableContextOptions: NullableContextOptions.Enable,
-                warningLevel: 9999,
-                specificDiagnosticOptions: [new("CS1591", ReportDiagnostic.Warn)]));
+            sources.Select((source, i) => CSharpSyntaxTree.ParseText(source, ParseOptions(version, framework), path: $"Source{i}.cs")),
+            (framework ?? TargetFramework.Net10).References,
+            CompilationOptions(allowUnsafe));
 
     public static GeneratorDriver Driver(bool trackSteps = false, LanguageVersion version = LanguageVersion.Latest, IEnumerable<AdditionalText>? additionalTexts = null) =>
+        Driver(ParseOptions(version), trackSteps, additionalTexts);
+
+    public static GeneratorDriver Driver(CSharpParseOptions parseOptions, bool trackSteps = false, IEnumerable<AdditionalText>? additionalTexts = null) =>
         CSharpGeneratorDriver.Create(
             [new NetworkGenerator().AsSourceGenerator()],
             additionalTexts: additionalTexts,
-            parseOptions: ParseOptions(version),
+            parseOptions: parseOptions,
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: trackSteps));
 
     /// <summary>Runs the generator; returns the compilation with the generated trees and the generator's own diagnostics.</summary>
     public static GeneratorResult Run(Compilation compilation, IEnumerable<AdditionalText>? additionalTexts = null)
     {
-        GeneratorDriver driver = Driver(version: ((CSharpParseOptions)compilation.SyntaxTrees.First().Options).LanguageVersion, additionalTexts: additionalTexts);
+        GeneratorDriver driver = Driver((CSharpParseOptions)compilation.SyntaxTrees.First().Options, additionalTexts: additionalTexts);
         driver = driver.RunGeneratorsAndUpdateCompilation(compilation, out Compilation output, out ImmutableArray<Diagnostic> diagnostics);
         GeneratorRunResult result = driver.GetRunResult().Results.Single();
         Assert.Null(result.Exception);
         return new GeneratorResult(output, diagnostics, result.GeneratedSources);
     }
 
-    public static GeneratorResult Run(string source, LanguageVersion version = LanguageVersion.Latest, bool allowUnsafe = true) =>
-        Run(Compilation(source, version, allowUnsafe));
+    public static GeneratorResult Run(string source, LanguageVersion version = LanguageVersion.Latest, bool allowUnsafe = true, TargetFramework? framework = null) =>
+        Run(Compilation(source, version, allowUnsafe, framework));
 
     /// <summary>The analyzer's diagnostics on a compilation (normally the generator's output compilation).</summary>
     public static ImmutableArray<Diagnostic> Analyze(Compilation compilation) =>

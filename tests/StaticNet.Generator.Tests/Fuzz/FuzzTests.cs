@@ -102,7 +102,7 @@ public sealed partial class FuzzTests(ITestOutputHelper output)
     private static void CheckBatch(FuzzCase[] batch, ConcurrentQueue<(string Category, string Text)> failures, ConcurrentDictionary<string, bool> compiled)
     {
         LanguageVersion version = batch[0].Version;
-        var parseOptions = new CSharpParseOptions(version, DocumentationMode.Diagnose);
+        CSharpParseOptions parseOptions = GeneratorHarness.ParseOptions(version);
         SyntaxTree[] trees = Timed("parsing", () => batch.SelectMany(c => c.Files.Select((text, i) => CSharpSyntaxTree.ParseText(text, parseOptions, path: $"{c.Id}.{i}.cs"))).ToArray());
         var options = new CSharpCompilationOptions(
             OutputKind.DynamicallyLinkedLibrary,
