@@ -59,6 +59,16 @@ public sealed class GoldenData
     {
         GoldenIndex index = JsonSerializer.Deserialize<GoldenIndex>(File.ReadAllText(Path.Combine(directory, name + ".json")), JsonOptions)!;
 
+        double[] values = ReadValues(directory, name, index.Values);
+        return (index, values);
+    }
+
+    /// <summary>
+    /// The numbers of data set <paramref name="name"/> (<c>name.bin.gz</c> in <paramref name="directory"/>: gzip-compressed
+    /// little-endian float64), checked against the count its index gives.
+    /// </summary>
+    internal static double[] ReadValues(string directory, string name, long expected)
+    {
         using var compressed = new GZipStream(File.OpenRead(Path.Combine(directory, name + ".bin.gz")), CompressionMode.Decompress);
         using var bytes = new MemoryStream();
         compressed.CopyTo(bytes);
@@ -68,12 +78,12 @@ public sealed class GoldenData
         }
 
         double[] values = MemoryMarshal.Cast<byte, double>(bytes.GetBuffer().AsSpan(0, (int)bytes.Length)).ToArray();
-        if (values.Length != index.Values)
+        if (values.Length != expected)
         {
-            throw new InvalidDataException($"{name}.bin.gz holds {values.Length} values, {name}.json says {index.Values}.");
+            throw new InvalidDataException($"{name}.bin.gz holds {values.Length} values, {name}.json says {expected}.");
         }
 
-        return (index, values);
+        return values;
     }
 }
 

@@ -2,10 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
-using System.IO.Compression;
 using System.Linq;
 using System.Numerics;
-using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using StaticNet.Tests;
@@ -113,14 +111,7 @@ public sealed class SequenceGoldenFixture : IDisposable
     {
         string directory = Path.Combine(AppContext.BaseDirectory, "golden");
         Index = ReadIndex();
-        using var compressed = new GZipStream(File.OpenRead(Path.Combine(directory, "golden-sequence.bin.gz")), CompressionMode.Decompress);
-        using var bytes = new MemoryStream();
-        compressed.CopyTo(bytes);
-        double[] values = MemoryMarshal.Cast<byte, double>(bytes.GetBuffer().AsSpan(0, (int)bytes.Length)).ToArray();
-        if (values.Length != Index.Values)
-        {
-            throw new InvalidDataException($"golden-sequence.bin.gz holds {values.Length} values, golden-sequence.json says {Index.Values}.");
-        }
+        double[] values = GoldenData.ReadValues(directory, "golden-sequence", Index.Values);
 
         Compiled = CompiledNetworks.Compile(Index.Networks.Select(n => (n.Name, n.Source)).ToArray(), "StaticNet.GoldenSequence");
         Networks = Index.Networks

@@ -113,12 +113,12 @@ internal static class NetworkShape
                     "another network, whose members the generated ones would hide", "hold that network in a field");
             }
 
+            // A constructor the generated ones can call as base(): no required argument, and visible to the derived type.
             bool callable = baseType.InstanceConstructors.Any(constructor =>
                 constructor.Parameters.All(parameter => parameter.IsOptional || parameter.IsParams) &&
-                constructor.DeclaredAccessibility is Accessibility.Public or Accessibility.Protected or Accessibility.ProtectedOrInternal ||
-                (constructor.Parameters.All(parameter => parameter.IsOptional || parameter.IsParams) &&
-                 constructor.DeclaredAccessibility is Accessibility.Internal or Accessibility.ProtectedAndInternal &&
-                 SymbolEqualityComparer.Default.Equals(constructor.ContainingAssembly, type.ContainingAssembly)));
+                (constructor.DeclaredAccessibility is Accessibility.Public or Accessibility.Protected or Accessibility.ProtectedOrInternal ||
+                 (constructor.DeclaredAccessibility is Accessibility.Internal or Accessibility.ProtectedAndInternal &&
+                  SymbolEqualityComparer.Default.Equals(constructor.ContainingAssembly, type.ContainingAssembly))));
             if (!callable)
             {
                 return Diagnostic.Create(DiagnosticDescriptors.UnsupportedBaseClass, BaseLocation(type, cancellationToken), type.Name, baseType.Name,
