@@ -46,7 +46,11 @@ public static class VectorMath<T, TSimd, TVector>
     /// <param name="x">The argument.</param>
     /// <returns>e^x, lane by lane.</returns>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static TVector Exp(TVector x)
+    public static TVector Exp(TVector x) => ExpInline(x);
+
+    /// <summary><see cref="Exp"/>, inlined where it is one step of a longer function (no call in the dependency chain).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVector ExpInline(TVector x)
     {
         // Beyond these the result is +Inf or 0 anyway; inside them 2^n fits the two-step scaling below. Min and Max take
         // the lane as their second operand, so a NaN passes through on every width (x86 returns the second operand).
@@ -142,7 +146,9 @@ public static class VectorMath<T, TSimd, TVector>
 
         TVector small = TSimd.MultiplyAdd(TSimd.Multiply(ax, z), p, ax);
 
-        TVector e = Exp(TSimd.Multiply(ax, Create(-2.0)));
+        // Beyond 9.125 (19.125 in double) tanh rounds to 1, so |x| is clamped there: e^(−2|x|) is then a normal number,
+        // which the short exp below computes (a NaN passes through Min as its second operand).
+        TVector e = ExpOfBoundedNegative(TSimd.Multiply(TSimd.Min(Create(9.125f, 19.125), ax), Create(-2.0)));
         TVector large = TSimd.Subtract(One, TSimd.Divide(TSimd.Add(e, e), TSimd.Add(One, e)));
 
         // Both are >= 0: give the result the sign of x (tanh is odd; -0 stays -0).
@@ -160,7 +166,7 @@ public static class VectorMath<T, TSimd, TVector>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static TVector Sigmoid(TVector x)
     {
-        TVector e = Exp(TSimd.Negate(TSimd.Abs(x)));
+        TVector e = ExpInline(TSimd.Negate(TSimd.Abs(x)));
         return TSimd.Divide(TSimd.Select(TSimd.LessThan(x, TSimd.Zero), e, One), TSimd.Add(One, e));
     }
 
@@ -344,12 +350,15 @@ public static class VectorMath<T, TSimd, TVector>
     private static TVector ExpM1Reduced(TVector r)
     {
         TVector p;
+        TVector r2 = TSimd.Multiply(r, r);
         if (IsSingle)
         {
-            p = TSimd.MultiplyAdd(Create(0.000198527617612853646278381), r, Create(0.00139304355252534151077271));
-            p = TSimd.MultiplyAdd(p, r, Create(0.00833336077630519866943359));
-            p = TSimd.MultiplyAdd(p, r, Create(0.0416664853692054748535156));
-            p = TSimd.MultiplyAdd(p, r, Create(0.166666671633720397949219));
+            // Estrin's scheme (pairs, then pairs of pairs): 3 dependent steps where Horner's takes 5.
+            TVector p54 = TSimd.MultiplyAdd(Create(0.000198527617612853646278381), r, Create(0.00139304355252534151077271));
+            TVector p32 = TSimd.MultiplyAdd(Create(0.00833336077630519866943359), r, Create(0.0416664853692054748535156));
+            TVector p10 = TSimd.MultiplyAdd(Create(0.166666671633720397949219), r, Half);
+            p = TSimd.MultiplyAdd(TSimd.MultiplyAdd(p54, r2, p32), r2, p10);
+            return TSimd.MultiplyAdd(r2, p, r);
         }
         else
         {
@@ -365,7 +374,7 @@ public static class VectorMath<T, TSimd, TVector>
         }
 
         p = TSimd.MultiplyAdd(p, r, Half);
-        return TSimd.MultiplyAdd(TSimd.Multiply(r, r), p, r);
+        return TSimd.MultiplyAdd(r2, p, r);
     }
 
     /// <summary>
@@ -385,6 +394,21 @@ public static class VectorMath<T, TSimd, TVector>
         TVector first = TSimd.AddInteger(half, one);
         TVector second = TSimd.AddInteger(TSimd.SubtractInteger(full, half), one);
         return TSimd.Multiply(TSimd.Multiply(p, first), second);
+    }
+
+    /// <summary>
+    /// e^x for x in [−40, 0]: as <see cref="Exp"/> without its clamps and two-step scaling, which only the overflow and
+    /// the subnormal results need (2^n is a normal number here), so that the dependency chain is shorter.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVector ExpOfBoundedNegative(TVector x)
+    {
+        TVector t = TSimd.MultiplyAdd(x, Create(1.4426950408889634), Magic);
+        TVector n = TSimd.Subtract(t, Magic);
+        TVector r = TSimd.MultiplyAdd(n, Create(-0.693145751953125f, -0.69314718055966295651160180568695068359375), x);
+        r = TSimd.MultiplyAdd(n, Create(-1.428606765330187045e-06f, -0.28235290563031577122588448175013436025525412068e-12), r);
+        TVector scale = TSimd.AddInteger(TSimd.ShiftLeftInteger(t, MantissaBits), TSimd.CreateInteger(OneBits));
+        return TSimd.MultiplyAdd(ExpM1Reduced(r), scale, scale);
     }
 
     /// <summary>
