@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.Runtime.CompilerServices;
 
 namespace StaticNet.Kernels;
 
@@ -25,7 +26,15 @@ public interface IConv1DShape : ILayerShape
 internal readonly struct Conv1DWindow<TShape> : ILayerShape
     where TShape : IConv1DShape
 {
-    public static int In => TShape.In * TShape.KernelSize;
+    public static int In
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => TShape.In * TShape.KernelSize;
+    }
 
-    public static int Out => TShape.Out;
+    public static int Out
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => TShape.Out;
+    }
 }

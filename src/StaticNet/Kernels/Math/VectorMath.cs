@@ -32,7 +32,11 @@ namespace StaticNet.Kernels;
 /// (<see cref="MethodImplOptions.AggressiveOptimization"/>), with everything inside it inlined: inlined into a kernel,
 /// its few hundred operations would use up the JIT's inlining budget of the caller, which then leaves ISimd operations
 /// as calls (ten times slower), and a method that is left out of an inlining goes through tiered compilation, starting
-/// unoptimised. The call costs little beside the function's work.
+/// unoptimised. The call costs little beside the function's work where calls are independent (a layer's activations);
+/// where each waits for the one before (a recurrent cell's gates), <see cref="TanhInline"/> and
+/// <see cref="SigmoidInline"/> are inlined instead (see <c>Gates</c>). <see cref="Exp"/>, <see cref="Tanh"/> and
+/// <see cref="Sigmoid"/> are short wrappers of those inlined forms, marked <see cref="MethodImplOptions.NoInlining"/> so
+/// that the JIT does not inline the wrapper, and with it the body, into every caller.
 /// </para>
 /// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
@@ -45,7 +49,7 @@ public static class VectorMath<T, TSimd, TVector>
     /// <summary>e^x. Overflows to +∞ above ln(MaxValue), and goes to 0 through the subnormals (each rounded once).</summary>
     /// <param name="x">The argument.</param>
     /// <returns>e^x, lane by lane.</returns>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
     public static TVector Exp(TVector x) => ExpInline(x);
 
     /// <summary><see cref="Exp"/>, inlined where it is one step of a longer function (no call in the dependency chain).</summary>
@@ -121,8 +125,18 @@ public static class VectorMath<T, TSimd, TVector>
     /// </summary>
     /// <param name="x">The argument.</param>
     /// <returns>tanh x, lane by lane.</returns>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static TVector Tanh(TVector x)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
+    public static TVector Tanh(TVector x) => TanhInline(x);
+
+    /// <summary>
+    /// <see cref="Tanh"/>, inlined into the caller: for a recurrent cell, where the gates wait for each other and a call
+    /// (the vector passed through memory both ways) lies on the dependency chain. The caller must leave the JIT room to
+    /// inline it (a loop body with few such sites), or its ISimd operations are left as calls.
+    /// </summary>
+    /// <param name="x">The argument.</param>
+    /// <returns>tanh x, lane by lane.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static TVector TanhInline(TVector x)
     {
         TVector ax = TSimd.Abs(x);
         TVector z = TSimd.Multiply(x, x);
@@ -163,8 +177,14 @@ public static class VectorMath<T, TSimd, TVector>
     /// </summary>
     /// <param name="x">The argument.</param>
     /// <returns>σ(x), lane by lane.</returns>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static TVector Sigmoid(TVector x)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
+    public static TVector Sigmoid(TVector x) => SigmoidInline(x);
+
+    /// <summary><see cref="Sigmoid"/>, inlined into the caller (see <see cref="TanhInline"/>).</summary>
+    /// <param name="x">The argument.</param>
+    /// <returns>σ(x), lane by lane.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static TVector SigmoidInline(TVector x)
     {
         TVector e = ExpInline(TSimd.Negate(TSimd.Abs(x)));
         return TSimd.Divide(TSimd.Select(TSimd.LessThan(x, TSimd.Zero), e, One), TSimd.Add(One, e));

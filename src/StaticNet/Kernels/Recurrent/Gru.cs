@@ -207,9 +207,9 @@ internal static class GruKernels<T, TSimd, TVector>
         nuint hidden = (nuint)TShape.Out;
         int count = (int)System.Math.Min((nuint)TSimd.Count, hidden - j);
         TVector hn = Load(ref gh, (2 * hidden) + j, count);
-        TVector r = VectorMath<T, TSimd, TVector>.Sigmoid(TSimd.Add(Load(ref gi, j, count), Load(ref gh, j, count)));
-        TVector z = VectorMath<T, TSimd, TVector>.Sigmoid(TSimd.Add(Load(ref gi, hidden + j, count), Load(ref gh, hidden + j, count)));
-        TVector n = VectorMath<T, TSimd, TVector>.Tanh(TSimd.MultiplyAdd(r, hn, Load(ref gi, (2 * hidden) + j, count)));
+        TVector r = Gates<T, TSimd, TVector>.Sigmoid(TSimd.Add(Load(ref gi, j, count), Load(ref gh, j, count)));
+        TVector z = Gates<T, TSimd, TVector>.Sigmoid(TSimd.Add(Load(ref gi, hidden + j, count), Load(ref gh, hidden + j, count)));
+        TVector n = Gates<T, TSimd, TVector>.Tanh(TSimd.MultiplyAdd(r, hn, Load(ref gi, (2 * hidden) + j, count)));
         TVector state = TSimd.MultiplyAdd(z, TSimd.Subtract(Load(ref previous, j, count), n), n);
         Store(state, ref next, j, count);
         if (!Unsafe.IsNullRef(ref cache))

@@ -208,13 +208,13 @@ internal static class LstmKernels<T, TSimd, TVector>
     {
         nuint hidden = (nuint)TShape.Out;
         int count = (int)System.Math.Min((nuint)TSimd.Count, hidden - j);
-        TVector i = VectorMath<T, TSimd, TVector>.Sigmoid(TSimd.Add(Load(ref gi, j, count), Load(ref gh, j, count)));
-        TVector f = VectorMath<T, TSimd, TVector>.Sigmoid(TSimd.Add(Load(ref gi, hidden + j, count), Load(ref gh, hidden + j, count)));
-        TVector g = VectorMath<T, TSimd, TVector>.Tanh(TSimd.Add(Load(ref gi, (2 * hidden) + j, count), Load(ref gh, (2 * hidden) + j, count)));
-        TVector o = VectorMath<T, TSimd, TVector>.Sigmoid(TSimd.Add(Load(ref gi, (3 * hidden) + j, count), Load(ref gh, (3 * hidden) + j, count)));
+        TVector i = Gates<T, TSimd, TVector>.Sigmoid(TSimd.Add(Load(ref gi, j, count), Load(ref gh, j, count)));
+        TVector f = Gates<T, TSimd, TVector>.Sigmoid(TSimd.Add(Load(ref gi, hidden + j, count), Load(ref gh, hidden + j, count)));
+        TVector g = Gates<T, TSimd, TVector>.Tanh(TSimd.Add(Load(ref gi, (2 * hidden) + j, count), Load(ref gh, (2 * hidden) + j, count)));
+        TVector o = Gates<T, TSimd, TVector>.Sigmoid(TSimd.Add(Load(ref gi, (3 * hidden) + j, count), Load(ref gh, (3 * hidden) + j, count)));
         TVector c = TSimd.MultiplyAdd(f, Load(ref cell, j, count), TSimd.Multiply(i, g));
         Store(c, ref nextCell, j, count);
-        Store(TSimd.Multiply(o, VectorMath<T, TSimd, TVector>.Tanh(c)), ref next, j, count);
+        Store(TSimd.Multiply(o, Gates<T, TSimd, TVector>.Tanh(c)), ref next, j, count);
         if (!Unsafe.IsNullRef(ref cache))
         {
             Store(i, ref cache, j, count);
@@ -241,7 +241,7 @@ internal static class LstmKernels<T, TSimd, TVector>
         TVector f = Load(ref gates, hidden + j, count);
         TVector g = Load(ref gates, (2 * hidden) + j, count);
         TVector o = Load(ref gates, (3 * hidden) + j, count);
-        TVector tc = VectorMath<T, TSimd, TVector>.Tanh(Load(ref cell, hidden + j, count));
+        TVector tc = Gates<T, TSimd, TVector>.Tanh(Load(ref cell, hidden + j, count));
         TVector dcv = TSimd.MultiplyAdd(TSimd.Multiply(d, o), TSimd.NegatedMultiplyAdd(tc, tc, one), Load(ref dc, j, count));
         TVector di = TSimd.Multiply(dcv, g);
         TVector dg = TSimd.Multiply(dcv, i);

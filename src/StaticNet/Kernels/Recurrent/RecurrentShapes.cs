@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace StaticNet.Kernels;
 
 /// <summary>The GRU's input projection as a dense layer: <c>weight_ih [3H][In]</c>, gates r, z, n.</summary>
@@ -5,9 +7,17 @@ namespace StaticNet.Kernels;
 internal readonly struct GruInput<TShape> : ILayerShape
     where TShape : ILayerShape
 {
-    public static int In => TShape.In;
+    public static int In
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => TShape.In;
+    }
 
-    public static int Out => 3 * TShape.Out;
+    public static int Out
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => 3 * TShape.Out;
+    }
 }
 
 /// <summary>The GRU's recurrent projection as a dense layer: <c>weight_hh [3H][H]</c>.</summary>
@@ -15,9 +25,17 @@ internal readonly struct GruInput<TShape> : ILayerShape
 internal readonly struct GruHidden<TShape> : ILayerShape
     where TShape : ILayerShape
 {
-    public static int In => TShape.Out;
+    public static int In
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => TShape.Out;
+    }
 
-    public static int Out => 3 * TShape.Out;
+    public static int Out
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => 3 * TShape.Out;
+    }
 }
 
 /// <summary>The LSTM's input projection as a dense layer: <c>weight_ih [4H][In]</c>, gates i, f, g, o.</summary>
@@ -25,9 +43,17 @@ internal readonly struct GruHidden<TShape> : ILayerShape
 internal readonly struct LstmInput<TShape> : ILayerShape
     where TShape : ILayerShape
 {
-    public static int In => TShape.In;
+    public static int In
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => TShape.In;
+    }
 
-    public static int Out => 4 * TShape.Out;
+    public static int Out
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => 4 * TShape.Out;
+    }
 }
 
 /// <summary>The LSTM's recurrent projection as a dense layer: <c>weight_hh [4H][H]</c>.</summary>
@@ -35,7 +61,15 @@ internal readonly struct LstmInput<TShape> : ILayerShape
 internal readonly struct LstmHidden<TShape> : ILayerShape
     where TShape : ILayerShape
 {
-    public static int In => TShape.Out;
+    public static int In
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => TShape.Out;
+    }
 
-    public static int Out => 4 * TShape.Out;
+    public static int Out
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => 4 * TShape.Out;
+    }
 }
