@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Runs, in one sitting, StaticNet's BenchmarkDotNet suite and the references of ../shared/anchors: the native C++
-# forward passes (hand-written AVX-512 with split accumulators, fixed-size Eigen), PyTorch, NumPy and FANN; then
-# prints one markdown table of medians with the ratio of each StaticNet figure to the best reference beside it, and one
-# of StaticNet beside the .NET peers that the suite runs in the same BenchmarkDotNet run: ONNX Runtime (forward cases)
+# forward passes (hand-written AVX-512 where the CPU has it, hand-written AVX2, fixed-size Eigen), PyTorch, NumPy and
+# FANN; then StaticNet's own cases again at each narrower vector width the CPU allows (256 bits where it has AVX-512, and
+# 128); then prints one markdown table of medians with the ratio of each StaticNet figure to the best reference beside
+# it, one of StaticNet beside the .NET peers that the suite runs in the same BenchmarkDotNet run: ONNX Runtime (forward cases)
 # and TorchSharp (all four cases; left out, with a note, where its native library does not load: see
-# benchmarks/torchsharp/glibcxx-shim.sh).
+# benchmarks/torchsharp/glibcxx-shim.sh); and one of StaticNet at every width.
 #
 # Usage: benchmarks/compare.sh [--quick]
 #   --quick   short BenchmarkDotNet jobs and one native run: a smoke test of the whole pipeline (a few minutes);
@@ -72,6 +73,27 @@ else
 fi
 mask=$((1 << core))
 dotnet "$dll" --filter '*' --exporters json --artifacts "$out/bdn" --affinity "$mask" "${job[@]}" | tee "$out/bdn.txt" | grep -E '^\| |// \*|Run time' || true
+
+# The same kernels at the narrower vector widths, in the same sitting: StaticNet's own cases (the dense networks' four and
+# the sequence networks' Step) again with the JIT told to use 256-bit vectors at most (DOTNET_PreferredVectorBitWidth=256,
+# where the CPU has AVX-512) or no AVX at all (DOTNET_EnableAVX=0: the 128-bit path, which is also the one ARM64's NEON
+# runs). The benchmark processes BenchmarkDotNet starts inherit the variable; its summary ("VectorSize=") shows the width.
+flags=$(grep -m1 '^flags' /proc/cpuinfo)
+if grep -qw avx512f <<<"$flags"; then
+    echo "512 bdn" > "$out/widths.txt"; narrower=(256 128)
+elif grep -qw avx2 <<<"$flags"; then
+    echo "256 bdn" > "$out/widths.txt"; narrower=(128)
+else
+    echo "128 bdn" > "$out/widths.txt"; narrower=()
+fi
+own=('*NetworkBenchmarks*.Forward' '*NetworkBenchmarks*.TrainStep' '*NetworkBenchmarks*.TrainBatch' '*NetworkBenchmarks*.ForwardBatch' '*SequenceBenchmarks*')
+for width in "${narrower[@]}"; do
+    echo "== StaticNet at $width bits (BenchmarkDotNet)"
+    if [ "$width" = 256 ]; then setting=DOTNET_PreferredVectorBitWidth=256; else setting=DOTNET_EnableAVX=0; fi
+    env "$setting" dotnet "$dll" --filter "${own[@]}" --exporters json --artifacts "$out/bdn-$width" --affinity "$mask" "${job[@]}" \
+        | tee "$out/bdn-$width.txt" | grep -E '^\| |// \*|Run time|VectorSize' || true
+    echo "$width bdn-$width" >> "$out/widths.txt"
+done
 
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$out/machine.txt"
 /usr/bin/python3 "$repo/benchmarks/compare_table.py" "$out" | tee "$out/table.md"

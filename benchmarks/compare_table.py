@@ -30,7 +30,10 @@ def flops(topology, case):
     parameters = sum((a + 1) * b for a, b in zip(layers, layers[1:]))
     return {"fwd_1": forward, "fwd_256": 256 * forward, "train_1": forward + backward + 2 * parameters,
             "train_32": 32 * (forward + backward) + 2 * parameters}[case]
-NATIVE_NAMES = {"hand AVX512 split-acc": "AVX-512 C++", "hand Eigen fixed colmajor": "Eigen", "hand Eigen fixed rowmajor": "Eigen"}
+NATIVE_NAMES = {"hand AVX512 split-acc": "AVX-512 C++", "hand AVX2 split-acc": "AVX2 C++",
+                "hand Eigen fixed colmajor": "Eigen", "hand Eigen fixed rowmajor": "Eigen"}
+# The sequence networks' Step (SequenceBenchmarks), in the width table.
+STEPS = {"StepGru8": "GRU(8)", "StepGru32": "GRU(32)", "StepLstm32": "LSTM(32)", "StepConvGru": "Conv1D→GRU(16)→Dense(1)"}
 METHOD_CASES = {"Forward": "fwd_1", "TrainStep": "train_1", "TrainBatch": "train_32", "ForwardBatch": "fwd_256"}
 PYTHON_NAMES = {"torch": "PyTorch", "numpy": "NumPy", "fann": "FANN"}
 # The suffix of a benchmark method's name says which implementation it times; no suffix is StaticNet.
@@ -68,9 +71,9 @@ def python(out):
     return results
 
 
-def staticnet(out):
+def staticnet(out, folder="bdn"):
     results = {}
-    for path in glob.glob(os.path.join(out, "bdn", "**", "*-report-full*.json"), recursive=True):
+    for path in glob.glob(os.path.join(out, folder, "**", "*-report-full*.json"), recursive=True):
         report = json.load(open(path))
         for b in report.get("Benchmarks", []):
             stats = b.get("Statistics")
@@ -79,6 +82,9 @@ def staticnet(out):
             full = b.get("FullName", "") + " " + b.get("Type", "")
             topology = "Large" if "Large" in full else next((t for t in TOPOLOGIES if f"<{t}>" in full or f"[{t}]" in full), None)
             method = b.get("Method", "")
+            if method in STEPS:
+                results[("StaticNet", STEPS[method], "step")] = (stats["Median"] / 1000, (b.get("Memory") or {}).get("BytesAllocatedPerOperation"))
+                continue
             suffix = next((s for s in METHOD_SUFFIXES if method.endswith(s)), "")
             impl = METHOD_SUFFIXES.get(suffix, "StaticNet")
             case = METHOD_CASES.get(method.removesuffix(suffix) if suffix else method)
@@ -126,6 +132,48 @@ def peers_table(out, sn):
         print(f"TorchSharp is left out of this run: its native library did not load here ({reason}). "
               "benchmarks/torchsharp/glibcxx-shim.sh is the workaround on a system whose libstdc++ is older than GCC 13's "
               "(docs/benchmarks.md, \"Against ONNX Runtime and TorchSharp\").")
+
+
+def widths(out):
+    """StaticNet's results at each vector width of the sitting: {bits: results}, the default run's width first."""
+    path = os.path.join(out, "widths.txt")
+    if not os.path.exists(path):
+        return {}
+    found = {}
+    for line in open(path):
+        if line.strip():
+            bits, folder = line.split()
+            found[int(bits)] = staticnet(out, folder)
+    return found
+
+
+def ceiling(out, bits):
+    """The core's FMA ceiling in FLOP/ns at a width, from peak.txt, or None."""
+    path = os.path.join(out, "peak.txt")
+    if not os.path.exists(path):
+        return None
+    m = re.search(rf"^{bits}-bit FMA: ([\d.]+) FLOP/ns", open(path).read(), re.M)
+    return float(m.group(1)) if m else None
+
+
+def widths_table(out, by_width):
+    """StaticNet's own cases at every width of the sitting, with the time of each narrower width over the widest's."""
+    if len(by_width) < 2:
+        return
+    bits = sorted(by_width, reverse=True)
+    print()
+    print("StaticNet at every vector width (same sitting; 256: `DOTNET_PreferredVectorBitWidth=256` where the CPU has "
+          "AVX-512, 128: `DOTNET_EnableAVX=0`; median per call, and the ratio to the widest):")
+    print()
+    print("| network | case | " + " | ".join(f"{b}-bit" for b in bits) + " | " + " | ".join(f"{b} / {bits[0]}" for b in bits[1:]) + " |")
+    print("|---|---|" + "---:|" * (2 * len(bits) - 1))
+    rows = [(t, c) for t in TOPOLOGIES for c in CASES] + [(name, "step") for name in STEPS.values()]
+    for topology, case in rows:
+        times = [by_width[b].get(("StaticNet", topology, case), (None, None))[0] for b in bits]
+        if all(t is None for t in times):
+            continue
+        ratios = [f"{t / times[0]:.2f}×" if t and times[0] else "-" for t in times[1:]]
+        print(f"| {topology} | {case} | " + " | ".join(fmt(t, case) for t in times) + " | " + " | ".join(ratios) + " |")
 
 
 def fmt(us, case):
@@ -179,6 +227,8 @@ def main(out):
             print(f"| 4096-4096-10 | {case} | {fmt(ours, 'x')} | - | {allocated:,} B | - | - | - | - | - |")
 
     peers_table(out, sn)
+    by_width = widths(out)
+    widths_table(out, by_width)
 
     print()
     print("All references (median per call):")
@@ -220,6 +270,31 @@ def main(out):
         print(f"- bytes allocated by single-sample StaticNet calls: max {max(allocations)} (target 0) **{'PASS' if max(allocations) == 0 else 'MISS'}**")
     if s("T2", "fwd_1") and s("T3", "fwd_1"):
         line("T3 / T2 fwd_1 time per multiply-add", (s("T3", "fwd_1") / MACS["T3"]) / (s("T2", "fwd_1") / MACS["T2"]), 1.2)
+
+    # The targets of the 256-bit and 128-bit paths (issue "Fast on every CPU"), from the runs at those widths.
+    if 256 in by_width:
+        w256 = by_width[256]
+
+        def s256(topology, case):
+            return w256.get(("StaticNet", topology, case), (None, None))[0]
+
+        print()
+        print("Targets of the 256-bit and 128-bit paths:")
+        print()
+        for topology in ("T2", "T3"):
+            ref = nat.get(("AVX2 C++", topology))
+            line(f"{topology} fwd_1 at 256 bits / hand-written AVX2 C++", s256(topology, "fwd_1") / ref if ref and s256(topology, "fwd_1") else None, 1.0)
+        line("T1 fwd_1 at 256 bits / Eigen", s256("T1", "fwd_1") / eigen if eigen and s256("T1", "fwd_1") else None, 1.0)
+        line("T2 train_1 / own fwd_1 at 256 bits", s256("T2", "train_1") / s256("T2", "fwd_1") if s256("T2", "train_1") and s256("T2", "fwd_1") else None, 4.0)
+        peak = ceiling(out, 256)
+        rate = flops("T3", "fwd_256") / (s256("T3", "fwd_256") * 1000) if s256("T3", "fwd_256") else None
+        line("T3 fwd_256 at 256 bits, share of the 256-bit FMA ceiling", 100 * rate / peak if rate and peak else None, 80, lower_is_better=False, unit=" %")
+        if 128 in by_width:
+            t128 = by_width[128].get(("StaticNet", "T2", "fwd_1"), (None, None))[0]
+            line("T2 fwd_1 at 128 bits / at 256 bits", t128 / s256("T2", "fwd_1") if t128 and s256("T2", "fwd_1") else None, 2.2)
+        allocated = [r[1] for results in by_width.values() for k, r in results.items() if k[0] == "StaticNet" and k[2] in ("fwd_1", "train_1", "step") and r[1] is not None]
+        if allocated:
+            print(f"- bytes allocated by single-sample calls and Step, every width: max {max(allocated)} (target 0) **{'PASS' if max(allocated) == 0 else 'MISS'}**")
 
 
 if __name__ == "__main__":
