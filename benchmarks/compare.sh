@@ -9,7 +9,8 @@
 #
 # Usage: benchmarks/compare.sh [--quick]
 #   --quick   short BenchmarkDotNet jobs and one native run: a smoke test of the whole pipeline (a few minutes);
-#             without it, about 30 minutes on 2 cores. Keep the machine otherwise idle: timings are per core.
+#             without it, about 35 minutes on 2 cores (on an AVX2 machine; one more width where the CPU has AVX-512).
+#             Keep the machine otherwise idle: timings are per core.
 # Environment:
 #   ANCHORS=DIR   the references (default: ../shared/anchors next to the repository)
 #   OUT=DIR       where the raw outputs go (default: /tmp/staticnet-compare)
