@@ -60,12 +60,7 @@ public static class VectorMath<T, TSimd, TVector>
         // the lane as their second operand, so a NaN passes through on every width (x86 returns the second operand).
         x = TSimd.Min(Create(89f, 710d), TSimd.Max(ExpLowest, x));
 
-        // SLEEF xexpf/xexp: n = round(x/ln2) (the low bits of t = x/ln2 + 1.5·2^mantissa), r = x - n·ln2 in two parts,
-        // the first exact (ln2's high part has trailing zeros), so |r| <= ln2/2 with no cancellation.
-        TVector t = TSimd.MultiplyAdd(x, Create(1.4426950408889634), Magic);
-        TVector n = TSimd.Subtract(t, Magic);
-        TVector r = TSimd.MultiplyAdd(n, Create(-0.693145751953125f, -0.69314718055966295651160180568695068359375), x);
-        r = TSimd.MultiplyAdd(n, Create(-1.428606765330187045e-06f, -0.28235290563031577122588448175013436025525412068e-12), r);
+        TVector r = Reduce(x, out TVector t);
         return ScaleByPowerOfTwo(TSimd.Add(One, ExpM1Reduced(r)), t);
     }
 
@@ -77,11 +72,8 @@ public static class VectorMath<T, TSimd, TVector>
     {
         // Below -20 (-40), e^x is far below half an ulp of 1: the result rounds to -1.
         TVector c = TSimd.Min(Create(89f, 710d), TSimd.Max(Create(-20f, -40d), x));
-        TVector t = TSimd.MultiplyAdd(c, Create(1.4426950408889634), Magic);
+        TVector m = ExpM1Reduced(Reduce(c, out TVector t));
         TVector n = TSimd.Subtract(t, Magic);
-        TVector r = TSimd.MultiplyAdd(n, Create(-0.693145751953125f, -0.69314718055966295651160180568695068359375), c);
-        r = TSimd.MultiplyAdd(n, Create(-1.428606765330187045e-06f, -0.28235290563031577122588448175013436025525412068e-12), r);
-        TVector m = ExpM1Reduced(r);
 
         // e^x - 1 = 2^n·(1 + m) - 1 = 2·(h·m + (h - 1/2)) with h = 2^(n-1), which stays finite for the largest n (128 in
         // float), where 2^n itself would not.
@@ -417,16 +409,27 @@ public static class VectorMath<T, TSimd, TVector>
     }
 
     /// <summary>
+    /// SLEEF's reduction of xexpf/xexp: n = round(x/ln2), left in the low bits of <paramref name="t"/> = x/ln2 +
+    /// 1.5·2^mantissa (see <see cref="Magic"/>), and the returned r = x − n·ln2 in two parts, the first exact (ln2's high
+    /// part has trailing zeros), so |r| ≤ ln2/2 with no cancellation.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVector Reduce(TVector x, out TVector t)
+    {
+        t = TSimd.MultiplyAdd(x, Create(1.4426950408889634), Magic);
+        TVector n = TSimd.Subtract(t, Magic);
+        TVector r = TSimd.MultiplyAdd(n, Create(-0.693145751953125f, -0.69314718055966295651160180568695068359375), x);
+        return TSimd.MultiplyAdd(n, Create(-1.428606765330187045e-06f, -0.28235290563031577122588448175013436025525412068e-12), r);
+    }
+
+    /// <summary>
     /// e^x for x in [−40, 0]: as <see cref="Exp"/> without its clamps and two-step scaling, which only the overflow and
     /// the subnormal results need (2^n is a normal number here), so that the dependency chain is shorter.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TVector ExpOfBoundedNegative(TVector x)
     {
-        TVector t = TSimd.MultiplyAdd(x, Create(1.4426950408889634), Magic);
-        TVector n = TSimd.Subtract(t, Magic);
-        TVector r = TSimd.MultiplyAdd(n, Create(-0.693145751953125f, -0.69314718055966295651160180568695068359375), x);
-        r = TSimd.MultiplyAdd(n, Create(-1.428606765330187045e-06f, -0.28235290563031577122588448175013436025525412068e-12), r);
+        TVector r = Reduce(x, out TVector t);
         TVector scale = TSimd.AddInteger(TSimd.ShiftLeftInteger(t, MantissaBits), TSimd.CreateInteger(OneBits));
         return TSimd.MultiplyAdd(ExpM1Reduced(r), scale, scale);
     }
