@@ -3,8 +3,8 @@
 # forward passes (hand-written AVX-512 where the CPU has it, hand-written AVX2, fixed-size Eigen), PyTorch, NumPy and
 # FANN; then StaticNet's own cases again at each narrower vector width the CPU allows (256 bits where it has AVX-512, and
 # 128); then prints one markdown table of medians with the ratio of each StaticNet figure to the best reference beside
-# it, one of StaticNet beside the .NET peers that the suite runs in the same BenchmarkDotNet run: ONNX Runtime (forward cases)
-# and TorchSharp (all four cases; left out, with a note, where its native library does not load: see
+# it, one of StaticNet beside the .NET peers that the suite runs in the same BenchmarkDotNet run: ONNX Runtime (forward
+# cases) and TorchSharp (all four cases; left out, with a note, where its native library does not load: see
 # benchmarks/torchsharp/glibcxx-shim.sh); and one of StaticNet at every width.
 #
 # Usage: benchmarks/compare.sh [--quick]

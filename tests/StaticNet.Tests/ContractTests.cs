@@ -249,13 +249,17 @@ public sealed class ContractTests
         Assert.Equal(net.ComputeLoss(copy.AsSpan(0, 64), copy.AsSpan(0, 10)), net.ComputeLoss(buffer.AsSpan(0, 64), buffer.AsSpan(0, 10)));
         Assert.Equal(twin.TrainStep(copy.AsSpan(0, 64), copy.AsSpan(0, 10), 0.1f), net.TrainStep(buffer.AsSpan(0, 64), buffer.AsSpan(0, 10), 0.1f));
         Assert.Equal(twin.Parameters.ToArray(), net.Parameters.ToArray());
+    }
 
-        static void AssertOverlap(Action call, string written, string read)
-        {
-            ArgumentException exception = Assert.Throws<ArgumentException>(call);
-            Assert.Equal(written, exception.ParamName);
-            Assert.Contains($"'{written}' overlaps '{read}'", exception.Message, StringComparison.Ordinal);
-        }
+    /// <summary>That <paramref name="call"/> refuses a span it writes, <paramref name="written"/>, overlapping one it reads, <paramref name="read"/>.</summary>
+    /// <param name="call">The call.</param>
+    /// <param name="written">The name of the span written (the exception's parameter).</param>
+    /// <param name="read">The name of the span read, or "Parameters".</param>
+    internal static void AssertOverlap(Action call, string written, string read)
+    {
+        ArgumentException exception = Assert.Throws<ArgumentException>(call);
+        Assert.Equal(written, exception.ParamName);
+        Assert.Contains($"'{written}' overlaps '{read}'", exception.Message, StringComparison.Ordinal);
     }
 
     [Fact]

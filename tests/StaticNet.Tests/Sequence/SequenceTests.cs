@@ -3,6 +3,7 @@ using System.Linq;
 using System.Numerics;
 using Xunit;
 using static StaticNet.Tests.Tolerance;
+using static StaticNet.Tests.ContractTests;
 
 namespace StaticNet.Tests.Sequence;
 
@@ -117,19 +118,13 @@ public sealed class SequenceTests
         net.Step(buffer.AsSpan(0, state), buffer.AsSpan(state, input), buffer.AsSpan(state + input, output));
         net.Step(buffer.AsSpan(output + input, state), buffer.AsSpan(output, input), buffer.AsSpan(0, output));
 
-        // One element shared, at either end.
+        // One element shared, at either end (ContractTests.AssertOverlap: the exception names the span written).
         AssertOverlap(() => net.Step(new float[state], buffer.AsSpan(0, input), buffer.AsSpan(input - 1, output)), "output", "input");
         AssertOverlap(() => net.Step(new float[state], buffer.AsSpan(output - 1, input), buffer.AsSpan(0, output)), "output", "input");
         AssertOverlap(() => net.Step(buffer.AsSpan(0, state), new float[input], buffer.AsSpan(state - 1, output)), "output", "state");
         AssertOverlap(() => net.Step(new float[state], new float[input], net.Parameters.Slice(5, output)), "output", "Parameters");
         AssertOverlap(() => net.Step(buffer.AsSpan(1, state), buffer.AsSpan(0, input), new float[output]), "state", "input");
         AssertOverlap(() => net.Step(net.Parameters.Slice(net.Parameters.Length - state, state), new float[input], new float[output]), "state", "Parameters");
-
-        static void AssertOverlap(Action call, string written, string read)
-        {
-            var exception = Assert.Throws<ArgumentException>(call);
-            Assert.Contains($"'{written}' overlaps '{read}'", exception.Message, StringComparison.Ordinal);
-        }
     }
 
     private static void ForwardMatches<T>(SequenceCase network, int frames)
