@@ -43,6 +43,102 @@ public sealed class DenseKernelTests
         Run<S100x19>();
     }
 
+    /// <summary>
+    /// The kernels of layers of one to three inputs that gather a vector of outputs' weight columns (one sample, and the
+    /// batch the dispatcher gives them): against the plain math, the batch to the bit against one sample at a time, and,
+    /// where the width runs on this machine's hardware (so that its multiply-add is fused exactly when the scalar one
+    /// is), to the bit against the scalar kernel that a network's one-sample Forward runs for two and three inputs.
+    /// </summary>
+    [Fact]
+    public void Layers_of_few_inputs_gather_their_columns_at_every_width()
+    {
+        Columns<S1x9>();
+        Columns<S2x16>();
+        Columns<S2x17>();
+        Columns<S3x5>();
+        Columns<S3x40>();
+    }
+
+    private static void Columns<TShape>()
+        where TShape : ILayerShape
+    {
+        Columns<TShape, float>();
+        Columns<TShape, double>();
+    }
+
+    private static void Columns<TShape, T>()
+        where TShape : ILayerShape
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        Columns<TShape, T, Simd128<T>, Vector128<T>, Tanh>(Vector128.IsHardwareAccelerated);
+        Columns<TShape, T, Simd128<T>, Vector128<T>, Gelu>(Vector128.IsHardwareAccelerated);
+        Columns<TShape, T, Simd256<T>, Vector256<T>, Tanh>(Vector256.IsHardwareAccelerated);
+        Columns<TShape, T, Simd512<T>, Vector512<T>, Silu>(Vector512.IsHardwareAccelerated);
+    }
+
+    private static void Columns<TShape, T, TSimd, TVector, TActivation>(bool accelerated)
+        where TShape : ILayerShape
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TSimd : ISimd<T, TVector>
+        where TVector : struct
+        where TActivation : IActivation
+    {
+        int n = TShape.In, m = TShape.Out;
+        if (m < TSimd.Count)
+        {
+            return;
+        }
+
+        string what = $"{typeof(T).Name} {n}x{m} columns at {TSimd.Count} lanes, {typeof(TActivation).Name}";
+        var random = new Random((n * 1000) + m);
+        T[] w = Values<T>(random, n * m, 1 / Math.Sqrt(n));
+        T[] b = Values<T>(random, m, 0.5);
+        T[] x = Values<T>(random, Samples * n, 1.5);
+        double tolerance = typeof(T) == typeof(float) ? 2e-5 : 1e-12;
+        var y = new T[Samples * m];
+        var z = new T[Samples * m];
+        var yScalar = new T[Samples * m];
+        var zScalar = new T[Samples * m];
+        for (int s = 0; s < Samples; s++)
+        {
+            DenseKernels<T, TSimd, TVector>.ForwardColumns<TShape, TActivation>(ref W(w), ref W(b), ref At(x, s * n), ref At(y, s * m), ref At(z, s * m));
+            double[] pre = Enumerable.Range(0, m).Select(o => D(b[o]) + Enumerable.Range(0, n).Sum(i => D(w[(o * n) + i]) * D(x[(s * n) + i]))).ToArray();
+            Close(pre, z.Skip(s * m).Take(m), tolerance, what + ", pre-activation");
+            Close(pre.Select(v => Activate<T, TActivation>(v)).ToArray(), y.Skip(s * m).Take(m), tolerance, what + ", output");
+
+            // The scalar products, then the activation at this width: what Dense.Forward runs for a layer of few inputs.
+            DenseKernels<T, Simd1<T>, T>.Forward<TShape, Identity>(ref W(w), ref W(b), ref At(x, s * n), ref At(zScalar, s * m), ref Unsafe.NullRef<T>());
+            Array.Copy(zScalar, s * m, yScalar, s * m, m);
+            ActivateInPlace<T, TSimd, TVector, TActivation>(yScalar.AsSpan(s * m, m));
+        }
+
+        var yBatch = new T[Samples * m];
+        var zBatch = new T[Samples * m];
+        DenseKernels<T, TSimd, TVector>.ForwardColumnsBatch<TShape, TActivation>(ref W(w), ref W(b), ref W(x), (nuint)n, ref W(yBatch), ref W(zBatch), (nuint)m, Samples);
+        Same(y, yBatch, what + ", the batch against one sample at a time");
+        Same(z, zBatch, what + ", the batch's pre-activations against one sample's");
+        if (accelerated)
+        {
+            Same(zScalar, z, what + ", the pre-activations against the scalar kernel's");
+            Same(yScalar, y, what + ", the outputs against the scalar kernel's");
+        }
+    }
+
+    /// <summary>The activation over a span, a vector at a time (the last one overlapping the one before).</summary>
+    private static void ActivateInPlace<T, TSimd, TVector, TActivation>(Span<T> values)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TSimd : ISimd<T, TVector>
+        where TVector : struct
+        where TActivation : IActivation
+    {
+        T[] pre = values.ToArray();
+        for (int i = 0; i < values.Length; i += TSimd.Count)
+        {
+            int at = Math.Min(i, values.Length - TSimd.Count);
+            TSimd.Store(TActivation.Apply<T, TSimd, TVector>(TSimd.Load(ref pre[0], (nuint)at)), ref values[0], (nuint)at);
+        }
+    }
+
     private static void Run<TShape>()
         where TShape : ILayerShape
     {
@@ -213,6 +309,12 @@ public sealed class DenseKernelTests
     private readonly struct S1x1 : ILayerShape { public static int In => 1; public static int Out => 1; }
 
     private readonly struct S2x16 : ILayerShape { public static int In => 2; public static int Out => 16; }
+
+    private readonly struct S1x9 : ILayerShape { public static int In => 1; public static int Out => 9; }
+
+    private readonly struct S2x17 : ILayerShape { public static int In => 2; public static int Out => 17; }
+
+    private readonly struct S3x40 : ILayerShape { public static int In => 3; public static int Out => 40; }
 
     private readonly struct S3x5 : ILayerShape { public static int In => 3; public static int Out => 5; }
 

@@ -77,6 +77,29 @@ internal static partial class DenseKernels<T, TSimd, TVector>
     }
 
     /// <summary>
+    /// <see cref="ForwardColumns"/> for <paramref name="count"/> samples: each vector of outputs' columns are gathered
+    /// once, then every sample is a few broadcasts and multiply-adds.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void ForwardColumnsBatch<TShape, TActivation>(ref T w, ref T b, ref T x, nuint xStride, ref T y, ref T z, nuint yStride, int count)
+        where TShape : ILayerShape
+        where TActivation : IActivation
+    {
+        nuint n = (nuint)TShape.Out;
+        nuint lanes = (nuint)TSimd.Count;
+        for (nuint o = 0; o < n; o += lanes)
+        {
+            nuint at = o + lanes <= n ? o : n - lanes;
+            TVector c0 = Column<TShape>(ref w, at, 0), c1 = Column<TShape>(ref w, at, 1), c2 = Column<TShape>(ref w, at, 2);
+            for (nuint s = 0; s < (nuint)count; s++)
+            {
+                FinishOutputs<TActivation>(ColumnsTimes<TShape>(c0, c1, c2, ref Unsafe.Add(ref x, s * xStride)), ref b, ref Unsafe.Add(ref y, s * yStride),
+                    ref Unsafe.IsNullRef(ref z) ? ref z : ref Unsafe.Add(ref z, s * yStride), at, (int)lanes);
+            }
+        }
+    }
+
+    /// <summary>
     /// Samples <c>s</c> and <c>s + 1</c>, outputs from <c>o</c>: <see cref="TileRows"/> of them, or all of a layer that has
     /// fewer (<typeparamref name="TFew"/>). A method of its own, compiled fully optimised at its first call.
     /// </summary>
@@ -132,6 +155,23 @@ internal static partial class DenseKernels<T, TSimd, TVector>
         TVector zero = TSimd.Zero;
         nuint ya = s * yStride;
         nuint yb = ya + yStride;
+        if (!TFew.Value && 2 * TileRows == lanes)
+        {
+            // The two samples' rows fill one vector: one tree, lanes [0, rows) the first sample's outputs and [rows, 2 rows)
+            // the second's, and whole-half stores instead of partial ones (which go through memory lane by lane).
+            TVector sums = TileRows == 4
+                ? TSimd.Sums(a0, a1, a2, a3, b0, b1, b2, b3, zero, zero, zero, zero, zero, zero, zero, zero)
+                : TSimd.Sums(a0, a1, a2, a3, a4, a5, a6, a7, b0, b1, b2, b3, b4, b5, b6, b7);
+            TVector pre = TSimd.Add(sums, TSimd.LoadHalves(ref b, o));
+            if (!Unsafe.IsNullRef(ref z))
+            {
+                TSimd.StoreHalves(pre, ref Unsafe.Add(ref z, ya), ref Unsafe.Add(ref z, yb), o);
+            }
+
+            TSimd.StoreHalves(TActivation.Apply<T, TSimd, TVector>(pre), ref Unsafe.Add(ref y, ya), ref Unsafe.Add(ref y, yb), o);
+            return;
+        }
+
         FinishOutputs<TActivation>(TSimd.Sums(a0, a1, a2, a3, a4, a5, a6, a7, zero, zero, zero, zero, zero, zero, zero, zero), ref b, ref Unsafe.Add(ref y, ya), ref Unsafe.IsNullRef(ref z) ? ref z : ref Unsafe.Add(ref z, ya), o, active);
         FinishOutputs<TActivation>(TSimd.Sums(b0, b1, b2, b3, b4, b5, b6, b7, zero, zero, zero, zero, zero, zero, zero, zero), ref b, ref Unsafe.Add(ref y, yb), ref Unsafe.IsNullRef(ref z) ? ref z : ref Unsafe.Add(ref z, yb), o, active);
     }

@@ -60,31 +60,53 @@ internal static partial class DenseKernels<T, TSimd, TVector>
     }
 
     /// <summary>
-    /// <see cref="Forward"/> for a layer of one input (a recurrent layer's input projection at one input per frame, say):
-    /// its weights <c>[Out][1]</c> are one column, so a vector of outputs at a time is <c>W x + b</c> with <c>x</c>
-    /// broadcast, instead of one scalar inner product per output. The same operations as the scalar kernel per output
-    /// (a fused multiply-add onto zero, then the bias), so the same results to the bit as <see cref="ForwardBatch"/>'s.
-    /// A layer whose outputs are not a whole number of vectors ends with a vector that overlaps the one before it.
+    /// <see cref="Forward"/> for a layer of fewer inputs than a vector has lanes (one input per frame of a recurrent
+    /// layer's input projection, T1's two inputs, a one-channel convolution window): each input's weights for a vector of
+    /// outputs, a column of <c>W</c>, times the input broadcast, instead of one scalar inner product per output; the bias
+    /// and the activation then apply to the vector in registers. Per output these are the scalar kernel's operations (a
+    /// fused multiply-add onto zero, one per input in order, then the bias), so the results are the same to the bit as
+    /// theirs and as <see cref="ForwardColumnsBatch"/>'s. A layer whose outputs are not a whole number of vectors ends with
+    /// a vector that overlaps the one before it.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void ForwardOneInput<TShape, TActivation>(ref T w, ref T b, ref T x, ref T y, ref T z)
+    public static void ForwardColumns<TShape, TActivation>(ref T w, ref T b, ref T x, ref T y, ref T z)
         where TShape : ILayerShape
         where TActivation : IActivation
     {
         nuint n = (nuint)TShape.Out;
         nuint lanes = (nuint)TSimd.Count;
-        TVector xv = TSimd.Create(x);
-        nuint o = 0;
-        for (; o + lanes <= n; o += lanes)
+        for (nuint o = 0; o < n; o += lanes)
         {
-            FinishOutputs<TActivation>(TSimd.MultiplyAdd(TSimd.Load(ref w, o), xv, TSimd.Zero), ref b, ref y, ref z, o, (int)lanes);
+            nuint at = o + lanes <= n ? o : n - lanes;
+            FinishOutputs<TActivation>(ColumnsTimes<TShape>(Column<TShape>(ref w, at, 0), Column<TShape>(ref w, at, 1), Column<TShape>(ref w, at, 2), ref x), ref b, ref y, ref z, at, (int)lanes);
+        }
+    }
+
+    /// <summary>The most inputs <see cref="ForwardColumns"/> takes (a float layer of 4 inputs fills a 128-bit vector).</summary>
+    internal const int MaxColumns = 3;
+
+    /// <summary>Lanes <c>k</c> of <c>W[at + k][i]</c>: a column of the weights for a vector of outputs (zero past the layer's inputs).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVector Column<TShape>(ref T w, nuint at, nuint i)
+        where TShape : ILayerShape
+    {
+        if (i >= (nuint)TShape.In)
+        {
+            return TSimd.Zero;
         }
 
-        if (n % lanes != 0)
-        {
-            o = n - lanes;
-            FinishOutputs<TActivation>(TSimd.MultiplyAdd(TSimd.Load(ref w, o), xv, TSimd.Zero), ref b, ref y, ref z, o, (int)lanes);
-        }
+        return TShape.In == 1 ? TSimd.Load(ref w, at) : Lanes<T, TSimd, TVector>.LoadStrided(ref w, (at * (nuint)TShape.In) + i, (nuint)TShape.In);
+    }
+
+    /// <summary>The columns times the inputs, added in order onto zero: a vector of outputs' <c>W x</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVector ColumnsTimes<TShape>(TVector c0, TVector c1, TVector c2, ref T x)
+        where TShape : ILayerShape
+    {
+        TVector sums = TSimd.MultiplyAdd(c0, TSimd.Create(x), TSimd.Zero);
+        if (TShape.In > 1) { sums = TSimd.MultiplyAdd(c1, TSimd.Create(Unsafe.Add(ref x, 1)), sums); }
+        if (TShape.In > 2) { sums = TSimd.MultiplyAdd(c2, TSimd.Create(Unsafe.Add(ref x, 2)), sums); }
+        return sums;
     }
 
     /// <summary>

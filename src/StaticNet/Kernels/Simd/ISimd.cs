@@ -35,6 +35,15 @@ public interface ISimd<T, TVector>
     /// <summary>Whether <see cref="MultiplyAdd"/> is one fused instruction on this machine (else a multiply and an add).</summary>
     static abstract bool IsFused { get; }
 
+    /// <summary>
+    /// Whether <see cref="LoadMasked"/> is one instruction on this machine (AVX-512's masked moves, AVX's <c>vmaskmov</c>).
+    /// Elsewhere a load of fewer lanes than a vector goes through memory lane by lane (<see cref="Lanes{T, TSimd, TVector}.LoadFirst"/>).
+    /// </summary>
+    static abstract bool HasMaskedLoad { get; }
+
+    /// <summary>Whether <see cref="StoreMasked"/> is one fast instruction on this machine (AVX-512's masked moves).</summary>
+    static abstract bool HasMaskedStore { get; }
+
     /// <summary>All lanes zero.</summary>
     static abstract TVector Zero { get; }
 
@@ -46,6 +55,30 @@ public interface ISimd<T, TVector>
 
     /// <summary>Stores the lanes to <c>destination[offset..]</c>.</summary>
     static abstract void Store(TVector value, ref T destination, nuint offset);
+
+    /// <summary>
+    /// Loads <see cref="Count"/> / 2 values from <c>source[offset..]</c> into both halves of a vector (a batched kernel adds
+    /// the same biases to two samples' outputs held in one vector). One lane has no halves: <see cref="Simd1{T}"/> throws.
+    /// </summary>
+    static abstract TVector LoadHalves(ref T source, nuint offset);
+
+    /// <summary>
+    /// Stores the lower half of the lanes to <c>lower[offset..]</c> and the upper half to <c>upper[offset..]</c>, <see cref="Count"/> / 2
+    /// each. One lane has no halves: <see cref="Simd1{T}"/> throws.
+    /// </summary>
+    static abstract void StoreHalves(TVector value, ref T lower, ref T upper, nuint offset);
+
+    /// <summary>
+    /// The lanes of <c>source[offset..]</c> where <paramref name="mask"/> is set, zero elsewhere; nothing is read where the
+    /// mask is clear (so it may run past the end of an array). Only where <see cref="HasMaskedLoad"/>; else it throws.
+    /// </summary>
+    static abstract TVector LoadMasked(ref T source, nuint offset, TVector mask);
+
+    /// <summary>
+    /// Stores the lanes where <paramref name="mask"/> is set to <c>destination[offset..]</c>; nothing is written where it is
+    /// clear. Only where <see cref="HasMaskedStore"/>; else it throws.
+    /// </summary>
+    static abstract void StoreMasked(TVector value, ref T destination, nuint offset, TVector mask);
 
     /// <summary>Lane 0.</summary>
     static abstract T First(TVector value);

@@ -28,11 +28,31 @@ public static class Lanes<T, TSimd, TVector>
             return TSimd.Load(ref source, offset);
         }
 
+        if (TSimd.HasMaskedLoad)
+        {
+            return TSimd.LoadMasked(ref source, offset, TSimd.FirstLanes(count));
+        }
+
+        // Elsewhere through memory: a vector load of lanes stored one by one just before.
         Buffer buffer = default;
         ref T lanes = ref Unsafe.As<Buffer, T>(ref buffer);
         for (int i = 0; i < count; i++)
         {
             Unsafe.Add(ref lanes, i) = Unsafe.Add(ref source, offset + (nuint)i);
+        }
+
+        return TSimd.Load(ref lanes, 0);
+    }
+
+    /// <summary>Lane <c>k</c> of the result is <c>source[offset + k · stride]</c> (through memory, lane by lane).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVector LoadStrided(ref T source, nuint offset, nuint stride)
+    {
+        Unsafe.SkipInit(out Buffer buffer);
+        ref T lanes = ref Unsafe.As<Buffer, T>(ref buffer);
+        for (int i = 0; i < TSimd.Count; i++)
+        {
+            Unsafe.Add(ref lanes, i) = Unsafe.Add(ref source, offset + ((nuint)i * stride));
         }
 
         return TSimd.Load(ref lanes, 0);
@@ -45,6 +65,12 @@ public static class Lanes<T, TSimd, TVector>
         if (count >= TSimd.Count)
         {
             TSimd.Store(value, ref destination, offset);
+            return;
+        }
+
+        if (TSimd.HasMaskedStore)
+        {
+            TSimd.StoreMasked(value, ref destination, offset, TSimd.FirstLanes(count));
             return;
         }
 

@@ -17,6 +17,12 @@ public readonly struct Simd1<T> : ISimd<T, T>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
     /// <inheritdoc/>
+    public static bool HasMaskedLoad => false;
+
+    /// <inheritdoc/>
+    public static bool HasMaskedStore => false;
+
+    /// <inheritdoc/>
     public static int Count => 1;
 
     /// <inheritdoc/>
@@ -39,6 +45,22 @@ public readonly struct Simd1<T> : ISimd<T, T>
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store(T value, ref T destination, nuint offset) => Unsafe.Add(ref destination, offset) = value;
+
+    /// <inheritdoc/>
+    /// <exception cref="NotSupportedException">Always: one lane is loaded whole.</exception>
+    public static T LoadMasked(ref T source, nuint offset, T mask) => throw new NotSupportedException();
+
+    /// <inheritdoc/>
+    /// <exception cref="NotSupportedException">Always: one lane is stored whole.</exception>
+    public static void StoreMasked(T value, ref T destination, nuint offset, T mask) => throw new NotSupportedException();
+
+    /// <inheritdoc/>
+    /// <exception cref="NotSupportedException">Always: one lane has no halves.</exception>
+    public static T LoadHalves(ref T source, nuint offset) => throw new NotSupportedException();
+
+    /// <inheritdoc/>
+    /// <exception cref="NotSupportedException">Always: one lane has no halves.</exception>
+    public static void StoreHalves(T value, ref T lower, ref T upper, nuint offset) => throw new NotSupportedException();
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -16,6 +16,19 @@ public readonly struct Simd256<T> : ISimd<T, Vector256<T>>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
     /// <inheritdoc/>
+    public static bool HasMaskedLoad => MaskedMoves || Avx.IsSupported;
+
+    /// <inheritdoc/>
+    public static bool HasMaskedStore => MaskedMoves;
+
+    /// <summary>AVX-512's masked moves at this width (their API is .NET 9's: on .NET 8 only AVX's masked load is used).</summary>
+#if NET9_0_OR_GREATER
+    private static bool MaskedMoves => Avx512F.VL.IsSupported;
+#else
+    private static bool MaskedMoves => false;
+#endif
+
+    /// <inheritdoc/>
     public static int Count => Vector256<T>.Count;
 
     /// <inheritdoc/>
@@ -42,6 +55,64 @@ public readonly struct Simd256<T> : ISimd<T, Vector256<T>>
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store(Vector256<T> value, ref T destination, nuint offset) => value.StoreUnsafe(ref destination, offset);
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> LoadHalves(ref T source, nuint offset)
+    {
+        Vector128<T> half = Vector128.LoadUnsafe(ref source, offset);
+        return Vector256.Create(half, half);
+    }
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreHalves(Vector256<T> value, ref T lower, ref T upper, nuint offset)
+    {
+        value.GetLower().StoreUnsafe(ref lower, offset);
+        value.GetUpper().StoreUnsafe(ref upper, offset);
+    }
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe Vector256<T> LoadMasked(ref T source, nuint offset, Vector256<T> mask)
+    {
+        fixed (T* address = &Unsafe.Add(ref source, offset))
+        {
+#if NET9_0_OR_GREATER
+            if (MaskedMoves)
+            {
+                return typeof(T) == typeof(float)
+                    ? Avx512F.VL.MaskLoad((float*)address, mask.AsSingle(), Vector256<float>.Zero).As<float, T>()
+                    : Avx512F.VL.MaskLoad((double*)address, mask.AsDouble(), Vector256<double>.Zero).As<double, T>();
+            }
+#endif
+
+            return typeof(T) == typeof(float)
+                ? Avx.MaskLoad((float*)address, mask.AsSingle()).As<float, T>()
+                : Avx.MaskLoad((double*)address, mask.AsDouble()).As<double, T>();
+        }
+    }
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe void StoreMasked(Vector256<T> value, ref T destination, nuint offset, Vector256<T> mask)
+    {
+#if NET9_0_OR_GREATER
+        fixed (T* address = &Unsafe.Add(ref destination, offset))
+        {
+            if (typeof(T) == typeof(float))
+            {
+                Avx512F.VL.MaskStore((float*)address, mask.AsSingle(), value.AsSingle());
+            }
+            else
+            {
+                Avx512F.VL.MaskStore((double*)address, mask.AsDouble(), value.AsDouble());
+            }
+        }
+#else
+        throw new System.NotSupportedException();
+#endif
+    }
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

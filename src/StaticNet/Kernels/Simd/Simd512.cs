@@ -16,6 +16,19 @@ public readonly struct Simd512<T> : ISimd<T, Vector512<T>>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
     /// <inheritdoc/>
+    public static bool HasMaskedLoad => MaskedMoves;
+
+    /// <inheritdoc/>
+    public static bool HasMaskedStore => MaskedMoves;
+
+    /// <summary>AVX-512's masked moves (their API is .NET 9's: on .NET 8 partial vectors go through memory).</summary>
+#if NET9_0_OR_GREATER
+    private static bool MaskedMoves => Avx512F.IsSupported;
+#else
+    private static bool MaskedMoves => false;
+#endif
+
+    /// <inheritdoc/>
     public static int Count => Vector512<T>.Count;
 
     /// <inheritdoc/>
@@ -42,6 +55,59 @@ public readonly struct Simd512<T> : ISimd<T, Vector512<T>>
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store(Vector512<T> value, ref T destination, nuint offset) => value.StoreUnsafe(ref destination, offset);
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> LoadHalves(ref T source, nuint offset)
+    {
+        Vector256<T> half = Vector256.LoadUnsafe(ref source, offset);
+        return Vector512.Create(half, half);
+    }
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreHalves(Vector512<T> value, ref T lower, ref T upper, nuint offset)
+    {
+        value.GetLower().StoreUnsafe(ref lower, offset);
+        value.GetUpper().StoreUnsafe(ref upper, offset);
+    }
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe Vector512<T> LoadMasked(ref T source, nuint offset, Vector512<T> mask)
+    {
+#if NET9_0_OR_GREATER
+        fixed (T* address = &Unsafe.Add(ref source, offset))
+        {
+            return typeof(T) == typeof(float)
+                ? Avx512F.MaskLoad((float*)address, mask.AsSingle(), Vector512<float>.Zero).As<float, T>()
+                : Avx512F.MaskLoad((double*)address, mask.AsDouble(), Vector512<double>.Zero).As<double, T>();
+        }
+#else
+        throw new System.NotSupportedException();
+#endif
+    }
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe void StoreMasked(Vector512<T> value, ref T destination, nuint offset, Vector512<T> mask)
+    {
+#if NET9_0_OR_GREATER
+        fixed (T* address = &Unsafe.Add(ref destination, offset))
+        {
+            if (typeof(T) == typeof(float))
+            {
+                Avx512F.MaskStore((float*)address, mask.AsSingle(), value.AsSingle());
+            }
+            else
+            {
+                Avx512F.MaskStore((double*)address, mask.AsDouble(), value.AsDouble());
+            }
+        }
+#else
+        throw new System.NotSupportedException();
+#endif
+    }
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
