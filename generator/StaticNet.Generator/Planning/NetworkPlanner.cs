@@ -16,7 +16,7 @@ internal static class NetworkPlanner
     public const int StackScratchLimitBytes = 64 * 1024;
 
     /// <summary>The most samples the batched passes take through the network at once.</summary>
-    public const int MaxBatchBlock = 16;
+    public const int MaxBatchBlock = 32;
 
     public static NetworkPlan Plan(NetworkSpec spec, BakedWeights? weights = null)
     {

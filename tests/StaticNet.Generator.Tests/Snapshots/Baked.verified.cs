@@ -206,9 +206,9 @@ namespace Samples
 
         public static int TrainScratchLength => 10;
 
-        public static int BatchBlock => 16;
+        public static int BatchBlock => 32;
 
-        public static int BatchScratchLength => 160;
+        public static int BatchScratchLength => 320;
 
         /// <summary>Fills the weights from <paramref name="seed"/>; the biases stay zero.</summary>
         public static void Initialize(Span<float> parameters, int seed)
@@ -327,9 +327,9 @@ namespace Samples
             ref float b2 = ref At(ref p, 12);
             ref float gb2 = ref At(ref g, 12);
             ref float a1 = ref s;
-            ref float a2 = ref At(ref s, 48);
-            ref float d0 = ref At(ref s, 64);
-            ref float d1 = ref At(ref s, 112);
+            ref float a2 = ref At(ref s, 96);
+            ref float d0 = ref At(ref s, 128);
+            ref float d1 = ref At(ref s, 224);
             Dense<float>.ForwardBatch<Layer1, Tanh>(ref w1, ref b1, ref x, 2, ref a1, ref none, 3, count);
             Dense<float>.ForwardBatch<Layer2, Identity>(ref w2, ref b2, ref a1, 3, ref a2, ref none, 1, count);
             float loss = 0f;

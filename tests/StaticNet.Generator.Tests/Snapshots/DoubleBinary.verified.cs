@@ -197,9 +197,9 @@ file readonly struct DoubleBinaryKernels : INetworkKernels<double>
 
     public static int TrainScratchLength => 28;
 
-    public static int BatchBlock => 16;
+    public static int BatchBlock => 32;
 
-    public static int BatchScratchLength => 448;
+    public static int BatchScratchLength => 896;
 
     /// <summary>Fills the weights from <paramref name="seed"/>; the biases stay zero.</summary>
     public static void Initialize(Span<double> parameters, int seed)
@@ -318,9 +318,9 @@ file readonly struct DoubleBinaryKernels : INetworkKernels<double>
         ref double b2 = ref At(ref p, 45);
         ref double gb2 = ref At(ref g, 45);
         ref double a1 = ref s;
-        ref double a2 = ref At(ref s, 144);
-        ref double d0 = ref At(ref s, 160);
-        ref double d1 = ref At(ref s, 304);
+        ref double a2 = ref At(ref s, 288);
+        ref double d0 = ref At(ref s, 320);
+        ref double d1 = ref At(ref s, 608);
         Dense<double>.ForwardBatch<Layer1, LeakyReLU>(ref w1, ref b1, ref x, 3, ref a1, ref none, 9, count);
         Dense<double>.ForwardBatch<Layer2, Sigmoid>(ref w2, ref b2, ref a1, 9, ref a2, ref none, 1, count);
         double loss = 0d;

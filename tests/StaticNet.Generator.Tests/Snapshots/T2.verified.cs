@@ -268,9 +268,9 @@ namespace Benchmarks
 
         public static int TrainScratchLength => 266;
 
-        public static int BatchBlock => 16;
+        public static int BatchBlock => 32;
 
-        public static int BatchScratchLength => 4256;
+        public static int BatchScratchLength => 8512;
 
         /// <summary>Fills the weights from <paramref name="seed"/>; the biases stay zero.</summary>
         public static void Initialize(Span<float> parameters, int seed)
@@ -391,7 +391,7 @@ namespace Benchmarks
             ref float w3 = ref At(ref p, 8320);
             ref float b3 = ref At(ref p, 8960);
             ref float a1 = ref s;
-            ref float a2 = ref At(ref s, 1024);
+            ref float a2 = ref At(ref s, 2048);
             Dense<float>.ForwardBatch<Layer1, ReLU>(ref w1, ref b1, ref x, 64, ref a1, ref none, 64, count);
             Dense<float>.ForwardBatch<Layer2, ReLU>(ref w2, ref b2, ref a1, 64, ref a2, ref none, 64, count);
             Dense<float>.ForwardBatch<Layer3, Identity>(ref w3, ref b3, ref a2, 64, ref y, ref none, 10, count);
@@ -422,10 +422,10 @@ namespace Benchmarks
             ref float b3 = ref At(ref p, 8960);
             ref float gb3 = ref At(ref g, 8960);
             ref float a1 = ref s;
-            ref float a2 = ref At(ref s, 1024);
-            ref float a3 = ref At(ref s, 2048);
-            ref float d0 = ref At(ref s, 2208);
-            ref float d1 = ref At(ref s, 3232);
+            ref float a2 = ref At(ref s, 2048);
+            ref float a3 = ref At(ref s, 4096);
+            ref float d0 = ref At(ref s, 4416);
+            ref float d1 = ref At(ref s, 6464);
             Dense<float>.ForwardBatch<Layer1, ReLU>(ref w1, ref b1, ref x, 64, ref a1, ref none, 64, count);
             Dense<float>.ForwardBatch<Layer2, ReLU>(ref w2, ref b2, ref a1, 64, ref a2, ref none, 64, count);
             Dense<float>.ForwardBatch<Layer3, Identity>(ref w3, ref b3, ref a2, 64, ref a3, ref none, 10, count);

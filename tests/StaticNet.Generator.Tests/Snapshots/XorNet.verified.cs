@@ -203,9 +203,9 @@ namespace Samples
 
         public static int TrainScratchLength => 65;
 
-        public static int BatchBlock => 16;
+        public static int BatchBlock => 32;
 
-        public static int BatchScratchLength => 1040;
+        public static int BatchScratchLength => 2080;
 
         /// <summary>Fills the weights from <paramref name="seed"/>; the biases stay zero.</summary>
         public static void Initialize(Span<float> parameters, int seed)
@@ -323,7 +323,7 @@ namespace Samples
             ref float w3 = ref At(ref p, 320);
             ref float b3 = ref At(ref p, 336);
             ref float a1 = ref s;
-            ref float a2 = ref At(ref s, 256);
+            ref float a2 = ref At(ref s, 512);
             Dense<float>.ForwardBatch<Layer1, Tanh>(ref w1, ref b1, ref x, 2, ref a1, ref none, 16, count);
             Dense<float>.ForwardBatch<Layer2, Tanh>(ref w2, ref b2, ref a1, 16, ref a2, ref none, 16, count);
             Dense<float>.ForwardBatch<Layer3, Identity>(ref w3, ref b3, ref a2, 16, ref y, ref none, 1, count);
@@ -350,10 +350,10 @@ namespace Samples
             ref float b3 = ref At(ref p, 336);
             ref float gb3 = ref At(ref g, 336);
             ref float a1 = ref s;
-            ref float a2 = ref At(ref s, 256);
-            ref float a3 = ref At(ref s, 512);
-            ref float d0 = ref At(ref s, 528);
-            ref float d1 = ref At(ref s, 784);
+            ref float a2 = ref At(ref s, 512);
+            ref float a3 = ref At(ref s, 1024);
+            ref float d0 = ref At(ref s, 1056);
+            ref float d1 = ref At(ref s, 1568);
             Dense<float>.ForwardBatch<Layer1, Tanh>(ref w1, ref b1, ref x, 2, ref a1, ref none, 16, count);
             Dense<float>.ForwardBatch<Layer2, Tanh>(ref w2, ref b2, ref a1, 16, ref a2, ref none, 16, count);
             Dense<float>.ForwardBatch<Layer3, Identity>(ref w3, ref b3, ref a2, 16, ref a3, ref none, 1, count);
