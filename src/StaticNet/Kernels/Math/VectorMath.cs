@@ -34,9 +34,10 @@ namespace StaticNet.Kernels;
 /// as calls (ten times slower), and a method that is left out of an inlining goes through tiered compilation, starting
 /// unoptimised. The call costs little beside the function's work where calls are independent (a layer's activations);
 /// where each waits for the one before (a recurrent cell's gates), <see cref="TanhInline"/> and
-/// <see cref="SigmoidInline"/> are inlined instead (see <c>Gates</c>). <see cref="Exp"/>, <see cref="Tanh"/> and
-/// <see cref="Sigmoid"/> are short wrappers of those inlined forms, marked <see cref="MethodImplOptions.NoInlining"/> so
-/// that the JIT does not inline the wrapper, and with it the body, into every caller.
+/// <see cref="SigmoidInline"/> are inlined instead (see <c>Gates</c>). Every public function is marked
+/// <see cref="MethodImplOptions.NoInlining"/>: most are short wrappers of bodies written as inlined helpers (<see cref="Exp"/>
+/// of <c>ExpInline</c>, <see cref="Log"/> of <c>LogPositive</c>, ...), which the JIT would otherwise inline, and with them
+/// the body, into every caller (the binary cross-entropy's four logarithms used up its budget so).
 /// </para>
 /// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
@@ -67,7 +68,7 @@ public static class VectorMath<T, TSimd, TVector>
     /// <summary>e^x − 1, accurate near 0 (where <c>Exp(x) - 1</c> would cancel).</summary>
     /// <param name="x">The argument.</param>
     /// <returns>e^x − 1, lane by lane: −1 far below 0, +∞ above ln(MaxValue).</returns>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
     public static TVector ExpM1(TVector x)
     {
         // Below -20 (-40), e^x is far below half an ulp of 1: the result rounds to -1.
@@ -91,13 +92,13 @@ public static class VectorMath<T, TSimd, TVector>
     /// <summary>The natural logarithm: −∞ at ±0, NaN below 0, +∞ at +∞; subnormal arguments are scaled into the normal range first.</summary>
     /// <param name="x">The argument.</param>
     /// <returns>ln x, lane by lane.</returns>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
     public static TVector Log(TVector x) => LogSpecialCases(x, LogPositive(x, TSimd.Zero));
 
     /// <summary>ln(1 + x), accurate near 0 (where <c>Log(1 + x)</c> would lose the low bits of x).</summary>
     /// <param name="x">The argument.</param>
     /// <returns>ln(1 + x), lane by lane: −∞ at −1, NaN below −1.</returns>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
     public static TVector Log1P(TVector x)
     {
         // y = 1 + x rounded, and c = (1 + x) - y its rounding error, exact: ln(1 + x) = ln(y + c) = ln(y) + c/y, to well
@@ -185,7 +186,7 @@ public static class VectorMath<T, TSimd, TVector>
     /// <summary>The error function, erf x = 2/√π ∫₀ˣ e^(−t²) dt: fdlibm's <c>s_erf.c</c> (<c>s_erff.c</c> in float).</summary>
     /// <param name="x">The argument.</param>
     /// <returns>erf x, lane by lane: exactly ±1 far out, ±0 at ±0.</returns>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
     public static TVector Erf(TVector x)
     {
         x = TSimd.Min(Create(28.0), TSimd.Max(Create(-28.0), x));
@@ -208,7 +209,7 @@ public static class VectorMath<T, TSimd, TVector>
     /// <summary>The complementary error function, erfc x = 1 − erf x, accurate in the tail (fdlibm's <c>s_erf.c</c>).</summary>
     /// <param name="x">The argument.</param>
     /// <returns>erfc x, lane by lane: 2 far below 0, 0 far above (through the subnormals).</returns>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
     public static TVector Erfc(TVector x)
     {
         x = TSimd.Min(Create(28.0), TSimd.Max(Create(-28.0), x));
@@ -224,7 +225,7 @@ public static class VectorMath<T, TSimd, TVector>
     /// </summary>
     /// <param name="x">The argument.</param>
     /// <returns>Φ(x), lane by lane.</returns>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
     public static TVector NormalCdf(TVector x)
     {
         // Beyond ±39.5, Φ is 0 or 1 in double; |x|/√2 stays below erfc's limit of 28.
@@ -260,7 +261,7 @@ public static class VectorMath<T, TSimd, TVector>
     /// <summary>The standard normal density φ(x) = e^(−x²/2) / √(2π), with −x²/2 split exactly as in <see cref="NormalCdf"/>.</summary>
     /// <param name="x">The argument.</param>
     /// <returns>φ(x), lane by lane.</returns>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
     public static TVector NormalPdf(TVector x)
     {
         NegativeSquare(TSimd.Min(Create(40.0), TSimd.Abs(x)), out _, out TVector hi, out TVector lo);

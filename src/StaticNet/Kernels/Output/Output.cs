@@ -18,7 +18,7 @@ public static class Output<T>
     /// <summary>Softmax over the <c>TShape.Out</c> values of <paramref name="y"/>, in place.</summary>
     /// <typeparam name="TShape">The output layer's sizes.</typeparam>
     /// <param name="y">The logits; receives the probabilities.</param>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
     public static void Softmax<TShape>(ref T y)
         where TShape : ILayerShape
     {
@@ -52,7 +52,7 @@ public static class Output<T>
     /// <param name="dz">Receives the scaled gradient.</param>
     /// <param name="scale">The factor of the gradient (1, or 1/n for the mean over a batch).</param>
     /// <returns>The loss.</returns>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
     public static T MeanSquaredError<TShape, TActivation>(ref T y, ref T z, ref T t, ref T dz, T scale)
         where TShape : ILayerShape
         where TActivation : IActivation
@@ -80,7 +80,7 @@ public static class Output<T>
     /// <param name="dz">Receives the scaled gradient.</param>
     /// <param name="scale">The factor of the gradient.</param>
     /// <returns>The loss.</returns>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
     public static T SoftmaxMeanSquaredError<TShape>(ref T y, ref T t, ref T dz, T scale)
         where TShape : ILayerShape
     {
@@ -107,7 +107,7 @@ public static class Output<T>
     /// <param name="dz">Receives the scaled gradient.</param>
     /// <param name="scale">The factor of the gradient.</param>
     /// <returns>The loss.</returns>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
     public static T SoftmaxCrossEntropy<TShape>(ref T y, ref T t, ref T dz, T scale)
         where TShape : ILayerShape
     {
@@ -134,7 +134,7 @@ public static class Output<T>
     /// <param name="dz">Receives the scaled gradient.</param>
     /// <param name="scale">The factor of the gradient.</param>
     /// <returns>The loss.</returns>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
     public static T SigmoidBinaryCrossEntropy<TShape>(ref T y, ref T t, ref T dz, T scale)
         where TShape : ILayerShape
     {

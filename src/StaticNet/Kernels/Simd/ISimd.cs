@@ -69,16 +69,18 @@ public interface ISimd<T, TVector>
     static abstract void StoreHalves(TVector value, ref T lower, ref T upper, nuint offset);
 
     /// <summary>
-    /// The lanes of <c>source[offset..]</c> where <paramref name="mask"/> is set, zero elsewhere; nothing is read where the
-    /// mask is clear (so it may run past the end of an array). Only where <see cref="HasMaskedLoad"/>; else it throws.
+    /// Loads <c>source[offset..offset + count)</c> into the first <paramref name="count"/> lanes (0 &lt; count &lt;
+    /// <see cref="Count"/>), zero in the others, with a masked move: nothing past them is read (so it may run past the end
+    /// of an array). Only where <see cref="HasMaskedLoad"/>; else it throws.
     /// </summary>
-    static abstract TVector LoadMasked(ref T source, nuint offset, TVector mask);
+    static abstract TVector LoadMasked(ref T source, nuint offset, int count);
 
     /// <summary>
-    /// Stores the lanes where <paramref name="mask"/> is set to <c>destination[offset..]</c>; nothing is written where it is
-    /// clear. Only where <see cref="HasMaskedStore"/>; else it throws.
+    /// Stores the first <paramref name="count"/> lanes to <c>destination[offset..offset + count)</c> (0 &lt; count &lt;
+    /// <see cref="Count"/>) with a masked move: nothing past them is written. Only where <see cref="HasMaskedStore"/>; else
+    /// it throws.
     /// </summary>
-    static abstract void StoreMasked(TVector value, ref T destination, nuint offset, TVector mask);
+    static abstract void StoreMasked(TVector value, ref T destination, nuint offset, int count);
 
     /// <summary>Lane 0.</summary>
     static abstract T First(TVector value);

@@ -20,6 +20,11 @@ public static class Lanes<T, TSimd, TVector>
     where TVector : struct
 {
     /// <summary>Loads <c>source[offset..offset + count)</c> into the first <paramref name="count"/> lanes; the other lanes are zero.</summary>
+    /// <remarks>
+    /// With masked moves (AVX-512, AVX) one instruction; elsewhere through memory, in a method of its own: inlined, that
+    /// path's code would count against the inlining budget of every kernel that loads a partial vector, even where the
+    /// masked move is taken (the JIT charges an inlinee by its whole IL).
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TVector LoadFirst(ref T source, nuint offset, int count)
     {
@@ -28,12 +33,31 @@ public static class Lanes<T, TSimd, TVector>
             return TSimd.Load(ref source, offset);
         }
 
-        if (TSimd.HasMaskedLoad)
-        {
-            return TSimd.LoadMasked(ref source, offset, TSimd.FirstLanes(count));
-        }
+        return TSimd.HasMaskedLoad ? TSimd.LoadMasked(ref source, offset, count) : LoadFirstThroughMemory(ref source, offset, count);
+    }
 
-        // Elsewhere through memory: a vector load of lanes stored one by one just before.
+    /// <summary>Stores the first <paramref name="count"/> lanes to <c>destination[offset..offset + count)</c>.</summary>
+    /// <remarks>As <see cref="LoadFirst"/>: a masked move, or through memory in a method of its own.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreFirst(TVector value, ref T destination, nuint offset, int count)
+    {
+        if (count >= TSimd.Count)
+        {
+            TSimd.Store(value, ref destination, offset);
+        }
+        else if (TSimd.HasMaskedStore)
+        {
+            TSimd.StoreMasked(value, ref destination, offset, count);
+        }
+        else
+        {
+            StoreFirstThroughMemory(value, ref destination, offset, count);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static TVector LoadFirstThroughMemory(ref T source, nuint offset, int count)
+    {
         Buffer buffer = default;
         ref T lanes = ref Unsafe.As<Buffer, T>(ref buffer);
         for (int i = 0; i < count; i++)
@@ -42,6 +66,18 @@ public static class Lanes<T, TSimd, TVector>
         }
 
         return TSimd.Load(ref lanes, 0);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void StoreFirstThroughMemory(TVector value, ref T destination, nuint offset, int count)
+    {
+        Unsafe.SkipInit(out Buffer buffer);
+        ref T lanes = ref Unsafe.As<Buffer, T>(ref buffer);
+        TSimd.Store(value, ref lanes, 0);
+        for (int i = 0; i < count; i++)
+        {
+            Unsafe.Add(ref destination, offset + (nuint)i) = Unsafe.Add(ref lanes, i);
+        }
     }
 
     /// <summary>Lane <c>k</c> of the result is <c>source[offset + k · stride]</c> (through memory, lane by lane).</summary>
@@ -56,31 +92,6 @@ public static class Lanes<T, TSimd, TVector>
         }
 
         return TSimd.Load(ref lanes, 0);
-    }
-
-    /// <summary>Stores the first <paramref name="count"/> lanes to <c>destination[offset..offset + count)</c>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void StoreFirst(TVector value, ref T destination, nuint offset, int count)
-    {
-        if (count >= TSimd.Count)
-        {
-            TSimd.Store(value, ref destination, offset);
-            return;
-        }
-
-        if (TSimd.HasMaskedStore)
-        {
-            TSimd.StoreMasked(value, ref destination, offset, TSimd.FirstLanes(count));
-            return;
-        }
-
-        Unsafe.SkipInit(out Buffer buffer);
-        ref T lanes = ref Unsafe.As<Buffer, T>(ref buffer);
-        TSimd.Store(value, ref lanes, 0);
-        for (int i = 0; i < count; i++)
-        {
-            Unsafe.Add(ref destination, offset + (nuint)i) = Unsafe.Add(ref lanes, i);
-        }
     }
 
     /// <summary><c>destination[i] += scale · source[i]</c> for <c>i</c> in [0, <paramref name="length"/>).</summary>

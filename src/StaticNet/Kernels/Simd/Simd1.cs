@@ -48,11 +48,11 @@ public readonly struct Simd1<T> : ISimd<T, T>
 
     /// <inheritdoc/>
     /// <exception cref="NotSupportedException">Always: one lane is loaded whole.</exception>
-    public static T LoadMasked(ref T source, nuint offset, T mask) => throw new NotSupportedException();
+    public static T LoadMasked(ref T source, nuint offset, int count) => throw new NotSupportedException();
 
     /// <inheritdoc/>
     /// <exception cref="NotSupportedException">Always: one lane is stored whole.</exception>
-    public static void StoreMasked(T value, ref T destination, nuint offset, T mask) => throw new NotSupportedException();
+    public static void StoreMasked(T value, ref T destination, nuint offset, int count) => throw new NotSupportedException();
 
     /// <inheritdoc/>
     /// <exception cref="NotSupportedException">Always: one lane has no halves.</exception>

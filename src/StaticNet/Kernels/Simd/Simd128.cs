@@ -74,46 +74,44 @@ public readonly struct Simd128<T> : ISimd<T, Vector128<T>>
     }
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// One path for float and double: the mask is built on 32-bit lanes (a double's two halves alike), which the masked
+    /// moves of single-precision lanes take.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static unsafe Vector128<T> LoadMasked(ref T source, nuint offset, Vector128<T> mask)
+    public static unsafe Vector128<T> LoadMasked(ref T source, nuint offset, int count)
     {
         fixed (T* address = &Unsafe.Add(ref source, offset))
         {
 #if NET9_0_OR_GREATER
             if (MaskedMoves)
             {
-                return typeof(T) == typeof(float)
-                    ? Avx512F.VL.MaskLoad((float*)address, mask.AsSingle(), Vector128<float>.Zero).As<float, T>()
-                    : Avx512F.VL.MaskLoad((double*)address, mask.AsDouble(), Vector128<double>.Zero).As<double, T>();
+                return Avx512F.VL.MaskLoad((float*)address, FirstWords(count), Vector128<float>.Zero).As<float, T>();
             }
 #endif
 
-            return typeof(T) == typeof(float)
-                ? Avx.MaskLoad((float*)address, mask.AsSingle()).As<float, T>()
-                : Avx.MaskLoad((double*)address, mask.AsDouble()).As<double, T>();
+            return Avx.MaskLoad((float*)address, FirstWords(count)).As<float, T>();
         }
     }
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static unsafe void StoreMasked(Vector128<T> value, ref T destination, nuint offset, Vector128<T> mask)
+    public static unsafe void StoreMasked(Vector128<T> value, ref T destination, nuint offset, int count)
     {
-#if NET9_0_OR_GREATER
         fixed (T* address = &Unsafe.Add(ref destination, offset))
         {
-            if (typeof(T) == typeof(float))
-            {
-                Avx512F.VL.MaskStore((float*)address, mask.AsSingle(), value.AsSingle());
-            }
-            else
-            {
-                Avx512F.VL.MaskStore((double*)address, mask.AsDouble(), value.AsDouble());
-            }
-        }
+#if NET9_0_OR_GREATER
+            Avx512F.VL.MaskStore((float*)address, FirstWords(count), value.AsSingle());
 #else
-        throw new System.NotSupportedException();
+            throw new System.NotSupportedException();
 #endif
+        }
     }
+
+    /// <summary>A mask of the 32-bit lanes of the first <paramref name="count"/> lanes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe Vector128<float> FirstWords(int count) =>
+        Vector128.LessThan(Vector128.Create(0, 1, 2, 3), Vector128.Create(count * (sizeof(T) / 4))).AsSingle();
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

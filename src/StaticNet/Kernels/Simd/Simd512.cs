@@ -73,41 +73,41 @@ public readonly struct Simd512<T> : ISimd<T, Vector512<T>>
     }
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// One path for float and double: the mask is built on 32-bit lanes (a double's two halves alike), which the masked
+    /// moves of single-precision lanes take.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static unsafe Vector512<T> LoadMasked(ref T source, nuint offset, Vector512<T> mask)
+    public static unsafe Vector512<T> LoadMasked(ref T source, nuint offset, int count)
     {
-#if NET9_0_OR_GREATER
         fixed (T* address = &Unsafe.Add(ref source, offset))
         {
-            return typeof(T) == typeof(float)
-                ? Avx512F.MaskLoad((float*)address, mask.AsSingle(), Vector512<float>.Zero).As<float, T>()
-                : Avx512F.MaskLoad((double*)address, mask.AsDouble(), Vector512<double>.Zero).As<double, T>();
-        }
+#if NET9_0_OR_GREATER
+            return Avx512F.MaskLoad((float*)address, FirstWords(count), Vector512<float>.Zero).As<float, T>();
 #else
-        throw new System.NotSupportedException();
+            throw new System.NotSupportedException();
 #endif
+        }
     }
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static unsafe void StoreMasked(Vector512<T> value, ref T destination, nuint offset, Vector512<T> mask)
+    public static unsafe void StoreMasked(Vector512<T> value, ref T destination, nuint offset, int count)
     {
-#if NET9_0_OR_GREATER
         fixed (T* address = &Unsafe.Add(ref destination, offset))
         {
-            if (typeof(T) == typeof(float))
-            {
-                Avx512F.MaskStore((float*)address, mask.AsSingle(), value.AsSingle());
-            }
-            else
-            {
-                Avx512F.MaskStore((double*)address, mask.AsDouble(), value.AsDouble());
-            }
-        }
+#if NET9_0_OR_GREATER
+            Avx512F.MaskStore((float*)address, FirstWords(count), value.AsSingle());
 #else
-        throw new System.NotSupportedException();
+            throw new System.NotSupportedException();
 #endif
+        }
     }
+
+    /// <summary>A mask of the 32-bit lanes of the first <paramref name="count"/> lanes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe Vector512<float> FirstWords(int count) =>
+        Vector512.LessThan(Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15), Vector512.Create(count * (sizeof(T) / 4))).AsSingle();
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
