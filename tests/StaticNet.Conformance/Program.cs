@@ -28,6 +28,9 @@ public static class Program
           --compare FILE    compare every result with FILE, written by another run (1e-5 relative in float, 1e-12 in double)
           --trx FILE        write the outcomes as a TRX file (one test per network and check)
           --filter TEXT     only the networks whose name contains TEXT
+          --jit-calls FILE  instead of the checks: check that the JIT disassembly in FILE (written by a run with
+                            DOTNET_TieredCompilation=0 DOTNET_JitDisasm=* DOTNET_JitStdOutFile=FILE) calls no operation
+                            of a vector width: every one is inlined (JitInlining.cs)
         Exit code: 0 if every check passed, 1 if one failed, 2 on a usage error.
         """;
 
@@ -37,7 +40,7 @@ public static class Program
     public static int Main(string[] args)
     {
         string name = RuntimeInformation.ProcessArchitecture.ToString();
-        string? write = null, compare = null, trx = null, filter = null;
+        string? write = null, compare = null, trx = null, filter = null, jitCalls = null;
         for (int i = 0; i < args.Length; i++)
         {
             string? Value() => i + 1 < args.Length ? args[++i] : null;
@@ -48,9 +51,27 @@ public static class Program
                 case "--compare": compare = Value(); break;
                 case "--trx": trx = Value(); break;
                 case "--filter": filter = Value(); break;
+                case "--jit-calls": jitCalls = Value(); break;
                 case "-h" or "--help": Console.WriteLine(Usage); return 0;
                 default: Console.Error.WriteLine($"unknown argument {args[i]}\n{Usage}"); return 2;
             }
+        }
+
+        if (jitCalls is not null)
+        {
+            DateTimeOffset started = DateTimeOffset.Now;
+            Outcome inlining = JitInlining.Check(jitCalls);
+            foreach (string failure in inlining.Failures)
+            {
+                Console.WriteLine($"FAILED {failure}");
+            }
+
+            if (trx is not null)
+            {
+                Trx.Write(trx, name, [inlining], started, DateTimeOffset.Now);
+            }
+
+            return inlining.Passed ? 0 : 1;
         }
 
         string machine = Describe();
