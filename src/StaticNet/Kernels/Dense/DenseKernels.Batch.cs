@@ -208,7 +208,7 @@ internal static partial class DenseKernels<T, TSimd, TVector>
         {
             for (nuint s = 0; s < (nuint)count; s++)
             {
-                Pass<TShape, TBelow, Yes, No, No>(ref w, ref Unsafe.NullRef<T>(), ref Unsafe.Add(ref x, s * xStride), ref Unsafe.Add(ref dz, s * dzStride), ref Unsafe.Add(ref dx, s * dxStride),
+                Pass<TShape, TBelow, No, No>(ref w, ref Unsafe.NullRef<T>(), ref Unsafe.Add(ref x, s * xStride), ref Unsafe.Add(ref dz, s * dzStride), ref Unsafe.Add(ref dx, s * dxStride),
                     ref Unsafe.IsNullRef(ref zBelow) ? ref zBelow : ref Unsafe.Add(ref zBelow, s * xStride), T.Zero);
             }
         }
