@@ -102,9 +102,7 @@ public sealed class DenseKernelTests
         for (int s = 0; s < Samples; s++)
         {
             DenseKernels<T, TSimd, TVector>.ForwardColumns<TShape, TActivation>(ref W(w), ref W(b), ref At(x, s * n), ref At(y, s * m), ref At(z, s * m));
-            double[] pre = Enumerable.Range(0, m).Select(o => D(b[o]) + Enumerable.Range(0, n).Sum(i => D(w[(o * n) + i]) * D(x[(s * n) + i]))).ToArray();
-            Close(pre, z.Skip(s * m).Take(m), tolerance, what + ", pre-activation");
-            Close(pre.Select(v => Activate<T, TActivation>(v)).ToArray(), y.Skip(s * m).Take(m), tolerance, what + ", output");
+            CloseToTheMath<T, TActivation>(w, b, x, y, z, s, n, m, tolerance, what);
 
             // The scalar products, then the activation at this width: what Dense.Forward runs for a layer of few inputs.
             DenseKernels<T, Simd1<T>, T>.Forward<TShape, Identity>(ref W(w), ref W(b), ref At(x, s * n), ref At(zScalar, s * m), ref Unsafe.NullRef<T>());
@@ -205,9 +203,7 @@ public sealed class DenseKernelTests
         for (int s = 0; s < Samples; s++)
         {
             DenseKernels<T, TSimd, TVector>.Forward<TShape, TActivation>(ref W(w), ref W(b), ref At(x, s * n), ref At(y, s * m), ref At(z, s * m));
-            double[] pre = Enumerable.Range(0, m).Select(o => D(b[o]) + Enumerable.Range(0, n).Sum(i => D(w[(o * n) + i]) * D(x[(s * n) + i]))).ToArray();
-            Close(pre, z.Skip(s * m).Take(m), tolerance, what + ", pre-activation");
-            Close(pre.Select(v => Activate<T, TActivation>(v)).ToArray(), y.Skip(s * m).Take(m), tolerance, what + ", output");
+            CloseToTheMath<T, TActivation>(w, b, x, y, z, s, n, m, tolerance, what);
         }
 
         var yBatch = new T[Samples * m];
@@ -255,6 +251,16 @@ public sealed class DenseKernelTests
         DenseKernels<T, TSimd, TVector>.Train<TShape, Identity>(ref W(wFirst), ref W(bFirst), ref W(a), ref W(dz), ref Unsafe.NullRef<T>(), ref Unsafe.NullRef<T>(), learningRate);
         Close(wStep.Select(D).ToArray(), wFirst, tolerance, what + ", the first layer's Train");
         Same(bStep, bFirst, what + ", the first layer's bias");
+    }
+
+    /// <summary>Sample <paramref name="s"/>'s pre-activation and output of a forward pass against the plain math in double.</summary>
+    private static void CloseToTheMath<T, TActivation>(T[] w, T[] b, T[] x, T[] y, T[] z, int s, int n, int m, double tolerance, string what)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TActivation : IActivation
+    {
+        double[] pre = Enumerable.Range(0, m).Select(o => D(b[o]) + Enumerable.Range(0, n).Sum(i => D(w[(o * n) + i]) * D(x[(s * n) + i]))).ToArray();
+        Close(pre, z.Skip(s * m).Take(m), tolerance, what + ", pre-activation");
+        Close(pre.Select(v => Activate<T, TActivation>(v)).ToArray(), y.Skip(s * m).Take(m), tolerance, what + ", output");
     }
 
     private static double Activate<T, TActivation>(double z)

@@ -68,19 +68,11 @@ internal static partial class DenseKernels<T, TSimd, TVector>
     /// theirs and as <see cref="ForwardColumnsBatch"/>'s. A layer whose outputs are not a whole number of vectors ends with
     /// a vector that overlaps the one before it.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void ForwardColumns<TShape, TActivation>(ref T w, ref T b, ref T x, ref T y, ref T z)
         where TShape : ILayerShape
-        where TActivation : IActivation
-    {
-        nuint n = (nuint)TShape.Out;
-        nuint lanes = (nuint)TSimd.Count;
-        for (nuint o = 0; o < n; o += lanes)
-        {
-            nuint at = o + lanes <= n ? o : n - lanes;
-            FinishOutputs<TActivation>(ColumnsTimes<TShape>(Column<TShape>(ref w, at, 0), Column<TShape>(ref w, at, 1), Column<TShape>(ref w, at, 2), ref x), ref b, ref y, ref z, at, (int)lanes);
-        }
-    }
+        where TActivation : IActivation =>
+        ForwardColumnsBatch<TShape, TActivation>(ref w, ref b, ref x, 0, ref y, ref z, 0, 1);
 
     /// <summary>The most inputs <see cref="ForwardColumns"/> takes (a float layer of 4 inputs fills a 128-bit vector).</summary>
     internal const int MaxColumns = 3;
