@@ -7,7 +7,8 @@ namespace StaticNet.Kernels;
 /// The dense layer's kernels, written once for every width <typeparamref name="TSimd"/>. The weights keep the public
 /// <c>[out][in]</c> layout (PyTorch's), so each output is an inner product along a weight row.
 /// <para>
-/// Forward: a group of rows (8, or 16 where a vector has 16 lanes) has one vector accumulator each, filled by fused
+/// Forward: a group of rows (16 where a vector has 16 lanes or the machine has 32 vector registers, else 8; see
+/// <see cref="GroupRows{TShape}"/>) has one vector accumulator each, filled by fused
 /// multiply-adds over the chunks of the row; the group shares each load of an input chunk. One transpose-and-add tree
 /// (<see cref="ISimd{T, TVector}.Sums"/>) then turns a vector's worth of accumulators into one vector of outputs, instead of
 /// one horizontal sum per output; the bias and the activation are applied in registers. The inputs past the last whole
@@ -25,12 +26,20 @@ internal static partial class DenseKernels<T, TSimd, TVector>
     where TSimd : ISimd<T, TVector>
     where TVector : struct
 {
-    /// <summary>Rows of a forward group: one accumulator each, at most 16 (the inputs of <see cref="ISimd{T, TVector}.Sums"/>).</summary>
-    private static int GroupRows
-    {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => TSimd.Count >= 16 ? 16 : 8;
-    }
+    /// <summary>
+    /// Rows of a forward group: one accumulator each, at most 16 (the inputs of <see cref="ISimd{T, TVector}.Sums"/>). 16
+    /// where they fit the registers beside the input chunk (16 lanes, or 32 registers: AVX-512VL at 256 bits, ARM64), as
+    /// twice the independent chains and half the groups: T2 at 256 bits on Zen 5, 319 to 287 ns (median of 6). Rows
+    /// longer than <see cref="LongRow"/> take 8: 16 weight streams at once from L2 measured slower than 8 (T3's
+    /// 784-input layer at 512 bits, 4.36 to 4.11 µs with 8).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int GroupRows<TShape>()
+        where TShape : ILayerShape =>
+        (TSimd.Count >= 16 || TSimd.Registers >= 32) && TShape.In <= LongRow ? 16 : 8;
+
+    /// <summary>The longest row (in elements) that a group of 16 rows streams well.</summary>
+    private const int LongRow = 256;
 
     /// <summary>
     /// <c>y = f(W x + b)</c> for one sample; <c>z = W x + b</c> too unless <paramref name="z"/> is a null reference.
@@ -40,7 +49,7 @@ internal static partial class DenseKernels<T, TSimd, TVector>
         where TShape : ILayerShape
         where TActivation : IActivation
     {
-        int rows = GroupRows;
+        int rows = GroupRows<TShape>();
         if (TShape.Out < rows)
         {
             ForwardGroup<TShape, TActivation, Yes>(ref w, ref b, ref x, ref y, ref z, 0);
@@ -102,7 +111,7 @@ internal static partial class DenseKernels<T, TSimd, TVector>
     }
 
     /// <summary>
-    /// A group of outputs from <c>o</c>: <see cref="GroupRows"/> of them, or all of a layer that has fewer
+    /// A group of outputs from <c>o</c>: <see cref="GroupRows{TShape}"/> of them, or all of a layer that has fewer
     /// (<typeparamref name="TFew"/>); one accumulator per row over every input chunk, then the tree, bias and activation.
     /// A method of its own, compiled fully optimised at its first call: the kernels that are methods of their own take
     /// their sizes from type arguments only, so that they are as specialised as if they were inlined.
@@ -113,7 +122,7 @@ internal static partial class DenseKernels<T, TSimd, TVector>
         where TActivation : IActivation
         where TFew : IFlag
     {
-        int active = TFew.Value ? TShape.Out : GroupRows;
+        int active = TFew.Value ? TShape.Out : GroupRows<TShape>();
         nuint n = (nuint)TShape.In;
         int lanes = TSimd.Count;
         ref T row = ref Unsafe.Add(ref w, o * n);
@@ -167,14 +176,21 @@ internal static partial class DenseKernels<T, TSimd, TVector>
         }
 
         // One tree per vector's worth of accumulators (several when a vector has fewer lanes than the group has rows).
-        if (lanes >= 8)
+        if (lanes >= 16)
         {
             FinishOutputs<TActivation>(TSimd.Sums(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15), ref b, ref y, ref z, o, active);
+        }
+        else if (lanes == 8)
+        {
+            FinishOutputs<TActivation>(TSimd.Sums(a0, a1, a2, a3, a4, a5, a6, a7, a0, a0, a0, a0, a0, a0, a0, a0), ref b, ref y, ref z, o, active);
+            if (active > 8) { FinishOutputs<TActivation>(TSimd.Sums(a8, a9, a10, a11, a12, a13, a14, a15, a0, a0, a0, a0, a0, a0, a0, a0), ref b, ref y, ref z, o + 8, active - 8); }
         }
         else if (lanes == 4)
         {
             FinishOutputs<TActivation>(TSimd.Sums(a0, a1, a2, a3, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0), ref b, ref y, ref z, o, active);
             if (active > 4) { FinishOutputs<TActivation>(TSimd.Sums(a4, a5, a6, a7, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0), ref b, ref y, ref z, o + 4, active - 4); }
+            if (active > 8) { FinishOutputs<TActivation>(TSimd.Sums(a8, a9, a10, a11, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0), ref b, ref y, ref z, o + 8, active - 8); }
+            if (active > 12) { FinishOutputs<TActivation>(TSimd.Sums(a12, a13, a14, a15, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0), ref b, ref y, ref z, o + 12, active - 12); }
         }
         else if (lanes == 2)
         {
@@ -182,6 +198,10 @@ internal static partial class DenseKernels<T, TSimd, TVector>
             if (active > 2) { FinishOutputs<TActivation>(TSimd.Sums(a2, a3, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0), ref b, ref y, ref z, o + 2, active - 2); }
             if (active > 4) { FinishOutputs<TActivation>(TSimd.Sums(a4, a5, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0), ref b, ref y, ref z, o + 4, active - 4); }
             if (active > 6) { FinishOutputs<TActivation>(TSimd.Sums(a6, a7, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0), ref b, ref y, ref z, o + 6, active - 6); }
+            if (active > 8) { FinishOutputs<TActivation>(TSimd.Sums(a8, a9, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0), ref b, ref y, ref z, o + 8, active - 8); }
+            if (active > 10) { FinishOutputs<TActivation>(TSimd.Sums(a10, a11, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0), ref b, ref y, ref z, o + 10, active - 10); }
+            if (active > 12) { FinishOutputs<TActivation>(TSimd.Sums(a12, a13, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0), ref b, ref y, ref z, o + 12, active - 12); }
+            if (active > 14) { FinishOutputs<TActivation>(TSimd.Sums(a14, a15, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0), ref b, ref y, ref z, o + 14, active - 14); }
         }
         else
         {

@@ -53,9 +53,12 @@ public static class VectorMath<T, TSimd, TVector>
     [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
     public static TVector Exp(TVector x) => ExpInline(x);
 
-    /// <summary><see cref="Exp"/>, inlined where it is one step of a longer function (no call in the dependency chain).</summary>
+    /// <summary>
+    /// <see cref="Exp"/>, inlined where it is one step of a longer function (no call in the dependency chain), or in a
+    /// kernel that is a method of its own with few such sites (the softmax).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TVector ExpInline(TVector x)
+    internal static TVector ExpInline(TVector x)
     {
         // Beyond these the result is +Inf or 0 anyway; inside them 2^n fits the two-step scaling below. Min and Max take
         // the lane as their second operand, so a NaN passes through on every width (x86 returns the second operand).

@@ -43,14 +43,14 @@ internal static class OutputKernels<T, TSimd, TVector>
         TVector sums = TSimd.Zero;
         for (nuint i = 0; i < whole; i += lanes)
         {
-            TVector e = VectorMath<T, TSimd, TVector>.Exp(TSimd.Subtract(TSimd.Load(ref y, i), shift));
+            TVector e = SoftmaxExp(TSimd.Subtract(TSimd.Load(ref y, i), shift));
             TSimd.Store(e, ref y, i);
             sums = TSimd.Add(sums, e);
         }
 
         if (rest != 0)
         {
-            TVector e = VectorMath<T, TSimd, TVector>.Exp(TSimd.Subtract(Lanes<T, TSimd, TVector>.LoadFirst(ref y, whole, rest), shift));
+            TVector e = SoftmaxExp(TSimd.Subtract(Lanes<T, TSimd, TVector>.LoadFirst(ref y, whole, rest), shift));
             Lanes<T, TSimd, TVector>.StoreFirst(e, ref y, whole, rest);
             sums = TSimd.Add(sums, TSimd.And(e, mask));
         }
@@ -66,6 +66,15 @@ internal static class OutputKernels<T, TSimd, TVector>
             Lanes<T, TSimd, TVector>.StoreFirst(TSimd.Divide(Lanes<T, TSimd, TVector>.LoadFirst(ref y, whole, rest), sum), ref y, whole, rest);
         }
     }
+
+    /// <summary>
+    /// e^x for the softmax, inlined at 128 bits and wider: the softmax is a method of its own (<c>Output.Softmax</c>) with
+    /// two such sites, and the exponentials wait for the maximum, so a call on the chain would pass each vector through
+    /// memory both ways. The scalar form keeps the call.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVector SoftmaxExp(TVector x) =>
+        typeof(TSimd) != typeof(Simd1<T>) ? VectorMath<T, TSimd, TVector>.ExpInline(x) : VectorMath<T, TSimd, TVector>.Exp(x);
 
     /// <summary>
     /// Mean squared error <c>Σ (y - t)² / n</c>; writes <c>scale · 2 (y - t) / n</c> through the output activation's

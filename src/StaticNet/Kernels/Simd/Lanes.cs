@@ -28,12 +28,11 @@ public static class Lanes<T, TSimd, TVector>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TVector LoadFirst(ref T source, nuint offset, int count)
     {
-        if (count >= TSimd.Count)
-        {
-            return TSimd.Load(ref source, offset);
-        }
-
-        return TSimd.HasMaskedLoad ? TSimd.LoadMasked(ref source, offset, count) : LoadFirstThroughMemory(ref source, offset, count);
+        // One expression, not a return per case: with two returns the JIT gave the inlined result a stack temporary (a
+        // store and a reload on the way to the add that reads it), even where the count folded to a whole vector.
+        return count >= TSimd.Count
+            ? TSimd.Load(ref source, offset)
+            : TSimd.HasMaskedLoad ? TSimd.LoadMasked(ref source, offset, count) : LoadFirstThroughMemory(ref source, offset, count);
     }
 
     /// <summary>Stores the first <paramref name="count"/> lanes to <c>destination[offset..offset + count)</c>.</summary>
