@@ -42,6 +42,14 @@ public interface INetwork<T>
     /// <param name="outputs">Receives the outputs, one after another; the length must be the sample count times the output size.</param>
     void ForwardBatch(ReadOnlySpan<T> inputs, Span<T> outputs);
 
+    /// <summary>
+    /// Makes an inference-only snapshot of the network as it is now, its parameters copied into the layout the forward
+    /// pass reads fastest (<see cref="IFrozenNetwork{T}"/>): for serving a trained model. Later writes to the network do
+    /// not reach the snapshot.
+    /// </summary>
+    /// <returns>The snapshot.</returns>
+    IFrozenNetwork<T> Freeze();
+
     /// <summary>Computes the loss of one sample without changing anything.</summary>
     /// <param name="input">One sample, of the network's input size.</param>
     /// <param name="target">The expected output, of the network's output size.</param>

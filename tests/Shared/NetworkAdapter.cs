@@ -34,6 +34,39 @@ public abstract class NetworkAdapter
     public abstract double Backward(double[] input, int label, double[] gradients);
 
     public abstract double TrainStep(double[] input, int label, double learningRate);
+
+    /// <summary>The network's inference snapshot (<c>Freeze()</c>), driven through doubles.</summary>
+    public abstract FrozenAdapter Freeze();
+}
+
+/// <summary>Drives a network's inference snapshot through doubles, whatever its scalar type.</summary>
+public abstract class FrozenAdapter
+{
+    public abstract object Snapshot { get; }
+
+    public abstract double[] Forward(double[] input);
+
+    public abstract double[] ForwardBatch(double[] inputs, int outputLength);
+}
+
+public sealed class FrozenAdapter<T>(IFrozenNetwork<T> frozen, int outputSize) : FrozenAdapter
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public override object Snapshot => frozen;
+
+    public override double[] Forward(double[] input)
+    {
+        var output = new T[outputSize];
+        frozen.Forward(NetworkAdapter<T>.From(input), output);
+        return NetworkAdapter<T>.ToDouble(output);
+    }
+
+    public override double[] ForwardBatch(double[] inputs, int outputLength)
+    {
+        var outputs = new T[outputLength];
+        frozen.ForwardBatch(NetworkAdapter<T>.From(inputs), outputs);
+        return NetworkAdapter<T>.ToDouble(outputs);
+    }
 }
 
 public sealed class NetworkAdapter<T>(INetwork<T> network, int outputSize) : NetworkAdapter
@@ -118,7 +151,9 @@ public sealed class NetworkAdapter<T>(INetwork<T> network, int outputSize) : Net
     public override double TrainStep(double[] input, int label, double learningRate) =>
         double.CreateChecked(Classifier.TrainStep(From(input), label, T.CreateChecked(learningRate)));
 
-    private static T[] From(double[] values) => values.Select(T.CreateChecked).ToArray();
+    public override FrozenAdapter Freeze() => new FrozenAdapter<T>(network.Freeze(), outputSize);
 
-    private static double[] ToDouble(T[] values) => values.Select(double.CreateChecked).ToArray();
+    internal static T[] From(double[] values) => values.Select(T.CreateChecked).ToArray();
+
+    internal static double[] ToDouble(T[] values) => values.Select(double.CreateChecked).ToArray();
 }

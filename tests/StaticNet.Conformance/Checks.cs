@@ -161,6 +161,7 @@ internal static class Checks
     [
         ("Forward", Forward),
         ("ForwardBatch", ForwardBatch),
+        ("Frozen", Frozen),
         ("Backward", Backward),
         ("BackwardBatch", BackwardBatch),
         ("TrainStep", TrainStep),
@@ -195,6 +196,26 @@ internal static class Checks
         }
 
         check.True(generated.ForwardBatch([], 0).Length == 0, "an empty batch gives no output");
+    }
+
+    /// <summary>
+    /// The inference snapshot (Freeze): its packed Forward against the reference for four samples, its ForwardBatch of 5
+    /// samples against its Forward to the bit.
+    /// </summary>
+    private static void Frozen(Case network, CheckContext check)
+    {
+        var random = new Random(7);
+        NetworkAdapter generated = network.Create();
+        double[] parameters = Randomize(network, generated, random);
+        FrozenAdapter frozen = generated.Freeze();
+        double[][] inputs = Enumerable.Range(0, 5).Select(_ => network.Random(random, network.InputSize, scale: 2)).ToArray();
+        for (int sample = 0; sample < 4; sample++)
+        {
+            check.Reference($"output {sample}", network.Reference.Forward(parameters, inputs[sample]), frozen.Forward(inputs[sample]));
+        }
+
+        double[] batch = frozen.ForwardBatch(inputs.SelectMany(x => x).ToArray(), 5 * network.OutputSize);
+        check.Identical("outputs of 5 against its Forward", inputs.SelectMany(frozen.Forward).ToArray(), batch);
     }
 
     /// <summary>ComputeLoss, and Backward's loss, dLoss/dParameters and dLoss/dInput, for two samples.</summary>

@@ -287,7 +287,7 @@ public sealed class DiagnosticTests
             Declare("[Network({|#0:Layers = [4, 20000, 3]|})]", "public partial class Net;"),
             generates: true,
             expected: [new DiagnosticResult("SNET0014", DiagnosticSeverity.Info).WithLocation(0)]);
-        Assert.Contains("ArrayPool", Single(test, "SNET0014", DiagnosticSeverity.Info).GetMessage(), System.StringComparison.Ordinal);
+        Assert.Contains("a buffer per thread", Single(test, "SNET0014", DiagnosticSeverity.Info).GetMessage(), System.StringComparison.Ordinal);
         // The scratch the runtime's NetworkRunner takes for Backward: above its stack limit, so it rents it (tested in AllocationTests).
         Assert.Contains("public static int TrainScratchLength => 60003;", Assert.Single(test.GeneratedSources), System.StringComparison.Ordinal);
     }

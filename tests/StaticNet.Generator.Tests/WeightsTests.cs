@@ -672,6 +672,8 @@ public sealed class WeightsTests(ITestOutputHelper output)
 
         public void ForwardBatch(ReadOnlySpan<T> inputs, Span<T> outputs) => throw new NotSupportedException();
 
+        public IFrozenNetwork<T> Freeze() => throw new NotSupportedException();
+
         public T ComputeLoss(ReadOnlySpan<T> input, ReadOnlySpan<T> target) => throw new NotSupportedException();
 
         public T Backward(ReadOnlySpan<T> input, ReadOnlySpan<T> target, Span<T> gradients) => throw new NotSupportedException();

@@ -38,10 +38,11 @@ public sealed class AllocationTests
         var inputGradient = new T[inputs];
         T rate = T.CreateChecked(1e-6);
         var labelled = net as IClassifierNetwork<T>;
+        IFrozenNetwork<T> frozen = net.Freeze();
 
         for (int pass = 0; pass < 2; pass++)
         {
-            // Pass 0 warms up (JIT, tiering, ArrayPool); pass 1 measures.
+            // Pass 0 warms up (JIT, tiering, the thread's scratch buffers); pass 1 measures.
             long before = GC.GetAllocatedBytesForCurrentThread();
             for (int call = 0; call < Calls; call++)
             {
@@ -52,6 +53,8 @@ public sealed class AllocationTests
                 net.Backward(input, target, gradients, inputGradient);
                 net.TrainStep(input, target, rate);
                 net.BackwardBatch(batch, batchTargets, gradients);
+                frozen.Forward(input, output);
+                frozen.ForwardBatch(batch, batchOutput);
                 if (classifier)
                 {
                     labelled!.Predict(input);
@@ -66,6 +69,26 @@ public sealed class AllocationTests
             if (pass == 1)
             {
                 Assert.Equal(0, allocated);
+            }
+        }
+    }
+
+    [Fact]
+    public void A_snapshot_predicts_without_allocating()
+    {
+        T2.Frozen frozen = new T2().Freeze();
+        var input = new float[T2.InputSize];
+        for (int pass = 0; pass < 2; pass++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int call = 0; call < Calls; call++)
+            {
+                frozen.Predict(input);
+            }
+
+            if (pass == 1)
+            {
+                Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
             }
         }
     }

@@ -60,7 +60,7 @@ public partial class DoubleCrossEntropy;
 [Network(Layers = [3, 65, 8, 1], Activation = Activation.LeakyReLU, Output = Activation.Identity, Precision = Precision.Double)]
 public partial class DoubleRegression;
 
-// Its scratch (about 60,000 floats) is above the stack limit: the generator reports SNET0014 and rents it from ArrayPool.
+// Its scratch (about 60,000 floats) is above the stack limit: the generator reports SNET0014 and keeps it in a buffer per thread.
 [Network(Layers = [8, 20000, 3], Activation = Activation.ReLU, Output = Activation.Softmax, Loss = Loss.CrossEntropy)]
 public partial class HeapScratch;
 

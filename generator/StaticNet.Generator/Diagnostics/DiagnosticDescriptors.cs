@@ -138,7 +138,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor ScratchOnHeap = new(
         id: "SNET0014",
         title: "Scratch memory too large for the stack",
-        messageFormat: "'{0}' needs {1} bytes of scratch memory per call, more than the {2} bytes StaticNet puts on the stack; its methods rent the scratch from ArrayPool instead (still allocation-free after warm-up)",
+        messageFormat: "'{0}' needs {1} bytes of scratch memory per call, more than the {2} bytes StaticNet puts on the stack; its methods keep the scratch in a buffer per thread instead (allocation-free after each thread's first call)",
         category: Performance,
         defaultSeverity: DiagnosticSeverity.Info,
         isEnabledByDefault: true,

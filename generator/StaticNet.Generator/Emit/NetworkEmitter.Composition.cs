@@ -60,6 +60,7 @@ internal sealed partial class NetworkEmitter
             WriteBackward(train: true);
             WriteForwardBatch();
             WriteBackwardBatch();
+            WritePacked();
             _w.WriteLine($"[{N("MethodImpl")}({N("MethodImplOptions")}.AggressiveInlining)]");
             _w.WriteLine($"private static ref {T} At(ref {T} origin, int offset) => ref {N("Unsafe")}.Add(ref origin, offset);");
         }
@@ -176,6 +177,60 @@ internal sealed partial class NetworkEmitter
             $"public static void Forward(ref {T} p, ref {T} x, ref {T} y, ref {T} s)",
             ParameterReferences(gradients: false).Concat(ScratchReferences(1)).ToList(),
             body);
+    }
+
+    /// <summary>
+    /// The inference snapshot's packed copy (<c>Freeze</c>): its length, the packing, and Forward from it. Each layer's part
+    /// follows the one below (<c>q1</c>, <c>q2</c>, ...); the lengths depend on the vector width, constants to the JIT.
+    /// </summary>
+    private void WritePacked()
+    {
+        _w.WriteLine("public static int PackedLength =>");
+        _w.IncreaseIndent();
+        _w.WriteLines(string.Join(" +\n", _plan.Layers.Select(layer => layer.PackedLength(_context))) + ";");
+        _w.DecreaseIndent();
+        _w.WriteLine();
+        var packedReferences = new List<(string Name, string Value)>();
+        foreach (LayerPlan layer in _plan.Layers)
+        {
+            packedReferences.Add(($"q{layer.Number}", layer.Number == 1
+                ? "ref q"
+                : $"ref At(ref q{layer.Number - 1}, {_plan.Layers[layer.Number - 2].PackedLength(_context)})"));
+        }
+
+        _w.WriteSummary("Writes the packed copy of the parameters <paramref name=\"p\"/> to <paramref name=\"q\"/>, layer by layer.");
+        using (_w.WriteBlock($"public static void Pack(ref {T} p, ref {T} q)"))
+        {
+            var body = _plan.Layers.Select(layer => layer.Pack(_context, $"ref q{layer.Number}")).ToList();
+            string text = string.Join("\n", body);
+            foreach ((string name, string value) in ParameterReferences(gradients: false).Concat(packedReferences))
+            {
+                if (Regex.IsMatch(text, $@"\b{name}\b"))
+                {
+                    _w.WriteLine($"ref {T} {name} = {value};");
+                }
+            }
+
+            foreach (string line in body)
+            {
+                _w.WriteLine(line);
+            }
+        }
+
+        _w.WriteLine();
+        var forward = new List<string>();
+        foreach (LayerPlan layer in _plan.Layers)
+        {
+            string output = layer == _plan.OutputLayer ? "ref y" : Outputs(layer);
+            forward.Add(layer.ForwardPacked(_context, $"ref q{layer.Number}", InputOf(layer), output));
+        }
+
+        AddSoftmax(forward, "ref y");
+        WriteMethod(
+            "<see cref=\"Forward\"/> from the packed copy <paramref name=\"q\"/> of the parameters.",
+            $"public static void ForwardPacked(ref {T} q, ref {T} x, ref {T} y, ref {T} s)",
+            packedReferences.Concat(ScratchReferences(1)).ToList(),
+            forward);
     }
 
     private void AddSoftmax(List<string> body, string row)

@@ -149,6 +149,45 @@ internal sealed partial class NetworkEmitter
                 {{fail}};
                 """);
         }
+
+        string predict = IsClassifier
+            ? "\n\n" + $$"""
+                    {{Doc}}
+                    /// <param name="input">Unused.</param>
+                    /// <returns>Nothing.</returns>
+                    public int Predict({{N("ReadOnlySpan")}}<{{T}}> input) =>
+                        {{fail}};
+                """
+            : string.Empty;
+        _w.WriteLines($$"""
+
+            {{Doc}}
+            /// <returns>Nothing.</returns>
+            public Frozen Freeze() =>
+                {{fail}};
+
+            {{N("IFrozenNetwork")}}<{{T}}> {{N("INetwork")}}<{{T}}>.Freeze() => Freeze();
+
+            {{Doc}}
+            public sealed class Frozen : {{N("IFrozenNetwork")}}<{{T}}>
+            {
+                private Frozen()
+                {
+                }
+
+                {{Doc}}
+                /// <param name="input">Unused.</param>
+                /// <param name="output">Unused.</param>
+                public void Forward({{N("ReadOnlySpan")}}<{{T}}> input, {{N("Span")}}<{{T}}> output) =>
+                    {{fail}};
+
+                {{Doc}}
+                /// <param name="inputs">Unused.</param>
+                /// <param name="outputs">Unused.</param>
+                public void ForwardBatch({{N("ReadOnlySpan")}}<{{T}}> inputs, {{N("Span")}}<{{T}}> outputs) =>
+                    {{fail}};{{predict}}
+            }
+            """);
     }
     /// <summary>The members of an invalid sequence network (declared with a Conv1D, GRU or LSTM layer): those of <c>ISequenceNetwork</c>, each throwing.</summary>
     private void WriteSequenceStubMembers()

@@ -249,6 +249,78 @@ internal sealed partial class NetworkEmitter
 
             """);
         WriteMethods();
+        WriteFrozen();
+    }
+
+    /// <summary><c>Freeze()</c> and the nested snapshot type it returns: the packed copy and the forward passes that read it.</summary>
+    private void WriteFrozen()
+    {
+        string span = $"{N("Span")}<{T}>";
+        string readOnly = $"{N("ReadOnlySpan")}<{T}>";
+        _w.WriteLines($$"""
+
+            /// <summary>
+            /// Makes an inference-only snapshot of the network as it is now: its parameters copied once into the layout the
+            /// forward pass reads fastest. Later writes to <see cref="Parameters"/> (training, loading) do not reach it; freeze
+            /// again to serve new weights.
+            /// </summary>
+            /// <returns>The snapshot.</returns>
+            public Frozen Freeze() => new Frozen(Parameters);
+
+            {{N("IFrozenNetwork")}}<{{T}}> {{N("INetwork")}}<{{T}}>.Freeze() => Freeze();
+
+            /// <summary>
+            /// An inference-only snapshot of <see cref="{{_name}}"/> (<see cref="Freeze"/>): the weights transposed into tiles of
+            /// vectors of outputs, so that each input is broadcast to a tile's fused multiply-adds with no horizontal sum. Its
+            /// outputs equal the network's <see cref="{{_name}}.Forward"/> to rounding. Immutable: safe to call concurrently.
+            /// </summary>
+            public sealed class Frozen : {{N("IFrozenNetwork")}}<{{T}}>
+            {
+                // The packed copy is _staticNetPacked[_staticNetOffset..], 64-byte aligned (pinned: it never moves).
+                private readonly {{T}}[] _staticNetPacked;
+                private readonly int _staticNetOffset;
+
+                internal Frozen({{readOnly}} parameters)
+                {
+                    _staticNetPacked = {{Runner}}.Pack(parameters, out _staticNetOffset);
+                }
+
+                /// <summary>The number of inputs of one sample: {{_plan.InputSize}}.</summary>
+                public const int InputSize = {{_name}}.InputSize;
+
+                /// <summary>The number of outputs of one sample: {{_plan.OutputSize}}.</summary>
+                public const int OutputSize = {{_name}}.OutputSize;
+
+                private {{readOnly}} Packed => new {{readOnly}}(_staticNetPacked, _staticNetOffset, _staticNetPacked.Length - _staticNetOffset);
+
+                /// <summary>Computes the output of the snapshot for one sample.</summary>
+                /// <param name="input">One sample: <see cref="InputSize"/> values.</param>
+                /// <param name="output">Receives the <see cref="OutputSize"/> outputs.</param>
+                /// <exception cref="{{N("ArgumentException")}}">A span does not have the length given above, or the spans overlap.</exception>
+                public void Forward({{readOnly}} input, {{span}} output) =>
+                    {{Runner}}.ForwardPacked(Packed, input, output);
+
+                /// <summary>Computes the outputs of several samples stored row by row, one sample at a time.</summary>
+                /// <param name="inputs">The samples, row by row; the length must be a multiple of <see cref="InputSize"/>.</param>
+                /// <param name="outputs">Receives the outputs, row by row.</param>
+                /// <exception cref="{{N("ArgumentException")}}">A span does not have the length given above, or the spans overlap.</exception>
+                public void ForwardBatch({{readOnly}} inputs, {{span}} outputs) =>
+                    {{Runner}}.ForwardPackedBatch(Packed, inputs, outputs);
+            """);
+        if (IsClassifier)
+        {
+            _w.WriteLines($$"""
+
+                    /// <summary>Returns the predicted class of one sample: the index of the largest output (the first one on a tie).</summary>
+                    /// <param name="input">One sample: <see cref="InputSize"/> values.</param>
+                    /// <returns>The class, in [0, <see cref="OutputSize"/>).</returns>
+                    /// <exception cref="{{N("ArgumentException")}}"><paramref name="input"/> does not have <see cref="InputSize"/> values.</exception>
+                    public int Predict({{readOnly}} input) =>
+                        {{Runner}}.PredictPacked(Packed, input);
+                """);
+        }
+
+        _w.WriteLine("}");
     }
 
     private string DefaultSeedSummary() => _plan.Weights is null

@@ -55,6 +55,15 @@ internal abstract record LayerPlan(int Number, LayerSpec Spec, EquatableArray<Pa
     /// <summary>The forward call of a block of <c>count</c> samples stored with strides.</summary>
     public virtual string ForwardBatch(EmitContext context, string x, string xStride, string y, string z, string yStride) => throw new NotSupportedException();
 
+    /// <summary>The length of the layer's part of an inference snapshot's packed copy (an expression, constant to the JIT).</summary>
+    public virtual string PackedLength(EmitContext context) => throw new NotSupportedException();
+
+    /// <summary>The call that writes the layer's part of the packed copy to <paramref name="q"/> from the parameters.</summary>
+    public virtual string Pack(EmitContext context, string q) => throw new NotSupportedException();
+
+    /// <summary>The forward call of one sample from the layer's part <paramref name="q"/> of the packed copy.</summary>
+    public virtual string ForwardPacked(EmitContext context, string q, string x, string y) => throw new NotSupportedException();
+
     /// <summary>The backward call of a block of <c>count</c> samples stored with strides.</summary>
     public virtual string BackwardBatch(EmitContext context, string x, string xStride, string dz, string dzStride, string dx, string dxStride, string zBelow, LayerPlan? below) => throw new NotSupportedException();
 

@@ -12,7 +12,7 @@ internal static class NetworkPlanner
     /// <summary>The longest array .NET allows (<c>Array.MaxLength</c>): the bound of the parameters and of the scratch.</summary>
     public const long MaxArrayLength = 0x7FFFFFC7;
 
-    /// <summary>Scratch above this many bytes per call is rented from ArrayPool instead of taken from the stack (as the runtime's NetworkRunner does).</summary>
+    /// <summary>Scratch above this many bytes per call is kept in a buffer per thread instead of taken from the stack (as the runtime's NetworkRunner does).</summary>
     public const int StackScratchLimitBytes = 64 * 1024;
 
     /// <summary>The most samples the batched passes take through the network at once.</summary>

@@ -54,4 +54,13 @@ public interface INetworkKernels<T>
     /// dLoss/dParameters into <paramref name="g"/>; returns the sum of their losses.
     /// </summary>
     static abstract T BackwardBatch(ref T p, ref T g, ref T x, ref T t, int count, T scale, ref T scratch);
+
+    /// <summary>Elements of the packed copy of the parameters that <see cref="ForwardPacked"/> reads (see <see cref="DensePacked{T}"/>).</summary>
+    static abstract int PackedLength { get; }
+
+    /// <summary>Writes the packed copy of the parameters <paramref name="p"/> to <paramref name="q"/>.</summary>
+    static abstract void Pack(ref T p, ref T q);
+
+    /// <summary><see cref="Forward"/> from the packed copy <paramref name="q"/> of the parameters.</summary>
+    static abstract void ForwardPacked(ref T q, ref T x, ref T y, ref T scratch);
 }

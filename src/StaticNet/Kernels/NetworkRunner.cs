@@ -12,7 +12,7 @@ namespace StaticNet.Kernels;
 /// <see cref="ArgumentException"/> naming the parameter, the expected and the actual length; so is a span the method
 /// writes that overlaps one it reads or the parameters; TrainStep also refuses a learning rate the optimizers refuse and
 /// a sample with a NaN or an infinity, see <see cref="GeneratedCodeHelpers.CheckTrainStep{T}(T, ReadOnlySpan{T}, ReadOnlySpan{T}, Span{T})"/>), takes its scratch from the
-/// stack (or, above <see cref="StackScratchLimitBytes"/>, from <see cref="ArrayPool{T}"/>) and runs the network's
+/// stack (or, above <see cref="StackScratchLimitBytes"/>, from the thread's <see cref="ScratchBuffers{T}"/>) and runs the network's
 /// composition <typeparamref name="TKernels"/>. Compiled once per network, with every size a constant.
 /// </summary>
 /// <typeparam name="TKernels">The network's composition.</typeparam>
@@ -22,7 +22,7 @@ public static class NetworkRunner<TKernels, T>
     where TKernels : INetworkKernels<T>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
-    /// <summary>Scratch above this many bytes per call is rented from <see cref="ArrayPool{T}"/> instead of taken from the stack.</summary>
+    /// <summary>Scratch above this many bytes per call is taken from the thread's <see cref="ScratchBuffers{T}"/> instead of the stack.</summary>
     public const int StackScratchLimitBytes = 64 * 1024;
 
     /// <summary>The output of one sample.</summary>
@@ -38,7 +38,7 @@ public static class NetworkRunner<TKernels, T>
         GeneratedCodeHelpers.ThrowIfOverlapping(output, nameof(output), input, nameof(input), parameters);
         int length = TKernels.ForwardScratchLength;
         T[]? rented = null;
-        Span<T> scratch = OnStack(length) ? stackalloc T[length] : (rented = ArrayPool<T>.Shared.Rent(length));
+        Span<T> scratch = OnStack(length) ? stackalloc T[length] : (rented = ScratchBuffers<T>.Rent(length));
         TKernels.Forward(ref MemoryMarshal.GetReference(parameters), ref MemoryMarshal.GetReference(input), ref MemoryMarshal.GetReference(output), ref MemoryMarshal.GetReference(scratch));
         Return(rented);
     }
@@ -56,7 +56,7 @@ public static class NetworkRunner<TKernels, T>
         GeneratedCodeHelpers.ThrowIfOverlapping(outputs, nameof(outputs), inputs, nameof(inputs), parameters);
         int length = TKernels.BatchScratchLength;
         T[]? rented = null;
-        Span<T> scratch = OnStack(length) ? stackalloc T[length] : (rented = ArrayPool<T>.Shared.Rent(length));
+        Span<T> scratch = OnStack(length) ? stackalloc T[length] : (rented = ScratchBuffers<T>.Rent(length));
         ref T p = ref MemoryMarshal.GetReference(parameters);
         ref T x = ref MemoryMarshal.GetReference(inputs);
         ref T y = ref MemoryMarshal.GetReference(outputs);
@@ -152,7 +152,7 @@ public static class NetworkRunner<TKernels, T>
 
         int length = TKernels.BatchScratchLength;
         T[]? rented = null;
-        Span<T> scratch = OnStack(length) ? stackalloc T[length] : (rented = ArrayPool<T>.Shared.Rent(length));
+        Span<T> scratch = OnStack(length) ? stackalloc T[length] : (rented = ScratchBuffers<T>.Rent(length));
         ref T t = ref MemoryMarshal.GetReference(targets);
         T scale = T.One / T.CreateTruncating(count);
         T loss = T.Zero;
@@ -177,9 +177,17 @@ public static class NetworkRunner<TKernels, T>
         CheckLength(input.Length, TKernels.InputSize, nameof(input));
         int length = TKernels.ForwardScratchLength + TKernels.OutputSize;
         T[]? rented = null;
-        Span<T> scratch = OnStack(length) ? stackalloc T[length] : (rented = ArrayPool<T>.Shared.Rent(length));
+        Span<T> scratch = OnStack(length) ? stackalloc T[length] : (rented = ScratchBuffers<T>.Rent(length));
         ref T y = ref scratch[TKernels.ForwardScratchLength];
         TKernels.Forward(ref MemoryMarshal.GetReference(parameters), ref MemoryMarshal.GetReference(input), ref y, ref MemoryMarshal.GetReference(scratch));
+        int best = ArgMax(ref y);
+        Return(rented);
+        return best;
+    }
+
+    /// <summary>The index of the largest of the outputs at <paramref name="y"/> (the first one on a tie).</summary>
+    private static int ArgMax(ref T y)
+    {
         int best = 0;
         T max = y;
         for (int j = 1; j < TKernels.OutputSize; j++)
@@ -191,6 +199,82 @@ public static class NetworkRunner<TKernels, T>
             }
         }
 
+        return best;
+    }
+
+    /// <summary>
+    /// The packed copy of <paramref name="parameters"/> for a network's inference snapshot: a new 64-byte aligned array (the
+    /// copy is <c>array[offset..][..PackedLength]</c>).
+    /// </summary>
+    /// <param name="parameters">The network's parameters.</param>
+    /// <param name="offset">Receives where the copy starts in the array.</param>
+    /// <returns>The array.</returns>
+    public static T[] Pack(ReadOnlySpan<T> parameters, out int offset)
+    {
+        CheckLength(parameters.Length, TKernels.ParameterCount, nameof(parameters));
+        T[] packed = GeneratedCodeHelpers.AllocateParameters<T>(TKernels.PackedLength, out offset);
+        TKernels.Pack(ref MemoryMarshal.GetReference(parameters), ref packed[offset]);
+        return packed;
+    }
+
+    /// <summary>The output of one sample from a packed copy of the parameters (<see cref="Pack"/>).</summary>
+    /// <param name="packed">The packed copy.</param>
+    /// <param name="input">One sample.</param>
+    /// <param name="output">Receives the output.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [SkipLocalsInit]
+    public static void ForwardPacked(ReadOnlySpan<T> packed, ReadOnlySpan<T> input, Span<T> output)
+    {
+        CheckLength(input.Length, TKernels.InputSize, nameof(input));
+        CheckLength(output.Length, TKernels.OutputSize, nameof(output));
+        GeneratedCodeHelpers.ThrowIfOverlapping(output, nameof(output), input, nameof(input), default);
+        int length = TKernels.ForwardScratchLength;
+        T[]? rented = null;
+        Span<T> scratch = OnStack(length) ? stackalloc T[length] : (rented = ScratchBuffers<T>.Rent(length));
+        TKernels.ForwardPacked(ref MemoryMarshal.GetReference(packed), ref MemoryMarshal.GetReference(input), ref MemoryMarshal.GetReference(output), ref MemoryMarshal.GetReference(scratch));
+        Return(rented);
+    }
+
+    /// <summary>The outputs of several samples stored row by row, from a packed copy of the parameters, one sample at a time.</summary>
+    /// <param name="packed">The packed copy.</param>
+    /// <param name="inputs">The samples.</param>
+    /// <param name="outputs">Receives the outputs.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [SkipLocalsInit]
+    public static void ForwardPackedBatch(ReadOnlySpan<T> packed, ReadOnlySpan<T> inputs, Span<T> outputs)
+    {
+        int count = SampleCount(inputs.Length, nameof(inputs));
+        CheckLength(outputs.Length, (long)count * TKernels.OutputSize, nameof(outputs));
+        GeneratedCodeHelpers.ThrowIfOverlapping(outputs, nameof(outputs), inputs, nameof(inputs), default);
+        int length = TKernels.ForwardScratchLength;
+        T[]? rented = null;
+        Span<T> scratch = OnStack(length) ? stackalloc T[length] : (rented = ScratchBuffers<T>.Rent(length));
+        ref T q = ref MemoryMarshal.GetReference(packed);
+        ref T x = ref MemoryMarshal.GetReference(inputs);
+        ref T y = ref MemoryMarshal.GetReference(outputs);
+        for (int sample = 0; sample < count; sample++)
+        {
+            TKernels.ForwardPacked(ref q, ref Unsafe.Add(ref x, (nint)sample * TKernels.InputSize), ref Unsafe.Add(ref y, (nint)sample * TKernels.OutputSize), ref MemoryMarshal.GetReference(scratch));
+        }
+
+        Return(rented);
+    }
+
+    /// <summary>The predicted class of one sample from a packed copy of the parameters (<see cref="Pack"/>).</summary>
+    /// <param name="packed">The packed copy.</param>
+    /// <param name="input">One sample.</param>
+    /// <returns>The index of the largest output.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [SkipLocalsInit]
+    public static int PredictPacked(ReadOnlySpan<T> packed, ReadOnlySpan<T> input)
+    {
+        CheckLength(input.Length, TKernels.InputSize, nameof(input));
+        int length = TKernels.ForwardScratchLength + TKernels.OutputSize;
+        T[]? rented = null;
+        Span<T> scratch = OnStack(length) ? stackalloc T[length] : (rented = ScratchBuffers<T>.Rent(length));
+        ref T y = ref scratch[TKernels.ForwardScratchLength];
+        TKernels.ForwardPacked(ref MemoryMarshal.GetReference(packed), ref MemoryMarshal.GetReference(input), ref y, ref MemoryMarshal.GetReference(scratch));
+        int best = ArgMax(ref y);
         Return(rented);
         return best;
     }
@@ -268,7 +352,7 @@ public static class NetworkRunner<TKernels, T>
 
         int length = TKernels.BatchScratchLength + (TKernels.BatchBlock * TKernels.OutputSize);
         T[]? rented = null;
-        Span<T> scratch = OnStack(length) ? stackalloc T[length] : (rented = ArrayPool<T>.Shared.Rent(length));
+        Span<T> scratch = OnStack(length) ? stackalloc T[length] : (rented = ScratchBuffers<T>.Rent(length));
         Span<T> targets = scratch.Slice(TKernels.BatchScratchLength, TKernels.BatchBlock * TKernels.OutputSize);
         T scale = T.One / T.CreateTruncating(count);
         T loss = T.Zero;
@@ -313,7 +397,7 @@ public static class NetworkRunner<TKernels, T>
     {
         int length = TKernels.TrainScratchLength + TKernels.OutputSize;
         T[]? rented = null;
-        Span<T> scratch = OnStack(length) ? stackalloc T[length] : (rented = ArrayPool<T>.Shared.Rent(length));
+        Span<T> scratch = OnStack(length) ? stackalloc T[length] : (rented = ScratchBuffers<T>.Rent(length));
         ref T t = ref label == NoLabel ? ref target : ref OneHot(scratch, label);
         T loss = TKernels.Backward(ref MemoryMarshal.GetReference(parameters), ref gradients, ref MemoryMarshal.GetReference(input), ref t, ref inputGradient, ref MemoryMarshal.GetReference(scratch));
         Return(rented);
@@ -330,7 +414,7 @@ public static class NetworkRunner<TKernels, T>
     {
         int length = TKernels.TrainScratchLength + TKernels.OutputSize;
         T[]? rented = null;
-        Span<T> scratch = OnStack(length) ? stackalloc T[length] : (rented = ArrayPool<T>.Shared.Rent(length));
+        Span<T> scratch = OnStack(length) ? stackalloc T[length] : (rented = ScratchBuffers<T>.Rent(length));
         ref T t = ref label == NoLabel ? ref target : ref OneHot(scratch, label);
         T loss = TKernels.TrainStep(ref MemoryMarshal.GetReference(parameters), ref MemoryMarshal.GetReference(input), ref t, learningRate, ref MemoryMarshal.GetReference(scratch));
         Return(rented);
@@ -355,7 +439,7 @@ public static class NetworkRunner<TKernels, T>
     {
         if (rented is not null)
         {
-            ArrayPool<T>.Shared.Return(rented);
+            ScratchBuffers<T>.Return(rented);
         }
     }
 

@@ -145,5 +145,38 @@ namespace Samples
         /// <returns>Nothing.</returns>
         public float BackwardBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, Span<float> gradients) =>
         throw GeneratedCodeHelpers.InvalidDeclaration("Samples.Broken");
+
+        /// <summary>Not generated: the [Network] declaration has errors (see the SNET diagnostics).</summary>
+        /// <returns>Nothing.</returns>
+        public Frozen Freeze() =>
+            throw GeneratedCodeHelpers.InvalidDeclaration("Samples.Broken");
+
+        IFrozenNetwork<float> INetwork<float>.Freeze() => Freeze();
+
+        /// <summary>Not generated: the [Network] declaration has errors (see the SNET diagnostics).</summary>
+        public sealed class Frozen : IFrozenNetwork<float>
+        {
+            private Frozen()
+            {
+            }
+
+            /// <summary>Not generated: the [Network] declaration has errors (see the SNET diagnostics).</summary>
+            /// <param name="input">Unused.</param>
+            /// <param name="output">Unused.</param>
+            public void Forward(ReadOnlySpan<float> input, Span<float> output) =>
+                throw GeneratedCodeHelpers.InvalidDeclaration("Samples.Broken");
+
+            /// <summary>Not generated: the [Network] declaration has errors (see the SNET diagnostics).</summary>
+            /// <param name="inputs">Unused.</param>
+            /// <param name="outputs">Unused.</param>
+            public void ForwardBatch(ReadOnlySpan<float> inputs, Span<float> outputs) =>
+                throw GeneratedCodeHelpers.InvalidDeclaration("Samples.Broken");
+
+            /// <summary>Not generated: the [Network] declaration has errors (see the SNET diagnostics).</summary>
+            /// <param name="input">Unused.</param>
+            /// <returns>Nothing.</returns>
+            public int Predict(ReadOnlySpan<float> input) =>
+                throw GeneratedCodeHelpers.InvalidDeclaration("Samples.Broken");
+        }
     }
 }

@@ -176,6 +176,55 @@ partial class DoubleBinary : INetwork<DoubleBinary, double>
     /// overlaps a span it reads or <see cref="Parameters"/>.</exception>
     public double BackwardBatch(ReadOnlySpan<double> inputs, ReadOnlySpan<double> targets, Span<double> gradients) =>
         NetworkRunner<DoubleBinaryKernels, double>.BackwardBatch(Parameters, inputs, targets, gradients);
+
+    /// <summary>
+    /// Makes an inference-only snapshot of the network as it is now: its parameters copied once into the layout the
+    /// forward pass reads fastest. Later writes to <see cref="Parameters"/> (training, loading) do not reach it; freeze
+    /// again to serve new weights.
+    /// </summary>
+    /// <returns>The snapshot.</returns>
+    public Frozen Freeze() => new Frozen(Parameters);
+
+    IFrozenNetwork<double> INetwork<double>.Freeze() => Freeze();
+
+    /// <summary>
+    /// An inference-only snapshot of <see cref="DoubleBinary"/> (<see cref="Freeze"/>): the weights transposed into tiles of
+    /// vectors of outputs, so that each input is broadcast to a tile's fused multiply-adds with no horizontal sum. Its
+    /// outputs equal the network's <see cref="DoubleBinary.Forward"/> to rounding. Immutable: safe to call concurrently.
+    /// </summary>
+    public sealed class Frozen : IFrozenNetwork<double>
+    {
+        // The packed copy is _staticNetPacked[_staticNetOffset..], 64-byte aligned (pinned: it never moves).
+        private readonly double[] _staticNetPacked;
+        private readonly int _staticNetOffset;
+
+        internal Frozen(ReadOnlySpan<double> parameters)
+        {
+            _staticNetPacked = NetworkRunner<DoubleBinaryKernels, double>.Pack(parameters, out _staticNetOffset);
+        }
+
+        /// <summary>The number of inputs of one sample: 3.</summary>
+        public const int InputSize = DoubleBinary.InputSize;
+
+        /// <summary>The number of outputs of one sample: 1.</summary>
+        public const int OutputSize = DoubleBinary.OutputSize;
+
+        private ReadOnlySpan<double> Packed => new ReadOnlySpan<double>(_staticNetPacked, _staticNetOffset, _staticNetPacked.Length - _staticNetOffset);
+
+        /// <summary>Computes the output of the snapshot for one sample.</summary>
+        /// <param name="input">One sample: <see cref="InputSize"/> values.</param>
+        /// <param name="output">Receives the <see cref="OutputSize"/> outputs.</param>
+        /// <exception cref="ArgumentException">A span does not have the length given above, or the spans overlap.</exception>
+        public void Forward(ReadOnlySpan<double> input, Span<double> output) =>
+            NetworkRunner<DoubleBinaryKernels, double>.ForwardPacked(Packed, input, output);
+
+        /// <summary>Computes the outputs of several samples stored row by row, one sample at a time.</summary>
+        /// <param name="inputs">The samples, row by row; the length must be a multiple of <see cref="InputSize"/>.</param>
+        /// <param name="outputs">Receives the outputs, row by row.</param>
+        /// <exception cref="ArgumentException">A span does not have the length given above, or the spans overlap.</exception>
+        public void ForwardBatch(ReadOnlySpan<double> inputs, Span<double> outputs) =>
+            NetworkRunner<DoubleBinaryKernels, double>.ForwardPackedBatch(Packed, inputs, outputs);
+    }
 }
 
 /// <summary>The composition of <see cref="DoubleBinary"/>: each pass as the layer kernels it calls, sizes as constants.</summary>
@@ -332,6 +381,36 @@ file readonly struct DoubleBinaryKernels : INetworkKernels<double>
         Dense<double>.BackwardBatch<Layer2, LeakyReLU>(ref w2, ref gw2, ref gb2, ref a1, 9, ref d0, 9, ref d1, 9, ref none, count);
         Dense<double>.BackwardBatch<Layer1, Identity>(ref w1, ref gw1, ref gb1, ref x, 3, ref d1, 9, ref none, 9, ref none, count);
         return loss;
+    }
+
+    public static int PackedLength =>
+        DensePacked<double>.Length<Layer1>() +
+        DensePacked<double>.Length<Layer2>();
+
+    /// <summary>
+    /// Writes the packed copy of the parameters <paramref name="p"/> to <paramref name="q"/>, layer by layer.
+    /// </summary>
+    public static void Pack(ref double p, ref double q)
+    {
+        ref double w1 = ref p;
+        ref double b1 = ref At(ref p, 27);
+        ref double w2 = ref At(ref p, 36);
+        ref double b2 = ref At(ref p, 45);
+        ref double q1 = ref q;
+        ref double q2 = ref At(ref q1, DensePacked<double>.Length<Layer1>());
+        DensePacked<double>.Pack<Layer1>(ref w1, ref b1, ref q1);
+        DensePacked<double>.Pack<Layer2>(ref w2, ref b2, ref q2);
+    }
+
+    /// <summary><see cref="Forward"/> from the packed copy <paramref name="q"/> of the parameters.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void ForwardPacked(ref double q, ref double x, ref double y, ref double s)
+    {
+        ref double q1 = ref q;
+        ref double q2 = ref At(ref q1, DensePacked<double>.Length<Layer1>());
+        ref double a1 = ref s;
+        DensePacked<double>.Forward<Layer1, LeakyReLU>(ref q1, ref x, ref a1);
+        DensePacked<double>.Forward<Layer2, Sigmoid>(ref q2, ref a1, ref y);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -180,6 +180,55 @@ namespace Samples
         /// overlaps a span it reads or <see cref="Parameters"/>.</exception>
         public float BackwardBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, Span<float> gradients) =>
             NetworkRunner<XorNetKernels, float>.BackwardBatch(Parameters, inputs, targets, gradients);
+
+        /// <summary>
+        /// Makes an inference-only snapshot of the network as it is now: its parameters copied once into the layout the
+        /// forward pass reads fastest. Later writes to <see cref="Parameters"/> (training, loading) do not reach it; freeze
+        /// again to serve new weights.
+        /// </summary>
+        /// <returns>The snapshot.</returns>
+        public Frozen Freeze() => new Frozen(Parameters);
+
+        IFrozenNetwork<float> INetwork<float>.Freeze() => Freeze();
+
+        /// <summary>
+        /// An inference-only snapshot of <see cref="XorNet"/> (<see cref="Freeze"/>): the weights transposed into tiles of
+        /// vectors of outputs, so that each input is broadcast to a tile's fused multiply-adds with no horizontal sum. Its
+        /// outputs equal the network's <see cref="XorNet.Forward"/> to rounding. Immutable: safe to call concurrently.
+        /// </summary>
+        public sealed class Frozen : IFrozenNetwork<float>
+        {
+            // The packed copy is _staticNetPacked[_staticNetOffset..], 64-byte aligned (pinned: it never moves).
+            private readonly float[] _staticNetPacked;
+            private readonly int _staticNetOffset;
+
+            internal Frozen(ReadOnlySpan<float> parameters)
+            {
+                _staticNetPacked = NetworkRunner<XorNetKernels, float>.Pack(parameters, out _staticNetOffset);
+            }
+
+            /// <summary>The number of inputs of one sample: 2.</summary>
+            public const int InputSize = XorNet.InputSize;
+
+            /// <summary>The number of outputs of one sample: 1.</summary>
+            public const int OutputSize = XorNet.OutputSize;
+
+            private ReadOnlySpan<float> Packed => new ReadOnlySpan<float>(_staticNetPacked, _staticNetOffset, _staticNetPacked.Length - _staticNetOffset);
+
+            /// <summary>Computes the output of the snapshot for one sample.</summary>
+            /// <param name="input">One sample: <see cref="InputSize"/> values.</param>
+            /// <param name="output">Receives the <see cref="OutputSize"/> outputs.</param>
+            /// <exception cref="ArgumentException">A span does not have the length given above, or the spans overlap.</exception>
+            public void Forward(ReadOnlySpan<float> input, Span<float> output) =>
+                NetworkRunner<XorNetKernels, float>.ForwardPacked(Packed, input, output);
+
+            /// <summary>Computes the outputs of several samples stored row by row, one sample at a time.</summary>
+            /// <param name="inputs">The samples, row by row; the length must be a multiple of <see cref="InputSize"/>.</param>
+            /// <param name="outputs">Receives the outputs, row by row.</param>
+            /// <exception cref="ArgumentException">A span does not have the length given above, or the spans overlap.</exception>
+            public void ForwardBatch(ReadOnlySpan<float> inputs, Span<float> outputs) =>
+                NetworkRunner<XorNetKernels, float>.ForwardPackedBatch(Packed, inputs, outputs);
+        }
     }
 
     /// <summary>The composition of <see cref="XorNet"/>: each pass as the layer kernels it calls, sizes as constants.</summary>
@@ -367,6 +416,44 @@ namespace Samples
             Dense<float>.BackwardBatch<Layer2, Tanh>(ref w2, ref gw2, ref gb2, ref a1, 16, ref d1, 16, ref d0, 16, ref none, count);
             Dense<float>.BackwardBatch<Layer1, Identity>(ref w1, ref gw1, ref gb1, ref x, 2, ref d0, 16, ref none, 16, ref none, count);
             return loss;
+        }
+
+        public static int PackedLength =>
+            DensePacked<float>.Length<Layer1>() +
+            DensePacked<float>.Length<Layer2>() +
+            DensePacked<float>.Length<Layer3>();
+
+        /// <summary>
+        /// Writes the packed copy of the parameters <paramref name="p"/> to <paramref name="q"/>, layer by layer.
+        /// </summary>
+        public static void Pack(ref float p, ref float q)
+        {
+            ref float w1 = ref p;
+            ref float b1 = ref At(ref p, 32);
+            ref float w2 = ref At(ref p, 48);
+            ref float b2 = ref At(ref p, 304);
+            ref float w3 = ref At(ref p, 320);
+            ref float b3 = ref At(ref p, 336);
+            ref float q1 = ref q;
+            ref float q2 = ref At(ref q1, DensePacked<float>.Length<Layer1>());
+            ref float q3 = ref At(ref q2, DensePacked<float>.Length<Layer2>());
+            DensePacked<float>.Pack<Layer1>(ref w1, ref b1, ref q1);
+            DensePacked<float>.Pack<Layer2>(ref w2, ref b2, ref q2);
+            DensePacked<float>.Pack<Layer3>(ref w3, ref b3, ref q3);
+        }
+
+        /// <summary><see cref="Forward"/> from the packed copy <paramref name="q"/> of the parameters.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public static void ForwardPacked(ref float q, ref float x, ref float y, ref float s)
+        {
+            ref float q1 = ref q;
+            ref float q2 = ref At(ref q1, DensePacked<float>.Length<Layer1>());
+            ref float q3 = ref At(ref q2, DensePacked<float>.Length<Layer2>());
+            ref float a1 = ref s;
+            ref float a2 = ref At(ref s, 16);
+            DensePacked<float>.Forward<Layer1, Tanh>(ref q1, ref x, ref a1);
+            DensePacked<float>.Forward<Layer2, Tanh>(ref q2, ref a1, ref a2);
+            DensePacked<float>.Forward<Layer3, Identity>(ref q3, ref a2, ref y);
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -54,6 +54,15 @@ internal sealed record DenseLayerPlan(int Number, LayerSpec Spec, EquatableArray
     public override string BackwardBatch(EmitContext context, string x, string xStride, string dz, string dzStride, string dx, string dxStride, string zBelow, LayerPlan? below) =>
         $"{Kernels(context)}.BackwardBatch<{ShapeName}, {context.Below(below)}>({context.P(Weight)}, {context.G(Weight)}, {context.G(Bias)}, {x}, {xStride}, {dz}, {dzStride}, {dx}, {dxStride}, {zBelow}, count);";
 
+    public override string PackedLength(EmitContext context) =>
+        $"{context.Name("DensePacked")}<{context.Scalar}>.Length<{ShapeName}>()";
+
+    public override string Pack(EmitContext context, string q) =>
+        $"{context.Name("DensePacked")}<{context.Scalar}>.Pack<{ShapeName}>({context.P(Weight)}, {context.P(Bias)}, {q});";
+
+    public override string ForwardPacked(EmitContext context, string q, string x, string y) =>
+        $"{context.Name("DensePacked")}<{context.Scalar}>.Forward<{ShapeName}, {context.KernelActivation(Activation)}>({q}, {x}, {y});";
+
     public override string Step(EmitContext context, string state, string x, string y, string scratch) =>
         Forward(context, x, y, context.Null);
 

@@ -12,7 +12,7 @@ namespace StaticNet.Kernels;
 /// The public methods of every generated sequence network, written once: each checks its arguments (a wrong length is an
 /// <see cref="ArgumentException"/> naming the parameter, the expected and the actual length; so is a span the method writes
 /// that overlaps one it reads or the parameters), takes its scratch from the stack (or, above
-/// <see cref="StackScratchLimitBytes"/>, from <see cref="ArrayPool{T}"/>) and runs the network's composition
+/// <see cref="StackScratchLimitBytes"/>, from the thread's <see cref="ScratchBuffers{T}"/>) and runs the network's composition
 /// <typeparamref name="TKernels"/>. Compiled once per network, with every size a constant.
 /// </summary>
 /// <typeparam name="TKernels">The network's composition.</typeparam>
@@ -22,7 +22,7 @@ public static class SequenceRunner<TKernels, T>
     where TKernels : ISequenceKernels<T>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
-    /// <summary>Scratch above this many bytes per call is rented from <see cref="ArrayPool{T}"/> instead of taken from the stack.</summary>
+    /// <summary>Scratch above this many bytes per call is taken from the thread's <see cref="ScratchBuffers{T}"/> instead of the stack.</summary>
     public const int StackScratchLimitBytes = 64 * 1024;
 
     /// <summary>One frame.</summary>
@@ -41,7 +41,7 @@ public static class SequenceRunner<TKernels, T>
         GeneratedCodeHelpers.ThrowIfOverlapping(state, nameof(state), input, nameof(input), parameters);
         int length = TKernels.StepScratchLength;
         T[]? rented = null;
-        Span<T> scratch = OnStack(length) ? stackalloc T[length] : (rented = ArrayPool<T>.Shared.Rent(length));
+        Span<T> scratch = OnStack(length) ? stackalloc T[length] : (rented = ScratchBuffers<T>.Rent(length));
         TKernels.Step(
             ref MemoryMarshal.GetReference(parameters),
             ref MemoryMarshal.GetReference(state),
@@ -142,12 +142,12 @@ public static class SequenceRunner<TKernels, T>
         int frames = FrameCount(inputs.Length, nameof(inputs));
         CheckLength(targets.Length, (long)frames * TKernels.OutputSize, nameof(targets));
         GeneratedCodeHelpers.CheckSequenceTrainStep(learningRate, inputs, targets, parameters);
-        T[] gradient = ArrayPool<T>.Shared.Rent(TKernels.ParameterCount);
+        T[] gradient = ScratchBuffers<T>.Rent(TKernels.ParameterCount);
         Span<T> g = gradient.AsSpan(0, TKernels.ParameterCount);
         g.Clear();
         T loss = Backward(parameters, inputs, targets, ref MemoryMarshal.GetReference(g), ref Unsafe.NullRef<T>(), frames, T.One);
         TensorPrimitives.MultiplyAdd(g, -learningRate, parameters, parameters);
-        ArrayPool<T>.Shared.Return(gradient);
+        ScratchBuffers<T>.Return(gradient);
         return loss;
     }
 
@@ -190,7 +190,7 @@ public static class SequenceRunner<TKernels, T>
     {
         int length = TKernels.StateSize + TKernels.StepScratchLength;
         T[]? rented = null;
-        Span<T> scratch = OnStack(length) ? stackalloc T[length] : (rented = ArrayPool<T>.Shared.Rent(length));
+        Span<T> scratch = OnStack(length) ? stackalloc T[length] : (rented = ScratchBuffers<T>.Rent(length));
         scratch.Slice(0, TKernels.StateSize).Clear();
         ref T p = ref MemoryMarshal.GetReference(parameters);
         ref T state = ref MemoryMarshal.GetReference(scratch);
@@ -220,7 +220,7 @@ public static class SequenceRunner<TKernels, T>
 
         int length = (int)needed;
         T[]? rented = null;
-        Span<T> scratch = OnStack(length) ? stackalloc T[length] : (rented = ArrayPool<T>.Shared.Rent(length));
+        Span<T> scratch = OnStack(length) ? stackalloc T[length] : (rented = ScratchBuffers<T>.Rent(length));
         T loss = TKernels.Backward(
             ref MemoryMarshal.GetReference(parameters),
             ref gradients,
@@ -242,7 +242,7 @@ public static class SequenceRunner<TKernels, T>
     {
         if (rented is not null)
         {
-            ArrayPool<T>.Shared.Return(rented);
+            ScratchBuffers<T>.Return(rented);
         }
     }
 

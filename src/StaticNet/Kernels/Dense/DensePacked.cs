@@ -1,0 +1,103 @@
+using System.ComponentModel;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace StaticNet.Kernels;
+
+/// <summary>
+/// The dense layer of a network's inference snapshot (its <c>Freeze()</c>): the weights copied once into the layout its
+/// forward pass reads fastest, <see cref="DensePackedKernels{T, TSimd, TVector}"/>'s tiles of <c>Wᵀ</c> at the widest
+/// accelerated vector that the layer's outputs fill. A layer with fewer outputs than the narrowest vector keeps
+/// PyTorch's <c>[out][in]</c> (its weights, then its bias) and runs <see cref="Dense{T}.Forward"/>. The width and so
+/// the layout are constants of the process (<c>VectorNNN.IsHardwareAccelerated</c>), the same when the snapshot is
+/// packed and when it is read.
+/// </summary>
+/// <typeparam name="T">The scalar type, <see cref="float"/> or <see cref="double"/>.</typeparam>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class DensePacked<T>
+    where T : unmanaged, IBinaryFloatingPointIeee754<T>
+{
+    /// <summary>The number of elements of the layer's packed weights and bias.</summary>
+    /// <typeparam name="TShape">The layer's sizes.</typeparam>
+    /// <returns>The length.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int Length<TShape>()
+        where TShape : ILayerShape
+    {
+        if (Vector512.IsHardwareAccelerated && TShape.Out >= Vector512<T>.Count)
+        {
+            return DensePackedKernels<T, Simd512<T>, Vector512<T>>.Length<TShape>();
+        }
+        else if (Vector256.IsHardwareAccelerated && TShape.Out >= Vector256<T>.Count)
+        {
+            return DensePackedKernels<T, Simd256<T>, Vector256<T>>.Length<TShape>();
+        }
+        else if (Vector128.IsHardwareAccelerated && TShape.Out >= Vector128<T>.Count)
+        {
+            return DensePackedKernels<T, Simd128<T>, Vector128<T>>.Length<TShape>();
+        }
+
+        return (TShape.In * TShape.Out) + TShape.Out;
+    }
+
+    /// <summary>Writes the packed layout of the layer's weights <c>[Out][In]</c> and bias <c>[Out]</c>.</summary>
+    /// <typeparam name="TShape">The layer's sizes.</typeparam>
+    /// <param name="w">The weights, <c>[Out][In]</c>.</param>
+    /// <param name="b">The bias, <c>[Out]</c>.</param>
+    /// <param name="q">Receives the packed layer, <see cref="Length{TShape}"/> elements.</param>
+    public static void Pack<TShape>(ref T w, ref T b, ref T q)
+        where TShape : ILayerShape
+    {
+        if (Vector512.IsHardwareAccelerated && TShape.Out >= Vector512<T>.Count)
+        {
+            DensePackedKernels<T, Simd512<T>, Vector512<T>>.Pack<TShape>(ref w, ref b, ref q);
+        }
+        else if (Vector256.IsHardwareAccelerated && TShape.Out >= Vector256<T>.Count)
+        {
+            DensePackedKernels<T, Simd256<T>, Vector256<T>>.Pack<TShape>(ref w, ref b, ref q);
+        }
+        else if (Vector128.IsHardwareAccelerated && TShape.Out >= Vector128<T>.Count)
+        {
+            DensePackedKernels<T, Simd128<T>, Vector128<T>>.Pack<TShape>(ref w, ref b, ref q);
+        }
+        else
+        {
+            int weights = TShape.In * TShape.Out;
+            MemoryMarshalCopy(ref w, ref q, weights);
+            MemoryMarshalCopy(ref b, ref Unsafe.Add(ref q, weights), TShape.Out);
+        }
+    }
+
+    /// <summary><c>y = f(W x + b)</c> for one sample, from the packed layer.</summary>
+    /// <typeparam name="TShape">The layer's sizes.</typeparam>
+    /// <typeparam name="TActivation">The layer's activation.</typeparam>
+    /// <param name="q">The packed layer (<see cref="Pack{TShape}"/>).</param>
+    /// <param name="x">The input, <c>[In]</c>.</param>
+    /// <param name="y">Receives the output, <c>[Out]</c>.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Forward<TShape, TActivation>(ref T q, ref T x, ref T y)
+        where TShape : ILayerShape
+        where TActivation : IActivation
+    {
+        if (Vector512.IsHardwareAccelerated && TShape.Out >= Vector512<T>.Count)
+        {
+            DensePackedKernels<T, Simd512<T>, Vector512<T>>.Forward<TShape, TActivation>(ref q, ref x, ref y);
+        }
+        else if (Vector256.IsHardwareAccelerated && TShape.Out >= Vector256<T>.Count)
+        {
+            DensePackedKernels<T, Simd256<T>, Vector256<T>>.Forward<TShape, TActivation>(ref q, ref x, ref y);
+        }
+        else if (Vector128.IsHardwareAccelerated && TShape.Out >= Vector128<T>.Count)
+        {
+            DensePackedKernels<T, Simd128<T>, Vector128<T>>.Forward<TShape, TActivation>(ref q, ref x, ref y);
+        }
+        else
+        {
+            Dense<T>.Forward<TShape, TActivation>(ref q, ref Unsafe.Add(ref q, TShape.In * TShape.Out), ref x, ref y, ref Unsafe.NullRef<T>());
+        }
+    }
+
+    private static void MemoryMarshalCopy(ref T source, ref T destination, int count) =>
+        System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref source, count).CopyTo(System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref destination, count));
+}

@@ -1,0 +1,258 @@
+using System;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
+namespace StaticNet.Kernels;
+
+/// <summary>
+/// The dense layer's forward pass on weights packed for it, the layout of the hand-written C++ references: <c>Wᵀ</c> in
+/// tiles of <see cref="TileVectors{TShape}"/> vectors of outputs, each tile <c>[In][TileVectors · Count]</c> (zeros past
+/// the layer's outputs) followed by its bias. For each input one broadcast is shared by the tile's fused multiply-adds,
+/// one contiguous weight load each, so there is no horizontal sum and one stream of weights. The inputs are split among
+/// <see cref="Chains{TShape}"/> independent accumulator chains where the tile has few vectors (a chain of dependent
+/// multiply-adds per input would otherwise wait on the FMA's latency), added pairwise at the end.
+/// <para>
+/// Only <see cref="DensePacked{T}"/>'s inference snapshot (a network's <c>Freeze</c>) reads this layout: the public
+/// <c>Parameters</c> keep PyTorch's <c>[out][in]</c>, and a packed copy is made once, from a snapshot of them.
+/// </para>
+/// </summary>
+/// <typeparam name="T">The scalar type.</typeparam>
+/// <typeparam name="TSimd">The vector width.</typeparam>
+/// <typeparam name="TVector">The vector type of the width.</typeparam>
+[SkipLocalsInit]
+internal static class DensePackedKernels<T, TSimd, TVector>
+    where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    where TSimd : ISimd<T, TVector>
+    where TVector : struct
+{
+    /// <summary>Accumulators of a tile: what the registers hold beside the broadcasts.</summary>
+    private static int Accumulators
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => TSimd.Registers >= 32 ? 16 : 8;
+    }
+
+    /// <summary>Vectors of outputs of the layer, the last padded with zeros.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int OutputVectors<TShape>()
+        where TShape : ILayerShape => (TShape.Out + TSimd.Count - 1) / TSimd.Count;
+
+    /// <summary>
+    /// Vectors of outputs per tile: a power of two (so that the chains add pairwise), as few tiles as the accumulators
+    /// allow, each as narrow as covers the layer's vectors.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static int TileVectors<TShape>()
+        where TShape : ILayerShape
+    {
+        int tiles = (OutputVectors<TShape>() + Accumulators - 1) / Accumulators;
+        return PowerOfTwoAtLeast((OutputVectors<TShape>() + tiles - 1) / tiles);
+    }
+
+    /// <summary>The number of tiles.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static int Tiles<TShape>()
+        where TShape : ILayerShape => (OutputVectors<TShape>() + TileVectors<TShape>() - 1) / TileVectors<TShape>();
+
+    /// <summary>Independent accumulator chains per output vector: a power of two, at most the inputs.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static int Chains<TShape>()
+        where TShape : ILayerShape => PowerOfTwoAtMost(Math.Min(Accumulators / TileVectors<TShape>(), TShape.In));
+
+    /// <summary>Elements of one tile row (one input's weights for the tile's outputs).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int TileWidth<TShape>()
+        where TShape : ILayerShape => TileVectors<TShape>() * TSimd.Count;
+
+    /// <summary>Elements of one tile: its weights, then its bias.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int TileLength<TShape>()
+        where TShape : ILayerShape => (TShape.In + 1) * TileWidth<TShape>();
+
+    /// <summary>Elements of the packed layer.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int Length<TShape>()
+        where TShape : ILayerShape => Tiles<TShape>() * TileLength<TShape>();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int PowerOfTwoAtLeast(int n) => n <= 1 ? 1 : n <= 2 ? 2 : n <= 4 ? 4 : n <= 8 ? 8 : 16;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int PowerOfTwoAtMost(int n) => n >= 16 ? 16 : n >= 8 ? 8 : n >= 4 ? 4 : n >= 2 ? 2 : 1;
+
+    /// <summary>Writes the packed layout of <c>W [Out][In]</c> and <c>b [Out]</c> to <paramref name="q"/>.</summary>
+    public static void Pack<TShape>(ref T w, ref T b, ref T q)
+        where TShape : ILayerShape
+    {
+        int width = TileWidth<TShape>();
+        for (int t = 0; t < Tiles<TShape>(); t++)
+        {
+            ref T tile = ref Unsafe.Add(ref q, t * TileLength<TShape>());
+            for (int j = 0; j < width; j++)
+            {
+                int o = (t * width) + j;
+                for (int i = 0; i < TShape.In; i++)
+                {
+                    Unsafe.Add(ref tile, (i * width) + j) = o < TShape.Out ? Unsafe.Add(ref w, (o * TShape.In) + i) : T.Zero;
+                }
+
+                Unsafe.Add(ref tile, (TShape.In * width) + j) = o < TShape.Out ? Unsafe.Add(ref b, o) : T.Zero;
+            }
+        }
+    }
+
+    /// <summary><c>y = f(W x + b)</c> for one sample, from the packed layout.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Forward<TShape, TActivation>(ref T q, ref T x, ref T y)
+        where TShape : ILayerShape
+        where TActivation : IActivation
+    {
+        for (nuint t = 0; t + 1 < (nuint)Tiles<TShape>(); t++)
+        {
+            ForwardTile<TShape, TActivation, No>(ref q, ref x, ref y, t);
+        }
+
+        ForwardTile<TShape, TActivation, Yes>(ref q, ref x, ref y, (nuint)Tiles<TShape>() - 1);
+    }
+
+    /// <summary>
+    /// Tile <paramref name="t"/>: its accumulators over every input, the chains added, then bias, activation and store.
+    /// <typeparamref name="TLast"/>: the last tile, whose vectors may pass the layer's outputs (stored in part or not at
+    /// all). A method of its own, compiled fully optimised at its first call, with every size a constant.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ForwardTile<TShape, TActivation, TLast>(ref T q, ref T x, ref T y, nuint t)
+        where TShape : ILayerShape
+        where TActivation : IActivation
+        where TLast : IFlag
+    {
+        // The sizes once, as locals: the JIT propagates them as constants into the inlined steps, which stay small enough
+        // that the method's inlining budget covers every vector operation.
+        int tb = TileVectors<TShape>();
+        nuint width = (nuint)(tb * TSimd.Count);
+        int chains = Chains<TShape>();
+        int active = chains * tb;
+        int lastStart = (Tiles<TShape>() - 1) * tb * TSimd.Count;
+        ref T tile = ref Unsafe.Add(ref q, t * (nuint)TileLength<TShape>());
+        TVector a0 = TSimd.Zero, a1 = TSimd.Zero, a2 = TSimd.Zero, a3 = TSimd.Zero, a4 = TSimd.Zero, a5 = TSimd.Zero, a6 = TSimd.Zero, a7 = TSimd.Zero;
+        TVector a8 = TSimd.Zero, a9 = TSimd.Zero, a10 = TSimd.Zero, a11 = TSimd.Zero, a12 = TSimd.Zero, a13 = TSimd.Zero, a14 = TSimd.Zero, a15 = TSimd.Zero;
+        nuint i = 0;
+        for (; i + (nuint)chains <= (nuint)TShape.In; i += (nuint)chains)
+        {
+            a0 = Step(a0, ref tile, ref x, i, 0, tb, width);
+            if (active > 1) { a1 = Step(a1, ref tile, ref x, i, 1, tb, width); }
+            if (active > 2) { a2 = Step(a2, ref tile, ref x, i, 2, tb, width); }
+            if (active > 3) { a3 = Step(a3, ref tile, ref x, i, 3, tb, width); }
+            if (active > 4) { a4 = Step(a4, ref tile, ref x, i, 4, tb, width); }
+            if (active > 5) { a5 = Step(a5, ref tile, ref x, i, 5, tb, width); }
+            if (active > 6) { a6 = Step(a6, ref tile, ref x, i, 6, tb, width); }
+            if (active > 7) { a7 = Step(a7, ref tile, ref x, i, 7, tb, width); }
+            if (active > 8) { a8 = Step(a8, ref tile, ref x, i, 8, tb, width); }
+            if (active > 9) { a9 = Step(a9, ref tile, ref x, i, 9, tb, width); }
+            if (active > 10) { a10 = Step(a10, ref tile, ref x, i, 10, tb, width); }
+            if (active > 11) { a11 = Step(a11, ref tile, ref x, i, 11, tb, width); }
+            if (active > 12) { a12 = Step(a12, ref tile, ref x, i, 12, tb, width); }
+            if (active > 13) { a13 = Step(a13, ref tile, ref x, i, 13, tb, width); }
+            if (active > 14) { a14 = Step(a14, ref tile, ref x, i, 14, tb, width); }
+            if (active > 15) { a15 = Step(a15, ref tile, ref x, i, 15, tb, width); }
+        }
+
+        // The inputs past the last whole step go to the first chains (accumulator k is chain k / TileVectors).
+        int rest = (TShape.In % chains) * tb;
+        if (rest != 0)
+        {
+            a0 = Step(a0, ref tile, ref x, i, 0, tb, width);
+            if (rest > 1) { a1 = Step(a1, ref tile, ref x, i, 1, tb, width); }
+            if (rest > 2) { a2 = Step(a2, ref tile, ref x, i, 2, tb, width); }
+            if (rest > 3) { a3 = Step(a3, ref tile, ref x, i, 3, tb, width); }
+            if (rest > 4) { a4 = Step(a4, ref tile, ref x, i, 4, tb, width); }
+            if (rest > 5) { a5 = Step(a5, ref tile, ref x, i, 5, tb, width); }
+            if (rest > 6) { a6 = Step(a6, ref tile, ref x, i, 6, tb, width); }
+            if (rest > 7) { a7 = Step(a7, ref tile, ref x, i, 7, tb, width); }
+            if (rest > 8) { a8 = Step(a8, ref tile, ref x, i, 8, tb, width); }
+            if (rest > 9) { a9 = Step(a9, ref tile, ref x, i, 9, tb, width); }
+            if (rest > 10) { a10 = Step(a10, ref tile, ref x, i, 10, tb, width); }
+            if (rest > 11) { a11 = Step(a11, ref tile, ref x, i, 11, tb, width); }
+            if (rest > 12) { a12 = Step(a12, ref tile, ref x, i, 12, tb, width); }
+            if (rest > 13) { a13 = Step(a13, ref tile, ref x, i, 13, tb, width); }
+            if (rest > 14) { a14 = Step(a14, ref tile, ref x, i, 14, tb, width); }
+        }
+
+        // The chains added pairwise: the upper half of the accumulators onto the lower, until one chain is left.
+        if (active == 16 && tb < 16)
+        {
+            a0 = TSimd.Add(a0, a8); a1 = TSimd.Add(a1, a9); a2 = TSimd.Add(a2, a10); a3 = TSimd.Add(a3, a11);
+            a4 = TSimd.Add(a4, a12); a5 = TSimd.Add(a5, a13); a6 = TSimd.Add(a6, a14); a7 = TSimd.Add(a7, a15);
+            active = 8;
+        }
+
+        if (active == 8 && tb < 8)
+        {
+            a0 = TSimd.Add(a0, a4); a1 = TSimd.Add(a1, a5); a2 = TSimd.Add(a2, a6); a3 = TSimd.Add(a3, a7);
+            active = 4;
+        }
+
+        if (active == 4 && tb < 4)
+        {
+            a0 = TSimd.Add(a0, a2); a1 = TSimd.Add(a1, a3);
+            active = 2;
+        }
+
+        if (active == 2 && tb < 2)
+        {
+            a0 = TSimd.Add(a0, a1);
+        }
+
+        nuint o = t * width;
+        ref T bias = ref Unsafe.Add(ref tile, (nuint)TShape.In * width);
+        Finish<TActivation, TLast>(a0, ref bias, ref y, o, 0, TShape.Out - lastStart);
+        if (tb > 1) { Finish<TActivation, TLast>(a1, ref bias, ref y, o, 1, TShape.Out - lastStart); }
+        if (tb > 2) { Finish<TActivation, TLast>(a2, ref bias, ref y, o, 2, TShape.Out - lastStart); }
+        if (tb > 3) { Finish<TActivation, TLast>(a3, ref bias, ref y, o, 3, TShape.Out - lastStart); }
+        if (tb > 4) { Finish<TActivation, TLast>(a4, ref bias, ref y, o, 4, TShape.Out - lastStart); }
+        if (tb > 5) { Finish<TActivation, TLast>(a5, ref bias, ref y, o, 5, TShape.Out - lastStart); }
+        if (tb > 6) { Finish<TActivation, TLast>(a6, ref bias, ref y, o, 6, TShape.Out - lastStart); }
+        if (tb > 7) { Finish<TActivation, TLast>(a7, ref bias, ref y, o, 7, TShape.Out - lastStart); }
+        if (tb > 8) { Finish<TActivation, TLast>(a8, ref bias, ref y, o, 8, TShape.Out - lastStart); }
+        if (tb > 9) { Finish<TActivation, TLast>(a9, ref bias, ref y, o, 9, TShape.Out - lastStart); }
+        if (tb > 10) { Finish<TActivation, TLast>(a10, ref bias, ref y, o, 10, TShape.Out - lastStart); }
+        if (tb > 11) { Finish<TActivation, TLast>(a11, ref bias, ref y, o, 11, TShape.Out - lastStart); }
+        if (tb > 12) { Finish<TActivation, TLast>(a12, ref bias, ref y, o, 12, TShape.Out - lastStart); }
+        if (tb > 13) { Finish<TActivation, TLast>(a13, ref bias, ref y, o, 13, TShape.Out - lastStart); }
+        if (tb > 14) { Finish<TActivation, TLast>(a14, ref bias, ref y, o, 14, TShape.Out - lastStart); }
+        if (tb > 15) { Finish<TActivation, TLast>(a15, ref bias, ref y, o, 15, TShape.Out - lastStart); }
+    }
+
+    /// <summary>
+    /// Accumulator <paramref name="k"/> (chain <c>k / tb</c>, vector <c>k % tb</c> of the tile, whose rows are
+    /// <paramref name="width"/> long) after input <c>i + chain</c>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVector Step(TVector a, ref T tile, ref T x, nuint i, int k, int tb, nuint width)
+    {
+        nuint input = i + (nuint)(k / tb);
+        return TSimd.MultiplyAdd(TSimd.Load(ref tile, (input * width) + (nuint)((k % tb) * TSimd.Count)), TSimd.Create(Unsafe.Add(ref x, input)), a);
+    }
+
+    /// <summary>
+    /// Vector <paramref name="j"/> of the tile from output <paramref name="o"/>: bias, activation, store. In the last tile
+    /// (<typeparamref name="TLast"/>) only the part inside the layer: <paramref name="lastOutputs"/>, the layer's outputs
+    /// from the last tile's first, is a constant there, and so is what is stored.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Finish<TActivation, TLast>(TVector sums, ref T bias, ref T y, nuint o, int j, int lastOutputs)
+        where TActivation : IActivation
+        where TLast : IFlag
+    {
+        int at = j * TSimd.Count;
+        TVector value = TActivation.Apply<T, TSimd, TVector>(TSimd.Add(sums, TSimd.Load(ref bias, (nuint)at)));
+        if (!TLast.Value)
+        {
+            TSimd.Store(value, ref y, o + (nuint)at);
+        }
+        else if (lastOutputs > at)
+        {
+            Lanes<T, TSimd, TVector>.StoreFirst(value, ref y, o + (nuint)at, lastOutputs - at);
+        }
+    }
+}
