@@ -37,7 +37,7 @@ STEPS = {"StepGru8": "GRU(8)", "StepGru32": "GRU(32)", "StepLstm32": "LSTM(32)",
 METHOD_CASES = {"Forward": "fwd_1", "TrainStep": "train_1", "TrainBatch": "train_32", "ForwardBatch": "fwd_256"}
 PYTHON_NAMES = {"torch": "PyTorch", "numpy": "NumPy", "fann": "FANN"}
 # The suffix of a benchmark method's name says which implementation it times; no suffix is StaticNet.
-METHOD_SUFFIXES = {"Scalar": "Scalar C#", "TensorPrimitives": "TensorPrimitives", "OnnxRuntime": "ONNX Runtime", "TorchSharp": "TorchSharp"}
+METHOD_SUFFIXES = {"Frozen": "StaticNet Freeze()", "Scalar": "Scalar C#", "TensorPrimitives": "TensorPrimitives", "OnnxRuntime": "ONNX Runtime", "TorchSharp": "TorchSharp"}
 PEERS = ["ONNX Runtime", "TorchSharp"]
 
 
@@ -174,6 +174,41 @@ def widths_table(out, by_width):
             continue
         ratios = [f"{t / times[0]:.2f}×" if t and times[0] else "-" for t in times[1:]]
         print(f"| {topology} | {case} | " + " | ".join(fmt(t, case) for t in times) + " | " + " | ".join(ratios) + " |")
+    for topology in TOPOLOGIES:
+        times = [by_width[b].get(("StaticNet Freeze()", topology, "fwd_1"), (None, None))[0] for b in bits]
+        if any(t is not None for t in times):
+            ratios = [f"{t / times[0]:.2f}×" if t and times[0] else "-" for t in times[1:]]
+            print(f"| {topology} | fwd_1, Freeze() | " + " | ".join(fmt(t, "fwd_1") for t in times) + " | " + " | ".join(ratios) + " |")
+
+
+def frozen_table(out, nat, by_width):
+    """The inference snapshot's Forward beside the network's Forward and the hand-written C++ of each width."""
+    rows = []
+    for bits, results in sorted(by_width.items(), reverse=True):
+        native_name = {512: "AVX-512 C++", 256: "AVX2 C++"}.get(bits)
+        for topology in TOPOLOGIES:
+            frozen = results.get(("StaticNet Freeze()", topology, "fwd_1"), (None, None))
+            forward = results.get(("StaticNet", topology, "fwd_1"), (None, None))[0]
+            if frozen[0] is None:
+                continue
+            ref = nat.get((native_name, topology)) if native_name else None
+            eigen = nat.get(("Eigen", topology))
+            allocated = "-" if frozen[1] is None else f"{frozen[1]:,} B"
+            against_forward = f"{frozen[0] / forward:.2f}×" if forward else "-"
+            reference = f"{native_name} {fmt(ref, 'fwd_1')}" if ref else "-"
+            against_reference = f"{frozen[0] / ref:.2f}×" if ref else "-"
+            against_eigen = f"{frozen[0] / eigen:.2f}×" if eigen else "-"
+            rows.append(f"| {bits} | {topology} | {fmt(forward, 'fwd_1')} | {fmt(frozen[0], 'fwd_1')} | {allocated} | "
+                        f"{against_forward} | {reference} | {against_reference} | {against_eigen} |")
+    if not rows:
+        return
+    print()
+    print("The inference snapshot (`Freeze()`, packed weights) beside `Forward`, per width (median per call):")
+    print()
+    print("| bits | network | Forward | Freeze().Forward | allocated | Freeze / Forward | hand-written C++ of the width | Freeze / C++ | Freeze / Eigen |")
+    print("|---:|---|---:|---:|---:|---:|---|---:|---:|")
+    for row in rows:
+        print(row)
 
 
 def fmt(us, case):
@@ -229,6 +264,7 @@ def main(out):
     peers_table(out, sn)
     by_width = widths(out)
     widths_table(out, by_width)
+    frozen_table(out, nat, by_width)
 
     print()
     print("All references (median per call):")

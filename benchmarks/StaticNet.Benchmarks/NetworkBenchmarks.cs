@@ -38,6 +38,7 @@ public class NetworkBenchmarks<TNet>
     private TNet _net = null!;
     private ScalarMlp _scalar = null!;
     private TensorPrimitivesMlp _tensor = null!;
+    private IFrozenNetwork<float> _frozen = null!;
     private OnnxRuntimePeer _onnx = null!;
     private TorchSharpPeer _torch = null!;
     private Sgd<float> _sgd = null!;
@@ -54,6 +55,7 @@ public class NetworkBenchmarks<TNet>
     {
         _net = Models.Create<TNet>();
         (Hidden hidden, Baselines.Loss loss) = Kind();
+        _frozen = _net.Freeze();
         _scalar = new ScalarMlp(TNet.LayerSizes, _net.Parameters, hidden, loss);
         _tensor = new TensorPrimitivesMlp(TNet.LayerSizes, _net.Parameters, hidden, loss);
         _sgd = new Sgd<float>(TNet.ParameterCount, LearningRate);
@@ -144,6 +146,15 @@ public class NetworkBenchmarks<TNet>
     public float Forward()
     {
         _net.Forward(Input(Next()), _output);
+        return _output[0];
+    }
+
+    /// <summary>StaticNet: single-sample Forward of the network's inference snapshot (<c>Freeze()</c>, packed weights).</summary>
+    [Benchmark(Description = "StaticNet Freeze()")]
+    [BenchmarkCategory("fwd_1")]
+    public float ForwardFrozen()
+    {
+        _frozen.Forward(Input(Next()), _output);
         return _output[0];
     }
 
