@@ -59,6 +59,79 @@ public sealed class DenseKernelTests
         Columns<S3x40>();
     }
 
+    /// <summary>
+    /// The inference snapshot's kernel (<see cref="DensePackedKernels{T, TSimd, TVector}"/>) at 128, 256 and 512 bits,
+    /// float and double, wherever the layer's outputs fill a vector: one tile and several (300 and 70 outputs), the last
+    /// vector full and partial, inputs split among chains with and without a remainder; against the plain math, and
+    /// nothing written past the layer's outputs.
+    /// </summary>
+    [Fact]
+    public void The_packed_forward_pass_at_every_width_matches_the_plain_math()
+    {
+        Packed<S2x16>();
+        Packed<S2x17>();
+        Packed<S3x40>();
+        Packed<S4x4>();
+        Packed<S7x9>();
+        Packed<S8x8>();
+        Packed<S9x17>();
+        Packed<S17x20>();
+        Packed<S64x10>();
+        Packed<S65x33>();
+        Packed<S100x19>();
+        Packed<S5x300>();
+        Packed<S13x70>();
+    }
+
+    private static void Packed<TShape>()
+        where TShape : ILayerShape
+    {
+        Packed<TShape, float>();
+        Packed<TShape, double>();
+    }
+
+    private static void Packed<TShape, T>()
+        where TShape : ILayerShape
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        Packed<TShape, T, Simd128<T>, Vector128<T>, Tanh>();
+        Packed<TShape, T, Simd256<T>, Vector256<T>, ReLU>();
+        Packed<TShape, T, Simd512<T>, Vector512<T>, Gelu>();
+    }
+
+    private static void Packed<TShape, T, TSimd, TVector, TActivation>()
+        where TShape : ILayerShape
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TSimd : ISimd<T, TVector>
+        where TVector : struct
+        where TActivation : IActivation
+    {
+        int n = TShape.In, m = TShape.Out;
+        if (m < TSimd.Count)
+        {
+            return;
+        }
+
+        string what = $"{typeof(T).Name} {n}x{m} packed at {TSimd.Count} lanes ({DensePackedKernels<T, TSimd, TVector>.Tiles<TShape>()} tiles of "
+            + $"{DensePackedKernels<T, TSimd, TVector>.TileVectors<TShape>()} vectors, {DensePackedKernels<T, TSimd, TVector>.Chains<TShape>()} chains), {typeof(TActivation).Name}";
+        var random = new Random((n * 1000) + m + 7);
+        T[] w = Values<T>(random, n * m, 1 / Math.Sqrt(n));
+        T[] b = Values<T>(random, m, 0.5);
+        T[] x = Values<T>(random, Samples * n, 1.5);
+        var q = new T[DensePackedKernels<T, TSimd, TVector>.Length<TShape>()];
+        DensePackedKernels<T, TSimd, TVector>.Pack<TShape>(ref W(w), ref W(b), ref W(q));
+        double tolerance = typeof(T) == typeof(float) ? 2e-5 : 1e-12;
+        T sentinel = T.CreateTruncating(12345.0);
+        for (int s = 0; s < Samples; s++)
+        {
+            var y = Enumerable.Repeat(sentinel, m + 16).ToArray();
+            DensePackedKernels<T, TSimd, TVector>.Forward<TShape, TActivation>(ref W(q), ref At(x, s * n), ref W(y));
+            double[] pre = Enumerable.Range(0, m).Select(o => D(b[o]) + Enumerable.Range(0, n).Sum(i => D(w[(o * n) + i]) * D(x[(s * n) + i]))).ToArray();
+            Close(pre.Select(v => Activate<T, TActivation>(v)).ToArray(), y.Take(m), tolerance, what + ", output");
+            Assert.True(y.Skip(m).All(v => v == sentinel), what + ": wrote past the layer's outputs");
+        }
+    }
+
     private static void Columns<TShape>()
         where TShape : ILayerShape
     {
@@ -347,4 +420,8 @@ public sealed class DenseKernelTests
     private readonly struct S65x33 : ILayerShape { public static int In => 65; public static int Out => 33; }
 
     private readonly struct S100x19 : ILayerShape { public static int In => 100; public static int Out => 19; }
+
+    private readonly struct S5x300 : ILayerShape { public static int In => 5; public static int Out => 300; }
+
+    private readonly struct S13x70 : ILayerShape { public static int In => 13; public static int Out => 70; }
 }
