@@ -218,14 +218,15 @@ internal sealed partial class NetworkEmitter
         }
 
         _w.WriteLine();
+        // The output layer's softmax is part of its packed call (in registers where the layer is small).
         var forward = new List<string>();
         foreach (LayerPlan layer in _plan.Layers)
         {
-            string output = layer == _plan.OutputLayer ? "ref y" : Outputs(layer);
-            forward.Add(layer.ForwardPacked(_context, $"ref q{layer.Number}", InputOf(layer), output));
+            bool output = layer == _plan.OutputLayer;
+            bool softmax = output && layer.Activation == Activation.Softmax;
+            forward.Add(layer.ForwardPacked(_context, $"ref q{layer.Number}", InputOf(layer), output ? "ref y" : Outputs(layer), softmax));
         }
 
-        AddSoftmax(forward, "ref y");
         WriteMethod(
             "<see cref=\"Forward\"/> from the packed copy <paramref name=\"q\"/> of the parameters.",
             $"public static void ForwardPacked(ref {T} q, ref {T} x, ref {T} y, ref {T} s)",

@@ -61,8 +61,11 @@ internal abstract record LayerPlan(int Number, LayerSpec Spec, EquatableArray<Pa
     /// <summary>The call that writes the layer's part of the packed copy to <paramref name="q"/> from the parameters.</summary>
     public virtual string Pack(EmitContext context, string q) => throw new NotSupportedException();
 
-    /// <summary>The forward call of one sample from the layer's part <paramref name="q"/> of the packed copy.</summary>
-    public virtual string ForwardPacked(EmitContext context, string q, string x, string y) => throw new NotSupportedException();
+    /// <summary>
+    /// The forward call of one sample from the layer's part <paramref name="q"/> of the packed copy; with
+    /// <paramref name="softmax"/>, the output layer's call that also applies the network's softmax.
+    /// </summary>
+    public virtual string ForwardPacked(EmitContext context, string q, string x, string y, bool softmax) => throw new NotSupportedException();
 
     /// <summary>The backward call of a block of <c>count</c> samples stored with strides.</summary>
     public virtual string BackwardBatch(EmitContext context, string x, string xStride, string dz, string dzStride, string dx, string dxStride, string zBelow, LayerPlan? below) => throw new NotSupportedException();

@@ -537,8 +537,7 @@ namespace Benchmarks
             ref float a2 = ref At(ref s, 64);
             DensePacked<float>.Forward<Layer1, ReLU>(ref q1, ref x, ref a1);
             DensePacked<float>.Forward<Layer2, ReLU>(ref q2, ref a1, ref a2);
-            DensePacked<float>.Forward<Layer3, Identity>(ref q3, ref a2, ref y);
-            Output<float>.Softmax<Layer3>(ref y);
+            DensePacked<float>.ForwardSoftmax<Layer3>(ref q3, ref a2, ref y);
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]

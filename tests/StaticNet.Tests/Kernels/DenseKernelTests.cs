@@ -62,8 +62,8 @@ public sealed class DenseKernelTests
     /// <summary>
     /// The inference snapshot's kernel (<see cref="DensePackedKernels{T, TSimd, TVector}"/>) at 128, 256 and 512 bits,
     /// float and double, wherever the layer's outputs fill a vector: one tile and several (300 and 70 outputs), the last
-    /// vector full and partial, inputs split among chains with and without a remainder; against the plain math, and
-    /// nothing written past the layer's outputs.
+    /// vector full and partial, inputs split among chains with and without a remainder; with its activation and as an
+    /// output layer with a softmax; against the plain math, and nothing written past the layer's outputs.
     /// </summary>
     [Fact]
     public void The_packed_forward_pass_at_every_width_matches_the_plain_math()
@@ -129,6 +129,14 @@ public sealed class DenseKernelTests
             double[] pre = Enumerable.Range(0, m).Select(o => D(b[o]) + Enumerable.Range(0, n).Sum(i => D(w[(o * n) + i]) * D(x[(s * n) + i]))).ToArray();
             Close(pre.Select(v => Activate<T, TActivation>(v)).ToArray(), y.Take(m), tolerance, what + ", output");
             Assert.True(y.Skip(m).All(v => v == sentinel), what + ": wrote past the layer's outputs");
+
+            // The output layer's form with the softmax (in registers for one tile of one or two vectors).
+            var p = Enumerable.Repeat(sentinel, m + 16).ToArray();
+            DensePackedKernels<T, TSimd, TVector>.ForwardSoftmax<TShape>(ref W(q), ref At(x, s * n), ref W(p));
+            double largest = pre.Max();
+            double total = pre.Sum(v => Math.Exp(v - largest));
+            Close(pre.Select(v => Math.Exp(v - largest) / total).ToArray(), p.Take(m), tolerance, what + ", softmax");
+            Assert.True(p.Skip(m).All(v => v == sentinel), what + ": the softmax wrote past the layer's outputs");
         }
     }
 

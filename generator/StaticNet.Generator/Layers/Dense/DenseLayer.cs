@@ -60,8 +60,9 @@ internal sealed record DenseLayerPlan(int Number, LayerSpec Spec, EquatableArray
     public override string Pack(EmitContext context, string q) =>
         $"{context.Name("DensePacked")}<{context.Scalar}>.Pack<{ShapeName}>({context.P(Weight)}, {context.P(Bias)}, {q});";
 
-    public override string ForwardPacked(EmitContext context, string q, string x, string y) =>
-        $"{context.Name("DensePacked")}<{context.Scalar}>.Forward<{ShapeName}, {context.KernelActivation(Activation)}>({q}, {x}, {y});";
+    public override string ForwardPacked(EmitContext context, string q, string x, string y, bool softmax) => softmax
+        ? $"{context.Name("DensePacked")}<{context.Scalar}>.ForwardSoftmax<{ShapeName}>({q}, {x}, {y});"
+        : $"{context.Name("DensePacked")}<{context.Scalar}>.Forward<{ShapeName}, {context.KernelActivation(Activation)}>({q}, {x}, {y});";
 
     public override string Step(EmitContext context, string state, string x, string y, string scratch) =>
         Forward(context, x, y, context.Null);

@@ -98,6 +98,38 @@ public static class DensePacked<T>
         }
     }
 
+    /// <summary>
+    /// <c>y = softmax(W x + b)</c> for one sample, from the packed layer (a classifier's output layer): the softmax on the
+    /// sums in registers where the layer is one tile of at most two vectors, else the layer and then
+    /// <see cref="Output{T}.Softmax"/>.
+    /// </summary>
+    /// <typeparam name="TShape">The layer's sizes.</typeparam>
+    /// <param name="q">The packed layer (<see cref="Pack{TShape}"/>).</param>
+    /// <param name="x">The input, <c>[In]</c>.</param>
+    /// <param name="y">Receives the probabilities, <c>[Out]</c>.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void ForwardSoftmax<TShape>(ref T q, ref T x, ref T y)
+        where TShape : ILayerShape
+    {
+        if (Vector512.IsHardwareAccelerated && TShape.Out >= Vector512<T>.Count)
+        {
+            DensePackedKernels<T, Simd512<T>, Vector512<T>>.ForwardSoftmax<TShape>(ref q, ref x, ref y);
+        }
+        else if (Vector256.IsHardwareAccelerated && TShape.Out >= Vector256<T>.Count)
+        {
+            DensePackedKernels<T, Simd256<T>, Vector256<T>>.ForwardSoftmax<TShape>(ref q, ref x, ref y);
+        }
+        else if (Vector128.IsHardwareAccelerated && TShape.Out >= Vector128<T>.Count)
+        {
+            DensePackedKernels<T, Simd128<T>, Vector128<T>>.ForwardSoftmax<TShape>(ref q, ref x, ref y);
+        }
+        else
+        {
+            Dense<T>.Forward<TShape, Activations.Identity>(ref q, ref Unsafe.Add(ref q, TShape.In * TShape.Out), ref x, ref y, ref Unsafe.NullRef<T>());
+            Output<T>.Softmax<TShape>(ref y);
+        }
+    }
+
     private static void MemoryMarshalCopy(ref T source, ref T destination, int count) =>
         System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref source, count).CopyTo(System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref destination, count));
 }

@@ -109,22 +109,46 @@ internal static class DensePackedKernels<T, TSimd, TVector>
     {
         for (nuint t = 0; t + 1 < (nuint)Tiles<TShape>(); t++)
         {
-            ForwardTile<TShape, TActivation, No>(ref q, ref x, ref y, t);
+            ForwardTile<TShape, TActivation, No, No>(ref q, ref x, ref y, t);
         }
 
-        ForwardTile<TShape, TActivation, Yes>(ref q, ref x, ref y, (nuint)Tiles<TShape>() - 1);
+        ForwardTile<TShape, TActivation, Yes, No>(ref q, ref x, ref y, (nuint)Tiles<TShape>() - 1);
+    }
+
+    /// <summary>
+    /// <c>y = softmax(W x + b)</c> for one sample, from the packed layout: where the layer is one tile of at most two
+    /// vectors (the output layer of a classifier), the softmax runs on the accumulators in registers, without storing
+    /// the logits and loading them back; otherwise the layer, then <see cref="Output{T}.Softmax"/>. The same operations
+    /// in the same order as that softmax, so the results are its results.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void ForwardSoftmax<TShape>(ref T q, ref T x, ref T y)
+        where TShape : ILayerShape
+    {
+        if (Tiles<TShape>() == 1 && TileVectors<TShape>() <= 2)
+        {
+            ForwardTile<TShape, Activations.Identity, Yes, Yes>(ref q, ref x, ref y, 0);
+        }
+        else
+        {
+            Forward<TShape, Activations.Identity>(ref q, ref x, ref y);
+            Output<T>.Softmax<TShape>(ref y);
+        }
     }
 
     /// <summary>
     /// Tile <paramref name="t"/>: its accumulators over every input, the chains added, then bias, activation and store.
     /// <typeparamref name="TLast"/>: the last tile, whose vectors may pass the layer's outputs (stored in part or not at
-    /// all). A method of its own, compiled fully optimised at its first call, with every size a constant.
+    /// all). <typeparamref name="TSoftmax"/>: the layer's only tile, of at most two vectors, followed by a softmax
+    /// (<see cref="ForwardSoftmax"/>). A method of its own, compiled fully optimised at its first call, with every size a
+    /// constant.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ForwardTile<TShape, TActivation, TLast>(ref T q, ref T x, ref T y, nuint t)
+    private static void ForwardTile<TShape, TActivation, TLast, TSoftmax>(ref T q, ref T x, ref T y, nuint t)
         where TShape : ILayerShape
         where TActivation : IActivation
         where TLast : IFlag
+        where TSoftmax : IFlag
     {
         // The sizes once, as locals: the JIT propagates them as constants into the inlined steps, which stay small enough
         // that the method's inlining budget covers every vector operation.
@@ -205,6 +229,12 @@ internal static class DensePackedKernels<T, TSimd, TVector>
 
         nuint o = t * width;
         ref T bias = ref Unsafe.Add(ref tile, (nuint)TShape.In * width);
+        if (TSoftmax.Value)
+        {
+            Softmax(a0, a1, ref bias, ref y, TShape.Out, tb);
+            return;
+        }
+
         Finish<TActivation, TLast>(a0, ref bias, ref y, o, 0, TShape.Out - lastStart);
         if (tb > 1) { Finish<TActivation, TLast>(a1, ref bias, ref y, o, 1, TShape.Out - lastStart); }
         if (tb > 2) { Finish<TActivation, TLast>(a2, ref bias, ref y, o, 2, TShape.Out - lastStart); }
@@ -232,6 +262,45 @@ internal static class DensePackedKernels<T, TSimd, TVector>
     {
         nuint input = i + (nuint)(k / tb);
         return TSimd.MultiplyAdd(TSimd.Load(ref tile, (input * width) + (nuint)((k % tb) * TSimd.Count)), TSimd.Create(Unsafe.Add(ref x, input)), a);
+    }
+
+    /// <summary>
+    /// The softmax of the one or two vectors of sums <paramref name="a0"/>, <paramref name="a1"/> plus the bias, over the
+    /// first <paramref name="outputs"/> lanes, stored to <paramref name="y"/>: as <c>OutputKernels.Softmax</c> computes it
+    /// (the lanes past the outputs as −∞ for the maximum and 0 in the sum), in registers.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Softmax(TVector a0, TVector a1, ref T bias, ref T y, int outputs, int vectors)
+    {
+        int lanes = TSimd.Count;
+        TVector lowest = TSimd.Create(T.NegativeInfinity);
+        TVector mask0 = TSimd.FirstLanes(Math.Min(outputs, lanes));
+        TVector v0 = TSimd.Select(mask0, TSimd.Add(a0, TSimd.Load(ref bias, 0)), lowest);
+        TVector max = v0;
+        TVector mask1 = TSimd.Zero, v1 = TSimd.Zero;
+        if (vectors > 1)
+        {
+            mask1 = TSimd.FirstLanes(outputs - lanes);
+            v1 = TSimd.Select(mask1, TSimd.Add(a1, TSimd.Load(ref bias, (nuint)lanes)), lowest);
+            max = TSimd.Max(max, v1);
+        }
+
+        TVector shift = TSimd.Create(TSimd.MaxAcross(max));
+        TVector e0 = TSimd.And(VectorMath<T, TSimd, TVector>.ExpInline(TSimd.Subtract(v0, shift)), mask0);
+        TVector sums = e0;
+        TVector e1 = TSimd.Zero;
+        if (vectors > 1)
+        {
+            e1 = TSimd.And(VectorMath<T, TSimd, TVector>.ExpInline(TSimd.Subtract(v1, shift)), mask1);
+            sums = TSimd.Add(sums, e1);
+        }
+
+        TVector sum = TSimd.Create(TSimd.Sum(sums));
+        Lanes<T, TSimd, TVector>.StoreFirst(TSimd.Divide(e0, sum), ref y, 0, Math.Min(outputs, lanes));
+        if (vectors > 1)
+        {
+            Lanes<T, TSimd, TVector>.StoreFirst(TSimd.Divide(e1, sum), ref y, (nuint)lanes, outputs - lanes);
+        }
     }
 
     /// <summary>
