@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
 namespace StaticNet.Kernels;
@@ -23,23 +24,13 @@ public static class DensePacked<T>
     /// <returns>The length.</returns>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int Length<TShape>()
-        where TShape : ILayerShape
-    {
-        if (Vector512.IsHardwareAccelerated && TShape.Out >= Vector512<T>.Count)
+        where TShape : ILayerShape => Width<TShape>() switch
         {
-            return DensePackedKernels<T, Simd512<T>, Vector512<T>>.Length<TShape>();
-        }
-        else if (Vector256.IsHardwareAccelerated && TShape.Out >= Vector256<T>.Count)
-        {
-            return DensePackedKernels<T, Simd256<T>, Vector256<T>>.Length<TShape>();
-        }
-        else if (Vector128.IsHardwareAccelerated && TShape.Out >= Vector128<T>.Count)
-        {
-            return DensePackedKernels<T, Simd128<T>, Vector128<T>>.Length<TShape>();
-        }
-
-        return (TShape.In * TShape.Out) + TShape.Out;
-    }
+            512 => DensePackedKernels<T, Simd512<T>, Vector512<T>>.Length<TShape>(),
+            256 => DensePackedKernels<T, Simd256<T>, Vector256<T>>.Length<TShape>(),
+            128 => DensePackedKernels<T, Simd128<T>, Vector128<T>>.Length<TShape>(),
+            _ => (TShape.In * TShape.Out) + TShape.Out,
+        };
 
     /// <summary>Writes the packed layout of the layer's weights <c>[Out][In]</c> and bias <c>[Out]</c>.</summary>
     /// <typeparam name="TShape">The layer's sizes.</typeparam>
@@ -49,23 +40,16 @@ public static class DensePacked<T>
     public static void Pack<TShape>(ref T w, ref T b, ref T q)
         where TShape : ILayerShape
     {
-        if (Vector512.IsHardwareAccelerated && TShape.Out >= Vector512<T>.Count)
+        switch (Width<TShape>())
         {
-            DensePackedKernels<T, Simd512<T>, Vector512<T>>.Pack<TShape>(ref w, ref b, ref q);
-        }
-        else if (Vector256.IsHardwareAccelerated && TShape.Out >= Vector256<T>.Count)
-        {
-            DensePackedKernels<T, Simd256<T>, Vector256<T>>.Pack<TShape>(ref w, ref b, ref q);
-        }
-        else if (Vector128.IsHardwareAccelerated && TShape.Out >= Vector128<T>.Count)
-        {
-            DensePackedKernels<T, Simd128<T>, Vector128<T>>.Pack<TShape>(ref w, ref b, ref q);
-        }
-        else
-        {
-            int weights = TShape.In * TShape.Out;
-            MemoryMarshalCopy(ref w, ref q, weights);
-            MemoryMarshalCopy(ref b, ref Unsafe.Add(ref q, weights), TShape.Out);
+            case 512: DensePackedKernels<T, Simd512<T>, Vector512<T>>.Pack<TShape>(ref w, ref b, ref q); break;
+            case 256: DensePackedKernels<T, Simd256<T>, Vector256<T>>.Pack<TShape>(ref w, ref b, ref q); break;
+            case 128: DensePackedKernels<T, Simd128<T>, Vector128<T>>.Pack<TShape>(ref w, ref b, ref q); break;
+            default:
+                int weights = TShape.In * TShape.Out;
+                MemoryMarshal.CreateReadOnlySpan(ref w, weights).CopyTo(MemoryMarshal.CreateSpan(ref q, weights));
+                MemoryMarshal.CreateReadOnlySpan(ref b, TShape.Out).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref q, weights), TShape.Out));
+                break;
         }
     }
 
@@ -80,21 +64,12 @@ public static class DensePacked<T>
         where TShape : ILayerShape
         where TActivation : IActivation
     {
-        if (Vector512.IsHardwareAccelerated && TShape.Out >= Vector512<T>.Count)
+        switch (Width<TShape>())
         {
-            DensePackedKernels<T, Simd512<T>, Vector512<T>>.Forward<TShape, TActivation>(ref q, ref x, ref y);
-        }
-        else if (Vector256.IsHardwareAccelerated && TShape.Out >= Vector256<T>.Count)
-        {
-            DensePackedKernels<T, Simd256<T>, Vector256<T>>.Forward<TShape, TActivation>(ref q, ref x, ref y);
-        }
-        else if (Vector128.IsHardwareAccelerated && TShape.Out >= Vector128<T>.Count)
-        {
-            DensePackedKernels<T, Simd128<T>, Vector128<T>>.Forward<TShape, TActivation>(ref q, ref x, ref y);
-        }
-        else
-        {
-            Dense<T>.Forward<TShape, TActivation>(ref q, ref Unsafe.Add(ref q, TShape.In * TShape.Out), ref x, ref y, ref Unsafe.NullRef<T>());
+            case 512: DensePackedKernels<T, Simd512<T>, Vector512<T>>.Forward<TShape, TActivation>(ref q, ref x, ref y); break;
+            case 256: DensePackedKernels<T, Simd256<T>, Vector256<T>>.Forward<TShape, TActivation>(ref q, ref x, ref y); break;
+            case 128: DensePackedKernels<T, Simd128<T>, Vector128<T>>.Forward<TShape, TActivation>(ref q, ref x, ref y); break;
+            default: Dense<T>.Forward<TShape, TActivation>(ref q, ref Unsafe.Add(ref q, TShape.In * TShape.Out), ref x, ref y, ref Unsafe.NullRef<T>()); break;
         }
     }
 
@@ -111,25 +86,28 @@ public static class DensePacked<T>
     public static void ForwardSoftmax<TShape>(ref T q, ref T x, ref T y)
         where TShape : ILayerShape
     {
-        if (Vector512.IsHardwareAccelerated && TShape.Out >= Vector512<T>.Count)
+        switch (Width<TShape>())
         {
-            DensePackedKernels<T, Simd512<T>, Vector512<T>>.ForwardSoftmax<TShape>(ref q, ref x, ref y);
-        }
-        else if (Vector256.IsHardwareAccelerated && TShape.Out >= Vector256<T>.Count)
-        {
-            DensePackedKernels<T, Simd256<T>, Vector256<T>>.ForwardSoftmax<TShape>(ref q, ref x, ref y);
-        }
-        else if (Vector128.IsHardwareAccelerated && TShape.Out >= Vector128<T>.Count)
-        {
-            DensePackedKernels<T, Simd128<T>, Vector128<T>>.ForwardSoftmax<TShape>(ref q, ref x, ref y);
-        }
-        else
-        {
-            Dense<T>.Forward<TShape, Activations.Identity>(ref q, ref Unsafe.Add(ref q, TShape.In * TShape.Out), ref x, ref y, ref Unsafe.NullRef<T>());
-            Output<T>.Softmax<TShape>(ref y);
+            case 512: DensePackedKernels<T, Simd512<T>, Vector512<T>>.ForwardSoftmax<TShape>(ref q, ref x, ref y); break;
+            case 256: DensePackedKernels<T, Simd256<T>, Vector256<T>>.ForwardSoftmax<TShape>(ref q, ref x, ref y); break;
+            case 128: DensePackedKernels<T, Simd128<T>, Vector128<T>>.ForwardSoftmax<TShape>(ref q, ref x, ref y); break;
+            default:
+                Dense<T>.Forward<TShape, Activations.Identity>(ref q, ref Unsafe.Add(ref q, TShape.In * TShape.Out), ref x, ref y, ref Unsafe.NullRef<T>());
+                Output<T>.Softmax<TShape>(ref y);
+                break;
         }
     }
 
-    private static void MemoryMarshalCopy(ref T source, ref T destination, int count) =>
-        System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref source, count).CopyTo(System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref destination, count));
+    /// <summary>
+    /// The width the layer is packed at, in bits: the widest accelerated vector that its outputs fill, or 0 (too few
+    /// outputs for any vector: <c>[out][in]</c> kept). One rule for the length, the packing and the passes, a constant
+    /// to the JIT.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Width<TShape>()
+        where TShape : ILayerShape =>
+        Vector512.IsHardwareAccelerated && TShape.Out >= Vector512<T>.Count ? 512
+        : Vector256.IsHardwareAccelerated && TShape.Out >= Vector256<T>.Count ? 256
+        : Vector128.IsHardwareAccelerated && TShape.Out >= Vector128<T>.Count ? 128
+        : 0;
 }
