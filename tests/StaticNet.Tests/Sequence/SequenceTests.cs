@@ -258,13 +258,11 @@ public sealed class SequenceTests
         var batchTargets = new T[3 * targets.Length];
         batchTargets.AsSpan().Fill(T.CreateChecked(1.0 / outputSize));
         var batchOutputs = new T[3 * y.Length];
-        for (int pass = 0; pass < 2; pass++)
+
+        long Pass(int calls)
         {
-            // Pass 0 warms up past the JIT's call-counting threshold (30 calls), so that no method is promoted to its next
-            // tier during pass 1 (with 20 warm-up calls, pass 1 allocated now and then in a full parallel test run);
-            // pass 1 measures.
             long before = GC.GetAllocatedBytesForCurrentThread();
-            for (int call = 0; call < (pass == 0 ? 100 : 20); call++)
+            for (int call = 0; call < calls; call++)
             {
                 net.Step(state, x.AsSpan(0, inputSize), y.AsSpan(0, outputSize));
                 net.Forward(x, y);
@@ -276,11 +274,18 @@ public sealed class SequenceTests
                 net.BackwardBatch(batch, batchTargets, gradients, Frames);
             }
 
-            if (pass == 1)
-            {
-                Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
-            }
+            return GC.GetAllocatedBytesForCurrentThread() - before;
         }
+
+        // Warm-up until a pass allocates nothing (at most 10 passes). In full parallel test runs a pass allocated about
+        // 1 KB on this thread now and then, even after 100 warm-up calls; not reproducible alone, it looks like the JIT's
+        // promotion of methods to their next tier, which runs on a timer after the call counts are reached. A method that
+        // allocates on every call allocates in every pass, so the measured pass below still catches it.
+        for (int warmUp = 0; warmUp < 10 && Pass(100) != 0; warmUp++)
+        {
+        }
+
+        Assert.Equal(0, Pass(20));
     }
 
     private static void AssertThrows<T>(ISequenceNetwork<T> net)
