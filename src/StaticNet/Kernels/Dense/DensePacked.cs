@@ -19,18 +19,35 @@ namespace StaticNet.Kernels;
 public static class DensePacked<T>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
-    /// <summary>The number of elements of the layer's packed weights and bias.</summary>
+    /// <summary>The number of elements of the layer's packed weights and bias, in whole 64-byte lines.</summary>
     /// <typeparam name="TShape">The layer's sizes.</typeparam>
     /// <returns>The length.</returns>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int Length<TShape>()
-        where TShape : ILayerShape => Width<TShape>() switch
+        where TShape : ILayerShape => DensePackedLength<T, TShape>.Value;
+
+    /// <summary>What <see cref="Length{TShape}"/> returns, computed (once per shape: see <see cref="DensePackedLength{T, TShape}"/>).</summary>
+    internal static int ComputeLength<TShape>()
+        where TShape : ILayerShape => Aligned(Width<TShape>() switch
         {
             512 => DensePackedKernels<T, Simd512<T>, Vector512<T>>.Length<TShape>(),
             256 => DensePackedKernels<T, Simd256<T>, Vector256<T>>.Length<TShape>(),
             128 => DensePackedKernels<T, Simd128<T>, Vector128<T>>.Length<TShape>(),
             _ => (TShape.In * TShape.Out) + TShape.Out,
-        };
+        });
+
+    /// <summary>
+    /// <paramref name="length"/> rounded up to whole 64-byte lines: a layer's part of a packed copy ends there (the rest
+    /// zeros), so that the next layer's part starts as aligned as the copy, and no vector load of it crosses a cache line.
+    /// </summary>
+    /// <param name="length">Elements the layer writes.</param>
+    /// <returns>Elements the layer takes.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static int Aligned(int length)
+    {
+        int line = 64 / Unsafe.SizeOf<T>();
+        return (length + line - 1) / line * line;
+    }
 
     /// <summary>Writes the packed layout of the layer's weights <c>[Out][In]</c> and bias <c>[Out]</c>.</summary>
     /// <typeparam name="TShape">The layer's sizes.</typeparam>
@@ -110,4 +127,19 @@ public static class DensePacked<T>
         : Vector256.IsHardwareAccelerated && TShape.Out >= Vector256<T>.Count ? 256
         : Vector128.IsHardwareAccelerated && TShape.Out >= Vector128<T>.Count ? 128
         : 0;
+}
+
+/// <summary>
+/// A dense layer's packed length, computed once per shape: a static readonly field, which the JIT reads as a constant in
+/// code compiled after the class is initialised. The computation (the width, the tiles) is many small inlined calls, and a
+/// network's composition needs the lengths of all its layers in one method (the offsets of their parts), where so many
+/// would use up the method's inlining budget.
+/// </summary>
+/// <typeparam name="T">The scalar type.</typeparam>
+/// <typeparam name="TShape">The layer's sizes.</typeparam>
+internal static class DensePackedLength<T, TShape>
+    where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    where TShape : ILayerShape
+{
+    public static readonly int Value = DensePacked<T>.ComputeLength<TShape>();
 }

@@ -47,6 +47,41 @@ public static class Lstm<T>
         }
     }
 
+    /// <summary>Elements of the layer in an inference snapshot (<see cref="Pack{TShape}"/>).</summary>
+    /// <typeparam name="TShape">The layer's sizes.</typeparam>
+    /// <returns>The length.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int PackedLength<TShape>()
+        where TShape : ILayerShape => RecurrentPacked<T>.Length<TShape, LstmCell>();
+
+    /// <summary>Elements of scratch <see cref="StepPacked{TShape}"/> needs.</summary>
+    /// <typeparam name="TShape">The layer's sizes.</typeparam>
+    /// <returns>The length.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int PackedScratchLength<TShape>()
+        where TShape : ILayerShape => RecurrentPacked<T>.ScratchLength<TShape, LstmCell>();
+
+    /// <summary>
+    /// Copies the layer's parameters into the layout <see cref="StepPacked{TShape}"/> reads fastest: the weights of every
+    /// gate of a vector of hidden units side by side for each input and state value, so that each value is broadcast once.
+    /// </summary>
+    /// <typeparam name="TShape">The layer's sizes.</typeparam>
+    /// <param name="p">The layer's parameters, in PyTorch's layout.</param>
+    /// <param name="q">Receives the packed layer, <see cref="PackedLength{TShape}"/> elements.</param>
+    public static void Pack<TShape>(ref T p, ref T q)
+        where TShape : ILayerShape => RecurrentPacked<T>.Pack<TShape, LstmCell>(ref p, ref q);
+
+    /// <summary>One frame from the packed layer, as <see cref="Step{TShape}"/> computes it from the parameters.</summary>
+    /// <typeparam name="TShape">The layer's sizes.</typeparam>
+    /// <param name="q">The packed layer (<see cref="Pack{TShape}"/>).</param>
+    /// <param name="state">The state, <c>[2H]</c>: the hidden state, then the cell state; read and advanced.</param>
+    /// <param name="x">The input frame, <c>[In]</c>.</param>
+    /// <param name="y">Receives the output frame, <c>[H]</c>.</param>
+    /// <param name="scratch">Scratch, <see cref="PackedScratchLength{TShape}"/> elements.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StepPacked<TShape>(ref T q, ref T state, ref T x, ref T y, ref T scratch)
+        where TShape : ILayerShape => RecurrentPacked<T>.Step<TShape, LstmCell>(ref q, ref state, ref x, ref y, ref scratch);
+
     /// <summary>
     /// A whole sequence from the zero state, keeping what the backward pass needs: the hidden states <paramref name="h"/> and
     /// cell states <paramref name="c"/> (frame 0 the zero state, frame <c>t + 1</c> that after frame <c>t</c>) and per frame
