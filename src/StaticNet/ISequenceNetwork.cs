@@ -82,6 +82,14 @@ public interface ISequenceNetwork<T>
     T TrainStep(ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, T learningRate);
 
     /// <summary>
+    /// Makes an inference-only snapshot of the network as it is now, its parameters copied into the layout the step reads
+    /// fastest (<see cref="IFrozenSequenceNetwork{T}"/>): for streaming a trained model. Later writes to the network do not
+    /// reach the snapshot.
+    /// </summary>
+    /// <returns>The snapshot.</returns>
+    IFrozenSequenceNetwork<T> Freeze();
+
+    /// <summary>
     /// Backpropagation through time over several sequences of one length: adds the mean over the sequences of
     /// dLoss/dParameters into <paramref name="gradients"/> and returns the mean loss (0 for no sequence).
     /// </summary>

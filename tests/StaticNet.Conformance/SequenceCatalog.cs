@@ -153,6 +153,47 @@ internal abstract class SequenceAdapter
 
     /// <summary>Calls BackwardBatch, adding into <paramref name="gradients"/>.</summary>
     public abstract double BackwardBatch(double[] inputs, double[] targets, double[] gradients, int sequenceLength);
+
+    /// <summary>Calls Freeze: the inference snapshot, driven through doubles.</summary>
+    public abstract FrozenSequenceAdapter Freeze();
+}
+
+/// <summary>Drives a sequence network's inference snapshot through doubles, whatever its scalar type.</summary>
+internal abstract class FrozenSequenceAdapter
+{
+    /// <summary>Calls Step on <paramref name="state"/> (read and advanced in place) and returns the output frame.</summary>
+    public abstract double[] Step(double[] state, double[] input);
+
+    public abstract double[] Forward(double[] inputs);
+
+    public abstract double[] ForwardBatch(double[] inputs, int sequenceLength);
+}
+
+internal sealed class FrozenSequenceAdapter<T>(IFrozenSequenceNetwork<T> network, int inputSize, int outputSize) : FrozenSequenceAdapter
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public override double[] Step(double[] state, double[] input)
+    {
+        T[] s = state.Select(T.CreateChecked).ToArray();
+        var output = new T[outputSize];
+        network.Step(s, input.Select(T.CreateChecked).ToArray(), output);
+        s.Select(double.CreateChecked).ToArray().CopyTo(state, 0);
+        return output.Select(double.CreateChecked).ToArray();
+    }
+
+    public override double[] Forward(double[] inputs)
+    {
+        var outputs = new T[inputs.Length / inputSize * outputSize];
+        network.Forward(inputs.Select(T.CreateChecked).ToArray(), outputs);
+        return outputs.Select(double.CreateChecked).ToArray();
+    }
+
+    public override double[] ForwardBatch(double[] inputs, int sequenceLength)
+    {
+        var outputs = new T[inputs.Length / inputSize * outputSize];
+        network.ForwardBatch(inputs.Select(T.CreateChecked).ToArray(), outputs, sequenceLength);
+        return outputs.Select(double.CreateChecked).ToArray();
+    }
 }
 
 internal sealed class SequenceAdapter<T>(ISequenceNetwork<T> network, int inputSize, int outputSize, int stateSize) : SequenceAdapter
@@ -223,6 +264,8 @@ internal sealed class SequenceAdapter<T>(ISequenceNetwork<T> network, int inputS
         ToDouble(g).CopyTo(gradients, 0);
         return loss;
     }
+
+    public override FrozenSequenceAdapter Freeze() => new FrozenSequenceAdapter<T>(network.Freeze(), inputSize, outputSize);
 
     private static T[] From(double[] values) => values.Select(T.CreateChecked).ToArray();
 

@@ -27,7 +27,38 @@ internal static class SequenceChecks
         ("Backward", Backward),
         ("BackwardBatch", BackwardBatch),
         ("TrainStep", TrainStep),
+        ("Frozen", Frozen),
     ];
+
+    /// <summary>
+    /// The inference snapshot (Freeze): Forward, Step frame by frame from the zero state and ForwardBatch of two sequences
+    /// against the reference, and against the network's Forward to the tolerance.
+    /// </summary>
+    private static void Frozen(SequenceCase network, CheckContext check)
+    {
+        var random = new Random(11);
+        SequenceAdapter generated = network.Create();
+        double[] parameters = Randomize(network, generated, random);
+        FrozenSequenceAdapter frozen = generated.Freeze();
+        foreach (int frames in Lengths)
+        {
+            double[] x = network.Frames(random, frames);
+            double[] expected = network.Reference.Forward(parameters, x, frames);
+            double[] outputs = frozen.Forward(x);
+            check.Reference($"outputs of {frames} frames (Forward)", expected, outputs);
+            check.Close($"outputs of {frames} frames against the network's Forward", "Forward", generated.Forward(x), outputs, Tolerance.For(network.IsDouble));
+            var state = new double[network.StateSize];
+            var stepped = new List<double>();
+            for (int t = 0; t < frames; t++)
+            {
+                stepped.AddRange(frozen.Step(state, x[(t * network.InputSize)..((t + 1) * network.InputSize)]));
+            }
+
+            check.Reference($"outputs of {frames} frames (Step)", expected, stepped.ToArray());
+            double[] other = network.Frames(random, frames);
+            check.Reference($"outputs of two sequences of {frames} frames (ForwardBatch)", [.. expected, .. network.Reference.Forward(parameters, other, frames)], frozen.ForwardBatch([.. x, .. other], frames));
+        }
+    }
 
     /// <summary>The generated Topology and constants agree with the attributes and with the reference's parameter count.</summary>
     private static void Topology(SequenceCase network, CheckContext check)

@@ -24,6 +24,7 @@ internal sealed class EmitContext
         ["INetwork"] = "StaticNet",
         ["IClassifierNetwork"] = "StaticNet",
         ["IFrozenNetwork"] = "StaticNet",
+        ["IFrozenSequenceNetwork"] = "StaticNet",
         ["NetworkTopology"] = "StaticNet",
         ["NetworkRandom"] = "StaticNet",
         ["GeneratedCodeHelpers"] = "StaticNet",

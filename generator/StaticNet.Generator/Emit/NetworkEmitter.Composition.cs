@@ -185,6 +185,30 @@ internal sealed partial class NetworkEmitter
     /// </summary>
     private void WritePacked()
     {
+        List<(string Name, string Value)> packedReferences = WritePackedLayout();
+
+        // The output layer's softmax is part of its packed call (in registers where the layer is small).
+        var forward = new List<string>();
+        foreach (LayerPlan layer in _plan.Layers)
+        {
+            bool output = layer == _plan.OutputLayer;
+            bool softmax = output && layer.Activation == Activation.Softmax;
+            forward.Add(layer.ForwardPacked(_context, $"ref q{layer.Number}", InputOf(layer), output ? "ref y" : Outputs(layer), softmax));
+        }
+
+        WriteMethod(
+            "<see cref=\"Forward\"/> from the packed copy <paramref name=\"q\"/> of the parameters.",
+            $"public static void ForwardPacked(ref {T} q, ref {T} x, ref {T} y, ref {T} s)",
+            packedReferences.Concat(ScratchReferences(1)).ToList(),
+            forward);
+    }
+
+    /// <summary>
+    /// <c>PackedLength</c> and <c>Pack</c>, dense and sequence networks alike: each layer's part of the packed copy follows
+    /// the one below. Returns the references to the parts (<c>q1</c>, <c>q2</c>, ...) for the passes that read them.
+    /// </summary>
+    private List<(string Name, string Value)> WritePackedLayout()
+    {
         _w.WriteLine("public static int PackedLength =>");
         _w.IncreaseIndent();
         _w.WriteLines(string.Join(" +\n", _plan.Layers.Select(layer => layer.PackedLength(_context))) + ";");
@@ -218,20 +242,7 @@ internal sealed partial class NetworkEmitter
         }
 
         _w.WriteLine();
-        // The output layer's softmax is part of its packed call (in registers where the layer is small).
-        var forward = new List<string>();
-        foreach (LayerPlan layer in _plan.Layers)
-        {
-            bool output = layer == _plan.OutputLayer;
-            bool softmax = output && layer.Activation == Activation.Softmax;
-            forward.Add(layer.ForwardPacked(_context, $"ref q{layer.Number}", InputOf(layer), output ? "ref y" : Outputs(layer), softmax));
-        }
-
-        WriteMethod(
-            "<see cref=\"Forward\"/> from the packed copy <paramref name=\"q\"/> of the parameters.",
-            $"public static void ForwardPacked(ref {T} q, ref {T} x, ref {T} y, ref {T} s)",
-            packedReferences.Concat(ScratchReferences(1)).ToList(),
-            forward);
+        return packedReferences;
     }
 
     private void AddSoftmax(List<string> body, string row)

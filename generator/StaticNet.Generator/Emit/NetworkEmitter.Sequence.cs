@@ -226,6 +226,83 @@ internal sealed partial class NetworkEmitter
             public {{T}} BackwardBatch({{readOnly}} inputs, {{readOnly}} targets, {{span}} gradients, int sequenceLength) =>
                 {{SequenceRunner}}.BackwardBatch(Parameters, inputs, targets, gradients, sequenceLength);
             """);
+        WriteSequenceFrozen();
+    }
+
+    /// <summary><c>Freeze()</c> and the nested snapshot type it returns: the packed copy and the step that reads it.</summary>
+    private void WriteSequenceFrozen()
+    {
+        string span = $"{N("Span")}<{T}>";
+        string readOnly = $"{N("ReadOnlySpan")}<{T}>";
+        string lengths = $"/// <exception cref=\"{N("ArgumentException")}\">A span does not have the length given above, or a span this method writes overlaps a span it reads.</exception>";
+        _w.WriteLines($$"""
+
+            /// <summary>
+            /// Makes an inference-only snapshot of the network as it is now: its parameters copied once into the layout the
+            /// step reads fastest. Later writes to <see cref="Parameters"/> (training, loading) do not reach it; freeze again to
+            /// serve new weights.
+            /// </summary>
+            /// <returns>The snapshot.</returns>
+            public Frozen Freeze() => new Frozen(Parameters);
+
+            {{N("IFrozenSequenceNetwork")}}<{{T}}> {{N("ISequenceNetwork")}}<{{T}}>.Freeze() => Freeze();
+
+            /// <summary>
+            /// An inference-only snapshot of <see cref="{{_name}}"/> (<see cref="Freeze"/>): each recurrent layer's weights of
+            /// every gate of a vector of hidden units side by side for each input and state value, dense and convolution
+            /// weights transposed into tiles of outputs, so that each value is broadcast once to fused multiply-adds with no
+            /// horizontal sum. Its outputs equal the network's to rounding, and it reads and advances the same state
+            /// (<see cref="StateSize"/> values). Immutable: safe to call concurrently, each stream with its own state.
+            /// </summary>
+            public sealed class Frozen : {{N("IFrozenSequenceNetwork")}}<{{T}}>
+            {
+                // The packed copy is _staticNetPacked[_staticNetOffset..], 64-byte aligned (pinned: it never moves).
+                private readonly {{T}}[] _staticNetPacked;
+                private readonly int _staticNetOffset;
+
+                internal Frozen({{readOnly}} parameters)
+                {
+                    _staticNetPacked = {{SequenceRunner}}.Pack(parameters, out _staticNetOffset);
+                }
+
+                /// <summary>The number of inputs of one frame: {{_plan.InputSize}}.</summary>
+                public const int InputSize = {{_name}}.InputSize;
+
+                /// <summary>The number of outputs of one frame: {{_plan.OutputSize}}.</summary>
+                public const int OutputSize = {{_name}}.OutputSize;
+
+                /// <summary>The values of streaming state: {{Layout.StateSize}}, laid out as the network's.</summary>
+                public const int StateSize = {{_name}}.StateSize;
+
+                private {{readOnly}} Packed => new {{readOnly}}(_staticNetPacked, _staticNetOffset, _staticNetPacked.Length - _staticNetOffset);
+
+                /// <summary>
+                /// Runs one frame of a stream: reads <paramref name="state"/> and advances it by the frame. Allocation-free,
+                /// lock-free and constant time: the real-time call.
+                /// </summary>
+                /// <param name="state">The stream's state: <see cref="StateSize"/> values, all zeros at the start of a stream.</param>
+                /// <param name="input">One frame: <see cref="InputSize"/> values.</param>
+                /// <param name="output">Receives the output frame: <see cref="OutputSize"/> values.</param>
+                {{lengths}}
+                public void Step({{span}} state, {{readOnly}} input, {{span}} output) =>
+                    {{SequenceRunner}}.StepPacked(Packed, state, input, output);
+
+                /// <summary>Runs a whole sequence from the zero state: the outputs of one <see cref="Step"/> per frame.</summary>
+                /// <param name="inputs">The frames, one after another: a positive multiple of <see cref="InputSize"/> values.</param>
+                /// <param name="outputs">Receives the output of every frame: <see cref="OutputSize"/> values per frame.</param>
+                {{lengths}}
+                public void Forward({{readOnly}} inputs, {{span}} outputs) =>
+                    {{SequenceRunner}}.ForwardPacked(Packed, inputs, outputs);
+
+                /// <summary>Runs several sequences of <paramref name="sequenceLength"/> frames stored one after another, each from the zero state.</summary>
+                /// <param name="inputs">The sequences: a multiple of <paramref name="sequenceLength"/> frames.</param>
+                /// <param name="outputs">Receives the output of every frame.</param>
+                /// <param name="sequenceLength">The frames of each sequence, at least 1.</param>
+                {{lengths}}
+                public void ForwardBatch({{readOnly}} inputs, {{span}} outputs, int sequenceLength) =>
+                    {{SequenceRunner}}.ForwardPackedBatch(Packed, inputs, outputs, sequenceLength);
+            }
+            """);
     }
 
     /// <summary>Where each layer's state is in the state: <c>layer 1 (Conv1D): its last 4 input frames, [0, 4)</c>.</summary>
@@ -284,6 +361,7 @@ internal sealed partial class NetworkEmitter
                 """);
             WriteInitialize();
             WriteStep();
+            WriteStepPacked();
             WriteSequenceBackward();
             _w.WriteLine($"[{N("MethodImpl")}({N("MethodImplOptions")}.AggressiveInlining)]");
             _w.WriteLine($"private static ref {T} At(ref {T} origin, int offset) => ref {N("Unsafe")}.Add(ref origin, offset);");
@@ -321,6 +399,70 @@ internal sealed partial class NetworkEmitter
         WriteMethod(
             "One frame: reads and advances <paramref name=\"state\"/>; the layers' output frames and scratch are in <paramref name=\"s\"/>.",
             $"public static void Step(ref {T} p, ref {T} state, ref {T} x, ref {T} y, ref {T} s)",
+            references,
+            body);
+    }
+
+    /// <summary>
+    /// The inference snapshot's packed copy (<c>Freeze</c>) of a sequence network: its length, the packing, its step's
+    /// scratch (the layers' output frames, then each layer's own scratch) and the step from it, which reads the same state.
+    /// </summary>
+    private void WriteStepPacked()
+    {
+        List<(string Name, string Value)> references = WritePackedLayout();
+        int state = 0;
+        foreach (LayerPlan layer in _plan.Layers.Where(layer => layer.StateSize > 0))
+        {
+            references.Add(($"st{layer.Number}", _context.At("state", state)));
+            state += layer.StateSize;
+        }
+
+        int output = 0;
+        foreach (LayerPlan layer in _plan.Layers.Take(_plan.Layers.Count - 1))
+        {
+            references.Add(($"o{layer.Number}", _context.At("s", output)));
+            output += layer.Outputs;
+        }
+
+        // Each layer's scratch follows the output frames: a constant, or an expression where it depends on the vector width.
+        int constant = output;
+        var terms = new List<string>();
+        string Offset() => string.Join(" + ", new[] { constant.ToString(System.Globalization.CultureInfo.InvariantCulture) }.Where(_ => constant != 0 || terms.Count == 0).Concat(terms));
+        foreach (LayerPlan layer in _plan.Layers.Where(layer => layer.PackedStepScratch(_context) != "0"))
+        {
+            string at = Offset();
+            references.Add(($"w{layer.Number}", at == "0" ? "ref s" : $"ref At(ref s, {at})"));
+            string scratch = layer.PackedStepScratch(_context);
+            if (int.TryParse(scratch, out int length))
+            {
+                constant += length;
+            }
+            else
+            {
+                terms.Add(scratch);
+            }
+        }
+
+        _w.WriteLine("public static int PackedStepScratchLength =>");
+        _w.IncreaseIndent();
+        _w.WriteLines(Offset().Replace(" + ", " +\n") + ";");
+        _w.DecreaseIndent();
+        _w.WriteLine();
+        var body = new List<string>();
+        foreach (LayerPlan layer in _plan.Layers)
+        {
+            string x = layer.Number == 1 ? "ref x" : $"ref o{layer.Number - 1}";
+            string y = layer == _plan.OutputLayer ? "ref y" : $"ref o{layer.Number}";
+            string st = layer.StateSize > 0 ? $"ref st{layer.Number}" : _context.Null;
+            string w = layer.PackedStepScratch(_context) != "0" ? $"ref w{layer.Number}" : _context.Null;
+            body.Add(layer.StepPacked(_context, $"ref q{layer.Number}", st, x, y, w));
+        }
+
+        AddSoftmax(body, "ref y");
+        references.Insert(0, ("none", $"ref {N("Unsafe")}.NullRef<{T}>()"));
+        WriteMethod(
+            "<see cref=\"Step\"/> from the packed copy <paramref name=\"q\"/> of the parameters.",
+            $"public static void StepPacked(ref {T} q, ref {T} state, ref {T} x, ref {T} y, ref {T} s)",
             references,
             body);
     }

@@ -301,6 +301,41 @@ internal sealed partial class NetworkEmitter
             /// <returns>Nothing.</returns>
             public {{T}} BackwardBatch({{readOnly}} inputs, {{readOnly}} targets, {{span}} gradients, int sequenceLength) =>
                 {{fail}};
+
+            {{Doc}}
+            /// <returns>Nothing.</returns>
+            public Frozen Freeze() =>
+                {{fail}};
+
+            {{N("IFrozenSequenceNetwork")}}<{{T}}> {{N("ISequenceNetwork")}}<{{T}}>.Freeze() => Freeze();
+
+            {{Doc}}
+            public sealed class Frozen : {{N("IFrozenSequenceNetwork")}}<{{T}}>
+            {
+                private Frozen()
+                {
+                }
+
+                {{Doc}}
+                /// <param name="state">Unused.</param>
+                /// <param name="input">Unused.</param>
+                /// <param name="output">Unused.</param>
+                public void Step({{span}} state, {{readOnly}} input, {{span}} output) =>
+                    {{fail}};
+
+                {{Doc}}
+                /// <param name="inputs">Unused.</param>
+                /// <param name="outputs">Unused.</param>
+                public void Forward({{readOnly}} inputs, {{span}} outputs) =>
+                    {{fail}};
+
+                {{Doc}}
+                /// <param name="inputs">Unused.</param>
+                /// <param name="outputs">Unused.</param>
+                /// <param name="sequenceLength">Unused.</param>
+                public void ForwardBatch({{readOnly}} inputs, {{span}} outputs, int sequenceLength) =>
+                    {{fail}};
+            }
             """);
     }
 }

@@ -98,6 +98,15 @@ internal abstract record LayerPlan(int Number, LayerSpec Spec, EquatableArray<Pa
     /// <summary>The call that runs one frame: state at <paramref name="state"/>, input <paramref name="x"/>, output <paramref name="y"/>, scratch <paramref name="scratch"/>.</summary>
     public virtual string Step(EmitContext context, string state, string x, string y, string scratch) => throw new NotSupportedException();
 
+    /// <summary>
+    /// The call that runs one frame from the layer's part <paramref name="q"/> of an inference snapshot's packed copy, as
+    /// <see cref="Step"/> does from the parameters.
+    /// </summary>
+    public virtual string StepPacked(EmitContext context, string q, string state, string x, string y, string scratch) => throw new NotSupportedException();
+
+    /// <summary>Scratch the layer's <see cref="StepPacked"/> call needs besides its output frame (an expression, constant to the JIT).</summary>
+    public virtual string PackedStepScratch(EmitContext context) => "0";
+
     /// <summary>The calls that run the layer over every frame of a sequence from its zero state (inputs at <paramref name="x"/>, <c>Inputs</c> apart).</summary>
     public virtual IEnumerable<string> SequenceForward(EmitContext context, string x) => throw new NotSupportedException();
 

@@ -210,6 +210,72 @@ namespace Samples
         /// overlaps a span it reads or <see cref="Parameters"/>.</exception>
         public float BackwardBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, Span<float> gradients, int sequenceLength) =>
             SequenceRunner<AmpModelKernels, float>.BackwardBatch(Parameters, inputs, targets, gradients, sequenceLength);
+
+        /// <summary>
+        /// Makes an inference-only snapshot of the network as it is now: its parameters copied once into the layout the
+        /// step reads fastest. Later writes to <see cref="Parameters"/> (training, loading) do not reach it; freeze again to
+        /// serve new weights.
+        /// </summary>
+        /// <returns>The snapshot.</returns>
+        public Frozen Freeze() => new Frozen(Parameters);
+
+        IFrozenSequenceNetwork<float> ISequenceNetwork<float>.Freeze() => Freeze();
+
+        /// <summary>
+        /// An inference-only snapshot of <see cref="AmpModel"/> (<see cref="Freeze"/>): each recurrent layer's weights of
+        /// every gate of a vector of hidden units side by side for each input and state value, dense and convolution
+        /// weights transposed into tiles of outputs, so that each value is broadcast once to fused multiply-adds with no
+        /// horizontal sum. Its outputs equal the network's to rounding, and it reads and advances the same state
+        /// (<see cref="StateSize"/> values). Immutable: safe to call concurrently, each stream with its own state.
+        /// </summary>
+        public sealed class Frozen : IFrozenSequenceNetwork<float>
+        {
+            // The packed copy is _staticNetPacked[_staticNetOffset..], 64-byte aligned (pinned: it never moves).
+            private readonly float[] _staticNetPacked;
+            private readonly int _staticNetOffset;
+
+            internal Frozen(ReadOnlySpan<float> parameters)
+            {
+                _staticNetPacked = SequenceRunner<AmpModelKernels, float>.Pack(parameters, out _staticNetOffset);
+            }
+
+            /// <summary>The number of inputs of one frame: 1.</summary>
+            public const int InputSize = AmpModel.InputSize;
+
+            /// <summary>The number of outputs of one frame: 1.</summary>
+            public const int OutputSize = AmpModel.OutputSize;
+
+            /// <summary>The values of streaming state: 28, laid out as the network's.</summary>
+            public const int StateSize = AmpModel.StateSize;
+
+            private ReadOnlySpan<float> Packed => new ReadOnlySpan<float>(_staticNetPacked, _staticNetOffset, _staticNetPacked.Length - _staticNetOffset);
+
+            /// <summary>
+            /// Runs one frame of a stream: reads <paramref name="state"/> and advances it by the frame. Allocation-free,
+            /// lock-free and constant time: the real-time call.
+            /// </summary>
+            /// <param name="state">The stream's state: <see cref="StateSize"/> values, all zeros at the start of a stream.</param>
+            /// <param name="input">One frame: <see cref="InputSize"/> values.</param>
+            /// <param name="output">Receives the output frame: <see cref="OutputSize"/> values.</param>
+            /// <exception cref="ArgumentException">A span does not have the length given above, or a span this method writes overlaps a span it reads.</exception>
+            public void Step(Span<float> state, ReadOnlySpan<float> input, Span<float> output) =>
+                SequenceRunner<AmpModelKernels, float>.StepPacked(Packed, state, input, output);
+
+            /// <summary>Runs a whole sequence from the zero state: the outputs of one <see cref="Step"/> per frame.</summary>
+            /// <param name="inputs">The frames, one after another: a positive multiple of <see cref="InputSize"/> values.</param>
+            /// <param name="outputs">Receives the output of every frame: <see cref="OutputSize"/> values per frame.</param>
+            /// <exception cref="ArgumentException">A span does not have the length given above, or a span this method writes overlaps a span it reads.</exception>
+            public void Forward(ReadOnlySpan<float> inputs, Span<float> outputs) =>
+                SequenceRunner<AmpModelKernels, float>.ForwardPacked(Packed, inputs, outputs);
+
+            /// <summary>Runs several sequences of <paramref name="sequenceLength"/> frames stored one after another, each from the zero state.</summary>
+            /// <param name="inputs">The sequences: a multiple of <paramref name="sequenceLength"/> frames.</param>
+            /// <param name="outputs">Receives the output of every frame.</param>
+            /// <param name="sequenceLength">The frames of each sequence, at least 1.</param>
+            /// <exception cref="ArgumentException">A span does not have the length given above, or a span this method writes overlaps a span it reads.</exception>
+            public void ForwardBatch(ReadOnlySpan<float> inputs, Span<float> outputs, int sequenceLength) =>
+                SequenceRunner<AmpModelKernels, float>.ForwardPackedBatch(Packed, inputs, outputs, sequenceLength);
+        }
     }
 
     /// <summary>The composition of <see cref="AmpModel"/>: one frame and a whole sequence as the layer kernels they call, sizes as constants.</summary>
@@ -290,6 +356,61 @@ namespace Samples
             Gru<float>.Step<Layer2>(ref p2, ref st2, ref o1, ref o2, ref w);
             Lstm<float>.Step<Layer3>(ref p3, ref st3, ref o2, ref o3, ref w);
             Dense<float>.Forward<Layer4, Identity>(ref w4, ref b4, ref o3, ref y, ref none);
+        }
+
+        public static int PackedLength =>
+            Conv1D<float>.PackedLength<Layer1>() +
+            Gru<float>.PackedLength<Layer2>() +
+            Lstm<float>.PackedLength<Layer3>() +
+            DensePacked<float>.Length<Layer4>();
+
+        /// <summary>
+        /// Writes the packed copy of the parameters <paramref name="p"/> to <paramref name="q"/>, layer by layer.
+        /// </summary>
+        public static void Pack(ref float p, ref float q)
+        {
+            ref float w1 = ref p;
+            ref float b1 = ref At(ref p, 12);
+            ref float p2 = ref At(ref p, 16);
+            ref float p3 = ref At(ref p, 352);
+            ref float w4 = ref At(ref p, 928);
+            ref float b4 = ref At(ref p, 936);
+            ref float q1 = ref q;
+            ref float q2 = ref At(ref q1, Conv1D<float>.PackedLength<Layer1>());
+            ref float q3 = ref At(ref q2, Gru<float>.PackedLength<Layer2>());
+            ref float q4 = ref At(ref q3, Lstm<float>.PackedLength<Layer3>());
+            Conv1D<float>.Pack<Layer1>(ref w1, ref b1, ref q1);
+            Gru<float>.Pack<Layer2>(ref p2, ref q2);
+            Lstm<float>.Pack<Layer3>(ref p3, ref q3);
+            DensePacked<float>.Pack<Layer4>(ref w4, ref b4, ref q4);
+        }
+
+        public static int PackedStepScratchLength =>
+            23 +
+            Gru<float>.PackedScratchLength<Layer2>() +
+            Lstm<float>.PackedScratchLength<Layer3>();
+
+        /// <summary><see cref="Step"/> from the packed copy <paramref name="q"/> of the parameters.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public static void StepPacked(ref float q, ref float state, ref float x, ref float y, ref float s)
+        {
+            ref float q1 = ref q;
+            ref float q2 = ref At(ref q1, Conv1D<float>.PackedLength<Layer1>());
+            ref float q3 = ref At(ref q2, Gru<float>.PackedLength<Layer2>());
+            ref float q4 = ref At(ref q3, Lstm<float>.PackedLength<Layer3>());
+            ref float st1 = ref state;
+            ref float st2 = ref At(ref state, 4);
+            ref float st3 = ref At(ref state, 12);
+            ref float o1 = ref s;
+            ref float o2 = ref At(ref s, 4);
+            ref float o3 = ref At(ref s, 12);
+            ref float w1 = ref At(ref s, 20);
+            ref float w2 = ref At(ref s, 23);
+            ref float w3 = ref At(ref s, 23 + Gru<float>.PackedScratchLength<Layer2>());
+            Conv1D<float>.StepPacked<Layer1, Tanh>(ref q1, ref st1, ref x, ref o1, ref w1);
+            Gru<float>.StepPacked<Layer2>(ref q2, ref st2, ref o1, ref o2, ref w2);
+            Lstm<float>.StepPacked<Layer3>(ref q3, ref st3, ref o2, ref o3, ref w3);
+            DensePacked<float>.Forward<Layer4, Identity>(ref q4, ref o3, ref y);
         }
 
         /// <summary>

@@ -76,3 +76,11 @@ public partial class BakedLstmModel;
 [Gru(5)]
 [Dense(1)]
 public partial class BakedGruModelDouble;
+
+// Recurrent layers of several tiles at every width (70 and 41 hidden units: 5 and 3 vectors of 16 floats, 9 and 6 of 8,
+// 18 and 11 of 4), for the inference snapshot's packed step.
+[Network(Input = 3, Loss = Loss.MeanSquaredError)]
+[Lstm(70)]
+[Gru(41)]
+[Dense(2)]
+public partial class WideRecurrent;

@@ -75,6 +75,15 @@ internal sealed record Conv1DLayerPlan(int Number, LayerSpec Spec, EquatableArra
     public override string Step(EmitContext context, string state, string x, string y, string scratch) =>
         $"{Kernels(context)}.Step<{ShapeName}, {context.KernelActivation(Activation)}>({context.P(Weight)}, {context.P(Bias)}, {state}, {x}, {y}, {scratch});";
 
+    public override string PackedLength(EmitContext context) => $"{Kernels(context)}.PackedLength<{ShapeName}>()";
+
+    public override string Pack(EmitContext context, string q) => $"{Kernels(context)}.Pack<{ShapeName}>({context.P(Weight)}, {context.P(Bias)}, {q});";
+
+    public override string StepPacked(EmitContext context, string q, string state, string x, string y, string scratch) =>
+        $"{Kernels(context)}.StepPacked<{ShapeName}, {context.KernelActivation(Activation)}>({q}, {state}, {x}, {y}, {scratch});";
+
+    public override string PackedStepScratch(EmitContext context) => StepScratch.ToString(CultureInfo.InvariantCulture);
+
     public override IEnumerable<string> SequenceForward(EmitContext context, string x)
     {
         string z = KeepsPreActivation ? "ref z" + Number : context.Null;

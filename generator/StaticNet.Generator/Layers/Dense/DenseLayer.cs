@@ -67,6 +67,9 @@ internal sealed record DenseLayerPlan(int Number, LayerSpec Spec, EquatableArray
     public override string Step(EmitContext context, string state, string x, string y, string scratch) =>
         Forward(context, x, y, context.Null);
 
+    public override string StepPacked(EmitContext context, string q, string state, string x, string y, string scratch) =>
+        ForwardPacked(context, q, x, y, softmax: false);
+
     public override IEnumerable<string> SequenceForward(EmitContext context, string x)
     {
         string z = KeepsPreActivation ? "ref z" + Number : context.Null;

@@ -84,6 +84,15 @@ internal abstract record RecurrentLayerPlan(int Number, LayerSpec Spec, Equatabl
     public override string Step(EmitContext context, string state, string x, string y, string scratch) =>
         $"{Kernels(context)}.Step<{ShapeName}>({context.P(Parameters[0])}, {state}, {x}, {y}, {scratch});";
 
+    public override string PackedLength(EmitContext context) => $"{Kernels(context)}.PackedLength<{ShapeName}>()";
+
+    public override string Pack(EmitContext context, string q) => $"{Kernels(context)}.Pack<{ShapeName}>({context.P(Parameters[0])}, {q});";
+
+    public override string StepPacked(EmitContext context, string q, string state, string x, string y, string scratch) =>
+        $"{Kernels(context)}.StepPacked<{ShapeName}>({q}, {state}, {x}, {y}, {scratch});";
+
+    public override string PackedStepScratch(EmitContext context) => $"{Kernels(context)}.PackedScratchLength<{ShapeName}>()";
+
     public override IEnumerable<string> SequenceForward(EmitContext context, string x)
     {
         yield return $"{Kernels(context)}.Forward<{ShapeName}>({context.P(Parameters[0])}, {x}, {StateArguments()}, ref c{Number}, ref t{Number}, frames);";

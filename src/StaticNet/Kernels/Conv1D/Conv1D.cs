@@ -41,6 +41,55 @@ public static class Conv1D<T>
             return;
         }
 
+        Gather<TShape>(ref state, ref x, ref window);
+        Dense<T>.Forward<Conv1DWindow<TShape>, TActivation>(ref w, ref b, ref window, ref y, ref Unsafe.NullRef<T>());
+        Advance<TShape>(ref state, ref x);
+    }
+
+    /// <summary>Elements of the layer in an inference snapshot: <see cref="DensePacked{T}"/>'s layout of the window's dense layer.</summary>
+    /// <typeparam name="TShape">The layer's sizes.</typeparam>
+    /// <returns>The length.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int PackedLength<TShape>()
+        where TShape : IConv1DShape => DensePacked<T>.Length<Conv1DWindow<TShape>>();
+
+    /// <summary>Copies the layer's parameters into the layout <see cref="StepPacked{TShape, TActivation}"/> reads.</summary>
+    /// <typeparam name="TShape">The layer's sizes.</typeparam>
+    /// <param name="w">The weights, <c>[Out][In][KernelSize]</c>.</param>
+    /// <param name="b">The bias, <c>[Out]</c>.</param>
+    /// <param name="q">Receives the packed layer, <see cref="PackedLength{TShape}"/> elements.</param>
+    public static void Pack<TShape>(ref T w, ref T b, ref T q)
+        where TShape : IConv1DShape => DensePacked<T>.Pack<Conv1DWindow<TShape>>(ref w, ref b, ref q);
+
+    /// <summary>One frame from the packed layer, as <see cref="Step{TShape, TActivation}"/> computes it from the parameters.</summary>
+    /// <typeparam name="TShape">The layer's sizes.</typeparam>
+    /// <typeparam name="TActivation">The layer's activation.</typeparam>
+    /// <param name="q">The packed layer (<see cref="Pack{TShape}"/>).</param>
+    /// <param name="state">The past input frames, as for <see cref="Step{TShape, TActivation}"/>; advanced by one frame.</param>
+    /// <param name="x">The input frame, <c>[In]</c>.</param>
+    /// <param name="y">Receives the output frame, <c>[Out]</c>.</param>
+    /// <param name="window">Scratch for the window, <c>[In·KernelSize]</c>.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void StepPacked<TShape, TActivation>(ref T q, ref T state, ref T x, ref T y, ref T window)
+        where TShape : IConv1DShape
+        where TActivation : IActivation
+    {
+        if (TShape.KernelSize == 1)
+        {
+            DensePacked<T>.Forward<Conv1DWindow<TShape>, TActivation>(ref q, ref x, ref y);
+            return;
+        }
+
+        Gather<TShape>(ref state, ref x, ref window);
+        DensePacked<T>.Forward<Conv1DWindow<TShape>, TActivation>(ref q, ref window, ref y);
+        Advance<TShape>(ref state, ref x);
+    }
+
+    /// <summary>The window of a frame: the past frames in <paramref name="state"/> and <paramref name="x"/>, <c>[In][KernelSize]</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Gather<TShape>(ref T state, ref T x, ref T window)
+        where TShape : IConv1DShape
+    {
         nuint inputs = (nuint)TShape.In;
         nuint taps = (nuint)TShape.KernelSize;
         nuint history = (nuint)((TShape.KernelSize - 1) * TShape.Dilation);
@@ -53,10 +102,16 @@ public static class Conv1D<T>
                 Unsafe.Add(ref window, (i * taps) + tap) = Unsafe.Add(ref frame, i);
             }
         }
+    }
 
-        Dense<T>.Forward<Conv1DWindow<TShape>, TActivation>(ref w, ref b, ref window, ref y, ref Unsafe.NullRef<T>());
-
-        // The oldest frame leaves, x joins: the move overlaps, so it goes through Span (memmove).
+    /// <summary>Advances the past frames by one: the oldest leaves, <paramref name="x"/> joins.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Advance<TShape>(ref T state, ref T x)
+        where TShape : IConv1DShape
+    {
+        // The move overlaps, so it goes through Span (memmove).
+        nuint inputs = (nuint)TShape.In;
+        nuint history = (nuint)((TShape.KernelSize - 1) * TShape.Dilation);
         int kept = (int)((history - 1) * inputs);
         MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref state, inputs), kept).CopyTo(MemoryMarshal.CreateSpan(ref state, kept));
         MemoryMarshal.CreateReadOnlySpan(ref x, (int)inputs).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref state, (nuint)kept), (int)inputs));

@@ -38,6 +38,18 @@ public interface ISequenceKernels<T>
     /// <summary>One frame: reads and advances <paramref name="state"/>, writes the output frame <paramref name="y"/>.</summary>
     static abstract void Step(ref T p, ref T state, ref T x, ref T y, ref T scratch);
 
+    /// <summary>Elements of the inference snapshot's packed copy of the parameters (a constant of the process: it depends on the vector width).</summary>
+    static abstract int PackedLength { get; }
+
+    /// <summary>Elements of scratch <see cref="StepPacked"/> needs.</summary>
+    static abstract int PackedStepScratchLength { get; }
+
+    /// <summary>Writes the packed copy of the parameters <paramref name="p"/> to <paramref name="q"/> (64-byte aligned).</summary>
+    static abstract void Pack(ref T p, ref T q);
+
+    /// <summary>One frame from the packed copy <paramref name="q"/>: as <see cref="Step"/>.</summary>
+    static abstract void StepPacked(ref T q, ref T state, ref T x, ref T y, ref T scratch);
+
     /// <summary>
     /// A whole sequence of <paramref name="frames"/> frames from the zero state against the targets <paramref name="t"/>:
     /// returns the loss (the mean over frames); unless <paramref name="g"/> is a null reference, adds

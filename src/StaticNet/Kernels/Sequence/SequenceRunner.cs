@@ -82,6 +82,79 @@ public static class SequenceRunner<TKernels, T>
         }
     }
 
+    /// <summary>
+    /// The packed copy of <paramref name="parameters"/> for a network's inference snapshot: a new 64-byte aligned array (the
+    /// copy is <c>array[offset..][..PackedLength]</c>).
+    /// </summary>
+    /// <param name="parameters">The network's parameters.</param>
+    /// <param name="offset">Receives where the copy starts in the array.</param>
+    /// <returns>The array.</returns>
+    public static T[] Pack(ReadOnlySpan<T> parameters, out int offset)
+    {
+        CheckLength(parameters.Length, TKernels.ParameterCount, nameof(parameters));
+        T[] packed = GeneratedCodeHelpers.AllocateParameters<T>(TKernels.PackedLength, out offset);
+        TKernels.Pack(ref MemoryMarshal.GetReference(parameters), ref packed[offset]);
+        return packed;
+    }
+
+    /// <summary>One frame from a packed copy of the parameters (<see cref="Pack"/>).</summary>
+    /// <param name="packed">The packed copy.</param>
+    /// <param name="state">The streaming state, read and advanced.</param>
+    /// <param name="input">One frame.</param>
+    /// <param name="output">Receives the output frame.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [SkipLocalsInit]
+    public static void StepPacked(ReadOnlySpan<T> packed, Span<T> state, ReadOnlySpan<T> input, Span<T> output)
+    {
+        CheckLength(state.Length, TKernels.StateSize, nameof(state));
+        CheckLength(input.Length, TKernels.InputSize, nameof(input));
+        CheckLength(output.Length, TKernels.OutputSize, nameof(output));
+        GeneratedCodeHelpers.ThrowIfOverlapping(output, nameof(output), input, nameof(input), (ReadOnlySpan<T>)state, nameof(state), default);
+        GeneratedCodeHelpers.ThrowIfOverlapping(state, nameof(state), input, nameof(input), default);
+        int length = TKernels.PackedStepScratchLength;
+        T[]? rented = null;
+        Span<T> scratch = OnStack(length) ? stackalloc T[length] : (rented = ScratchBuffers<T>.Rent(length));
+        TKernels.StepPacked(
+            ref MemoryMarshal.GetReference(packed),
+            ref MemoryMarshal.GetReference(state),
+            ref MemoryMarshal.GetReference(input),
+            ref MemoryMarshal.GetReference(output),
+            ref MemoryMarshal.GetReference(scratch));
+        Return(rented);
+    }
+
+    /// <summary>A whole sequence from the zero state, from a packed copy of the parameters: what as many <see cref="StepPacked"/> calls give.</summary>
+    /// <param name="packed">The packed copy.</param>
+    /// <param name="inputs">The frames.</param>
+    /// <param name="outputs">Receives the output frames.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void ForwardPacked(ReadOnlySpan<T> packed, ReadOnlySpan<T> inputs, Span<T> outputs)
+    {
+        int frames = FrameCount(inputs.Length, nameof(inputs));
+        CheckLength(outputs.Length, (long)frames * TKernels.OutputSize, nameof(outputs));
+        GeneratedCodeHelpers.ThrowIfOverlapping(outputs, nameof(outputs), inputs, nameof(inputs), default);
+        RunPacked(packed, inputs, outputs, frames);
+    }
+
+    /// <summary>Several sequences of <paramref name="sequenceLength"/> frames, each from the zero state, from a packed copy of the parameters.</summary>
+    /// <param name="packed">The packed copy.</param>
+    /// <param name="inputs">The sequences.</param>
+    /// <param name="outputs">Receives their output frames.</param>
+    /// <param name="sequenceLength">The number of frames of each sequence.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void ForwardPackedBatch(ReadOnlySpan<T> packed, ReadOnlySpan<T> inputs, Span<T> outputs, int sequenceLength)
+    {
+        int count = SequenceCount(inputs.Length, sequenceLength);
+        CheckLength(outputs.Length, (long)count * sequenceLength * TKernels.OutputSize, nameof(outputs));
+        GeneratedCodeHelpers.ThrowIfOverlapping(outputs, nameof(outputs), inputs, nameof(inputs), default);
+        int inputLength = sequenceLength * TKernels.InputSize;
+        int outputLength = sequenceLength * TKernels.OutputSize;
+        for (int s = 0; s < count; s++)
+        {
+            RunPacked(packed, inputs.Slice(s * inputLength, inputLength), outputs.Slice(s * outputLength, outputLength), sequenceLength);
+        }
+    }
+
     /// <summary>The loss of a sequence.</summary>
     /// <param name="parameters">The network's parameters.</param>
     /// <param name="inputs">The frames.</param>
@@ -204,6 +277,28 @@ public static class SequenceRunner<TKernels, T>
         Return(rented);
     }
 
+    /// <summary>The frames through <see cref="ISequenceKernels{T}.StepPacked"/> from the zero state.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [SkipLocalsInit]
+    private static void RunPacked(ReadOnlySpan<T> packed, ReadOnlySpan<T> inputs, Span<T> outputs, int frames)
+    {
+        int length = TKernels.StateSize + TKernels.PackedStepScratchLength;
+        T[]? rented = null;
+        Span<T> scratch = OnStack(length) ? stackalloc T[length] : (rented = ScratchBuffers<T>.Rent(length));
+        scratch.Slice(0, TKernels.StateSize).Clear();
+        ref T q = ref MemoryMarshal.GetReference(packed);
+        ref T state = ref MemoryMarshal.GetReference(scratch);
+        ref T stepScratch = ref Unsafe.Add(ref state, TKernels.StateSize);
+        ref T x = ref MemoryMarshal.GetReference(inputs);
+        ref T y = ref MemoryMarshal.GetReference(outputs);
+        for (nint t = 0; t < frames; t++)
+        {
+            TKernels.StepPacked(ref q, ref state, ref Unsafe.Add(ref x, t * TKernels.InputSize), ref Unsafe.Add(ref y, t * TKernels.OutputSize), ref stepScratch);
+        }
+
+        Return(rented);
+    }
+
     /// <summary>The sequence through <see cref="ISequenceKernels{T}.Backward"/>, with its scratch.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     [SkipLocalsInit]
@@ -233,7 +328,6 @@ public static class SequenceRunner<TKernels, T>
         return loss;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool OnStack(int length) => (long)length * Unsafe.SizeOf<T>() <= StackScratchLimitBytes;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
