@@ -114,6 +114,62 @@ public sealed class VectorMathTests(ITestOutputHelper output)
                 [36.7368005696771, 36.73680056967711, -708.3964185322641, -745.1332191019411, -746, 710, -710]]);
     }
 
+    /// <summary>The recurrent cells' tanh (one formula, e^(2|x|) − 1 over its value plus 2), over the whole range.</summary>
+    [Fact]
+    public void TanhGate_over_its_whole_range()
+    {
+        Check<TanhGateFunction>(
+            "TanhGate",
+            ReferenceMath.Tanh,
+            singleBound: 2.5,
+            doubleBound: 2.5,
+            single: [
+                Sweep.Linear(-12, 12, 6000), Sweep.Linear(-1, 1, 4000), Sweep.Logarithmic(1e-40, 1, 1000, signed: true),
+                [0.625f, 0.62499994f, 9.010913f, 9.010914f, -9.010913f, 9.125f, 0.0004f, 20, -20, 100, 0.34657359f, 0.3465736f]],
+            dbl: [
+                Sweep.Linear(-25, 25, 6000), Sweep.Linear(-1, 1, 4000), Sweep.Logarithmic(1e-310, 1, 1000, signed: true),
+                [0.625, 0.6249999999999999, 19.061547465398498, 19.0615474653985, -19.061547465398498, 19.125, 40, -40, 1000, 0.34657359027997264]]);
+        ExpectIdentity<TanhGateFunction, float>([0.0, -0.0]);
+        ExpectIdentity<TanhGateFunction, double>([0.0, -0.0]);
+    }
+
+    /// <summary>
+    /// The recurrent cells' sigmoid, over the range where e^−|x| is a normal number (|x| ≤ 87, 708 in double); beyond,
+    /// exactly 0 (below, where σ is less than the smallest normal number) and exactly 1 (above).
+    /// </summary>
+    [Fact]
+    public void SigmoidGate_over_its_whole_range()
+    {
+        Check<SigmoidGateFunction>(
+            "SigmoidGate",
+            ReferenceMath.Sigmoid,
+            singleBound: 2.5,
+            doubleBound: 2.5,
+            single: [Sweep.Linear(-87, 40, 8000), Sweep.Linear(-5, 5, 4000), [16.635532f, 16.635534f, -86.99f, 88.8f]],
+            dbl: [Sweep.Linear(-708, 40, 8000), Sweep.Linear(-5, 5, 4000), [36.7368005696771, 36.73680056967711, -707.9, 710]]);
+        Assert.All(AtEveryWidth<SigmoidGateFunction, float>([-87.5, -100, -1e4, double.NegativeInfinity]), v => Assert.Equal(0f, v));
+        Assert.All(AtEveryWidth<SigmoidGateFunction, double>([-709, -1e4, double.NegativeInfinity]), v => Assert.Equal(0d, v));
+        Assert.All(AtEveryWidth<SigmoidGateFunction, float>([100, 1e4, double.PositiveInfinity]), v => Assert.Equal(1f, v));
+        Assert.All(AtEveryWidth<SigmoidGateFunction, double>([1000, 1e6, double.PositiveInfinity]), v => Assert.Equal(1d, v));
+    }
+
+    /// <summary>The function at <paramref name="points"/>, at every width.</summary>
+    private static IEnumerable<T> AtEveryWidth<TFunction, T>(double[] points)
+        where TFunction : IVectorFunction
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        T[] x = Sweep.Build<T>(points, []);
+        foreach (int width in Widths.All)
+        {
+            var y = new T[x.Length];
+            Widths.Map<TFunction, T>(x, y, width);
+            foreach (T value in y.Take(points.Length))
+            {
+                yield return value;
+            }
+        }
+    }
+
     [Fact]
     public void Erf_over_its_whole_range()
     {
@@ -346,6 +402,22 @@ internal readonly struct TanhFunction : IVectorFunction
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TSimd : ISimd<T, TVector>
         where TVector : struct => VectorMath<T, TSimd, TVector>.Tanh(x);
+}
+
+internal readonly struct TanhGateFunction : IVectorFunction
+{
+    public static TVector Apply<T, TSimd, TVector>(TVector x)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TSimd : ISimd<T, TVector>
+        where TVector : struct => VectorMath<T, TSimd, TVector>.TanhGate(x);
+}
+
+internal readonly struct SigmoidGateFunction : IVectorFunction
+{
+    public static TVector Apply<T, TSimd, TVector>(TVector x)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TSimd : ISimd<T, TVector>
+        where TVector : struct => VectorMath<T, TSimd, TVector>.SigmoidGate(x);
 }
 
 internal readonly struct SigmoidFunction : IVectorFunction

@@ -10,7 +10,9 @@ namespace StaticNet.Kernels;
 /// body costs the JIT's inlining budget of the caller, and once that is used up the JIT leaves the caller's ISimd
 /// operations as calls, ten times slower; a cell is one loop body with a few such sites, which leaves room (checked on
 /// the JIT's disassembly of the GRU and LSTM kernels, float and double, at 128 and 256 bits). The scalar form keeps the
-/// call: five bodies in an LSTM's sequence loop use up the budget there. A dense layer's activation keeps the call too:
+/// call: five bodies in an LSTM's sequence loop use up the budget there. Every width computes the gate forms
+/// (<c>VectorMath.SigmoidGate</c> and <c>TanhGate</c>: one exp or expm1 and one division each, no second branch to select
+/// from), so that every width computes the same formula. A dense layer's activation keeps the call too:
 /// inlining it measured no faster (T1 <c>Forward</c>), and with two lanes a group of outputs finishes in four sites,
 /// beyond the budget.
 /// </summary>
@@ -32,12 +34,12 @@ internal static class Gates<T, TSimd, TVector>
     /// <returns>The gate.</returns>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TVector Sigmoid(TVector x) =>
-        typeof(TSimd) != typeof(Simd1<T>) ? VectorMath<T, TSimd, TVector>.SigmoidInline(x) : VectorMath<T, TSimd, TVector>.Sigmoid(x);
+        typeof(TSimd) != typeof(Simd1<T>) ? VectorMath<T, TSimd, TVector>.SigmoidGateInline(x) : VectorMath<T, TSimd, TVector>.SigmoidGate(x);
 
     /// <summary>tanh x, lane by lane.</summary>
     /// <param name="x">The pre-activation.</param>
     /// <returns>The activation.</returns>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TVector Tanh(TVector x) =>
-        typeof(TSimd) != typeof(Simd1<T>) ? VectorMath<T, TSimd, TVector>.TanhInline(x) : VectorMath<T, TSimd, TVector>.Tanh(x);
+        typeof(TSimd) != typeof(Simd1<T>) ? VectorMath<T, TSimd, TVector>.TanhGateInline(x) : VectorMath<T, TSimd, TVector>.TanhGate(x);
 }

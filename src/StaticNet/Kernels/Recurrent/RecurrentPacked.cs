@@ -67,8 +67,11 @@ internal static class RecurrentPacked<T>
         }
     }
 
-    /// <summary>One frame from the packed layer: reads and advances the state, writes the new hidden state to <paramref name="y"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    /// <summary>
+    /// One frame from the packed layer: reads and advances the state, writes the new hidden state to <paramref name="y"/>.
+    /// Inlined into the composition's step: it is a choice among constants and the calls of the width's tiles and cells.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Step<TShape, TCell>(ref T q, ref T state, ref T x, ref T y, ref T scratch)
         where TShape : ILayerShape
         where TCell : IRecurrentCell
