@@ -17,6 +17,7 @@ AmpResult result = AmpTraining.Run(new Progress(epoch =>
 
 Console.WriteLine($"Error-to-signal ratio on {AmpTraining.HeldOutSeconds} s of held-out audio: {result.Esr:F4} (target < 0.05)");
 Console.WriteLine($"Streaming with Step: {result.RealTimeFactor:F0}x real time at 48 kHz on one core ({1e9 / (result.RealTimeFactor * Audio.SampleRate):F0} ns per sample).");
+Console.WriteLine($"Streaming with the Freeze() snapshot's Step: {result.FrozenRealTimeFactor:F0}x real time ({1e9 / (result.FrozenRealTimeFactor * Audio.SampleRate):F0} ns per sample).");
 
 string directory = Path.Combine(AppContext.BaseDirectory, "output");
 Directory.CreateDirectory(directory);

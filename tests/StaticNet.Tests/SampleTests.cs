@@ -46,6 +46,8 @@ public sealed class SampleTests
         var forward = new float[result.HeldOut.Length];
         result.Network.Forward(result.HeldOut, forward);
         Tolerance.AssertClose(Array.ConvertAll(forward, v => (double)v), Array.ConvertAll(result.Output, v => (double)v), 1e-4, "Step against Forward");
+        Tolerance.AssertClose(Array.ConvertAll(result.Output, v => (double)v), Array.ConvertAll(result.FrozenOutput, v => (double)v), 1e-4, "the snapshot's Step against Step");
+        Assert.True(result.RealTimeFactor > 0 && result.FrozenRealTimeFactor > 0);
 
         string svg = Audio.Svg(result.HeldOut.AsSpan(0, 480), result.Target.AsSpan(0, 480), result.Output.AsSpan(0, 480));
         Assert.Equal(3, svg.Split("<polyline").Length - 1);
