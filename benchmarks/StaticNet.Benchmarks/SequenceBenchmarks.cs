@@ -5,7 +5,8 @@ namespace StaticNet.Benchmarks;
 
 /// <summary>
 /// Streaming latency of a sequence network: one <c>Step</c> (one frame of one input) of GRU(8), GRU(32), LSTM(32) and
-/// Conv1D(16, k=3, d=2)→GRU(16)→Dense(1), the cases that docs/benchmarks.md compares with RTNeural's compile-time
+/// Conv1D(16, k=3, d=2)→GRU(16)→Dense(1), of the trainable network and of its inference snapshot (<c>Freeze()</c>, the
+/// counterpart of RTNeural's inference-only model), the cases that docs/benchmarks.md compares with RTNeural's compile-time
 /// <c>ModelT</c>. The state is kept across calls (a stream, as RTNeural's <c>forward</c> keeps its own); the input cycles
 /// through a signal of 8,192 random frames in [-1, 1); every output feeds the return value. The weights are the
 /// networks' own initialisation: GRU and LSTM tensors uniform in ±1/√H, as PyTorch's and the RTNeural benchmark's;
@@ -23,6 +24,10 @@ public class SequenceBenchmarks
     private Gru32 _gru32 = null!;
     private Lstm32 _lstm32 = null!;
     private ConvGru _convGru = null!;
+    private Gru8.Frozen _gru8Frozen = null!;
+    private Gru32.Frozen _gru32Frozen = null!;
+    private Lstm32.Frozen _lstm32Frozen = null!;
+    private ConvGru.Frozen _convGruFrozen = null!;
     private float[] _signal = null!;
     private float[] _state = null!;
     private float[] _output = null!;
@@ -36,6 +41,10 @@ public class SequenceBenchmarks
         _gru32 = Gru32.Create(seed: 2);
         _lstm32 = Lstm32.Create(seed: 3);
         _convGru = ConvGru.Create(seed: 4);
+        _gru8Frozen = _gru8.Freeze();
+        _gru32Frozen = _gru32.Freeze();
+        _lstm32Frozen = _lstm32.Freeze();
+        _convGruFrozen = _convGru.Freeze();
         _signal = ReferenceData.Inputs(1, Signal, seed: 5);
         _state = new float[Math.Max(Math.Max(Gru8.StateSize, Gru32.StateSize), Math.Max(Lstm32.StateSize, ConvGru.StateSize))];
         _output = new float[Math.Max(Math.Max(Gru8.OutputSize, Gru32.OutputSize), Math.Max(Lstm32.OutputSize, ConvGru.OutputSize))];
@@ -70,6 +79,38 @@ public class SequenceBenchmarks
     public float StepConvGru()
     {
         _convGru.Step(_state.AsSpan(0, ConvGru.StateSize), _signal.AsSpan(Next(), 1), _output.AsSpan(0, ConvGru.OutputSize));
+        return Sum(ConvGru.OutputSize);
+    }
+
+    /// <summary>One frame of GRU(8)'s inference snapshot (<c>Freeze()</c>).</summary>
+    [Benchmark(Description = "StepGru8 Freeze()")]
+    public float StepGru8Frozen()
+    {
+        _gru8Frozen.Step(_state.AsSpan(0, Gru8.StateSize), _signal.AsSpan(Next(), 1), _output.AsSpan(0, Gru8.OutputSize));
+        return Sum(Gru8.OutputSize);
+    }
+
+    /// <summary>One frame of GRU(32)'s inference snapshot.</summary>
+    [Benchmark(Description = "StepGru32 Freeze()")]
+    public float StepGru32Frozen()
+    {
+        _gru32Frozen.Step(_state.AsSpan(0, Gru32.StateSize), _signal.AsSpan(Next(), 1), _output.AsSpan(0, Gru32.OutputSize));
+        return Sum(Gru32.OutputSize);
+    }
+
+    /// <summary>One frame of LSTM(32)'s inference snapshot.</summary>
+    [Benchmark(Description = "StepLstm32 Freeze()")]
+    public float StepLstm32Frozen()
+    {
+        _lstm32Frozen.Step(_state.AsSpan(0, Lstm32.StateSize), _signal.AsSpan(Next(), 1), _output.AsSpan(0, Lstm32.OutputSize));
+        return Sum(Lstm32.OutputSize);
+    }
+
+    /// <summary>One frame of Conv1D(16, k=3, d=2)→GRU(16)→Dense(1)'s inference snapshot.</summary>
+    [Benchmark(Description = "StepConvGru Freeze()")]
+    public float StepConvGruFrozen()
+    {
+        _convGruFrozen.Step(_state.AsSpan(0, ConvGru.StateSize), _signal.AsSpan(Next(), 1), _output.AsSpan(0, ConvGru.OutputSize));
         return Sum(ConvGru.OutputSize);
     }
 
