@@ -371,20 +371,7 @@ internal sealed partial class NetworkEmitter
     private void WriteStep()
     {
         var references = new List<(string Name, string Value)>(ParameterReferences(gradients: false));
-        int state = 0;
-        foreach (LayerPlan layer in _plan.Layers.Where(layer => layer.StateSize > 0))
-        {
-            references.Add(($"st{layer.Number}", _context.At("state", state)));
-            state += layer.StateSize;
-        }
-
-        int output = 0;
-        foreach (LayerPlan layer in _plan.Layers.Take(_plan.Layers.Count - 1))
-        {
-            references.Add(($"o{layer.Number}", _context.At("s", output)));
-            output += layer.Outputs;
-        }
-
+        int output = AddFrameReferences(references);
         references.Add(("w", _context.At("s", output)));
         var body = new List<string>();
         foreach (LayerPlan layer in _plan.Layers)
@@ -404,12 +391,11 @@ internal sealed partial class NetworkEmitter
     }
 
     /// <summary>
-    /// The inference snapshot's packed copy (<c>Freeze</c>) of a sequence network: its length, the packing, its step's
-    /// scratch (the layers' output frames, then each layer's own scratch) and the step from it, which reads the same state.
+    /// The references of a step to each layer's part of the state (<c>st1</c>, ...) and to the output frames of all layers
+    /// but the last at the start of the scratch (<c>o1</c>, ...); returns the length of those frames.
     /// </summary>
-    private void WriteStepPacked()
+    private int AddFrameReferences(List<(string Name, string Value)> references)
     {
-        List<(string Name, string Value)> references = WritePackedLayout();
         int state = 0;
         foreach (LayerPlan layer in _plan.Layers.Where(layer => layer.StateSize > 0))
         {
@@ -423,6 +409,18 @@ internal sealed partial class NetworkEmitter
             references.Add(($"o{layer.Number}", _context.At("s", output)));
             output += layer.Outputs;
         }
+
+        return output;
+    }
+
+    /// <summary>
+    /// The inference snapshot's packed copy (<c>Freeze</c>) of a sequence network: its length, the packing, its step's
+    /// scratch (the layers' output frames, then each layer's own scratch) and the step from it, which reads the same state.
+    /// </summary>
+    private void WriteStepPacked()
+    {
+        List<(string Name, string Value)> references = WritePackedLayout();
+        int output = AddFrameReferences(references);
 
         // Each layer's scratch follows the output frames: a constant, or an expression where it depends on the vector width.
         int constant = output;

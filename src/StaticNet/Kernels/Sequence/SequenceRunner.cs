@@ -29,58 +29,23 @@ public static class SequenceRunner<TKernels, T>
     /// <param name="state">The streaming state, read and advanced.</param>
     /// <param name="input">One frame.</param>
     /// <param name="output">Receives the output frame.</param>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    [SkipLocalsInit]
-    public static void Step(Span<T> parameters, Span<T> state, ReadOnlySpan<T> input, Span<T> output)
-    {
-        CheckLength(state.Length, TKernels.StateSize, nameof(state));
-        CheckLength(input.Length, TKernels.InputSize, nameof(input));
-        CheckLength(output.Length, TKernels.OutputSize, nameof(output));
-        GeneratedCodeHelpers.ThrowIfOverlapping(output, nameof(output), input, nameof(input), state, nameof(state), parameters, "Parameters");
-        GeneratedCodeHelpers.ThrowIfOverlapping(state, nameof(state), input, nameof(input), parameters);
-        int length = TKernels.StepScratchLength;
-        T[]? rented = null;
-        Span<T> scratch = OnStack(length) ? stackalloc T[length] : (rented = ScratchBuffers<T>.Rent(length));
-        TKernels.Step(
-            ref MemoryMarshal.GetReference(parameters),
-            ref MemoryMarshal.GetReference(state),
-            ref MemoryMarshal.GetReference(input),
-            ref MemoryMarshal.GetReference(output),
-            ref MemoryMarshal.GetReference(scratch));
-        Return(rented);
-    }
+    public static void Step(Span<T> parameters, Span<T> state, ReadOnlySpan<T> input, Span<T> output) =>
+        Step<No>(parameters, parameters, state, input, output);
 
     /// <summary>A whole sequence from the zero state: what as many <see cref="Step"/> calls give.</summary>
     /// <param name="parameters">The network's parameters.</param>
     /// <param name="inputs">The frames.</param>
     /// <param name="outputs">Receives the output frames.</param>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Forward(Span<T> parameters, ReadOnlySpan<T> inputs, Span<T> outputs)
-    {
-        int frames = FrameCount(inputs.Length, nameof(inputs));
-        CheckLength(outputs.Length, (long)frames * TKernels.OutputSize, nameof(outputs));
-        GeneratedCodeHelpers.ThrowIfOverlapping(outputs, nameof(outputs), inputs, nameof(inputs), parameters);
-        Run(parameters, inputs, outputs, frames);
-    }
+    public static void Forward(Span<T> parameters, ReadOnlySpan<T> inputs, Span<T> outputs) =>
+        ForwardBatch<No>(parameters, parameters, inputs, outputs, null);
 
     /// <summary>Several sequences of <paramref name="sequenceLength"/> frames, one after another, each from the zero state.</summary>
     /// <param name="parameters">The network's parameters.</param>
     /// <param name="inputs">The sequences.</param>
     /// <param name="outputs">Receives their output frames.</param>
     /// <param name="sequenceLength">The number of frames of each sequence.</param>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void ForwardBatch(Span<T> parameters, ReadOnlySpan<T> inputs, Span<T> outputs, int sequenceLength)
-    {
-        int count = SequenceCount(inputs.Length, sequenceLength);
-        CheckLength(outputs.Length, (long)count * sequenceLength * TKernels.OutputSize, nameof(outputs));
-        GeneratedCodeHelpers.ThrowIfOverlapping(outputs, nameof(outputs), inputs, nameof(inputs), parameters);
-        int inputLength = sequenceLength * TKernels.InputSize;
-        int outputLength = sequenceLength * TKernels.OutputSize;
-        for (int s = 0; s < count; s++)
-        {
-            Run(parameters, inputs.Slice(s * inputLength, inputLength), outputs.Slice(s * outputLength, outputLength), sequenceLength);
-        }
-    }
+    public static void ForwardBatch(Span<T> parameters, ReadOnlySpan<T> inputs, Span<T> outputs, int sequenceLength) =>
+        ForwardBatch<No>(parameters, parameters, inputs, outputs, sequenceLength);
 
     /// <summary>
     /// The packed copy of <paramref name="parameters"/> for a network's inference snapshot: a new 64-byte aligned array (the
@@ -102,58 +67,23 @@ public static class SequenceRunner<TKernels, T>
     /// <param name="state">The streaming state, read and advanced.</param>
     /// <param name="input">One frame.</param>
     /// <param name="output">Receives the output frame.</param>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    [SkipLocalsInit]
-    public static void StepPacked(ReadOnlySpan<T> packed, Span<T> state, ReadOnlySpan<T> input, Span<T> output)
-    {
-        CheckLength(state.Length, TKernels.StateSize, nameof(state));
-        CheckLength(input.Length, TKernels.InputSize, nameof(input));
-        CheckLength(output.Length, TKernels.OutputSize, nameof(output));
-        GeneratedCodeHelpers.ThrowIfOverlapping(output, nameof(output), input, nameof(input), (ReadOnlySpan<T>)state, nameof(state), default);
-        GeneratedCodeHelpers.ThrowIfOverlapping(state, nameof(state), input, nameof(input), default);
-        int length = TKernels.PackedStepScratchLength;
-        T[]? rented = null;
-        Span<T> scratch = OnStack(length) ? stackalloc T[length] : (rented = ScratchBuffers<T>.Rent(length));
-        TKernels.StepPacked(
-            ref MemoryMarshal.GetReference(packed),
-            ref MemoryMarshal.GetReference(state),
-            ref MemoryMarshal.GetReference(input),
-            ref MemoryMarshal.GetReference(output),
-            ref MemoryMarshal.GetReference(scratch));
-        Return(rented);
-    }
+    public static void StepPacked(ReadOnlySpan<T> packed, Span<T> state, ReadOnlySpan<T> input, Span<T> output) =>
+        Step<Yes>(packed, default, state, input, output);
 
     /// <summary>A whole sequence from the zero state, from a packed copy of the parameters: what as many <see cref="StepPacked"/> calls give.</summary>
     /// <param name="packed">The packed copy.</param>
     /// <param name="inputs">The frames.</param>
     /// <param name="outputs">Receives the output frames.</param>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void ForwardPacked(ReadOnlySpan<T> packed, ReadOnlySpan<T> inputs, Span<T> outputs)
-    {
-        int frames = FrameCount(inputs.Length, nameof(inputs));
-        CheckLength(outputs.Length, (long)frames * TKernels.OutputSize, nameof(outputs));
-        GeneratedCodeHelpers.ThrowIfOverlapping(outputs, nameof(outputs), inputs, nameof(inputs), default);
-        RunPacked(packed, inputs, outputs, frames);
-    }
+    public static void ForwardPacked(ReadOnlySpan<T> packed, ReadOnlySpan<T> inputs, Span<T> outputs) =>
+        ForwardBatch<Yes>(packed, default, inputs, outputs, null);
 
     /// <summary>Several sequences of <paramref name="sequenceLength"/> frames, each from the zero state, from a packed copy of the parameters.</summary>
     /// <param name="packed">The packed copy.</param>
     /// <param name="inputs">The sequences.</param>
     /// <param name="outputs">Receives their output frames.</param>
     /// <param name="sequenceLength">The number of frames of each sequence.</param>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void ForwardPackedBatch(ReadOnlySpan<T> packed, ReadOnlySpan<T> inputs, Span<T> outputs, int sequenceLength)
-    {
-        int count = SequenceCount(inputs.Length, sequenceLength);
-        CheckLength(outputs.Length, (long)count * sequenceLength * TKernels.OutputSize, nameof(outputs));
-        GeneratedCodeHelpers.ThrowIfOverlapping(outputs, nameof(outputs), inputs, nameof(inputs), default);
-        int inputLength = sequenceLength * TKernels.InputSize;
-        int outputLength = sequenceLength * TKernels.OutputSize;
-        for (int s = 0; s < count; s++)
-        {
-            RunPacked(packed, inputs.Slice(s * inputLength, inputLength), outputs.Slice(s * outputLength, outputLength), sequenceLength);
-        }
-    }
+    public static void ForwardPackedBatch(ReadOnlySpan<T> packed, ReadOnlySpan<T> inputs, Span<T> outputs, int sequenceLength) =>
+        ForwardBatch<Yes>(packed, default, inputs, outputs, sequenceLength);
 
     /// <summary>The loss of a sequence.</summary>
     /// <param name="parameters">The network's parameters.</param>
@@ -255,48 +185,93 @@ public static class SequenceRunner<TKernels, T>
         return loss * scale;
     }
 
-    /// <summary>The frames through <see cref="ISequenceKernels{T}.Step"/> from the zero state.</summary>
+    /// <summary>
+    /// One frame, from the parameters (<see cref="ISequenceKernels{T}.Step"/>) or, with <typeparamref name="TPacked"/>, from
+    /// a packed copy of them (<see cref="ISequenceKernels{T}.StepPacked"/>): the checks, the scratch and the call.
+    /// </summary>
+    /// <param name="weights">What the step reads: the parameters or the packed copy.</param>
+    /// <param name="parameters">The network's parameters, which the written spans must not overlap (empty for a snapshot).</param>
+    /// <param name="state">The streaming state, read and advanced.</param>
+    /// <param name="input">One frame.</param>
+    /// <param name="output">Receives the output frame.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     [SkipLocalsInit]
-    private static void Run(Span<T> parameters, ReadOnlySpan<T> inputs, Span<T> outputs, int frames)
+    private static void Step<TPacked>(ReadOnlySpan<T> weights, Span<T> parameters, Span<T> state, ReadOnlySpan<T> input, Span<T> output)
+        where TPacked : IFlag
     {
-        int length = TKernels.StateSize + TKernels.StepScratchLength;
+        CheckLength(state.Length, TKernels.StateSize, nameof(state));
+        CheckLength(input.Length, TKernels.InputSize, nameof(input));
+        CheckLength(output.Length, TKernels.OutputSize, nameof(output));
+        GeneratedCodeHelpers.ThrowIfOverlapping(output, nameof(output), input, nameof(input), (ReadOnlySpan<T>)state, nameof(state), parameters);
+        GeneratedCodeHelpers.ThrowIfOverlapping(state, nameof(state), input, nameof(input), parameters);
+        int length = TPacked.Value ? TKernels.PackedStepScratchLength : TKernels.StepScratchLength;
+        T[]? rented = null;
+        Span<T> scratch = OnStack(length) ? stackalloc T[length] : (rented = ScratchBuffers<T>.Rent(length));
+        Step<TPacked>(
+            ref MemoryMarshal.GetReference(weights),
+            ref MemoryMarshal.GetReference(state),
+            ref MemoryMarshal.GetReference(input),
+            ref MemoryMarshal.GetReference(output),
+            ref MemoryMarshal.GetReference(scratch));
+        Return(rented);
+    }
+
+    /// <summary>
+    /// Several sequences of <paramref name="sequenceLength"/> frames (or, for null, one sequence of all the frames), each
+    /// from the zero state, from the parameters or (<typeparamref name="TPacked"/>) a packed copy: the checks, then the frames.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ForwardBatch<TPacked>(ReadOnlySpan<T> weights, Span<T> parameters, ReadOnlySpan<T> inputs, Span<T> outputs, int? sequenceLength)
+        where TPacked : IFlag
+    {
+        int frames = sequenceLength ?? FrameCount(inputs.Length, nameof(inputs));
+        int count = sequenceLength is { } length ? SequenceCount(inputs.Length, length) : 1;
+        CheckLength(outputs.Length, (long)count * frames * TKernels.OutputSize, nameof(outputs));
+        GeneratedCodeHelpers.ThrowIfOverlapping(outputs, nameof(outputs), inputs, nameof(inputs), parameters);
+        int inputLength = frames * TKernels.InputSize;
+        int outputLength = frames * TKernels.OutputSize;
+        for (int s = 0; s < count; s++)
+        {
+            Run<TPacked>(weights, inputs.Slice(s * inputLength, inputLength), outputs.Slice(s * outputLength, outputLength), frames);
+        }
+    }
+
+    /// <summary>The frames through the step from the zero state.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [SkipLocalsInit]
+    private static void Run<TPacked>(ReadOnlySpan<T> weights, ReadOnlySpan<T> inputs, Span<T> outputs, int frames)
+        where TPacked : IFlag
+    {
+        int length = TKernels.StateSize + (TPacked.Value ? TKernels.PackedStepScratchLength : TKernels.StepScratchLength);
         T[]? rented = null;
         Span<T> scratch = OnStack(length) ? stackalloc T[length] : (rented = ScratchBuffers<T>.Rent(length));
         scratch.Slice(0, TKernels.StateSize).Clear();
-        ref T p = ref MemoryMarshal.GetReference(parameters);
+        ref T p = ref MemoryMarshal.GetReference(weights);
         ref T state = ref MemoryMarshal.GetReference(scratch);
         ref T stepScratch = ref Unsafe.Add(ref state, TKernels.StateSize);
         ref T x = ref MemoryMarshal.GetReference(inputs);
         ref T y = ref MemoryMarshal.GetReference(outputs);
         for (nint t = 0; t < frames; t++)
         {
-            TKernels.Step(ref p, ref state, ref Unsafe.Add(ref x, t * TKernels.InputSize), ref Unsafe.Add(ref y, t * TKernels.OutputSize), ref stepScratch);
+            Step<TPacked>(ref p, ref state, ref Unsafe.Add(ref x, t * TKernels.InputSize), ref Unsafe.Add(ref y, t * TKernels.OutputSize), ref stepScratch);
         }
 
         Return(rented);
     }
 
-    /// <summary>The frames through <see cref="ISequenceKernels{T}.StepPacked"/> from the zero state.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    [SkipLocalsInit]
-    private static void RunPacked(ReadOnlySpan<T> packed, ReadOnlySpan<T> inputs, Span<T> outputs, int frames)
+    /// <summary>The composition's step, from the parameters or (<typeparamref name="TPacked"/>) the packed copy.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Step<TPacked>(ref T weights, ref T state, ref T x, ref T y, ref T scratch)
+        where TPacked : IFlag
     {
-        int length = TKernels.StateSize + TKernels.PackedStepScratchLength;
-        T[]? rented = null;
-        Span<T> scratch = OnStack(length) ? stackalloc T[length] : (rented = ScratchBuffers<T>.Rent(length));
-        scratch.Slice(0, TKernels.StateSize).Clear();
-        ref T q = ref MemoryMarshal.GetReference(packed);
-        ref T state = ref MemoryMarshal.GetReference(scratch);
-        ref T stepScratch = ref Unsafe.Add(ref state, TKernels.StateSize);
-        ref T x = ref MemoryMarshal.GetReference(inputs);
-        ref T y = ref MemoryMarshal.GetReference(outputs);
-        for (nint t = 0; t < frames; t++)
+        if (TPacked.Value)
         {
-            TKernels.StepPacked(ref q, ref state, ref Unsafe.Add(ref x, t * TKernels.InputSize), ref Unsafe.Add(ref y, t * TKernels.OutputSize), ref stepScratch);
+            TKernels.StepPacked(ref weights, ref state, ref x, ref y, ref scratch);
         }
-
-        Return(rented);
+        else
+        {
+            TKernels.Step(ref weights, ref state, ref x, ref y, ref scratch);
+        }
     }
 
     /// <summary>The sequence through <see cref="ISequenceKernels{T}.Backward"/>, with its scratch.</summary>
