@@ -34,6 +34,8 @@ NATIVE_NAMES = {"hand AVX512 split-acc": "AVX-512 C++", "hand AVX2 split-acc": "
                 "hand Eigen fixed colmajor": "Eigen", "hand Eigen fixed rowmajor": "Eigen"}
 # The sequence networks' Step (SequenceBenchmarks), in the width table.
 STEPS = {"StepGru8": "GRU(8)", "StepGru32": "GRU(32)", "StepLstm32": "LSTM(32)", "StepConvGru": "Conv1D→GRU(16)→Dense(1)"}
+# The same on the Freeze() snapshot ("StepGru8Frozen", ...): the case "step Freeze()".
+STEPS_FROZEN = {name + "Frozen": case for name, case in STEPS.items()}
 METHOD_CASES = {"Forward": "fwd_1", "TrainStep": "train_1", "TrainBatch": "train_32", "ForwardBatch": "fwd_256"}
 PYTHON_NAMES = {"torch": "PyTorch", "numpy": "NumPy", "fann": "FANN"}
 # The suffix of a benchmark method's name says which implementation it times; no suffix is StaticNet.
@@ -82,8 +84,9 @@ def staticnet(out, folder="bdn"):
             full = b.get("FullName", "") + " " + b.get("Type", "")
             topology = "Large" if "Large" in full else next((t for t in TOPOLOGIES if f"<{t}>" in full or f"[{t}]" in full), None)
             method = b.get("Method", "")
-            if method in STEPS:
-                results[("StaticNet", STEPS[method], "step")] = (stats["Median"] / 1000, (b.get("Memory") or {}).get("BytesAllocatedPerOperation"))
+            if method in STEPS or method in STEPS_FROZEN:
+                key = ("StaticNet", STEPS[method], "step") if method in STEPS else ("StaticNet", STEPS_FROZEN[method], "step Freeze()")
+                results[key] = (stats["Median"] / 1000, (b.get("Memory") or {}).get("BytesAllocatedPerOperation"))
                 continue
             suffix = next((s for s in METHOD_SUFFIXES if method.endswith(s)), "")
             impl = METHOD_SUFFIXES.get(suffix, "StaticNet")
@@ -167,7 +170,7 @@ def widths_table(out, by_width):
     print()
     print("| network | case | " + " | ".join(f"{b}-bit" for b in bits) + " | " + " | ".join(f"{b} / {bits[0]}" for b in bits[1:]) + " |")
     print("|---|---|" + "---:|" * (2 * len(bits) - 1))
-    rows = [(t, c) for t in TOPOLOGIES for c in CASES] + [(name, "step") for name in STEPS.values()]
+    rows = [(t, c) for t in TOPOLOGIES for c in CASES] + [(name, step) for name in STEPS.values() for step in ("step", "step Freeze()")]
     for topology, case in rows:
         times = [by_width[b].get(("StaticNet", topology, case), (None, None))[0] for b in bits]
         if all(t is None for t in times):
@@ -328,7 +331,7 @@ def main(out):
         if 128 in by_width:
             t128 = by_width[128].get(("StaticNet", "T2", "fwd_1"), (None, None))[0]
             line("T2 fwd_1 at 128 bits / at 256 bits", t128 / s256("T2", "fwd_1") if t128 and s256("T2", "fwd_1") else None, 2.2)
-        allocated = [r[1] for results in by_width.values() for k, r in results.items() if k[0] == "StaticNet" and k[2] in ("fwd_1", "train_1", "step") and r[1] is not None]
+        allocated = [r[1] for results in by_width.values() for k, r in results.items() if k[0] == "StaticNet" and k[2] in ("fwd_1", "train_1", "step", "step Freeze()") and r[1] is not None]
         if allocated:
             print(f"- bytes allocated by single-sample calls and Step, every width: max {max(allocated)} (target 0) **{'PASS' if max(allocated) == 0 else 'MISS'}**")
 
