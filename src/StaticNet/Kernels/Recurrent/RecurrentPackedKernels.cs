@@ -5,9 +5,9 @@ using System.Runtime.CompilerServices;
 namespace StaticNet.Kernels;
 
 /// <summary>
-/// A recurrent cell's gates as the packed step sees them: four accumulators per hidden unit, each the sum of some gate
-/// rows of <c>weight_ih</c> (times the input frame) and of <c>weight_hh</c> (times the previous hidden state), plus
-/// their biases.
+/// A recurrent cell as the packed step sees it: four accumulators per hidden unit, each the sum of some gate rows of
+/// <c>weight_ih</c> (times the input frame) and of <c>weight_hh</c> (times the previous hidden state), plus their biases;
+/// then the cell on the four sums. A new cell kind is one struct implementing this.
 /// </summary>
 internal interface IRecurrentCell
 {
@@ -19,6 +19,16 @@ internal interface IRecurrentCell
 
     /// <summary>The gate of <c>weight_hh</c> that accumulator <paramref name="a"/> (0–3) sums, or −1 for none.</summary>
     static abstract int HiddenGate(int a);
+
+    /// <summary>
+    /// The cell of the hidden units <c>[at, at + count)</c> from their four sums <paramref name="s"/> (one vector each):
+    /// writes the new hidden state to <paramref name="y"/> and over the old in <paramref name="state"/> (and what else of
+    /// the state the cell keeps, after its <paramref name="hidden"/> hidden values).
+    /// </summary>
+    static abstract void Cell<T, TSimd, TVector>(ref T s, ref T state, ref T y, nuint at, int count, nuint hidden)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TSimd : ISimd<T, TVector>
+        where TVector : struct;
 }
 
 /// <summary>
@@ -34,6 +44,22 @@ internal readonly struct GruCell : IRecurrentCell
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int HiddenGate(int a) => a < 2 ? a : a == 3 ? 2 : -1;
+
+    /// <summary><c>h' = n + z ⊙ (h − n)</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Cell<T, TSimd, TVector>(ref T s, ref T state, ref T y, nuint at, int count, nuint hidden)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TSimd : ISimd<T, TVector>
+        where TVector : struct
+    {
+        nuint lanes = (nuint)TSimd.Count;
+        TVector r = Gates<T, TSimd, TVector>.Sigmoid(TSimd.Load(ref s, 0));
+        TVector z = Gates<T, TSimd, TVector>.Sigmoid(TSimd.Load(ref s, lanes));
+        TVector n = Gates<T, TSimd, TVector>.Tanh(TSimd.MultiplyAdd(r, TSimd.Load(ref s, 3 * lanes), TSimd.Load(ref s, 2 * lanes)));
+        TVector h = TSimd.MultiplyAdd(z, TSimd.Subtract(Lanes<T, TSimd, TVector>.LoadFirst(ref state, at, count), n), n);
+        Lanes<T, TSimd, TVector>.StoreFirst(h, ref y, at, count);
+        Lanes<T, TSimd, TVector>.StoreFirst(h, ref state, at, count);
+    }
 }
 
 /// <summary>The LSTM's accumulators: i, f, g, o, each the sum of both projections.</summary>
@@ -46,6 +72,25 @@ internal readonly struct LstmCell : IRecurrentCell
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int HiddenGate(int a) => a;
+
+    /// <summary><c>c' = f ⊙ c + i ⊙ g</c> (the cell state follows the hidden state), <c>h' = o ⊙ tanh c'</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Cell<T, TSimd, TVector>(ref T s, ref T state, ref T y, nuint at, int count, nuint hidden)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TSimd : ISimd<T, TVector>
+        where TVector : struct
+    {
+        nuint lanes = (nuint)TSimd.Count;
+        TVector i = Gates<T, TSimd, TVector>.Sigmoid(TSimd.Load(ref s, 0));
+        TVector f = Gates<T, TSimd, TVector>.Sigmoid(TSimd.Load(ref s, lanes));
+        TVector g = Gates<T, TSimd, TVector>.Tanh(TSimd.Load(ref s, 2 * lanes));
+        TVector o = Gates<T, TSimd, TVector>.Sigmoid(TSimd.Load(ref s, 3 * lanes));
+        TVector c = TSimd.MultiplyAdd(f, Lanes<T, TSimd, TVector>.LoadFirst(ref state, hidden + at, count), TSimd.Multiply(i, g));
+        Lanes<T, TSimd, TVector>.StoreFirst(c, ref state, hidden + at, count);
+        TVector h = TSimd.Multiply(o, Gates<T, TSimd, TVector>.Tanh(c));
+        Lanes<T, TSimd, TVector>.StoreFirst(h, ref y, at, count);
+        Lanes<T, TSimd, TVector>.StoreFirst(h, ref state, at, count);
+    }
 }
 
 /// <summary>
@@ -212,41 +257,7 @@ internal static class RecurrentPackedKernels<T, TSimd, TVector>
         {
             // A constant where the blocks are whole: plain loads and stores.
             int count = TShape.Out % TSimd.Count == 0 ? TSimd.Count : (int)Math.Min((nuint)TSimd.Count, hidden - (b * (nuint)TSimd.Count));
-            Cell<TCell>(ref sums, ref state, ref y, b, count, hidden);
-        }
-    }
-
-    /// <summary>
-    /// The cell of block <paramref name="b"/>, its first <paramref name="count"/> lanes inside the layer, from the four sums
-    /// of the block: GRU <c>h' = n + z ⊙ (h − n)</c>, LSTM <c>c' = f ⊙ c + i ⊙ g</c>, <c>h' = o ⊙ tanh c'</c>.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Cell<TCell>(ref T sums, ref T state, ref T y, nuint b, int count, nuint hidden)
-        where TCell : IRecurrentCell
-    {
-        nuint lanes = (nuint)TSimd.Count;
-        nuint at = b * lanes;
-        ref T s = ref Unsafe.Add(ref sums, 4 * at);
-        if (typeof(TCell) == typeof(GruCell))
-        {
-            TVector r = Gates<T, TSimd, TVector>.Sigmoid(TSimd.Load(ref s, 0));
-            TVector z = Gates<T, TSimd, TVector>.Sigmoid(TSimd.Load(ref s, lanes));
-            TVector n = Gates<T, TSimd, TVector>.Tanh(TSimd.MultiplyAdd(r, TSimd.Load(ref s, 3 * lanes), TSimd.Load(ref s, 2 * lanes)));
-            TVector h = TSimd.MultiplyAdd(z, TSimd.Subtract(Lanes<T, TSimd, TVector>.LoadFirst(ref state, at, count), n), n);
-            Lanes<T, TSimd, TVector>.StoreFirst(h, ref y, at, count);
-            Lanes<T, TSimd, TVector>.StoreFirst(h, ref state, at, count);
-        }
-        else
-        {
-            TVector i = Gates<T, TSimd, TVector>.Sigmoid(TSimd.Load(ref s, 0));
-            TVector f = Gates<T, TSimd, TVector>.Sigmoid(TSimd.Load(ref s, lanes));
-            TVector g = Gates<T, TSimd, TVector>.Tanh(TSimd.Load(ref s, 2 * lanes));
-            TVector o = Gates<T, TSimd, TVector>.Sigmoid(TSimd.Load(ref s, 3 * lanes));
-            TVector c = TSimd.MultiplyAdd(f, Lanes<T, TSimd, TVector>.LoadFirst(ref state, hidden + at, count), TSimd.Multiply(i, g));
-            Lanes<T, TSimd, TVector>.StoreFirst(c, ref state, hidden + at, count);
-            TVector h = TSimd.Multiply(o, Gates<T, TSimd, TVector>.Tanh(c));
-            Lanes<T, TSimd, TVector>.StoreFirst(h, ref y, at, count);
-            Lanes<T, TSimd, TVector>.StoreFirst(h, ref state, at, count);
+            TCell.Cell<T, TSimd, TVector>(ref Unsafe.Add(ref sums, 4 * b * (nuint)TSimd.Count), ref state, ref y, b * (nuint)TSimd.Count, count, hidden);
         }
     }
 
