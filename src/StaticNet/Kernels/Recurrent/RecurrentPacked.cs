@@ -36,7 +36,7 @@ internal static class RecurrentPacked<T>
             512 => RecurrentPackedKernels<T, Simd512<T>, Vector512<T>>.Length<TShape, TCell>(),
             256 => RecurrentPackedKernels<T, Simd256<T>, Vector256<T>>.Length<TShape, TCell>(),
             128 => RecurrentPackedKernels<T, Simd128<T>, Vector128<T>>.Length<TShape, TCell>(),
-            _ => TCell.Gates * TShape.Out * (TShape.In + TShape.Out + 2),
+            _ => ParameterCount<TShape, TCell>(),
         });
 
     /// <summary>What <see cref="ScratchLength{TShape, TCell}"/> returns, computed.</summary>
@@ -61,7 +61,7 @@ internal static class RecurrentPacked<T>
             case 256: RecurrentPackedKernels<T, Simd256<T>, Vector256<T>>.Pack<TShape, TCell>(ref p, ref q); break;
             case 128: RecurrentPackedKernels<T, Simd128<T>, Vector128<T>>.Pack<TShape, TCell>(ref p, ref q); break;
             default:
-                int length = TCell.Gates * TShape.Out * (TShape.In + TShape.Out + 2);
+                int length = ParameterCount<TShape, TCell>();
                 MemoryMarshal.CreateReadOnlySpan(ref p, length).CopyTo(MemoryMarshal.CreateSpan(ref q, length));
                 break;
         }
@@ -94,6 +94,12 @@ internal static class RecurrentPacked<T>
                 break;
         }
     }
+
+    /// <summary>The layer's parameters in PyTorch's layout: <c>weight_ih</c>, <c>weight_hh</c>, <c>bias_ih</c>, <c>bias_hh</c>, each of Gates·H rows.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int ParameterCount<TShape, TCell>()
+        where TShape : ILayerShape
+        where TCell : IRecurrentCell => TCell.Gates * TShape.Out * (TShape.In + TShape.Out + 2);
 
     /// <summary>
     /// The width the layer is packed at, in bits: the widest accelerated vector that its hidden units fill, the narrowest
