@@ -25,13 +25,6 @@ internal static class DensePackedKernels<T, TSimd, TVector>
     where TSimd : ISimd<T, TVector>
     where TVector : struct
 {
-    /// <summary>Accumulators of a tile: what the registers hold beside the broadcasts.</summary>
-    private static int Accumulators
-    {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => TSimd.Registers >= 32 ? 16 : 8;
-    }
-
     /// <summary>Vectors of outputs of the layer, the last padded with zeros.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int OutputVectors<TShape>()
@@ -45,7 +38,8 @@ internal static class DensePackedKernels<T, TSimd, TVector>
     internal static int TileVectors<TShape>()
         where TShape : ILayerShape
     {
-        int tiles = (OutputVectors<TShape>() + Accumulators - 1) / Accumulators;
+        int accumulators = Lanes<T, TSimd, TVector>.TileAccumulators;
+        int tiles = (OutputVectors<TShape>() + accumulators - 1) / accumulators;
         return PowerOfTwoAtLeast((OutputVectors<TShape>() + tiles - 1) / tiles);
     }
 
@@ -57,7 +51,7 @@ internal static class DensePackedKernels<T, TSimd, TVector>
     /// <summary>Independent accumulator chains per output vector: a power of two, at most the inputs.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static int Chains<TShape>()
-        where TShape : ILayerShape => PowerOfTwoAtMost(Math.Min(Accumulators / TileVectors<TShape>(), TShape.In));
+        where TShape : ILayerShape => PowerOfTwoAtMost(Math.Min(Lanes<T, TSimd, TVector>.TileAccumulators / TileVectors<TShape>(), TShape.In));
 
     /// <summary>Elements of one tile row (one input's weights for the tile's outputs).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

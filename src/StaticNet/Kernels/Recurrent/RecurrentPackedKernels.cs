@@ -111,13 +111,6 @@ internal static class RecurrentPackedKernels<T, TSimd, TVector>
     where TSimd : ISimd<T, TVector>
     where TVector : struct
 {
-    /// <summary>Accumulators of a tile: what the registers hold beside the broadcasts.</summary>
-    private static int Accumulators
-    {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => TSimd.Registers >= 32 ? 16 : 8;
-    }
-
     /// <summary>Blocks of one vector of hidden units, the last padded.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static int Blocks<TShape>()
@@ -128,7 +121,8 @@ internal static class RecurrentPackedKernels<T, TSimd, TVector>
     internal static int TileBlocks<TShape>()
         where TShape : ILayerShape
     {
-        int tiles = (Blocks<TShape>() + (Accumulators / 4) - 1) / (Accumulators / 4);
+        int blocksPerTile = Lanes<T, TSimd, TVector>.TileAccumulators / 4;
+        int tiles = (Blocks<TShape>() + blocksPerTile - 1) / blocksPerTile;
         return (Blocks<TShape>() + tiles - 1) / tiles;
     }
 
@@ -142,7 +136,7 @@ internal static class RecurrentPackedKernels<T, TSimd, TVector>
     internal static int Chains<TShape>()
         where TShape : ILayerShape
     {
-        int room = Accumulators / (4 * TileBlocks<TShape>());
+        int room = Lanes<T, TSimd, TVector>.TileAccumulators / (4 * TileBlocks<TShape>());
         return room >= 4 ? 4 : room >= 2 ? 2 : 1;
     }
 

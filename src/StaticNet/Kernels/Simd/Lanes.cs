@@ -19,6 +19,17 @@ public static class Lanes<T, TSimd, TVector>
     where TSimd : ISimd<T, TVector>
     where TVector : struct
 {
+    /// <summary>
+    /// The accumulators a register tile keeps (the packed kernels' tiles, DensePackedKernels and RecurrentPackedKernels):
+    /// 16 vectors where the width has 32 registers, else 8, which leaves room for the broadcasts, the loaded weights and
+    /// the constants without spilling.
+    /// </summary>
+    internal static int TileAccumulators
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => TSimd.Registers >= 32 ? 16 : 8;
+    }
+
     /// <summary>Loads <c>source[offset..offset + count)</c> into the first <paramref name="count"/> lanes; the other lanes are zero.</summary>
     /// <remarks>
     /// With masked moves (AVX-512, AVX) one instruction; elsewhere through memory, in a method of its own: inlined, that
