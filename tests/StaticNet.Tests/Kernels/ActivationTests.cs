@@ -120,6 +120,46 @@ public sealed class ActivationTests(ITestOutputHelper output)
             doubleBounds: (2.5, 3));
     }
 
+    /// <summary>
+    /// Each activation's inlined form (<see cref="IActivation.ApplyInline"/>, which the packed kernels' small tiles take
+    /// through <see cref="Inlined{TActivation}"/>) gives the bits of <see cref="IActivation.Apply"/>, at every width, in
+    /// float and double, over the sweep and the special values.
+    /// </summary>
+    [Fact]
+    public void Inlined_form_gives_the_same_bits_as_Apply()
+    {
+        AssertInlinedMatches<Identity>();
+        AssertInlinedMatches<ReLU>();
+        AssertInlinedMatches<LeakyReLU>();
+        AssertInlinedMatches<Sigmoid>();
+        AssertInlinedMatches<Tanh>();
+        AssertInlinedMatches<Gelu>();
+        AssertInlinedMatches<Silu>();
+        AssertInlinedMatches<Elu>();
+        AssertInlinedMatches<Softplus>();
+    }
+
+    private static void AssertInlinedMatches<TActivation>()
+        where TActivation : IActivation
+    {
+        AssertInlinedMatches<TActivation, float>(110);
+        AssertInlinedMatches<TActivation, double>(750);
+    }
+
+    private static void AssertInlinedMatches<TActivation, T>(double far)
+        where TActivation : IActivation
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        T[] z = Sweep.Build<T>(Sweep.Linear(-20, 20, 2_000).Concat(Sweep.Linear(-far, far, 1_000)), Sweep.Common<T>());
+        foreach (int width in Widths.All)
+        {
+            T[] called = new T[z.Length], inlined = new T[z.Length];
+            Widths.Apply<TActivation, T>(z, called, width);
+            Widths.Apply<Inlined<TActivation>, T>(z, inlined, width);
+            VectorMathTests.AssertSameBits(called, inlined, z, $"{typeof(TActivation).Name} inlined, {typeof(T).Name} at width {width}");
+        }
+    }
+
     private void Check<TActivation>(
         string name,
         Func<double, double> value,

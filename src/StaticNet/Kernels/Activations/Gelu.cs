@@ -23,6 +23,13 @@ public readonly struct Gelu : IActivation
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVector ApplyInline<T, TSimd, TVector>(TVector z)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TSimd : ISimd<T, TVector>
+        where TVector : struct => Apply<T, TSimd, TVector>(z);
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TVector Gradient<T, TSimd, TVector>(TVector g, TVector z, TVector a)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TSimd : ISimd<T, TVector>

@@ -22,6 +22,13 @@ public readonly struct Silu : IActivation
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVector ApplyInline<T, TSimd, TVector>(TVector z)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TSimd : ISimd<T, TVector>
+        where TVector : struct => TSimd.Multiply(z, VectorMath<T, TSimd, TVector>.SigmoidInline(z));
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TVector Gradient<T, TSimd, TVector>(TVector g, TVector z, TVector a)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TSimd : ISimd<T, TVector>

@@ -21,6 +21,13 @@ public readonly struct Tanh : IActivation
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVector ApplyInline<T, TSimd, TVector>(TVector z)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TSimd : ISimd<T, TVector>
+        where TVector : struct => VectorMath<T, TSimd, TVector>.TanhInline(z);
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TVector Gradient<T, TSimd, TVector>(TVector g, TVector z, TVector a)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TSimd : ISimd<T, TVector>

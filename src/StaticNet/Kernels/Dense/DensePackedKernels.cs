@@ -95,12 +95,22 @@ internal static class DensePackedKernels<T, TSimd, TVector>
         }
     }
 
-    /// <summary><c>y = f(W x + b)</c> for one sample, from the packed layout.</summary>
+    /// <summary>
+    /// <c>y = f(W x + b)</c> for one sample, from the packed layout. A layer of one or two vectors of outputs (one tile) is
+    /// a narrow layer whose activation is on the network's dependency chain, at two sites at most: its tile takes the
+    /// activation's inlined form (<see cref="Inlined{TActivation}"/>), the same values without a call.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Forward<TShape, TActivation>(ref T q, ref T x, ref T y)
         where TShape : ILayerShape
         where TActivation : IActivation
     {
+        if (TileVectors<TShape>() <= 2)
+        {
+            ForwardTile<TShape, Inlined<TActivation>, Yes, No>(ref q, ref x, ref y, 0);
+            return;
+        }
+
         for (nuint t = 0; t + 1 < (nuint)Tiles<TShape>(); t++)
         {
             ForwardTile<TShape, TActivation, No, No>(ref q, ref x, ref y, t);
