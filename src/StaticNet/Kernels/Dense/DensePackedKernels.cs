@@ -105,7 +105,7 @@ internal static class DensePackedKernels<T, TSimd, TVector>
         where TShape : ILayerShape
         where TActivation : IActivation
     {
-        if (TileVectors<TShape>() <= 2)
+        if (Tiles<TShape>() == 1 && TileVectors<TShape>() <= 2)
         {
             ForwardTile<TShape, Inlined<TActivation>, Yes, No>(ref q, ref x, ref y, 0);
             return;
