@@ -25,19 +25,40 @@ internal static class ActivationPass<T>
     {
         if (Vector512.IsHardwareAccelerated && TShape.Out >= Vector512<T>.Count)
         {
-            Apply<TShape, TActivation, Simd512<T>, Vector512<T>>(ref y, ref z);
+            Vectors<TShape, TActivation, Simd512<T>, Vector512<T>>(ref y, ref z);
         }
         else if (Vector256.IsHardwareAccelerated && TShape.Out >= Vector256<T>.Count)
         {
-            Apply<TShape, TActivation, Simd256<T>, Vector256<T>>(ref y, ref z);
+            Vectors<TShape, TActivation, Simd256<T>, Vector256<T>>(ref y, ref z);
         }
         else if (Vector128.IsHardwareAccelerated && TShape.Out >= Vector128<T>.Count)
         {
-            Apply<TShape, TActivation, Simd128<T>, Vector128<T>>(ref y, ref z);
+            Vectors<TShape, TActivation, Simd128<T>, Vector128<T>>(ref y, ref z);
         }
         else
         {
             Apply<TShape, TActivation, Simd1<T>, T>(ref y, ref z);
+        }
+    }
+
+    /// <summary>
+    /// The pass at a vector width: a row of at most two vectors (a narrow layer on a small network's dependency chain)
+    /// takes the activation's inlined form (<see cref="Inlined{TActivation}"/>, the same values without a call).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Vectors<TShape, TActivation, TSimd, TVector>(ref T y, ref T z)
+        where TShape : ILayerShape
+        where TActivation : IActivation
+        where TSimd : ISimd<T, TVector>
+        where TVector : struct
+    {
+        if (TShape.Out <= 2 * TSimd.Count)
+        {
+            Apply<TShape, Inlined<TActivation>, TSimd, TVector>(ref y, ref z);
+        }
+        else
+        {
+            Apply<TShape, TActivation, TSimd, TVector>(ref y, ref z);
         }
     }
 

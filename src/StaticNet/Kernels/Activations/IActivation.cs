@@ -27,9 +27,9 @@ public interface IActivation
 
     /// <summary>
     /// <see cref="Apply"/> with its transcendental function inlined instead of called: the same values to the bit. For a
-    /// kernel where the activation is on a short dependency chain and appears at few sites (a packed layer of at most two
-    /// vectors of outputs, as in a small network's forward pass): a call passes the vector through memory both ways, and
-    /// a network of a few narrow layers waits on each. Activations whose <see cref="Apply"/> is inline already, or whose
+    /// kernel where the activation is on a short dependency chain and appears at few sites (a layer of at most two vectors
+    /// of outputs: a packed tile, or the activation pass after scalar inner products, as in a small network's forward
+    /// pass): a call passes the vector through memory both ways, and a network of a few narrow layers waits on each. Activations whose <see cref="Apply"/> is inline already, or whose
     /// function is too long to copy into a kernel (erf, ln(1 + x), e^x − 1), return <see cref="Apply"/>.
     /// </summary>
     /// <typeparam name="T">The scalar type.</typeparam>
