@@ -113,7 +113,7 @@ internal static partial class DenseKernels<T, TSimd, TVector>
             T g = Unsafe.Add(ref dz, o);
             TVector factor = TSimd.Create(update ? -learningRate * g : g);
             nuint i = 0;
-            for (; i + lanes <= n; i += lanes)
+            for (nuint whole = n / lanes * lanes; i < whole; i += lanes)
             {
                 Write(ref row, i, factor, TSimd.Load(ref x, i), update, overlaps: false, keep);
             }

@@ -118,7 +118,7 @@ internal static partial class DenseKernels<T, TSimd, TVector>
         TVector a0 = TSimd.Zero, a1 = TSimd.Zero, a2 = TSimd.Zero, a3 = TSimd.Zero, a4 = TSimd.Zero, a5 = TSimd.Zero, a6 = TSimd.Zero, a7 = TSimd.Zero;
         TVector b0 = TSimd.Zero, b1 = TSimd.Zero, b2 = TSimd.Zero, b3 = TSimd.Zero, b4 = TSimd.Zero, b5 = TSimd.Zero, b6 = TSimd.Zero, b7 = TSimd.Zero;
         nuint i = 0;
-        for (; i + (nuint)lanes <= n; i += (nuint)lanes)
+        for (nuint whole = (nuint)(TShape.In / lanes * lanes); i < whole; i += (nuint)lanes)
         {
             TVector va = TSimd.Load(ref xa, i);
             TVector vb = TSimd.Load(ref xb, i);

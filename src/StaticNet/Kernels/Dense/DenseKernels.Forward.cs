@@ -129,7 +129,11 @@ internal static partial class DenseKernels<T, TSimd, TVector>
         TVector a0 = TSimd.Zero, a1 = TSimd.Zero, a2 = TSimd.Zero, a3 = TSimd.Zero, a4 = TSimd.Zero, a5 = TSimd.Zero, a6 = TSimd.Zero, a7 = TSimd.Zero;
         TVector a8 = TSimd.Zero, a9 = TSimd.Zero, a10 = TSimd.Zero, a11 = TSimd.Zero, a12 = TSimd.Zero, a13 = TSimd.Zero, a14 = TSimd.Zero, a15 = TSimd.Zero;
         nuint i = 0;
-        for (; i + (nuint)lanes <= n; i += (nuint)lanes)
+
+        // The loops over whole chunks here and in the other kernels compare the index with the end of the whole chunks, a
+        // constant: written `i + lanes <= n`, the JIT kept the sum in a second register and moved it back every iteration
+        // (T2 Forward at 128 bits without AVX, 8 rows of 3 operations per chunk: 539-551 -> 494-525 ns).
+        for (nuint whole = (nuint)(TShape.In / lanes * lanes); i < whole; i += (nuint)lanes)
         {
             TVector xv = TSimd.Load(ref x, i);
             a0 = TSimd.MultiplyAdd(TSimd.Load(ref row, i), xv, a0);

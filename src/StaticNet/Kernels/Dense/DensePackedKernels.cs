@@ -165,7 +165,7 @@ internal static class DensePackedKernels<T, TSimd, TVector>
         TVector a0 = TSimd.Zero, a1 = TSimd.Zero, a2 = TSimd.Zero, a3 = TSimd.Zero, a4 = TSimd.Zero, a5 = TSimd.Zero, a6 = TSimd.Zero, a7 = TSimd.Zero;
         TVector a8 = TSimd.Zero, a9 = TSimd.Zero, a10 = TSimd.Zero, a11 = TSimd.Zero, a12 = TSimd.Zero, a13 = TSimd.Zero, a14 = TSimd.Zero, a15 = TSimd.Zero;
         nuint i = 0;
-        for (; i + (nuint)chains <= (nuint)TShape.In; i += (nuint)chains)
+        for (nuint whole = (nuint)(TShape.In / chains * chains); i < whole; i += (nuint)chains)
         {
             a0 = Step(a0, ref tile, ref x, i, 0, tb, width);
             if (active > 1) { a1 = Step(a1, ref tile, ref x, i, 1, tb, width); }

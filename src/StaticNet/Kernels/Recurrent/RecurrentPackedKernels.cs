@@ -359,7 +359,7 @@ internal static class RecurrentPackedKernels<T, TSimd, TVector>
     {
         int active = chains * tb * 4;
         nuint i = 0;
-        for (; i + (nuint)chains <= n; i += (nuint)chains)
+        for (nuint whole = n / (nuint)chains * (nuint)chains; i < whole; i += (nuint)chains)
         {
             a0 = Step<TCell>(a0, ref rows, ref v, i, 0, tb, row, state); a1 = Step<TCell>(a1, ref rows, ref v, i, 1, tb, row, state);
             a2 = Step<TCell>(a2, ref rows, ref v, i, 2, tb, row, state); a3 = Step<TCell>(a3, ref rows, ref v, i, 3, tb, row, state);
