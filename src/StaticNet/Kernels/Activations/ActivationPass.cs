@@ -72,7 +72,7 @@ internal static class ActivationPass<T>
         nuint n = (nuint)TShape.Out;
         nuint lanes = (nuint)TSimd.Count;
         nuint i = 0;
-        for (; i + lanes <= n; i += lanes)
+        for (nuint whole = n / lanes * lanes; i < whole; i += lanes)
         {
             TVector pre = TSimd.Load(ref y, i);
             if (!Unsafe.IsNullRef(ref z))

@@ -64,7 +64,7 @@ public static class Frames<T>
         bool hasZ = !Unsafe.IsNullRef(ref z);
         nuint lanes = (nuint)TSimd.Count;
         nuint i = 0;
-        for (; i + lanes <= count; i += lanes)
+        for (nuint whole = count / lanes * lanes; i < whole; i += lanes)
         {
             TVector pre = hasZ ? TSimd.Load(ref z, i) : TSimd.Zero;
             TSimd.Store(TActivation.Gradient<T, TSimd, TVector>(TSimd.Load(ref d, i), pre, TSimd.Load(ref a, i)), ref d, i);

@@ -110,7 +110,7 @@ public static class Lanes<T, TSimd, TVector>
     {
         TVector factor = TSimd.Create(scale);
         nuint i = 0;
-        for (; i + (nuint)TSimd.Count <= (nuint)length; i += (nuint)TSimd.Count)
+        for (nuint whole = (nuint)(length / TSimd.Count * TSimd.Count); i < whole; i += (nuint)TSimd.Count)
         {
             TSimd.Store(TSimd.MultiplyAdd(factor, TSimd.Load(ref source, i), TSimd.Load(ref destination, i)), ref destination, i);
         }
@@ -126,7 +126,7 @@ public static class Lanes<T, TSimd, TVector>
     public static void Add(ref T destination, ref T source, int length)
     {
         nuint i = 0;
-        for (; i + (nuint)TSimd.Count <= (nuint)length; i += (nuint)TSimd.Count)
+        for (nuint whole = (nuint)(length / TSimd.Count * TSimd.Count); i < whole; i += (nuint)TSimd.Count)
         {
             TSimd.Store(TSimd.Add(TSimd.Load(ref destination, i), TSimd.Load(ref source, i)), ref destination, i);
         }
