@@ -4,11 +4,9 @@ using Xunit;
 
 namespace StaticNet.Tests;
 
-/// <summary>After warm-up, no generated method allocates: measured with the thread's allocation counter.</summary>
+/// <summary>After warm-up, no generated method allocates: measured with the thread's allocation counter (<see cref="NoAllocation"/>).</summary>
 public sealed class AllocationTests
 {
-    private const int Calls = 100;
-
     [Fact]
     public void A_regression_network_allocates_nothing() => AssertNoAllocation(new XorNet(), classifier: false);
 
@@ -40,37 +38,26 @@ public sealed class AllocationTests
         var labelled = net as IClassifierNetwork<T>;
         IFrozenNetwork<T> frozen = net.Freeze();
 
-        for (int pass = 0; pass < 2; pass++)
+        NoAllocation.AfterWarmUp(() =>
         {
-            // Pass 0 warms up (JIT, tiering, the thread's scratch buffers); pass 1 measures.
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            for (int call = 0; call < Calls; call++)
+            net.Forward(input, output);
+            net.ForwardBatch(batch, batchOutput);
+            net.ComputeLoss(input, target);
+            net.Backward(input, target, gradients);
+            net.Backward(input, target, gradients, inputGradient);
+            net.TrainStep(input, target, rate);
+            net.BackwardBatch(batch, batchTargets, gradients);
+            frozen.Forward(input, output);
+            frozen.ForwardBatch(batch, batchOutput);
+            if (classifier)
             {
-                net.Forward(input, output);
-                net.ForwardBatch(batch, batchOutput);
-                net.ComputeLoss(input, target);
-                net.Backward(input, target, gradients);
-                net.Backward(input, target, gradients, inputGradient);
-                net.TrainStep(input, target, rate);
-                net.BackwardBatch(batch, batchTargets, gradients);
-                frozen.Forward(input, output);
-                frozen.ForwardBatch(batch, batchOutput);
-                if (classifier)
-                {
-                    labelled!.Predict(input);
-                    labelled.ComputeLoss(input, 0);
-                    labelled.Backward(input, 0, gradients);
-                    labelled.TrainStep(input, 0, rate);
-                    labelled.BackwardBatch(batch, labels, gradients);
-                }
+                labelled!.Predict(input);
+                labelled.ComputeLoss(input, 0);
+                labelled.Backward(input, 0, gradients);
+                labelled.TrainStep(input, 0, rate);
+                labelled.BackwardBatch(batch, labels, gradients);
             }
-
-            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-            if (pass == 1)
-            {
-                Assert.Equal(0, allocated);
-            }
-        }
+        });
     }
 
     [Fact]
@@ -78,19 +65,15 @@ public sealed class AllocationTests
     {
         T2.Frozen frozen = new T2().Freeze();
         var input = new float[T2.InputSize];
-        for (int pass = 0; pass < 2; pass++)
-        {
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            for (int call = 0; call < Calls; call++)
-            {
-                frozen.Predict(input);
-            }
+        NoAllocation.AfterWarmUp(() => frozen.Predict(input));
+    }
 
-            if (pass == 1)
-            {
-                Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
-            }
-        }
+    /// <summary>The measurement's retries (<see cref="NoAllocation"/>) do not hide a call that allocates every time.</summary>
+    [Fact]
+    public void The_measurement_fails_a_call_that_allocates_every_time()
+    {
+        var failure = Assert.ThrowsAny<Xunit.Sdk.XunitException>(() => NoAllocation.AfterWarmUp(() => GC.KeepAlive(new byte[1])));
+        Assert.Contains("every measured pass of 100 calls allocated", failure.Message, StringComparison.Ordinal);
     }
 
     private static int InputSizeOf(object net) => (int)net.GetType().GetField("InputSize")!.GetValue(null)!;

@@ -85,19 +85,7 @@ public sealed class OptimizerTests
         IOptimizer<float>[] optimizers = [new Sgd<float>(1000, 0.1, momentum: 0.9, nesterov: true, weightDecay: 0.1), new Adam<float>(1000, weightDecay: 0.1), new AdamW<float>(1000)];
         foreach (IOptimizer<float> optimizer in optimizers)
         {
-            // Warm-up as the other allocation tests do (JIT tiers), then measure.
-            for (int i = 0; i < 100; i++)
-            {
-                optimizer.Step(parameters, gradients);
-            }
-
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            for (int i = 0; i < 100; i++)
-            {
-                optimizer.Step(parameters, gradients);
-            }
-
-            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+            NoAllocation.AfterWarmUp(() => optimizer.Step(parameters, gradients));
         }
     }
 

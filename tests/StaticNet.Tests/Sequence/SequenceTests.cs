@@ -259,33 +259,17 @@ public sealed class SequenceTests
         batchTargets.AsSpan().Fill(T.CreateChecked(1.0 / outputSize));
         var batchOutputs = new T[3 * y.Length];
 
-        long Pass(int calls)
+        NoAllocation.AfterWarmUp(() =>
         {
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            for (int call = 0; call < calls; call++)
-            {
-                net.Step(state, x.AsSpan(0, inputSize), y.AsSpan(0, outputSize));
-                net.Forward(x, y);
-                net.ForwardBatch(batch, batchOutputs, Frames);
-                net.ComputeLoss(x, targets);
-                net.Backward(x, targets, gradients);
-                net.Backward(x, targets, gradients, dx);
-                net.TrainStep(x, targets, T.CreateChecked(1e-6));
-                net.BackwardBatch(batch, batchTargets, gradients, Frames);
-            }
-
-            return GC.GetAllocatedBytesForCurrentThread() - before;
-        }
-
-        // Warm-up until a pass allocates nothing (at most 10 passes). In full parallel test runs a pass allocated about
-        // 1 KB on this thread now and then, even after 100 warm-up calls; not reproducible alone, it looks like the JIT's
-        // promotion of methods to their next tier, which runs on a timer after the call counts are reached. A method that
-        // allocates on every call allocates in every pass, so the measured pass below still catches it.
-        for (int warmUp = 0; warmUp < 10 && Pass(100) != 0; warmUp++)
-        {
-        }
-
-        Assert.Equal(0, Pass(20));
+            net.Step(state, x.AsSpan(0, inputSize), y.AsSpan(0, outputSize));
+            net.Forward(x, y);
+            net.ForwardBatch(batch, batchOutputs, Frames);
+            net.ComputeLoss(x, targets);
+            net.Backward(x, targets, gradients);
+            net.Backward(x, targets, gradients, dx);
+            net.TrainStep(x, targets, T.CreateChecked(1e-6));
+            net.BackwardBatch(batch, batchTargets, gradients, Frames);
+        });
     }
 
     private static void AssertThrows<T>(ISequenceNetwork<T> net)
