@@ -1,6 +1,7 @@
 using System;
 using System.Numerics;
-using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using StaticNet.Kernels;
 
 namespace StaticNet.Training;
 
@@ -15,7 +16,6 @@ public class Adam<T> : Optimizer<T>
 {
     private readonly T[] _m;
     private readonly T[] _v;
-    private readonly T[] _work;
     private readonly bool _decoupled;
 
     /// <summary>Creates the optimizer; its state is allocated here, once.</summary>
@@ -40,7 +40,6 @@ public class Adam<T> : Optimizer<T>
         _decoupled = decoupled;
         _m = new T[parameterCount];
         _v = new T[parameterCount];
-        _work = new T[parameterCount];
     }
 
     /// <summary>Decay of the first moment.</summary>
@@ -58,35 +57,15 @@ public class Adam<T> : Optimizer<T>
     /// <inheritdoc/>
     protected override void Update(Span<T> parameters, ReadOnlySpan<T> gradients, long step)
     {
-        ReadOnlySpan<T> g = gradients;
-        if (WeightDecay > 0)
-        {
-            if (_decoupled)
-            {
-                TensorPrimitives.Multiply(parameters, Scalar(1 - (LearningRate * WeightDecay)), parameters);
-            }
-            else
-            {
-                TensorPrimitives.MultiplyAdd(parameters, Scalar(WeightDecay), gradients, _work);
-                g = _work;
-            }
-        }
-
-        // m = β1 m + (1 − β1) g; v = β2 v + (1 − β2) g².
-        TensorPrimitives.Multiply(_m, Scalar(Beta1), _m);
-        TensorPrimitives.MultiplyAdd(g, Scalar(1 - Beta1), _m, _m);
-        TensorPrimitives.Multiply(_v, Scalar(Beta2), _v);
-        TensorPrimitives.Multiply(g, g, _work);
-        TensorPrimitives.MultiplyAdd(_work, Scalar(1 - Beta2), _v, _v);
-
-        // p −= (lr / (1 − β1^t)) m / (√v / √(1 − β2^t) + ε).
         double biasCorrection1 = 1 - Math.Pow(Beta1, step);
         double biasCorrection2 = 1 - Math.Pow(Beta2, step);
-        TensorPrimitives.Sqrt(_v, _work);
-        TensorPrimitives.Divide(_work, Scalar(Math.Sqrt(biasCorrection2)), _work);
-        TensorPrimitives.Add(_work, Scalar(Epsilon), _work);
-        TensorPrimitives.Divide(_m, _work, _work);
-        TensorPrimitives.MultiplyAdd(_work, Scalar(-LearningRate / biasCorrection1), parameters, parameters);
+        ElementWise.Run(
+            new AdamUpdate<float>(LearningRate, Beta1, Beta2, Epsilon, WeightDecay, _decoupled, biasCorrection1, biasCorrection2),
+            new AdamUpdate<double>(LearningRate, Beta1, Beta2, Epsilon, WeightDecay, _decoupled, biasCorrection1, biasCorrection2),
+            parameters,
+            gradients,
+            _m,
+            _v);
     }
 
     /// <inheritdoc/>
@@ -116,5 +95,72 @@ public sealed class AdamW<T> : Adam<T>
     public AdamW(int parameterCount, double learningRate = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8, double weightDecay = 1e-2)
         : base(parameterCount, learningRate, beta1, beta2, epsilon, weightDecay, decoupled: true)
     {
+    }
+}
+
+/// <summary>
+/// <see cref="Adam{T}"/>'s update of one vector, in the order of PyTorch's <c>torch.optim.Adam</c> and <c>AdamW</c>, each
+/// operation rounded on its own (no fused multiply-add): decoupled decay <c>p = p·(1 − learningRate·weightDecay)</c>, or
+/// L2 decay <c>g += weightDecay·p</c>; <c>m = β1·m + (1 − β1)·g</c>; <c>v = β2·v + (1 − β2)·g²</c>;
+/// <c>p −= (learningRate / (1 − β1^t))·m / (√v / √(1 − β2^t) + ε)</c>.
+/// </summary>
+/// <typeparam name="T">The scalar type.</typeparam>
+internal readonly struct AdamUpdate<T> : IElementUpdate<T>
+    where T : unmanaged, IBinaryFloatingPointIeee754<T>
+{
+    private readonly T _weightDecay;
+    private readonly T _shrink;
+    private readonly T _beta1;
+    private readonly T _gradientShare1;
+    private readonly T _beta2;
+    private readonly T _gradientShare2;
+    private readonly T _rootCorrection2;
+    private readonly T _epsilon;
+    private readonly T _negatedStep;
+    private readonly bool _decay;
+    private readonly bool _decoupled;
+
+    /// <summary>Converts the hyper-parameters (as <see cref="Adam{T}"/> has them) and this step's bias corrections to the scalar type.</summary>
+    public AdamUpdate(double learningRate, double beta1, double beta2, double epsilon, double weightDecay, bool decoupled, double biasCorrection1, double biasCorrection2)
+    {
+        _weightDecay = T.CreateChecked(weightDecay);
+        _shrink = T.CreateChecked(1 - (learningRate * weightDecay));
+        _beta1 = T.CreateChecked(beta1);
+        _gradientShare1 = T.CreateChecked(1 - beta1);
+        _beta2 = T.CreateChecked(beta2);
+        _gradientShare2 = T.CreateChecked(1 - beta2);
+        _rootCorrection2 = T.CreateChecked(Math.Sqrt(biasCorrection2));
+        _epsilon = T.CreateChecked(epsilon);
+        _negatedStep = T.CreateChecked(-learningRate / biasCorrection1);
+        _decay = weightDecay > 0;
+        _decoupled = decoupled;
+    }
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Apply<TSimd, TVector>(ref T parameters, ref T gradients, ref T first, ref T second, nuint offset)
+        where TSimd : ISimd<T, TVector>
+        where TVector : struct
+    {
+        TVector p = TSimd.Load(ref parameters, offset);
+        TVector g = TSimd.Load(ref gradients, offset);
+        if (_decay)
+        {
+            if (_decoupled)
+            {
+                p = TSimd.Multiply(p, TSimd.Create(_shrink));
+            }
+            else
+            {
+                g = TSimd.Add(TSimd.Multiply(p, TSimd.Create(_weightDecay)), g);
+            }
+        }
+
+        TVector m = TSimd.Add(TSimd.Multiply(g, TSimd.Create(_gradientShare1)), TSimd.Multiply(TSimd.Load(ref first, offset), TSimd.Create(_beta1)));
+        TVector v = TSimd.Add(TSimd.Multiply(TSimd.Multiply(g, g), TSimd.Create(_gradientShare2)), TSimd.Multiply(TSimd.Load(ref second, offset), TSimd.Create(_beta2)));
+        TSimd.Store(m, ref first, offset);
+        TSimd.Store(v, ref second, offset);
+        TVector denominator = TSimd.Add(TSimd.Divide(TSimd.Sqrt(v), TSimd.Create(_rootCorrection2)), TSimd.Create(_epsilon));
+        TSimd.Store(TSimd.Add(TSimd.Multiply(TSimd.Divide(m, denominator), TSimd.Create(_negatedStep)), p), ref parameters, offset);
     }
 }

@@ -1,6 +1,7 @@
 using System;
 using System.Numerics;
-using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using StaticNet.Kernels;
 
 namespace StaticNet.Training;
 
@@ -15,7 +16,6 @@ public sealed class Sgd<T> : Optimizer<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly T[] _momentumBuffer;
-    private readonly T[] _gradient;
 
     /// <summary>Creates the optimizer; its state is allocated here, once.</summary>
     /// <param name="parameterCount">The number of parameters (the network's <c>ParameterCount</c>).</param>
@@ -37,7 +37,6 @@ public sealed class Sgd<T> : Optimizer<T>
 
         Nesterov = nesterov;
         _momentumBuffer = momentum > 0 ? new T[parameterCount] : [];
-        _gradient = momentum > 0 || weightDecay > 0 ? new T[parameterCount] : [];
     }
 
     /// <summary>The momentum factor.</summary>
@@ -53,45 +52,76 @@ public sealed class Sgd<T> : Optimizer<T>
     public bool Nesterov { get; }
 
     /// <inheritdoc/>
-    protected override void Update(Span<T> parameters, ReadOnlySpan<T> gradients, long step)
-    {
-        ReadOnlySpan<T> g = gradients;
-        if (WeightDecay > 0)
-        {
-            TensorPrimitives.MultiplyAdd(parameters, Scalar(WeightDecay), gradients, _gradient);
-            g = _gradient;
-        }
-
-        if (Momentum > 0)
-        {
-            if (step == 1)
-            {
-                g.CopyTo(_momentumBuffer);
-            }
-            else
-            {
-                TensorPrimitives.Multiply(_momentumBuffer, Scalar(Momentum), _momentumBuffer);
-                TensorPrimitives.MultiplyAdd(g, Scalar(1 - Dampening), _momentumBuffer, _momentumBuffer);
-            }
-
-            if (Nesterov)
-            {
-                TensorPrimitives.MultiplyAdd(_momentumBuffer, Scalar(Momentum), g, _gradient);
-                g = _gradient;
-            }
-            else
-            {
-                g = _momentumBuffer;
-            }
-        }
-
-        TensorPrimitives.MultiplyAdd(g, Scalar(-LearningRate), parameters, parameters);
-    }
+    protected override void Update(Span<T> parameters, ReadOnlySpan<T> gradients, long step) =>
+        ElementWise.Run(
+            new SgdUpdate<float>(LearningRate, Momentum, Dampening, WeightDecay, Nesterov, firstStep: step == 1),
+            new SgdUpdate<double>(LearningRate, Momentum, Dampening, WeightDecay, Nesterov, firstStep: step == 1),
+            parameters,
+            gradients,
+            _momentumBuffer,
+            []);
 
     /// <inheritdoc/>
     public override void Reset()
     {
         base.Reset();
         Array.Clear(_momentumBuffer);
+    }
+}
+
+/// <summary>
+/// <see cref="Sgd{T}"/>'s update of one vector, in the order of PyTorch's <c>torch.optim.SGD</c>, each operation rounded
+/// on its own (no fused multiply-add): <c>g += weightDecay·p</c>; <c>b = g</c> on the first step, then
+/// <c>b = momentum·b + (1 − dampening)·g</c>; <c>g = nesterov ? g + momentum·b : b</c>; <c>p −= learningRate·g</c>.
+/// </summary>
+/// <typeparam name="T">The scalar type.</typeparam>
+internal readonly struct SgdUpdate<T> : IElementUpdate<T>
+    where T : unmanaged, IBinaryFloatingPointIeee754<T>
+{
+    private readonly T _weightDecay;
+    private readonly T _momentum;
+    private readonly T _gradientShare;
+    private readonly T _negatedRate;
+    private readonly bool _decay;
+    private readonly bool _hasMomentum;
+    private readonly bool _firstStep;
+    private readonly bool _nesterov;
+
+    /// <summary>Converts the hyper-parameters (as <see cref="Sgd{T}"/> has them) to the scalar type.</summary>
+    public SgdUpdate(double learningRate, double momentum, double dampening, double weightDecay, bool nesterov, bool firstStep)
+    {
+        _weightDecay = T.CreateChecked(weightDecay);
+        _momentum = T.CreateChecked(momentum);
+        _gradientShare = T.CreateChecked(1 - dampening);
+        _negatedRate = T.CreateChecked(-learningRate);
+        _decay = weightDecay > 0;
+        _hasMomentum = momentum > 0;
+        _firstStep = firstStep;
+        _nesterov = nesterov;
+    }
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Apply<TSimd, TVector>(ref T parameters, ref T gradients, ref T first, ref T second, nuint offset)
+        where TSimd : ISimd<T, TVector>
+        where TVector : struct
+    {
+        TVector p = TSimd.Load(ref parameters, offset);
+        TVector g = TSimd.Load(ref gradients, offset);
+        if (_decay)
+        {
+            g = TSimd.Add(TSimd.Multiply(p, TSimd.Create(_weightDecay)), g);
+        }
+
+        if (_hasMomentum)
+        {
+            TVector b = _firstStep
+                ? g
+                : TSimd.Add(TSimd.Multiply(g, TSimd.Create(_gradientShare)), TSimd.Multiply(TSimd.Load(ref first, offset), TSimd.Create(_momentum)));
+            TSimd.Store(b, ref first, offset);
+            g = _nesterov ? TSimd.Add(TSimd.Multiply(b, TSimd.Create(_momentum)), g) : b;
+        }
+
+        TSimd.Store(TSimd.Add(TSimd.Multiply(g, TSimd.Create(_negatedRate)), p), ref parameters, offset);
     }
 }

@@ -1,9 +1,9 @@
 using System;
 using System.ComponentModel;
 using System.Numerics;
-using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using StaticNet.Training;
 
 namespace StaticNet.Kernels;
 
@@ -148,7 +148,7 @@ public static class SequenceRunner<TKernels, T>
         Span<T> g = gradient.AsSpan(0, TKernels.ParameterCount);
         g.Clear();
         T loss = Backward(parameters, inputs, targets, ref MemoryMarshal.GetReference(g), ref Unsafe.NullRef<T>(), frames, T.One);
-        TensorPrimitives.MultiplyAdd(g, -learningRate, parameters, parameters);
+        ElementWise.Run(new SgdUpdate<T>(double.CreateTruncating(learningRate), 0, 0, 0, nesterov: false, firstStep: true), parameters, g, [], []);
         ScratchBuffers<T>.Return(gradient);
         return loss;
     }
