@@ -42,6 +42,7 @@ public class NetworkBenchmarks<TNet>
     private OnnxRuntimePeer _onnx = null!;
     private TorchSharpPeer _torch = null!;
     private Sgd<float> _sgd = null!;
+    private Adam<float> _adam = null!;
     private float[] _inputs = null!;
     private float[] _targets = null!;
     private float[] _outputs = null!;
@@ -59,6 +60,7 @@ public class NetworkBenchmarks<TNet>
         _scalar = new ScalarMlp(TNet.LayerSizes, _net.Parameters, hidden, loss);
         _tensor = new TensorPrimitivesMlp(TNet.LayerSizes, _net.Parameters, hidden, loss);
         _sgd = new Sgd<float>(TNet.ParameterCount, LearningRate);
+        _adam = new Adam<float>(TNet.ParameterCount, LearningRate);
         int samples = Math.Max(Pool, 256);
         _inputs = ReferenceData.Inputs(TNet.InputSize, samples, seed: 2);
         _targets = Targets(samples, loss);
@@ -239,6 +241,18 @@ public class NetworkBenchmarks<TNet>
         Array.Clear(_gradients);
         float loss = _net.BackwardBatch(_inputs.AsSpan(start * TNet.InputSize, 32 * TNet.InputSize), _targets.AsSpan(start * TNet.OutputSize, 32 * TNet.OutputSize), _gradients);
         _sgd.Step(_net.Parameters, _gradients);
+        return loss;
+    }
+
+    /// <summary>StaticNet: BackwardBatch over 32 samples, then one Adam update (the optimizer of the README's samples).</summary>
+    [Benchmark(Description = "StaticNet, Adam")]
+    [BenchmarkCategory("train_32_adam")]
+    public float TrainBatchAdam()
+    {
+        int start = (Next() & 31) * 2;
+        Array.Clear(_gradients);
+        float loss = _net.BackwardBatch(_inputs.AsSpan(start * TNet.InputSize, 32 * TNet.InputSize), _targets.AsSpan(start * TNet.OutputSize, 32 * TNet.OutputSize), _gradients);
+        _adam.Step(_net.Parameters, _gradients);
         return loss;
     }
 
