@@ -51,6 +51,9 @@ public sealed class OptimizerTests
         var adam = new Adam<float>(4, learningRate: 0.1);
         Assert.Throws<ArgumentException>(() => adam.Step(new float[3], new float[4]));
         Assert.Throws<ArgumentException>(() => adam.Step(new float[4], new float[5]));
+        float[] shared = new float[5];
+        Assert.Contains("partly overlaps", Assert.Throws<ArgumentException>("gradients", () => adam.Step(shared.AsSpan(0, 4), shared.AsSpan(1, 4))).Message, StringComparison.Ordinal);
+        Assert.Equal(0, adam.Steps);
 
         float[] first = [1, 2, 3, 4];
         float[] gradient = [0.5f, -1, 2, 0.25f];

@@ -23,7 +23,10 @@ public interface IOptimizer<T>
     /// <summary>Takes one optimisation step: changes <paramref name="parameters"/> using <paramref name="gradients"/>.</summary>
     /// <param name="parameters">The parameters to update, <see cref="ParameterCount"/> values.</param>
     /// <param name="gradients">dLoss/dParameters in the same layout, <see cref="ParameterCount"/> values.</param>
-    /// <exception cref="ArgumentException">A span does not have <see cref="ParameterCount"/> values.</exception>
+    /// <exception cref="ArgumentException">
+    /// A span does not have <see cref="ParameterCount"/> values, or <paramref name="gradients"/> partly overlaps
+    /// <paramref name="parameters"/>.
+    /// </exception>
     void Step(Span<T> parameters, ReadOnlySpan<T> gradients);
 
     /// <summary>Forgets the state (momentum, moments, step count), as a new optimizer with the same settings.</summary>
@@ -77,6 +80,13 @@ public abstract class Optimizer<T> : IOptimizer<T>
         if (gradients.Length != ParameterCount)
         {
             GeneratedCodeHelpers.ThrowLengthMismatch(nameof(gradients), ParameterCount, gradients.Length);
+        }
+
+        // Exactly the same memory updates each value from itself; a shifted overlap would read gradients the pass has
+        // already overwritten (TensorPrimitives, which the optimizers used before, refused it too).
+        if (parameters.Overlaps(gradients, out int elementOffset) && elementOffset != 0)
+        {
+            throw new ArgumentException("'gradients' partly overlaps 'parameters': an optimizer step writes the parameters while it reads the gradients; pass a separate gradient buffer.", nameof(gradients));
         }
 
         Steps++;
