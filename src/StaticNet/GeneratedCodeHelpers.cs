@@ -6,9 +6,10 @@ using System.ComponentModel;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Numerics;
-using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using StaticNet.Kernels;
 
 namespace StaticNet;
 
@@ -122,6 +123,7 @@ public static class GeneratedCodeHelpers
     /// <param name="parameters">The network's parameters.</param>
     /// <exception cref="ArgumentOutOfRangeException">The learning rate is NaN, infinite or negative.</exception>
     /// <exception cref="ArgumentException">A value is NaN or infinite, or a span overlaps the parameters.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void CheckTrainStep<T>(T learningRate, ReadOnlySpan<T> input, ReadOnlySpan<T> target, Span<T> parameters)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -137,6 +139,7 @@ public static class GeneratedCodeHelpers
     /// <param name="parameters">The network's parameters.</param>
     /// <exception cref="ArgumentOutOfRangeException">The learning rate is NaN, infinite or negative.</exception>
     /// <exception cref="ArgumentException">A value is NaN or infinite, or the input overlaps the parameters.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void CheckTrainStep<T>(T learningRate, ReadOnlySpan<T> input, Span<T> parameters)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -153,6 +156,7 @@ public static class GeneratedCodeHelpers
     /// The entry checks of a sequence network's <c>TrainStep</c>, after the lengths: as
     /// <see cref="CheckTrainStep{T}(T, ReadOnlySpan{T}, ReadOnlySpan{T}, Span{T})"/>, for its <c>inputs</c> and <c>targets</c>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void CheckSequenceTrainStep<T>(T learningRate, ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, Span<T> parameters)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -178,13 +182,19 @@ public static class GeneratedCodeHelpers
 
     /// <summary>The index of the first NaN or infinite value of <paramref name="values"/>, or -1.</summary>
     /// <remarks>
-    /// One vectorised sum decides for all but a few spans: it is finite exactly when every value is, unless finite values
-    /// overflow it, and only then (or for a non-finite value) are the values looked at one by one.
+    /// One vectorised pass decides (<see cref="Lanes{T, TSimd, TVector}.AllFinite"/>), compiled fully optimised at the
+    /// first call (TensorPrimitives' sum, used before, waited at the JIT's first tier on one core: T2 <c>TrainStep</c>
+    /// took 0.76-0.86 µs for the first 300,000 steps against 0.61 with tiering off); only a span with a NaN or an
+    /// infinity is looked at value by value.
     /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static int IndexOfNonFinite<T>(ReadOnlySpan<T> values)
         where T : IFloatingPointIeee754<T>
     {
-        if (values.Length >= 16 && T.IsFinite(TensorPrimitives.Sum(values)))
+        ref T first = ref MemoryMarshal.GetReference(values);
+        bool finite = typeof(T) == typeof(float) ? AllFinite(ref Unsafe.As<T, float>(ref first), values.Length)
+            : typeof(T) == typeof(double) && AllFinite(ref Unsafe.As<T, double>(ref first), values.Length);
+        if (finite)
         {
             return -1;
         }
@@ -199,6 +209,14 @@ public static class GeneratedCodeHelpers
 
         return -1;
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool AllFinite<T>(ref T values, int length)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> =>
+        Vector512.IsHardwareAccelerated ? Lanes<T, Simd512<T>, Vector512<T>>.AllFinite(ref values, length)
+        : Vector256.IsHardwareAccelerated ? Lanes<T, Simd256<T>, Vector256<T>>.AllFinite(ref values, length)
+        : Vector128.IsHardwareAccelerated ? Lanes<T, Simd128<T>, Vector128<T>>.AllFinite(ref values, length)
+        : Lanes<T, Simd1<T>, T>.AllFinite(ref values, length);
 
     private static void ThrowIfNotFinite<T>(ReadOnlySpan<T> values, string name)
         where T : IFloatingPointIeee754<T>

@@ -137,6 +137,30 @@ public static class Lanes<T, TSimd, TVector>
         }
     }
 
+    /// <summary>Whether every value of <c>source[0..length)</c> is finite.</summary>
+    /// <remarks>
+    /// <c>x · 0</c> is 0 for a finite <c>x</c> and NaN for an infinity or a NaN, and a sum with a NaN stays NaN: one multiply
+    /// and one add per vector, and no sum of the values that could overflow.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool AllFinite(ref T source, int length)
+    {
+        TVector sum = TSimd.Zero;
+        nuint i = 0;
+        for (nuint whole = (nuint)(length / TSimd.Count * TSimd.Count); i < whole; i += (nuint)TSimd.Count)
+        {
+            sum = TSimd.Add(sum, TSimd.Multiply(TSimd.Load(ref source, i), TSimd.Zero));
+        }
+
+        T rest = T.Zero;
+        for (; i < (nuint)length; i++)
+        {
+            rest += Unsafe.Add(ref source, i) * T.Zero;
+        }
+
+        return !T.IsNaN(TSimd.Sum(sum) + rest);
+    }
+
     /// <summary>Room for one vector of the widest width (64 bytes of float, 64 of double: 16 and 8 lanes).</summary>
     [InlineArray(16)]
     private struct Buffer
