@@ -4,8 +4,10 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
+using StaticNet.Kernels;
 
 namespace StaticNet.Training;
 
@@ -192,8 +194,8 @@ internal sealed class TrainingRun<T>
 
                 // The loss does not see everything: a saturated tanh or sigmoid turns an infinite input into a
                 // finite output, while the gradient of the weights it multiplies is infinite or NaN. Each slice of
-                // the reduction summed its part of the gradient (a finite sum means finite values); only a
-                // non-finite sum is looked at value by value, which also tells an overflowing sum of finite values.
+                // the reduction checked its part of the gradient while it was in cache (one vectorised pass); only a
+                // batch with a non-finite value counts them one by one.
                 if (Array.IndexOf(_sliceFinite, false) >= 0 && CountNonFinite(_gradient) is int bad and > 0)
                 {
                     throw new TrainingDivergedException(epoch, batchNumber, loss, DivergedValue.Gradient, bad, FindNonFiniteSample(start, size));
@@ -202,9 +204,9 @@ internal sealed class TrainingRun<T>
                 optimizer.Step(_model.Parameters, _gradient);
                 steps++;
 
-                // A finite step can still overflow (a learning rate or values too large): one vectorised sum of the
+                // A finite step can still overflow (a learning rate or values too large): one vectorised check of the
                 // parameters, as for the gradient, so that no parameter becomes NaN or infinite silently.
-                if (!T.IsFinite(TensorPrimitives.Sum<T>(_model.Parameters)) && CountNonFinite(_model.Parameters) is int overflowed and > 0)
+                if (GeneratedCodeHelpers.IndexOfNonFinite<T>(_model.Parameters) >= 0 && CountNonFinite(_model.Parameters) is int overflowed and > 0)
                 {
                     throw new TrainingDivergedException(epoch, batchNumber, loss, DivergedValue.Parameters, overflowed, null);
                 }
@@ -323,12 +325,12 @@ internal sealed class TrainingRun<T>
         for (int k = 0; k < shards; k++)
         {
             int samples = Math.Min(shardSize, _batchCount - (k * shardSize));
-            T weight = T.CreateChecked((double)samples / _batchCount);
-            TensorPrimitives.MultiplyAdd(_shardGradients[k].AsSpan(first, count), weight, gradient, gradient);
+            double weight = (double)samples / _batchCount;
+            ElementWise.Run(new ScaledAdd<float>(weight), new ScaledAdd<double>(weight), gradient, _shardGradients[k].AsSpan(first, count), [], []);
         }
 
-        // While the slice is in cache: a finite sum means that every value is finite.
-        _sliceFinite[slice] = T.IsFinite(TensorPrimitives.Sum<T>(gradient));
+        // While the slice is in cache.
+        _sliceFinite[slice] = GeneratedCodeHelpers.IndexOfNonFinite<T>(gradient) < 0;
     }
 
     private void ComputeShard(int shard)
@@ -440,4 +442,26 @@ internal sealed class TrainingRun<T>
         _blockLosses[block] = loss;
         _blockCorrect[block] = correct;
     }
+}
+
+/// <summary>
+/// The trainer's reduction of one shard's gradient into the batch's, as an <see cref="ElementWise"/> rule: the
+/// "parameters" are the batch's gradient, the "gradients" the shard's; <c>sum += weight · shard</c>, the product rounded
+/// on its own.
+/// </summary>
+/// <typeparam name="T">The scalar type.</typeparam>
+internal readonly struct ScaledAdd<T> : IElementUpdate<T>
+    where T : unmanaged, IBinaryFloatingPointIeee754<T>
+{
+    private readonly T _weight;
+
+    /// <summary>The shard's weight: its share of the batch.</summary>
+    public ScaledAdd(double weight) => _weight = T.CreateChecked(weight);
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Apply<TSimd, TVector>(ref T parameters, ref T gradients, ref T first, ref T second, nuint offset)
+        where TSimd : ISimd<T, TVector>
+        where TVector : struct =>
+        TSimd.Store(TSimd.Add(TSimd.Multiply(TSimd.Load(ref gradients, offset), TSimd.Create(_weight)), TSimd.Load(ref parameters, offset)), ref parameters, offset);
 }
