@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
 using System.Numerics;
-using System.Numerics.Tensors;
 using System.Threading;
 using System.Threading.Tasks;
 

@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
 using System.Numerics;
-using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
@@ -310,6 +309,21 @@ internal sealed class TrainingRun<T>
         }
     }
 
+    /// <summary>The index of the largest value, the first on a tie (as a classifier's <c>Predict</c>).</summary>
+    private static int IndexOfMax(ReadOnlySpan<T> values)
+    {
+        int best = 0;
+        for (int j = 1; j < values.Length; j++)
+        {
+            if (values[j] > values[best])
+            {
+                best = j;
+            }
+        }
+
+        return best;
+    }
+
     /// <summary>
     /// The batch's gradient on parameters [slice * <see cref="ReductionSlice"/>, ...): the sum, in shard order, of each
     /// shard's gradient weighted by its share of the batch.
@@ -425,7 +439,7 @@ internal sealed class TrainingRun<T>
             {
                 int label = _labels.Span[row + s];
                 loss += withLoss ? double.CreateChecked(_model.ComputeLoss(input, label)) : 0;
-                correct += TensorPrimitives.IndexOfMax<T>(outputs.Slice(s * outputSize, outputSize)) == label ? 1 : 0;
+                correct += IndexOfMax(outputs.Slice(s * outputSize, outputSize)) == label ? 1 : 0;
             }
             else
             {
@@ -433,8 +447,8 @@ internal sealed class TrainingRun<T>
                 loss += withLoss ? double.CreateChecked(_model.ComputeLoss(input, target)) : 0;
                 for (int f = 0; f < _model.Frames; f++)
                 {
-                    int predicted = TensorPrimitives.IndexOfMax<T>(outputs.Slice((s * targetLength) + (f * outputSize), outputSize));
-                    correct += predicted == TensorPrimitives.IndexOfMax(target.Slice(f * outputSize, outputSize)) ? 1 : 0;
+                    int predicted = IndexOfMax(outputs.Slice((s * targetLength) + (f * outputSize), outputSize));
+                    correct += predicted == IndexOfMax(target.Slice(f * outputSize, outputSize)) ? 1 : 0;
                 }
             }
         }
