@@ -235,24 +235,21 @@ public class NetworkBenchmarks<TNet>
     /// <summary>StaticNet: BackwardBatch over 32 samples, then one SGD update of the parameters.</summary>
     [Benchmark(Baseline = true, Description = "StaticNet")]
     [BenchmarkCategory("train_32")]
-    public float TrainBatch()
-    {
-        int start = (Next() & 31) * 2;
-        Array.Clear(_gradients);
-        float loss = _net.BackwardBatch(_inputs.AsSpan(start * TNet.InputSize, 32 * TNet.InputSize), _targets.AsSpan(start * TNet.OutputSize, 32 * TNet.OutputSize), _gradients);
-        _sgd.Step(_net.Parameters, _gradients);
-        return loss;
-    }
+    public float TrainBatch() => TrainBatchWith(_sgd);
 
     /// <summary>StaticNet: BackwardBatch over 32 samples, then one Adam update (the optimizer of the README's samples).</summary>
     [Benchmark(Description = "StaticNet, Adam")]
     [BenchmarkCategory("train_32_adam")]
-    public float TrainBatchAdam()
+    public float TrainBatchAdam() => TrainBatchWith(_adam);
+
+    /// <summary>BackwardBatch over the next 32 samples, then one step of <paramref name="optimizer"/>.</summary>
+    private float TrainBatchWith<TOptimizer>(TOptimizer optimizer)
+        where TOptimizer : IOptimizer<float>
     {
         int start = (Next() & 31) * 2;
         Array.Clear(_gradients);
         float loss = _net.BackwardBatch(_inputs.AsSpan(start * TNet.InputSize, 32 * TNet.InputSize), _targets.AsSpan(start * TNet.OutputSize, 32 * TNet.OutputSize), _gradients);
-        _adam.Step(_net.Parameters, _gradients);
+        optimizer.Step(_net.Parameters, _gradients);
         return loss;
     }
 
