@@ -11,7 +11,7 @@ namespace StaticNet.Tests;
 /// <remarks>
 /// The thread's counter also counts what the runtime allocates on the thread for itself. In full parallel test runs a
 /// pass of calls that allocate nothing now and then showed 1 to 3 KB: in the sequence tests, and in CI of stop 24 (2880
-/// bytes in 100 calls of <c>T2.Frozen.Predict</c> at <c>DOTNET_EnableAVX=0</c>, once in about 25 runs), never when the
+/// bytes in 100 calls of <c>T2.Frozen.Predict</c> at <c>DOTNET_EnableAVX=0</c>, in one CI run of many), never when the
 /// test ran alone; the runtime's own test of the counter fails the same way now and then (dotnet/runtime#63487,
 /// #13502). So the warm-up runs passes until one allocates nothing (at most 10), and the measurement is up to three
 /// passes, one of which must allocate nothing. A method that allocates on every call allocates in every pass, so it
