@@ -193,11 +193,11 @@ internal sealed class TrainingRun<T>
 
                 // The loss does not see everything: a saturated tanh or sigmoid turns an infinite input into a
                 // finite output, while the gradient of the weights it multiplies is infinite or NaN. Each slice of
-                // the reduction checked its part of the gradient while it was in cache (one vectorised pass); only a
-                // batch with a non-finite value counts them one by one.
-                if (Array.IndexOf(_sliceFinite, false) >= 0 && CountNonFinite(_gradient) is int bad and > 0)
+                // the reduction checked its part of the gradient while it was in cache (one exact vectorised pass);
+                // only a batch with a non-finite value counts them one by one.
+                if (Array.IndexOf(_sliceFinite, false) >= 0)
                 {
-                    throw new TrainingDivergedException(epoch, batchNumber, loss, DivergedValue.Gradient, bad, FindNonFiniteSample(start, size));
+                    throw new TrainingDivergedException(epoch, batchNumber, loss, DivergedValue.Gradient, CountNonFinite(_gradient), FindNonFiniteSample(start, size));
                 }
 
                 optimizer.Step(_model.Parameters, _gradient);
@@ -205,9 +205,9 @@ internal sealed class TrainingRun<T>
 
                 // A finite step can still overflow (a learning rate or values too large): one vectorised check of the
                 // parameters, as for the gradient, so that no parameter becomes NaN or infinite silently.
-                if (GeneratedCodeHelpers.IndexOfNonFinite<T>(_model.Parameters) >= 0 && CountNonFinite(_model.Parameters) is int overflowed and > 0)
+                if (GeneratedCodeHelpers.IndexOfNonFinite<T>(_model.Parameters) >= 0)
                 {
-                    throw new TrainingDivergedException(epoch, batchNumber, loss, DivergedValue.Parameters, overflowed, null);
+                    throw new TrainingDivergedException(epoch, batchNumber, loss, DivergedValue.Parameters, CountNonFinite(_model.Parameters), null);
                 }
 
                 lossSum += loss * size;
