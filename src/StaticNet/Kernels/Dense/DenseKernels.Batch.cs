@@ -172,8 +172,11 @@ internal static partial class DenseKernels<T, TSimd, TVector>
             return;
         }
 
-        FinishOutputs<TActivation>(TSimd.Sums(a0, a1, a2, a3, a4, a5, a6, a7, zero, zero, zero, zero, zero, zero, zero, zero), ref b, ref Unsafe.Add(ref y, ya), ref Unsafe.IsNullRef(ref z) ? ref z : ref Unsafe.Add(ref z, ya), o, active);
-        FinishOutputs<TActivation>(TSimd.Sums(b0, b1, b2, b3, b4, b5, b6, b7, zero, zero, zero, zero, zero, zero, zero, zero), ref b, ref Unsafe.Add(ref y, yb), ref Unsafe.IsNullRef(ref z) ? ref z : ref Unsafe.Add(ref z, yb), o, active);
+        // Both trees before the first output is finished (see ForwardGroup): no accumulator lives across an activation's call.
+        TVector first = TSimd.Sums(a0, a1, a2, a3, a4, a5, a6, a7, zero, zero, zero, zero, zero, zero, zero, zero);
+        TVector second = TSimd.Sums(b0, b1, b2, b3, b4, b5, b6, b7, zero, zero, zero, zero, zero, zero, zero, zero);
+        FinishOutputs<TActivation>(first, ref b, ref Unsafe.Add(ref y, ya), ref Unsafe.IsNullRef(ref z) ? ref z : ref Unsafe.Add(ref z, ya), o, active);
+        FinishOutputs<TActivation>(second, ref b, ref Unsafe.Add(ref y, yb), ref Unsafe.IsNullRef(ref z) ? ref z : ref Unsafe.Add(ref z, yb), o, active);
     }
 
     /// <summary>

@@ -179,33 +179,50 @@ internal static partial class DenseKernels<T, TSimd, TVector>
             if (active > 15) { a15 = TSimd.MultiplyAdd(TSimd.And(TSimd.Load(ref row, (15 * n) + i), mask), xv, a15); }
         }
 
-        // One tree per vector's worth of accumulators (several when a vector has fewer lanes than the group has rows).
+        // One tree per vector's worth of accumulators (several when a vector has fewer lanes than the group has rows),
+        // every tree before the first output is finished: the activation may be a call, across which no vector register
+        // survives, and accumulators still live after it were kept on the stack inside the loop above, stored at every
+        // fused multiply-add and loaded again at every iteration (T1's second layer at 256 bits, 8 of 16).
         if (lanes >= 16)
         {
             FinishOutputs<TActivation>(TSimd.Sums(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15), ref b, ref y, ref z, o, active);
         }
         else if (lanes == 8)
         {
-            FinishOutputs<TActivation>(TSimd.Sums(a0, a1, a2, a3, a4, a5, a6, a7, a0, a0, a0, a0, a0, a0, a0, a0), ref b, ref y, ref z, o, active);
-            if (active > 8) { FinishOutputs<TActivation>(TSimd.Sums(a8, a9, a10, a11, a12, a13, a14, a15, a0, a0, a0, a0, a0, a0, a0, a0), ref b, ref y, ref z, o + 8, active - 8); }
+            TVector s0 = TSimd.Sums(a0, a1, a2, a3, a4, a5, a6, a7, a0, a0, a0, a0, a0, a0, a0, a0);
+            TVector s1 = active > 8 ? TSimd.Sums(a8, a9, a10, a11, a12, a13, a14, a15, a0, a0, a0, a0, a0, a0, a0, a0) : s0;
+            FinishOutputs<TActivation>(s0, ref b, ref y, ref z, o, active);
+            if (active > 8) { FinishOutputs<TActivation>(s1, ref b, ref y, ref z, o + 8, active - 8); }
         }
         else if (lanes == 4)
         {
-            FinishOutputs<TActivation>(TSimd.Sums(a0, a1, a2, a3, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0), ref b, ref y, ref z, o, active);
-            if (active > 4) { FinishOutputs<TActivation>(TSimd.Sums(a4, a5, a6, a7, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0), ref b, ref y, ref z, o + 4, active - 4); }
-            if (active > 8) { FinishOutputs<TActivation>(TSimd.Sums(a8, a9, a10, a11, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0), ref b, ref y, ref z, o + 8, active - 8); }
-            if (active > 12) { FinishOutputs<TActivation>(TSimd.Sums(a12, a13, a14, a15, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0), ref b, ref y, ref z, o + 12, active - 12); }
+            TVector s0 = TSimd.Sums(a0, a1, a2, a3, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0);
+            TVector s1 = active > 4 ? TSimd.Sums(a4, a5, a6, a7, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0) : s0;
+            TVector s2 = active > 8 ? TSimd.Sums(a8, a9, a10, a11, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0) : s0;
+            TVector s3 = active > 12 ? TSimd.Sums(a12, a13, a14, a15, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0) : s0;
+            FinishOutputs<TActivation>(s0, ref b, ref y, ref z, o, active);
+            if (active > 4) { FinishOutputs<TActivation>(s1, ref b, ref y, ref z, o + 4, active - 4); }
+            if (active > 8) { FinishOutputs<TActivation>(s2, ref b, ref y, ref z, o + 8, active - 8); }
+            if (active > 12) { FinishOutputs<TActivation>(s3, ref b, ref y, ref z, o + 12, active - 12); }
         }
         else if (lanes == 2)
         {
-            FinishOutputs<TActivation>(TSimd.Sums(a0, a1, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0), ref b, ref y, ref z, o, active);
-            if (active > 2) { FinishOutputs<TActivation>(TSimd.Sums(a2, a3, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0), ref b, ref y, ref z, o + 2, active - 2); }
-            if (active > 4) { FinishOutputs<TActivation>(TSimd.Sums(a4, a5, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0), ref b, ref y, ref z, o + 4, active - 4); }
-            if (active > 6) { FinishOutputs<TActivation>(TSimd.Sums(a6, a7, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0), ref b, ref y, ref z, o + 6, active - 6); }
-            if (active > 8) { FinishOutputs<TActivation>(TSimd.Sums(a8, a9, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0), ref b, ref y, ref z, o + 8, active - 8); }
-            if (active > 10) { FinishOutputs<TActivation>(TSimd.Sums(a10, a11, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0), ref b, ref y, ref z, o + 10, active - 10); }
-            if (active > 12) { FinishOutputs<TActivation>(TSimd.Sums(a12, a13, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0), ref b, ref y, ref z, o + 12, active - 12); }
-            if (active > 14) { FinishOutputs<TActivation>(TSimd.Sums(a14, a15, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0), ref b, ref y, ref z, o + 14, active - 14); }
+            TVector s0 = TSimd.Sums(a0, a1, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0);
+            TVector s1 = active > 2 ? TSimd.Sums(a2, a3, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0) : s0;
+            TVector s2 = active > 4 ? TSimd.Sums(a4, a5, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0) : s0;
+            TVector s3 = active > 6 ? TSimd.Sums(a6, a7, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0) : s0;
+            TVector s4 = active > 8 ? TSimd.Sums(a8, a9, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0) : s0;
+            TVector s5 = active > 10 ? TSimd.Sums(a10, a11, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0) : s0;
+            TVector s6 = active > 12 ? TSimd.Sums(a12, a13, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0) : s0;
+            TVector s7 = active > 14 ? TSimd.Sums(a14, a15, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0, a0) : s0;
+            FinishOutputs<TActivation>(s0, ref b, ref y, ref z, o, active);
+            if (active > 2) { FinishOutputs<TActivation>(s1, ref b, ref y, ref z, o + 2, active - 2); }
+            if (active > 4) { FinishOutputs<TActivation>(s2, ref b, ref y, ref z, o + 4, active - 4); }
+            if (active > 6) { FinishOutputs<TActivation>(s3, ref b, ref y, ref z, o + 6, active - 6); }
+            if (active > 8) { FinishOutputs<TActivation>(s4, ref b, ref y, ref z, o + 8, active - 8); }
+            if (active > 10) { FinishOutputs<TActivation>(s5, ref b, ref y, ref z, o + 10, active - 10); }
+            if (active > 12) { FinishOutputs<TActivation>(s6, ref b, ref y, ref z, o + 12, active - 12); }
+            if (active > 14) { FinishOutputs<TActivation>(s7, ref b, ref y, ref z, o + 14, active - 14); }
         }
         else
         {
