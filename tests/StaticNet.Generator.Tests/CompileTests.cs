@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Linq;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Testing;
 using StaticNet.Roslyn;
 using Xunit;
@@ -131,6 +132,39 @@ public sealed class CompileTests
             [Network(Layers = [2, 3])] public partial class Net; }
             namespace Other.StaticNet { internal static class Marker; }
             """);
+        Assert.Equal(2, result.Sources.Length);
+        AssertNoWarnings(result.Output.GetDiagnostics());
+    }
+
+    [Fact]
+    public void Top_level_statements_declaring_names_the_generated_code_uses_do_not_capture_them()
+    {
+        // Found by a benchmark probe: a local function Dense of the top-level statements, and a network in the global
+        // namespace, whose generated code called the kernels' Dense<float> by its simple name (CS8801).
+        CSharpCompilation compilation = GeneratorHarness.Compilation("""
+            using StaticNet;
+
+            var net = new GlobalNet();
+            float[] output = new float[1];
+            float Loss = net.ComputeLoss([1f, 2f], [0.5f]);
+            net.Forward([1f, 2f], output);
+            System.Console.WriteLine(Dense(output[0]) + Output(Loss) + Frames(2f) + GlobalSequence.ParameterCount);
+
+            static T Dense<T>(T x) => x;
+            static T Output<T>(T x) => x;
+            static T Frames<T>(T x) => x;
+
+            /// <summary>A dense network in the global namespace.</summary>
+            [Network(Layers = [2, 3, 1], Activation = Activation.Tanh)]
+            public partial class GlobalNet;
+
+            /// <summary>A sequence network in the global namespace.</summary>
+            [Network(Input = 1)]
+            [Gru(4)]
+            [StaticNet.Dense(1)]
+            public partial class GlobalSequence;
+            """).WithOptions(GeneratorHarness.CompilationOptions().WithOutputKind(OutputKind.ConsoleApplication));
+        GeneratorResult result = GeneratorHarness.Run(compilation);
         Assert.Equal(2, result.Sources.Length);
         AssertNoWarnings(result.Output.GetDiagnostics());
     }

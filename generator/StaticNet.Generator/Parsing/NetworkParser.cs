@@ -213,9 +213,13 @@ internal static class NetworkParser
     /// also look up, at the declaration, to nothing or to the very type the generated code means. The usings themselves
     /// are bound from inside the network's namespace, so no enclosing namespace may hold a member named like the first
     /// part of one of them (a namespace <c>MyApp.System</c> would capture <c>using System.Runtime.CompilerServices;</c>).
+    /// The locals and local functions of top-level statements are in scope in the whole global namespace too (a use from
+    /// another type is error CS8801), and the lookup of namespaces and types does not see them, so there a name must not
+    /// be declared by a top-level statement either (a local function <c>Dense&lt;T&gt;</c> captured <c>Dense&lt;float&gt;</c>).
     /// </summary>
     private static bool ShortNamesAreSafe(INamedTypeSymbol type, SemanticModel model, int position)
     {
+        HashSet<string> topLevel = type.ContainingNamespace.IsGlobalNamespace ? TopLevelNames(model.Compilation) : [];
         foreach (string root in EmitContext.Imports.Values.Select(ns => ns.Split('.')[0]).Distinct())
         {
             for (INamespaceSymbol? enclosing = type.ContainingNamespace; enclosing is { IsGlobalNamespace: false }; enclosing = enclosing.ContainingNamespace)
@@ -247,13 +251,49 @@ internal static class NetworkParser
             }
 
             if (type.ContainingNamespace.IsGlobalNamespace &&
-                model.LookupNamespacesAndTypes(position, name: name).Any(symbol => symbol.ContainingNamespace?.ToDisplayString() != import.Value))
+                (topLevel.Contains(name) ||
+                 model.LookupNamespacesAndTypes(position, name: name).Any(symbol => symbol.ContainingNamespace?.ToDisplayString() != import.Value)))
             {
                 return false;
             }
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// The names that the compilation's top-level statements declare: their local functions and variables, and (more than
+    /// needed, never less) every variable of a pattern, <c>out var</c> or deconstruction anywhere inside them.
+    /// </summary>
+    private static HashSet<string> TopLevelNames(Compilation compilation)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (SyntaxTree tree in compilation.SyntaxTrees)
+        {
+            if (tree.GetRoot() is not CompilationUnitSyntax unit)
+            {
+                continue;
+            }
+
+            foreach (GlobalStatementSyntax statement in unit.Members.OfType<GlobalStatementSyntax>())
+            {
+                if (statement.Statement is LocalFunctionStatementSyntax function)
+                {
+                    names.Add(function.Identifier.ValueText);
+                }
+
+                foreach (SyntaxNode node in statement.Statement.DescendantNodesAndSelf(descendIntoChildren: node => node is not LocalFunctionStatementSyntax || node == statement.Statement))
+                {
+                    switch (node)
+                    {
+                        case VariableDeclaratorSyntax variable: names.Add(variable.Identifier.ValueText); break;
+                        case SingleVariableDesignationSyntax designation: names.Add(designation.Identifier.ValueText); break;
+                    }
+                }
+            }
+        }
+
+        return names;
     }
 
     private static HierarchyInfo GetHierarchy(INamedTypeSymbol type)
