@@ -75,8 +75,8 @@ fi
 mask=$((1 << core))
 dotnet "$dll" --filter '*' --exporters json --artifacts "$out/bdn" --affinity "$mask" "${job[@]}" | tee "$out/bdn.txt" | grep -E '^\| |// \*|Run time' || true
 
-# The same kernels at the narrower vector widths, in the same sitting: StaticNet's own cases (the dense networks' four and
-# the sequence networks' Step) again with the JIT told to use 256-bit vectors at most (DOTNET_PreferredVectorBitWidth=256,
+# The same kernels at the narrower vector widths, in the same sitting: StaticNet's own cases (the dense networks' four,
+# the sequence networks' Step and the wide tanh and GELU networks' forward passes) again with the JIT told to use 256-bit vectors at most (DOTNET_PreferredVectorBitWidth=256,
 # where the CPU has AVX-512) or no AVX at all (DOTNET_EnableAVX=0: the 128-bit path, which is also the one ARM64's NEON
 # runs). The benchmark processes BenchmarkDotNet starts inherit the variable; its summary ("VectorSize=") shows the width.
 flags=$(grep -m1 '^flags' /proc/cpuinfo)
@@ -87,7 +87,7 @@ elif grep -qw avx2 <<<"$flags"; then
 else
     echo "128 bdn" > "$out/widths.txt"; narrower=()
 fi
-own=('*NetworkBenchmarks*.Forward' '*NetworkBenchmarks*.ForwardFrozen' '*NetworkBenchmarks*.TrainStep' '*NetworkBenchmarks*.TrainBatch' '*NetworkBenchmarks*.ForwardBatch' '*SequenceBenchmarks*')
+own=('*NetworkBenchmarks*.Forward' '*NetworkBenchmarks*.ForwardFrozen' '*NetworkBenchmarks*.TrainStep' '*NetworkBenchmarks*.TrainBatch' '*NetworkBenchmarks*.ForwardBatch' '*SequenceBenchmarks*' '*ActivationBenchmarks*')
 for width in "${narrower[@]}"; do
     echo "== StaticNet at $width bits (BenchmarkDotNet)"
     if [ "$width" = 256 ]; then setting=DOTNET_PreferredVectorBitWidth=256; else setting=DOTNET_EnableAVX=0; fi

@@ -17,6 +17,9 @@ import sys
 
 TOPOLOGIES = ["T1", "T2", "T3"]
 CASES = ["fwd_1", "train_1", "train_32", "fwd_256"]
+# ActivationBenchmarks: StaticNet's forward pass of wide networks of other activations than ReLU, in the width table.
+ACTIVATION_TOPOLOGIES = ["WideTanh", "WideGelu"]
+ACTIVATION_CASES = ["fwd_1", "fwd_64"]
 LAYERS = {"T1": [2, 16, 16, 1], "T2": [64, 64, 64, 10], "T3": [784, 128, 64, 10]}
 MACS = {t: sum(a * b for a, b in zip(l, l[1:])) for t, l in LAYERS.items()}
 
@@ -36,7 +39,7 @@ NATIVE_NAMES = {"hand AVX512 split-acc": "AVX-512 C++", "hand AVX2 split-acc": "
 STEPS = {"StepGru8": "GRU(8)", "StepGru32": "GRU(32)", "StepLstm32": "LSTM(32)", "StepConvGru": "Conv1D→GRU(16)→Dense(1)"}
 # The same on the Freeze() snapshot ("StepGru8Frozen", ...): the case "step Freeze()".
 STEPS_FROZEN = {name + "Frozen": case for name, case in STEPS.items()}
-METHOD_CASES = {"Forward": "fwd_1", "TrainStep": "train_1", "TrainBatch": "train_32", "ForwardBatch": "fwd_256"}
+METHOD_CASES = {"Forward": "fwd_1", "TrainStep": "train_1", "TrainBatch": "train_32", "ForwardBatch": "fwd_256", "ForwardBatch64": "fwd_64"}
 PYTHON_NAMES = {"torch": "PyTorch", "numpy": "NumPy", "fann": "FANN"}
 # The suffix of a benchmark method's name says which implementation it times; no suffix is StaticNet.
 METHOD_SUFFIXES = {"Frozen": "StaticNet Freeze()", "Scalar": "Scalar C#", "TensorPrimitives": "TensorPrimitives", "OnnxRuntime": "ONNX Runtime", "TorchSharp": "TorchSharp"}
@@ -82,7 +85,7 @@ def staticnet(out, folder="bdn"):
             if not stats:
                 continue
             full = b.get("FullName", "") + " " + b.get("Type", "")
-            topology = "Large" if "Large" in full else next((t for t in TOPOLOGIES if f"<{t}>" in full or f"[{t}]" in full), None)
+            topology = "Large" if "Large" in full else next((t for t in TOPOLOGIES + ACTIVATION_TOPOLOGIES if f"<{t}>" in full or f"[{t}]" in full), None)
             method = b.get("Method", "")
             if method in STEPS or method in STEPS_FROZEN:
                 key = ("StaticNet", STEPS[method], "step") if method in STEPS else ("StaticNet", STEPS_FROZEN[method], "step Freeze()")
@@ -171,13 +174,14 @@ def widths_table(out, by_width):
     print("| network | case | " + " | ".join(f"{b}-bit" for b in bits) + " | " + " | ".join(f"{b} / {bits[0]}" for b in bits[1:]) + " |")
     print("|---|---|" + "---:|" * (2 * len(bits) - 1))
     rows = [(t, c) for t in TOPOLOGIES for c in CASES] + [(name, step) for name in STEPS.values() for step in ("step", "step Freeze()")]
+    rows += [(t, c) for t in ACTIVATION_TOPOLOGIES for c in ACTIVATION_CASES]
     for topology, case in rows:
         times = [by_width[b].get(("StaticNet", topology, case), (None, None))[0] for b in bits]
         if all(t is None for t in times):
             continue
         ratios = [f"{t / times[0]:.2f}×" if t and times[0] else "-" for t in times[1:]]
         print(f"| {topology} | {case} | " + " | ".join(fmt(t, case) for t in times) + " | " + " | ".join(ratios) + " |")
-    for topology in TOPOLOGIES:
+    for topology in TOPOLOGIES + ACTIVATION_TOPOLOGIES:
         times = [by_width[b].get(("StaticNet Freeze()", topology, "fwd_1"), (None, None))[0] for b in bits]
         if any(t is not None for t in times):
             ratios = [f"{t / times[0]:.2f}×" if t and times[0] else "-" for t in times[1:]]
