@@ -51,6 +51,7 @@ internal static partial class JitInlining
         var spills = new List<string>();
         string method = "";
         var body = new List<string>();
+        bool accumulatorKernel = false;
         int listings = 0;
         foreach (string line in File.Exists(path) ? File.ReadLines(path) : [])
         {
@@ -59,6 +60,7 @@ internal static partial class JitInlining
                 CheckLoops(method, body, spills);
                 method = line[Listing.Length..];
                 body.Clear();
+                accumulatorKernel = AccumulatorKernel().IsMatch(method);
                 listings++;
             }
             else if (SimdCall().IsMatch(line) && !line.Contains("ThroughMemory", StringComparison.Ordinal))
@@ -66,7 +68,7 @@ internal static partial class JitInlining
                 failures.Add($"{method}: {line.Trim()}");
             }
 
-            if (AccumulatorKernel().IsMatch(method))
+            if (accumulatorKernel)
             {
                 body.Add(line);
             }
