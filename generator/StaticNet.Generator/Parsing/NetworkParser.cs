@@ -262,8 +262,8 @@ internal static class NetworkParser
     }
 
     /// <summary>
-    /// The names that the compilation's top-level statements declare: their local functions and variables, and (more than
-    /// needed, never less) every variable of a pattern, <c>out var</c> or deconstruction anywhere inside them.
+    /// The names that the compilation's top-level statements declare: their local functions and, more than needed but
+    /// never less, every variable declared anywhere inside them (locals, patterns, <c>out var</c>, deconstructions).
     /// </summary>
     private static HashSet<string> TopLevelNames(Compilation compilation)
     {
@@ -282,7 +282,7 @@ internal static class NetworkParser
                     names.Add(function.Identifier.ValueText);
                 }
 
-                foreach (SyntaxNode node in statement.Statement.DescendantNodesAndSelf(descendIntoChildren: node => node is not LocalFunctionStatementSyntax || node == statement.Statement))
+                foreach (SyntaxNode node in statement.Statement.DescendantNodesAndSelf())
                 {
                     switch (node)
                     {
