@@ -240,7 +240,7 @@ internal static class GruKernels<T, TSimd, TVector>
         where TShape : ILayerShape
     {
         nuint hidden = (nuint)TShape.Out;
-        int count = (int)System.Math.Min((nuint)TSimd.Count, hidden - j);
+        int count = Lanes<T, TSimd, TVector>.BlockCount(TShape.Out, j);
         TVector hn = Load(ref gh, (2 * hidden) + j, count);
         TVector r = Gates<T, TSimd, TVector>.Sigmoid(TSimd.Add(Load(ref gi, j, count), Load(ref gh, j, count)));
         TVector z = Gates<T, TSimd, TVector>.Sigmoid(TSimd.Add(Load(ref gi, hidden + j, count), Load(ref gh, hidden + j, count)));
@@ -267,7 +267,7 @@ internal static class GruKernels<T, TSimd, TVector>
         where TShape : ILayerShape
     {
         nuint hidden = (nuint)TShape.Out;
-        int count = (int)System.Math.Min((nuint)TSimd.Count, hidden - j);
+        int count = Lanes<T, TSimd, TVector>.BlockCount(TShape.Out, j);
         TVector one = TSimd.Create(T.One);
         TVector d = TSimd.Add(Load(ref dh, j, count), Load(ref dy, j, count));
         TVector r = Load(ref cache, j, count);

@@ -242,7 +242,7 @@ internal static class LstmKernels<T, TSimd, TVector>
         where TShape : ILayerShape
     {
         nuint hidden = (nuint)TShape.Out;
-        int count = (int)System.Math.Min((nuint)TSimd.Count, hidden - j);
+        int count = Lanes<T, TSimd, TVector>.BlockCount(TShape.Out, j);
         TVector i = Gates<T, TSimd, TVector>.Sigmoid(TSimd.Add(Load(ref gi, j, count), Load(ref gh, j, count)));
         TVector f = Gates<T, TSimd, TVector>.Sigmoid(TSimd.Add(Load(ref gi, hidden + j, count), Load(ref gh, hidden + j, count)));
         TVector g = Gates<T, TSimd, TVector>.Tanh(TSimd.Add(Load(ref gi, (2 * hidden) + j, count), Load(ref gh, (2 * hidden) + j, count)));
@@ -269,7 +269,7 @@ internal static class LstmKernels<T, TSimd, TVector>
         where TShape : ILayerShape
     {
         nuint hidden = (nuint)TShape.Out;
-        int count = (int)System.Math.Min((nuint)TSimd.Count, hidden - j);
+        int count = Lanes<T, TSimd, TVector>.BlockCount(TShape.Out, j);
         TVector one = TSimd.Create(T.One);
         TVector d = TSimd.Add(Load(ref dh, j, count), Load(ref dy, j, count));
         TVector i = Load(ref gates, j, count);

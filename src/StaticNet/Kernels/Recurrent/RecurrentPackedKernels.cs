@@ -249,8 +249,7 @@ internal static class RecurrentPackedKernels<T, TSimd, TVector>
         nuint hidden = (nuint)TShape.Out;
         for (nuint b = 0; b < (nuint)Blocks<TShape>(); b++)
         {
-            // A constant where the blocks are whole: plain loads and stores.
-            int count = TShape.Out % TSimd.Count == 0 ? TSimd.Count : (int)Math.Min((nuint)TSimd.Count, hidden - (b * (nuint)TSimd.Count));
+            int count = Lanes<T, TSimd, TVector>.BlockCount(TShape.Out, b * (nuint)TSimd.Count);
             TCell.Cell<T, TSimd, TVector>(ref Unsafe.Add(ref sums, 4 * b * (nuint)TSimd.Count), ref state, ref y, b * (nuint)TSimd.Count, count, hidden);
         }
     }

@@ -30,6 +30,16 @@ public static class Lanes<T, TSimd, TVector>
         get => TSimd.Registers >= 32 ? 16 : 8;
     }
 
+    /// <summary>
+    /// The lanes of the block of a row of <paramref name="length"/> elements that starts at <paramref name="at"/>: a whole
+    /// vector, or the row's rest. A constant where the length is (a type argument's size) and a whole number of vectors:
+    /// then the block's loads and stores are plain ones, where a count known only at run time takes the masked moves, whose
+    /// results the JIT passed through a stack temporary (a recurrent cell's gates, every frame).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static int BlockCount(int length, nuint at) =>
+        length % TSimd.Count == 0 ? TSimd.Count : (int)Math.Min((nuint)TSimd.Count, (nuint)length - at);
+
     /// <summary>Loads <c>source[offset..offset + count)</c> into the first <paramref name="count"/> lanes; the other lanes are zero.</summary>
     /// <remarks>
     /// With masked moves (AVX-512, AVX) one instruction; elsewhere through memory, in a method of its own: inlined, that
