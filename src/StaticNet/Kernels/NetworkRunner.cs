@@ -179,25 +179,8 @@ public static class NetworkRunner<TKernels, T>
         Span<T> scratch = OnStack(length) ? stackalloc T[length] : (rented = ScratchBuffers<T>.Rent(length));
         ref T y = ref scratch[TKernels.ForwardScratchLength];
         TKernels.Forward(ref MemoryMarshal.GetReference(parameters), ref MemoryMarshal.GetReference(input), ref y, ref MemoryMarshal.GetReference(scratch));
-        int best = ArgMax(ref y);
+        int best = Outputs.ArgMax(MemoryMarshal.CreateReadOnlySpan(ref y, TKernels.OutputSize));
         Return(rented);
-        return best;
-    }
-
-    /// <summary>The index of the largest of the outputs at <paramref name="y"/> (the first one on a tie).</summary>
-    private static int ArgMax(ref T y)
-    {
-        int best = 0;
-        T max = y;
-        for (int j = 1; j < TKernels.OutputSize; j++)
-        {
-            if (Unsafe.Add(ref y, j) > max)
-            {
-                max = Unsafe.Add(ref y, j);
-                best = j;
-            }
-        }
-
         return best;
     }
 
@@ -273,7 +256,7 @@ public static class NetworkRunner<TKernels, T>
         Span<T> scratch = OnStack(length) ? stackalloc T[length] : (rented = ScratchBuffers<T>.Rent(length));
         ref T y = ref scratch[TKernels.ForwardScratchLength];
         TKernels.ForwardPacked(ref MemoryMarshal.GetReference(packed), ref MemoryMarshal.GetReference(input), ref y, ref MemoryMarshal.GetReference(scratch));
-        int best = ArgMax(ref y);
+        int best = Outputs.ArgMax(MemoryMarshal.CreateReadOnlySpan(ref y, TKernels.OutputSize));
         Return(rented);
         return best;
     }

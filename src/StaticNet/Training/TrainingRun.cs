@@ -309,21 +309,6 @@ internal sealed class TrainingRun<T>
         }
     }
 
-    /// <summary>The index of the largest value, the first on a tie (as a classifier's <c>Predict</c>).</summary>
-    private static int IndexOfMax(ReadOnlySpan<T> values)
-    {
-        int best = 0;
-        for (int j = 1; j < values.Length; j++)
-        {
-            if (values[j] > values[best])
-            {
-                best = j;
-            }
-        }
-
-        return best;
-    }
-
     /// <summary>
     /// The batch's gradient on parameters [slice * <see cref="ReductionSlice"/>, ...): the sum, in shard order, of each
     /// shard's gradient weighted by its share of the batch.
@@ -439,7 +424,7 @@ internal sealed class TrainingRun<T>
             {
                 int label = _labels.Span[row + s];
                 loss += withLoss ? double.CreateChecked(_model.ComputeLoss(input, label)) : 0;
-                correct += IndexOfMax(outputs.Slice(s * outputSize, outputSize)) == label ? 1 : 0;
+                correct += Outputs.ArgMax(outputs.Slice(s * outputSize, outputSize)) == label ? 1 : 0;
             }
             else
             {
@@ -447,8 +432,8 @@ internal sealed class TrainingRun<T>
                 loss += withLoss ? double.CreateChecked(_model.ComputeLoss(input, target)) : 0;
                 for (int f = 0; f < _model.Frames; f++)
                 {
-                    int predicted = IndexOfMax(outputs.Slice((s * targetLength) + (f * outputSize), outputSize));
-                    correct += predicted == IndexOfMax(target.Slice(f * outputSize, outputSize)) ? 1 : 0;
+                    int predicted = Outputs.ArgMax(outputs.Slice((s * targetLength) + (f * outputSize), outputSize));
+                    correct += predicted == Outputs.ArgMax(target.Slice(f * outputSize, outputSize)) ? 1 : 0;
                 }
             }
         }

@@ -32,6 +32,25 @@ public sealed class OutputKernelTests
         Run<O33>();
     }
 
+    /// <summary>
+    /// The arg-max behind a classifier's <c>Predict</c> and the trainer's accuracy: the first index of the largest value, the
+    /// first of equal largest values, 0 when every value is NaN; in float and double alike.
+    /// </summary>
+    [Theory]
+    [InlineData(new[] { 0.5 }, 0)]
+    [InlineData(new[] { 0.1, 0.7, 0.2 }, 1)]
+    [InlineData(new[] { -3.0, -1.0, -2.0, -1.5 }, 1)]
+    [InlineData(new[] { 0.2, 0.9, 0.9, 0.1 }, 1)]
+    [InlineData(new[] { 0.0, 0.0, 0.0 }, 0)]
+    [InlineData(new[] { 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.1 }, 10)]
+    [InlineData(new[] { double.NegativeInfinity, double.NegativeInfinity, -1e30 }, 2)]
+    [InlineData(new[] { double.NaN, double.NaN }, 0)]
+    public void ArgMax_is_the_first_largest_value(double[] values, int expected)
+    {
+        Assert.Equal(expected, Outputs.ArgMax<double>(values));
+        Assert.Equal(expected, Outputs.ArgMax<float>(values.Select(v => (float)v).ToArray()));
+    }
+
     private static void Run<TShape>()
         where TShape : ILayerShape
     {

@@ -1,6 +1,8 @@
+using System;
 using System.ComponentModel;
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
 namespace StaticNet.Kernels;
@@ -159,22 +161,7 @@ public static class Output<T>
     /// <param name="y">The values.</param>
     /// <returns>The index.</returns>
     public static int ArgMax<TShape>(ref T y)
-        where TShape : ILayerShape
-    {
-        int best = 0;
-        T max = y;
-        for (int j = 1; j < TShape.Out; j++)
-        {
-            T value = Unsafe.Add(ref y, j);
-            if (value > max)
-            {
-                max = value;
-                best = j;
-            }
-        }
-
-        return best;
-    }
+        where TShape : ILayerShape => Outputs.ArgMax(MemoryMarshal.CreateReadOnlySpan(ref y, TShape.Out));
 
     /// <summary>Writes rows of <c>TShape.Out</c> values, one-hot at each of <paramref name="count"/> labels, and returns them.</summary>
     /// <typeparam name="TShape">The output layer's sizes.</typeparam>
@@ -192,5 +179,30 @@ public static class Output<T>
         }
 
         return ref rows;
+    }
+}
+
+/// <summary>The arg-max of a row of outputs, as the runner's <c>Predict</c>, <see cref="Output{T}"/> and the trainer's accuracy take it.</summary>
+internal static class Outputs
+{
+    /// <summary>The index of the largest of <paramref name="values"/> (the first on a tie; 0 when every value is NaN).</summary>
+    /// <typeparam name="T">The scalar type.</typeparam>
+    /// <param name="values">The values, at least one.</param>
+    /// <returns>The index.</returns>
+    internal static int ArgMax<T>(ReadOnlySpan<T> values)
+        where T : IFloatingPointIeee754<T>
+    {
+        int best = 0;
+        T max = values[0];
+        for (int j = 1; j < values.Length; j++)
+        {
+            if (values[j] > max)
+            {
+                max = values[j];
+                best = j;
+            }
+        }
+
+        return best;
     }
 }
