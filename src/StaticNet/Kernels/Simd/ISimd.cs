@@ -50,6 +50,9 @@ public interface ISimd<T, TVector>
     /// <summary>Every lane <paramref name="value"/>.</summary>
     static abstract TVector Create(T value);
 
+    /// <summary>The first lane <paramref name="value"/>, the others zero.</summary>
+    static abstract TVector CreateScalar(T value);
+
     /// <summary>Loads <see cref="Count"/> values from <c>source[offset..]</c>.</summary>
     static abstract TVector Load(ref T source, nuint offset);
 

@@ -51,6 +51,10 @@ public readonly struct Simd128<T> : ISimd<T, Vector128<T>>
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> CreateScalar(T value) => Vector128.CreateScalar(value);
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<T> Load(ref T source, nuint offset) => Vector128.LoadUnsafe(ref source, offset);
 
     /// <inheritdoc/>

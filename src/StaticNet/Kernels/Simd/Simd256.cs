@@ -50,6 +50,10 @@ public readonly struct Simd256<T> : ISimd<T, Vector256<T>>
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> CreateScalar(T value) => Vector256.CreateScalar(value);
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<T> Load(ref T source, nuint offset) => Vector256.LoadUnsafe(ref source, offset);
 
     /// <inheritdoc/>

@@ -50,6 +50,10 @@ public readonly struct Simd512<T> : ISimd<T, Vector512<T>>
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> CreateScalar(T value) => Vector512.CreateScalar(value);
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<T> Load(ref T source, nuint offset) => Vector512.LoadUnsafe(ref source, offset);
 
     /// <inheritdoc/>
