@@ -38,9 +38,18 @@ public static class Output<T>
         }
         else
         {
-            OutputKernels<T, Simd1<T>, T>.Softmax<TShape>(ref y);
+            SoftmaxOfFew<TShape>(ref y);
         }
     }
+
+    /// <summary>
+    /// <see cref="Softmax"/> of fewer outputs than any vector has lanes, a method of its own: the JIT charges the
+    /// dispatcher for every width's kernel it imports, before it finds the branches not taken, and with this one inlined
+    /// too the budget ran out (a 3-output softmax at 512 bits left scalar operations as calls).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
+    private static void SoftmaxOfFew<TShape>(ref T y)
+        where TShape : ILayerShape => OutputKernels<T, Simd1<T>, T>.Softmax<TShape>(ref y);
 
     /// <summary>
     /// The mean squared error of the output <paramref name="y"/> against <paramref name="t"/>; writes

@@ -50,8 +50,14 @@ public interface ISimd<T, TVector>
     /// <summary>Every lane <paramref name="value"/>.</summary>
     static abstract TVector Create(T value);
 
-    /// <summary>The first lane <paramref name="value"/>, the others zero.</summary>
-    static abstract TVector CreateScalar(T value);
+    /// <summary>
+    /// Loads <c>source[offset..offset + count)</c>, where they fit 8 bytes (one lane, or two floats), into the first
+    /// <paramref name="count"/> lanes; the other lanes are zero. One scalar move.
+    /// </summary>
+    static abstract TVector LoadLow(ref T source, nuint offset, int count);
+
+    /// <summary>Stores the first <paramref name="count"/> lanes, where they fit 8 bytes, to <c>destination[offset..]</c>: one scalar move.</summary>
+    static abstract void StoreLow(TVector value, ref T destination, nuint offset, int count);
 
     /// <summary>Loads <see cref="Count"/> values from <c>source[offset..]</c>.</summary>
     static abstract TVector Load(ref T source, nuint offset);

@@ -42,26 +42,31 @@ public static class Lanes<T, TSimd, TVector>
 
     /// <summary>Loads <c>source[offset..offset + count)</c> into the first <paramref name="count"/> lanes; the other lanes are zero.</summary>
     /// <remarks>
-    /// One lane: a scalar move. More: with masked moves (AVX-512, AVX) one instruction; elsewhere through memory, in a method
-    /// of its own: inlined, that path's code would count against the inlining budget of every kernel that loads a partial
-    /// vector, even where the masked move is taken (the JIT charges an inlinee by its whole IL).
+    /// One lane, or two floats: a scalar move. More: with masked moves (AVX-512, AVX) one instruction; elsewhere through
+    /// memory, in a method of its own: inlined, that path's code would count against the inlining budget of every kernel
+    /// that loads a partial vector, even where the masked move is taken (the JIT charges an inlinee by its whole IL).
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TVector LoadFirst(ref T source, nuint offset, int count)
     {
         // One expression, not a return per case: with two returns the JIT gave the inlined result a stack temporary (a
-        // store and a reload on the way to the add that reads it), even where the count folded to a whole vector.
-        // One lane is a scalar move: a masked move pins its address (a store and a load of the pointer), the JIT passes its
-        // result through a stack temporary, and a masked store is not forwarded to a load that reads it soon after (a
-        // network's one output, read by the caller). T1's Freeze().Forward on Zen 4, 3 pairs: 75-88 -> 59-70 ns at 256 bits.
+        // store and a reload on the way to the add that reads it), even where the count folded to a whole vector. Lanes
+        // that fit 8 bytes (one lane, two floats) are a scalar move: a masked move pins its address (a store and a load of
+        // the pointer), the JIT passes its result through a stack temporary, and a masked store is not forwarded to a load
+        // that reads it soon after (a network's one output, read by the caller): T1's Freeze().Forward on Zen 4, 3 pairs,
+        // 75-88 -> 59-70 ns at 256 bits. One call per case: the JIT charges these calls to the caller's inlining budget
+        // even in branches it later finds dead (the scalar softmax ran out of it with one more).
         return count >= TSimd.Count
             ? TSimd.Load(ref source, offset)
-            : count == 1 ? TSimd.CreateScalar(Unsafe.Add(ref source, offset))
+            : count * Unsafe.SizeOf<T>() <= 8 ? TSimd.LoadLow(ref source, offset, count)
             : TSimd.HasMaskedLoad ? TSimd.LoadMasked(ref source, offset, count) : LoadFirstThroughMemory(ref source, offset, count);
     }
 
     /// <summary>Stores the first <paramref name="count"/> lanes to <c>destination[offset..offset + count)</c>.</summary>
-    /// <remarks>As <see cref="LoadFirst"/>: a scalar move for one lane, a masked move, or through memory in a method of its own.</remarks>
+    /// <remarks>
+    /// As <see cref="LoadFirst"/>: a scalar move for one lane or two floats, a masked move, or through memory in a method of
+    /// its own.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void StoreFirst(TVector value, ref T destination, nuint offset, int count)
     {
@@ -69,9 +74,9 @@ public static class Lanes<T, TSimd, TVector>
         {
             TSimd.Store(value, ref destination, offset);
         }
-        else if (count == 1)
+        else if (count * Unsafe.SizeOf<T>() <= 8)
         {
-            Unsafe.Add(ref destination, offset) = TSimd.First(value);
+            TSimd.StoreLow(value, ref destination, offset, count);
         }
         else if (TSimd.HasMaskedStore)
         {

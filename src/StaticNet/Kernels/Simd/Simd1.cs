@@ -40,7 +40,11 @@ public readonly struct Simd1<T> : ISimd<T, T>
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static T CreateScalar(T value) => value;
+    public static T LoadLow(ref T source, nuint offset, int count) => Unsafe.Add(ref source, offset);
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreLow(T value, ref T destination, nuint offset, int count) => Unsafe.Add(ref destination, offset) = value;
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -51,7 +51,24 @@ public readonly struct Simd128<T> : ISimd<T, Vector128<T>>
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<T> CreateScalar(T value) => Vector128.CreateScalar(value);
+    public static Vector128<T> LoadLow(ref T source, nuint offset, int count) =>
+        count * Unsafe.SizeOf<T>() == 4
+            ? Vector128.CreateScalar(Unsafe.Add(ref source, offset))
+            : Vector128.CreateScalar(Unsafe.ReadUnaligned<double>(ref Unsafe.As<T, byte>(ref Unsafe.Add(ref source, offset)))).As<double, T>();
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreLow(Vector128<T> value, ref T destination, nuint offset, int count)
+    {
+        if (count * Unsafe.SizeOf<T>() == 4)
+        {
+            Unsafe.Add(ref destination, offset) = value.ToScalar();
+        }
+        else
+        {
+            Unsafe.WriteUnaligned(ref Unsafe.As<T, byte>(ref Unsafe.Add(ref destination, offset)), value.AsDouble().ToScalar());
+        }
+    }
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -50,7 +50,11 @@ public readonly struct Simd256<T> : ISimd<T, Vector256<T>>
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<T> CreateScalar(T value) => Vector256.CreateScalar(value);
+    public static Vector256<T> LoadLow(ref T source, nuint offset, int count) => Simd128<T>.LoadLow(ref source, offset, count).ToVector256();
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreLow(Vector256<T> value, ref T destination, nuint offset, int count) => Simd128<T>.StoreLow(value.GetLower(), ref destination, offset, count);
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

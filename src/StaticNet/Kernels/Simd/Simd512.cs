@@ -50,7 +50,12 @@ public readonly struct Simd512<T> : ISimd<T, Vector512<T>>
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<T> CreateScalar(T value) => Vector512.CreateScalar(value);
+    public static Vector512<T> LoadLow(ref T source, nuint offset, int count) => Simd128<T>.LoadLow(ref source, offset, count).ToVector256().ToVector512();
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreLow(Vector512<T> value, ref T destination, nuint offset, int count) =>
+        Simd128<T>.StoreLow(value.GetLower().GetLower(), ref destination, offset, count);
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
