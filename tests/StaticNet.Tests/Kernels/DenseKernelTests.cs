@@ -47,7 +47,9 @@ public sealed class DenseKernelTests
     /// The kernels of layers of one to three inputs that gather a vector of outputs' weight columns (one sample, and the
     /// batch the dispatcher gives them): against the plain math, the batch to the bit against one sample at a time, and,
     /// where the width runs on this machine's hardware (so that its multiply-add is fused exactly when the scalar one
-    /// is), to the bit against the scalar kernel that a network's one-sample Forward runs for two and three inputs.
+    /// is), to the bit against the scalar kernel (what a network's one-sample Forward runs for three inputs). Two inputs
+    /// split their columns from two loads (<see cref="ISimd{T, TVector}.Evens"/>); layers of one or two vectors of outputs
+    /// take the activation inlined, wider ones as a call.
     /// </summary>
     [Fact]
     public void Layers_of_few_inputs_gather_their_columns_at_every_width()
@@ -55,6 +57,7 @@ public sealed class DenseKernelTests
         Columns<S1x9>();
         Columns<S2x16>();
         Columns<S2x17>();
+        Columns<S2x40>();
         Columns<S3x5>();
         Columns<S3x40>();
     }
@@ -400,6 +403,7 @@ public sealed class DenseKernelTests
     private readonly struct S1x9 : ILayerShape { public static int In => 1; public static int Out => 9; }
 
     private readonly struct S2x17 : ILayerShape { public static int In => 2; public static int Out => 17; }
+    private readonly struct S2x40 : ILayerShape { public static int In => 2; public static int Out => 40; }
 
     private readonly struct S3x40 : ILayerShape { public static int In => 3; public static int Out => 40; }
 

@@ -70,4 +70,45 @@ public sealed class LanesTests
             }
         }
     }
+
+    /// <summary>
+    /// <see cref="ISimd{T, TVector}.Evens"/> and <see cref="ISimd{T, TVector}.Odds"/>, which split two vectors of
+    /// interleaved pairs (a two-input layer's weight rows) into the two columns: at every width, float and double.
+    /// </summary>
+    [Fact]
+    public void Evens_and_odds_split_interleaved_pairs_at_every_width()
+    {
+        Unzip<float, Simd1<float>, float>();
+        Unzip<float, Simd128<float>, Vector128<float>>();
+        Unzip<float, Simd256<float>, Vector256<float>>();
+        Unzip<float, Simd512<float>, Vector512<float>>();
+        Unzip<double, Simd1<double>, double>();
+        Unzip<double, Simd128<double>, Vector128<double>>();
+        Unzip<double, Simd256<double>, Vector256<double>>();
+        Unzip<double, Simd512<double>, Vector512<double>>();
+    }
+
+    private static void Unzip<T, TSimd, TVector>()
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TSimd : ISimd<T, TVector>
+        where TVector : struct
+    {
+        int lanes = TSimd.Count;
+        var pairs = new T[2 * lanes];
+        for (int i = 0; i < pairs.Length; i++)
+        {
+            pairs[i] = T.CreateChecked(i + 1);
+        }
+
+        TVector a = TSimd.Load(ref pairs[0], 0), b = TSimd.Load(ref pairs[0], (nuint)lanes);
+        var evens = new T[lanes];
+        var odds = new T[lanes];
+        TSimd.Store(TSimd.Evens(a, b), ref evens[0], 0);
+        TSimd.Store(TSimd.Odds(a, b), ref odds[0], 0);
+        for (int lane = 0; lane < lanes; lane++)
+        {
+            Assert.True(pairs[2 * lane] == evens[lane], $"{typeof(TSimd).Name} evens: lane {lane} is {evens[lane]}, not {pairs[2 * lane]}");
+            Assert.True(pairs[(2 * lane) + 1] == odds[lane], $"{typeof(TSimd).Name} odds: lane {lane} is {odds[lane]}, not {pairs[(2 * lane) + 1]}");
+        }
+    }
 }

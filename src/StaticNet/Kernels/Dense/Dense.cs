@@ -45,23 +45,24 @@ public static class Dense<T>
         {
             DenseKernels<T, Simd128<T>, Vector128<T>>.Forward<TShape, TActivation>(ref w, ref b, ref x, ref y, ref z);
         }
-        else if (TShape.In == 1 && Vector512.IsHardwareAccelerated && TShape.Out >= Vector512<T>.Count)
+        else if (TShape.In <= 2 && Vector512.IsHardwareAccelerated && TShape.Out >= Vector512<T>.Count)
         {
             DenseKernels<T, Simd512<T>, Vector512<T>>.ForwardColumns<TShape, TActivation>(ref w, ref b, ref x, ref y, ref z);
         }
-        else if (TShape.In == 1 && Vector256.IsHardwareAccelerated && TShape.Out >= Vector256<T>.Count)
+        else if (TShape.In <= 2 && Vector256.IsHardwareAccelerated && TShape.Out >= Vector256<T>.Count)
         {
             DenseKernels<T, Simd256<T>, Vector256<T>>.ForwardColumns<TShape, TActivation>(ref w, ref b, ref x, ref y, ref z);
         }
-        else if (TShape.In == 1 && Vector128.IsHardwareAccelerated && TShape.Out >= Vector128<T>.Count)
+        else if (TShape.In <= 2 && Vector128.IsHardwareAccelerated && TShape.Out >= Vector128<T>.Count)
         {
             DenseKernels<T, Simd128<T>, Vector128<T>>.ForwardColumns<TShape, TActivation>(ref w, ref b, ref x, ref y, ref z);
         }
         else
         {
             // Inputs too few for a vector: scalar inner products, then the activation a vector of outputs at a time. (A
-            // layer of two or three inputs could gather its columns as ForwardBatch does, but for one sample, gathering
-            // them lane by lane measured slower than the scalar products: T1 on Zen 5, 105-113 ns against 119-121.)
+            // layer of three inputs could gather its columns as ForwardBatch does, but for one sample, gathering them lane
+            // by lane measured slower than the scalar products: T1's two inputs on Zen 5, 105-113 ns against 119-121,
+            // before two columns were split from two loads by shuffles.)
             DenseKernels<T, Simd1<T>, T>.Forward<TShape, Activations.Identity>(ref w, ref b, ref x, ref y, ref Unsafe.NullRef<T>());
             ActivationPass<T>.Apply<TShape, TActivation>(ref y, ref z);
         }

@@ -90,7 +90,7 @@ internal static partial class DenseKernels<T, TSimd, TVector>
         for (nuint o = 0; o < n; o += lanes)
         {
             nuint at = o + lanes <= n ? o : n - lanes;
-            TVector c0 = Column<TShape>(ref w, at, 0), c1 = Column<TShape>(ref w, at, 1), c2 = Column<TShape>(ref w, at, 2);
+            Columns<TShape>(ref w, at, out TVector c0, out TVector c1, out TVector c2);
             for (nuint s = 0; s < (nuint)count; s++)
             {
                 FinishOutputs<TActivation>(ColumnsTimes<TShape>(c0, c1, c2, ref Unsafe.Add(ref x, s * xStride)), ref b, ref Unsafe.Add(ref y, s * yStride),

@@ -50,6 +50,14 @@ internal static partial class DenseKernels<T, TSimd, TVector>
         where TActivation : IActivation
     {
         int rows = GroupRows<TShape>();
+        if (TShape.Out <= rows && TShape.Out <= 2 * TSimd.Count)
+        {
+            // One group of one or two vectors of outputs: a narrow layer, whose activation is on the network's dependency
+            // chain at two sites at most, takes the activation's inlined form (the same values without a call).
+            ForwardGroup<TShape, Inlined<TActivation>, Yes>(ref w, ref b, ref x, ref y, ref z, 0);
+            return;
+        }
+
         if (TShape.Out < rows)
         {
             ForwardGroup<TShape, TActivation, Yes>(ref w, ref b, ref x, ref y, ref z, 0);
@@ -80,23 +88,68 @@ internal static partial class DenseKernels<T, TSimd, TVector>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void ForwardColumns<TShape, TActivation>(ref T w, ref T b, ref T x, ref T y, ref T z)
         where TShape : ILayerShape
-        where TActivation : IActivation =>
-        ForwardColumnsBatch<TShape, TActivation>(ref w, ref b, ref x, 0, ref y, ref z, 0, 1);
+        where TActivation : IActivation
+    {
+        if (TShape.Out <= 2 * TSimd.Count)
+        {
+            ForwardColumnVectors<TShape, Inlined<TActivation>>(ref w, ref b, ref x, ref y, ref z);
+        }
+        else
+        {
+            ForwardColumnVectors<TShape, TActivation>(ref w, ref b, ref x, ref y, ref z);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="ForwardColumns"/>, a vector of outputs at a time. A method of its own, compiled fully optimised at its
+    /// first call; a layer of one or two vectors of outputs takes the activation's inlined form.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ForwardColumnVectors<TShape, TActivation>(ref T w, ref T b, ref T x, ref T y, ref T z)
+        where TShape : ILayerShape
+        where TActivation : IActivation
+    {
+        nuint n = (nuint)TShape.Out;
+        nuint lanes = (nuint)TSimd.Count;
+        for (nuint o = 0; o < n; o += lanes)
+        {
+            nuint at = o + lanes <= n ? o : n - lanes;
+            Columns<TShape>(ref w, at, out TVector c0, out TVector c1, out TVector c2);
+            FinishOutputs<TActivation>(ColumnsTimes<TShape>(c0, c1, c2, ref x), ref b, ref y, ref z, at, (int)lanes);
+        }
+    }
 
     /// <summary>The most inputs <see cref="ForwardColumns"/> takes (a float layer of 4 inputs fills a 128-bit vector).</summary>
     internal const int MaxColumns = 3;
 
-    /// <summary>Lanes <c>k</c> of <c>W[at + k][i]</c>: a column of the weights for a vector of outputs (zero past the layer's inputs).</summary>
+    /// <summary>
+    /// Lanes <c>k</c> of <c>W[at + k][i]</c> for each input <c>i</c>: the columns of the weights for a vector of outputs (zero
+    /// past the layer's inputs). One input: a load. Two: the vector's rows are two vectors of interleaved pairs, split by
+    /// <see cref="ISimd{T, TVector}.Evens"/> and <see cref="ISimd{T, TVector}.Odds"/> (T1's first layer at 256 bits, two loads
+    /// and four shuffles for 8 outputs instead of 16 scalar products). Three: gathered lane by lane.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TVector Column<TShape>(ref T w, nuint at, nuint i)
+    private static void Columns<TShape>(ref T w, nuint at, out TVector c0, out TVector c1, out TVector c2)
         where TShape : ILayerShape
     {
-        if (i >= (nuint)TShape.In)
+        if (TShape.In == 1)
         {
-            return TSimd.Zero;
+            c0 = TSimd.Load(ref w, at);
+            c1 = c2 = TSimd.Zero;
         }
-
-        return TShape.In == 1 ? TSimd.Load(ref w, at) : Lanes<T, TSimd, TVector>.LoadStrided(ref w, (at * (nuint)TShape.In) + i, (nuint)TShape.In);
+        else if (TShape.In == 2)
+        {
+            TVector first = TSimd.Load(ref w, 2 * at), second = TSimd.Load(ref w, (2 * at) + (nuint)TSimd.Count);
+            c0 = TSimd.Evens(first, second);
+            c1 = TSimd.Odds(first, second);
+            c2 = TSimd.Zero;
+        }
+        else
+        {
+            c0 = Lanes<T, TSimd, TVector>.LoadStrided(ref w, at * (nuint)TShape.In, (nuint)TShape.In);
+            c1 = Lanes<T, TSimd, TVector>.LoadStrided(ref w, (at * (nuint)TShape.In) + 1, (nuint)TShape.In);
+            c2 = Lanes<T, TSimd, TVector>.LoadStrided(ref w, (at * (nuint)TShape.In) + 2, (nuint)TShape.In);
+        }
     }
 
     /// <summary>The columns times the inputs, added in order onto zero: a vector of outputs' <c>W x</c>.</summary>

@@ -109,6 +109,16 @@ public interface ISimd<T, TVector>
         TVector a0, TVector a1, TVector a2, TVector a3, TVector a4, TVector a5, TVector a6, TVector a7,
         TVector a8, TVector a9, TVector a10, TVector a11, TVector a12, TVector a13, TVector a14, TVector a15);
 
+    /// <summary>
+    /// The lanes at even positions of the concatenation <c>a ‖ b</c>: <c>[a0, a2, …, b0, b2, …]</c>. With
+    /// <see cref="Odds"/>, splits two vectors of interleaved pairs (the rows of a two-input layer's weights) into their
+    /// two columns.
+    /// </summary>
+    static abstract TVector Evens(TVector a, TVector b);
+
+    /// <summary>The lanes at odd positions of the concatenation <c>a ‖ b</c>: <c>[a1, a3, …, b1, b3, …]</c>.</summary>
+    static abstract TVector Odds(TVector a, TVector b);
+
     /// <summary>A mask of the last <paramref name="count"/> lanes (<c>0 &lt; count &lt;= Count</c>).</summary>
     static abstract TVector LastLanes(int count);
 

@@ -88,6 +88,14 @@ public readonly struct Simd1<T> : ISimd<T, T>
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Evens(T a, T b) => a;
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Odds(T a, T b) => b;
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T LastLanes(int count) => count > 0 ? AllBits : T.Zero;
 
     /// <inheritdoc/>

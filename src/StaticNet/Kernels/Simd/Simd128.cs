@@ -173,46 +173,66 @@ public readonly struct Simd128<T> : ISimd<T, Vector128<T>>
         if (typeof(T) == typeof(float))
         {
             // Adjacent pairs, twice: [a0.0+a0.1, a0.2+a0.3, a1.0+a1.1, a1.2+a1.3], then the same on two of those.
-            Vector128<float> p0 = Pairs(a0.AsSingle(), a1.AsSingle());
-            Vector128<float> p1 = Pairs(a2.AsSingle(), a3.AsSingle());
-            return Pairs(p0, p1).As<float, T>();
+            return Pairs(Pairs(a0, a1), Pairs(a2, a3));
         }
 
-        return Pairs(a0.AsDouble(), a1.AsDouble()).As<double, T>();
+        return Pairs(a0, a1);
     }
 
-    /// <summary><c>[a0 + a1, a2 + a3, b0 + b1, b2 + b3]</c>.</summary>
+    /// <summary><c>[a0 + a1, a2 + a3, b0 + b1, b2 + b3]</c> for floats, <c>[a0 + a1, b0 + b1]</c> for doubles.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<float> Pairs(Vector128<float> a, Vector128<float> b)
+    private static Vector128<T> Pairs(Vector128<T> a, Vector128<T> b)
     {
         if (AdvSimd.Arm64.IsSupported)
         {
-            return AdvSimd.Arm64.AddPairwise(a, b);
+            return typeof(T) == typeof(float)
+                ? AdvSimd.Arm64.AddPairwise(a.AsSingle(), b.AsSingle()).As<float, T>()
+                : AdvSimd.Arm64.AddPairwise(a.AsDouble(), b.AsDouble()).As<double, T>();
         }
 
-        if (Sse.IsSupported)
-        {
-            return Sse.Shuffle(a, b, 0b10_00_10_00) + Sse.Shuffle(a, b, 0b11_01_11_01);
-        }
-
-        return Vector128.Create(a.GetElement(0) + a.GetElement(1), a.GetElement(2) + a.GetElement(3), b.GetElement(0) + b.GetElement(1), b.GetElement(2) + b.GetElement(3));
+        return Evens(a, b) + Odds(a, b);
     }
 
-    /// <summary><c>[a0 + a1, b0 + b1]</c>.</summary>
+    /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<double> Pairs(Vector128<double> a, Vector128<double> b)
+    public static Vector128<T> Evens(Vector128<T> a, Vector128<T> b) => Unzip(a, b, 0);
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> Odds(Vector128<T> a, Vector128<T> b) => Unzip(a, b, 1);
+
+    /// <summary>Lanes <c>first, first + 2, …</c> of <c>a ‖ b</c>: one instruction on ARM64 and x64.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<T> Unzip(Vector128<T> a, Vector128<T> b, int first)
     {
+        if (typeof(T) == typeof(float))
+        {
+            Vector128<float> fa = a.AsSingle(), fb = b.AsSingle();
+            if (AdvSimd.Arm64.IsSupported)
+            {
+                return (first == 0 ? AdvSimd.Arm64.UnzipEven(fa, fb) : AdvSimd.Arm64.UnzipOdd(fa, fb)).As<float, T>();
+            }
+
+            if (Sse.IsSupported)
+            {
+                return (first == 0 ? Sse.Shuffle(fa, fb, 0b10_00_10_00) : Sse.Shuffle(fa, fb, 0b11_01_11_01)).As<float, T>();
+            }
+
+            return Vector128.Create(fa.GetElement(first), fa.GetElement(first + 2), fb.GetElement(first), fb.GetElement(first + 2)).As<float, T>();
+        }
+
+        Vector128<double> da = a.AsDouble(), db = b.AsDouble();
         if (AdvSimd.Arm64.IsSupported)
         {
-            return AdvSimd.Arm64.AddPairwise(a, b);
+            return (first == 0 ? AdvSimd.Arm64.UnzipEven(da, db) : AdvSimd.Arm64.UnzipOdd(da, db)).As<double, T>();
         }
 
         if (Sse2.IsSupported)
         {
-            return Sse2.UnpackLow(a, b) + Sse2.UnpackHigh(a, b);
+            return (first == 0 ? Sse2.UnpackLow(da, db) : Sse2.UnpackHigh(da, db)).As<double, T>();
         }
 
-        return Vector128.Create(a.GetElement(0) + a.GetElement(1), b.GetElement(0) + b.GetElement(1));
+        return Vector128.Create(da.GetElement(first), db.GetElement(first)).As<double, T>();
     }
 
     /// <inheritdoc/>

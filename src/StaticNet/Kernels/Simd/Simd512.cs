@@ -209,6 +209,35 @@ public readonly struct Simd512<T> : ISimd<T, Vector512<T>>
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> Evens(Vector512<T> a, Vector512<T> b) => Unzip(a, b, 0);
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> Odds(Vector512<T> a, Vector512<T> b) => Unzip(a, b, 1);
+
+    /// <summary>Lanes <c>first, first + 2, …</c> of <c>a ‖ b</c>: one two-table permute.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<T> Unzip(Vector512<T> a, Vector512<T> b, int first)
+    {
+        if (Avx512F.IsSupported)
+        {
+            if (typeof(T) == typeof(float))
+            {
+                Vector512<int> lanes = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30) + Vector512.Create(first);
+                return Avx512F.PermuteVar16x32x2(a.AsSingle(), lanes, b.AsSingle()).As<float, T>();
+            }
+
+            Vector512<long> pairs = Vector512.Create(0L, 2, 4, 6, 8, 10, 12, 14) + Vector512.Create((long)first);
+            return Avx512F.PermuteVar8x64x2(a.AsDouble(), pairs, b.AsDouble()).As<double, T>();
+        }
+
+        return first == 0
+            ? Vector512.Create(Simd256<T>.Evens(a.GetLower(), a.GetUpper()), Simd256<T>.Evens(b.GetLower(), b.GetUpper()))
+            : Vector512.Create(Simd256<T>.Odds(a.GetLower(), a.GetUpper()), Simd256<T>.Odds(b.GetLower(), b.GetUpper()));
+    }
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<T> LastLanes(int count) => Vector512.GreaterThanOrEqual(Indices, Vector512.Create(T.CreateTruncating(Count - count)));
 
     /// <inheritdoc/>
