@@ -157,10 +157,23 @@ public static class VectorMath<T, TSimd, TVector>
 
         TVector small = TSimd.MultiplyAdd(TSimd.Multiply(ax, z), p, ax);
 
-        // Beyond 9.125 (19.125 in double) tanh rounds to 1, so |x| is clamped there: e^(−2|x|) is then a normal number,
-        // which the short exp below computes (a NaN passes through Min as its second operand).
-        TVector e = ExpOfBoundedNegative(TSimd.Multiply(TSimd.Min(Create(9.125f, 19.125), ax), Create(-2.0)));
-        TVector large = TSimd.Subtract(One, TSimd.Divide(TSimd.Add(e, e), TSimd.Add(One, e)));
+        // Beyond 9.125 (19.125 in double) tanh rounds to 1, so |x| is clamped there: e = e^(−2|x|) is then a normal number,
+        // which the short exp below computes (a NaN passes through Min as its second operand). This branch is the
+        // function's latency, which a layer of a small network waits for, so it is kept short: the factor −2 goes into
+        // the reduction's constant (its product u is ready before the reduction needs it); in float one constant for
+        // ln 2 (its error, n·1.9e−9 with n ≥ −26, is below 0.05 ulp of e where e can reach the result's last bit, and
+        // far below it where n is large and e is tiny); and 2e and 1 + e are each one fused multiply-add from e^r − 1.
+        TVector m = TSimd.Min(Create(9.125f, 19.125), ax);
+        TVector u = TSimd.Multiply(m, Create(-2.0));
+        TVector t = TSimd.MultiplyAdd(m, Create(-2.8853900817779268), Magic);
+        TVector n = TSimd.Subtract(t, Magic);
+        TVector r = IsSingle
+            ? TSimd.MultiplyAdd(n, Create(-0.693147180559945309), u)
+            : TSimd.MultiplyAdd(n, Create(-0.28235290563031577122588448175013436025525412068e-12), TSimd.MultiplyAdd(n, Create(-0.69314718055966295651160180568695068359375), u));
+        TVector em1 = ExpM1Reduced(r);
+        TVector scale = TSimd.AddInteger(TSimd.ShiftLeftInteger(t, MantissaBits), TSimd.CreateInteger(OneBits));
+        TVector twice = TSimd.Add(scale, scale);
+        TVector large = TSimd.Subtract(One, TSimd.Divide(TSimd.MultiplyAdd(em1, twice, twice), TSimd.MultiplyAdd(em1, scale, TSimd.Add(scale, One))));
 
         // Both are >= 0: give the result the sign of x (tanh is odd; -0 stays -0).
         TVector y = TSimd.Select(TSimd.LessThan(ax, Create(0.625)), small, large);
@@ -199,10 +212,13 @@ public static class VectorMath<T, TSimd, TVector>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static TVector SigmoidGateInline(TVector x)
     {
-        // Max takes the lane as its second operand: a NaN passes through. Below the clamp e is 0.
-        TVector e = ExpOfBoundedNegative(TSimd.Max(Create(-87f, -708d), TSimd.Negate(TSimd.Abs(x))));
-        e = TSimd.AndNot(e, TSimd.LessThan(x, Create(-87f, -708d)));
-        return TSimd.Divide(TSimd.Select(TSimd.LessThan(x, TSimd.Zero), e, One), TSimd.Add(One, e));
+        // Max takes the lane as its second operand: a NaN passes through. Below the clamp e is 0. e = 2^n·(1 + p) and
+        // 1 + e are each one fused multiply-add from p = e^r − 1, side by side (1 + e rounded once).
+        TVector r = Reduce(TSimd.Max(Create(-87f, -708d), TSimd.Or(x, SignBit)), out TVector t);
+        TVector p = ExpM1Reduced(r);
+        TVector scale = TSimd.AddInteger(TSimd.ShiftLeftInteger(t, MantissaBits), TSimd.CreateInteger(OneBits));
+        TVector e = TSimd.AndNot(TSimd.MultiplyAdd(p, scale, scale), TSimd.LessThan(x, Create(-87f, -708d)));
+        return TSimd.Divide(TSimd.Select(TSimd.LessThan(x, TSimd.Zero), e, One), TSimd.MultiplyAdd(p, scale, TSimd.Add(scale, One)));
     }
 
     /// <summary>
@@ -217,11 +233,21 @@ public static class VectorMath<T, TSimd, TVector>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static TVector TanhGateInline(TVector x)
     {
-        // Min takes the lane as its second operand: a NaN passes through.
-        TVector twice = TSimd.Min(Create(18.25f, 38.25d), TSimd.Multiply(TSimd.Abs(x), Two));
-        TVector p = ExpM1Reduced(Reduce(twice, out TVector t));
+        // Min takes the lane as its second operand: a NaN passes through. The factor 2 goes into the reduction's constant
+        // (u = 2m is ready before the reduction needs it), and in float one constant for ln 2 (as in TanhInline: its
+        // error, n·1.9e−9 with n ≤ 27, is far below E's last bit where E can reach the result's).
+        TVector m = TSimd.Min(Create(9.125f, 19.125), TSimd.Abs(x));
+        TVector u = TSimd.Add(m, m);
+        TVector t = TSimd.MultiplyAdd(m, Create(2.8853900817779268), Magic);
+        TVector n = TSimd.Subtract(t, Magic);
+        TVector r = IsSingle
+            ? TSimd.MultiplyAdd(n, Create(-0.693147180559945309), u)
+            : TSimd.MultiplyAdd(n, Create(-0.28235290563031577122588448175013436025525412068e-12), TSimd.MultiplyAdd(n, Create(-0.69314718055966295651160180568695068359375), u));
+        TVector p = ExpM1Reduced(r);
 
-        // e^(2|x|) − 1 = 2^n·p + (2^n − 1): exact for n = 0 (p itself), and 2^n is at most 2^27 (2^56).
+        // E = e^(2|x|) − 1 = 2^n·p + (2^n − 1): exact for n = 0 (p itself), and 2^n is at most 2^27 (2^56). E + 2 is added
+        // to the rounded E (exact where E is large): rounded on its own, its difference from E is not 2 there, and tanh
+        // rounds 3 ulp from 1 (8.14 in float).
         TVector scale = TSimd.AddInteger(TSimd.ShiftLeftInteger(t, MantissaBits), TSimd.CreateInteger(OneBits));
         TVector e = TSimd.MultiplyAdd(p, scale, TSimd.Subtract(scale, One));
         return TSimd.Or(TSimd.Divide(e, TSimd.Add(e, Two)), TSimd.And(x, SignBit));
