@@ -303,6 +303,7 @@ public static class SequenceRunner<TKernels, T>
         return loss;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool OnStack(int length) => (long)length * Unsafe.SizeOf<T>() <= StackScratchLimitBytes;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
