@@ -52,12 +52,14 @@ internal sealed class Case : ICase
         Of<BinarySingle, float>(),
         Of<BinaryMulti, float>(),
         Of<PerLayer, float>(),
+        Of<TwoInputs, float>(),
         Of<Wide, float>(),
         Of<DoubleBinary, double>(),
         Of<DoubleCrossEntropy, double>(),
         Of<DoubleRegression, double>(),
         Of<DoubleTanh, double>(),
         Of<DoubleT2, double>(),
+        Of<DoubleTwoInputs, double>(),
     ];
 
     public string Name { get; }

@@ -66,6 +66,13 @@ public partial class BinaryMulti;
 [Network(Layers = [5, 9, 8, 7, 3, 2], Activations = [Activation.Tanh, Activation.ReLU, Activation.LeakyReLU, Activation.Sigmoid, Activation.Identity])]
 public partial class PerLayer;
 
+/// <summary>
+/// Two inputs into a layer of 8 sigmoids: one sample's weight columns split from two loads by shuffles, the activation
+/// inlined for one vector (256 bits) or two (128 bits).
+/// </summary>
+[Network(Layers = [2, 8, 8, 3], Activation = Activation.Sigmoid, Output = Activation.Tanh)]
+public partial class TwoInputs;
+
 /// <summary>Wider layers whose sizes are multiples of none of 4, 8 and 16.</summary>
 [Network(Layers = [101, 70, 30], Activation = Activation.Tanh, Output = Activation.Identity)]
 public partial class Wide;
@@ -89,3 +96,7 @@ public partial class DoubleTanh;
 /// <summary>Double: T2's topology.</summary>
 [Network(Layers = [64, 64, 64, 10], Activation = Activation.ReLU, Output = Activation.Softmax, Loss = Loss.CrossEntropy, Precision = Precision.Double)]
 public partial class DoubleT2;
+
+/// <summary>Double: <see cref="TwoInputs"/>, two vectors of 4 at 256 bits, one of 8 at 512.</summary>
+[Network(Layers = [2, 8, 8, 3], Activation = Activation.Sigmoid, Output = Activation.Tanh, Precision = Precision.Double)]
+public partial class DoubleTwoInputs;

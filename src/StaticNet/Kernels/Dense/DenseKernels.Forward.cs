@@ -50,14 +50,6 @@ internal static partial class DenseKernels<T, TSimd, TVector>
         where TActivation : IActivation
     {
         int rows = GroupRows<TShape>();
-        if (TShape.Out <= rows && TShape.Out <= 2 * TSimd.Count)
-        {
-            // One group of one or two vectors of outputs: a narrow layer, whose activation is on the network's dependency
-            // chain at two sites at most, takes the activation's inlined form (the same values without a call).
-            ForwardGroup<TShape, Inlined<TActivation>, Yes>(ref w, ref b, ref x, ref y, ref z, 0);
-            return;
-        }
-
         if (TShape.Out < rows)
         {
             ForwardGroup<TShape, TActivation, Yes>(ref w, ref b, ref x, ref y, ref z, 0);
