@@ -83,6 +83,16 @@ internal static partial class DenseKernels<T, TSimd, TVector>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ForwardColumnsBatch<TShape, TActivation>(ref T w, ref T b, ref T x, nuint xStride, ref T y, ref T z, nuint yStride, int count)
         where TShape : ILayerShape
+        where TActivation : IActivation =>
+        ColumnVectors<TShape, TActivation>(ref w, ref b, ref x, xStride, ref y, ref z, yStride, count);
+
+    /// <summary>
+    /// The column kernel's loop, a vector of outputs at a time, every sample for each: <see cref="ForwardColumnsBatch"/>,
+    /// and the one-sample <see cref="ForwardColumns"/> with a count of 1 (a constant there).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ColumnVectors<TShape, TActivation>(ref T w, ref T b, ref T x, nuint xStride, ref T y, ref T z, nuint yStride, int count)
+        where TShape : ILayerShape
         where TActivation : IActivation
     {
         nuint n = (nuint)TShape.Out;

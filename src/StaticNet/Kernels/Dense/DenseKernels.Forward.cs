@@ -93,23 +93,16 @@ internal static partial class DenseKernels<T, TSimd, TVector>
     }
 
     /// <summary>
-    /// <see cref="ForwardColumns"/>, a vector of outputs at a time. A method of its own, compiled fully optimised at its
-    /// first call; a layer of one or two vectors of outputs takes the activation's inlined form.
+    /// <see cref="ForwardColumns"/>, a vector of outputs at a time. A method of its own (never inlined: its body is one
+    /// call, but what that call inlines, the activation with it, would come out of the dispatcher's inlining budget),
+    /// compiled fully optimised at its first call; a layer of one or two vectors of outputs takes the activation's
+    /// inlined form.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
     private static void ForwardColumnVectors<TShape, TActivation>(ref T w, ref T b, ref T x, ref T y, ref T z)
         where TShape : ILayerShape
-        where TActivation : IActivation
-    {
-        nuint n = (nuint)TShape.Out;
-        nuint lanes = (nuint)TSimd.Count;
-        for (nuint o = 0; o < n; o += lanes)
-        {
-            nuint at = o + lanes <= n ? o : n - lanes;
-            Columns<TShape>(ref w, at, out TVector c0, out TVector c1, out TVector c2);
-            FinishOutputs<TActivation>(ColumnsTimes<TShape>(c0, c1, c2, ref x), ref b, ref y, ref z, at, (int)lanes);
-        }
-    }
+        where TActivation : IActivation =>
+        ColumnVectors<TShape, TActivation>(ref w, ref b, ref x, 0, ref y, ref z, 0, 1);
 
     /// <summary>The most inputs <see cref="ForwardColumns"/> takes (a float layer of 4 inputs fills a 128-bit vector).</summary>
     internal const int MaxColumns = 3;

@@ -179,33 +179,30 @@ public readonly struct Simd256<T> : ISimd<T, Vector256<T>>
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<T> Evens(Vector256<T> a, Vector256<T> b)
-    {
-        if (Avx2.IsSupported)
-        {
-            // Within each 128-bit half, then the halves' 64-bit pairs put in order: [a0 a2 b0 b2 | a4 a6 b4 b6] -> [a0 a2 a4 a6 | b0 b2 b4 b6].
-            Vector256<double> halves = typeof(T) == typeof(float)
-                ? Avx.Shuffle(a.AsSingle(), b.AsSingle(), 0b10_00_10_00).AsDouble()
-                : Avx.UnpackLow(a.AsDouble(), b.AsDouble());
-            return Avx2.Permute4x64(halves, 0b11_01_10_00).As<double, T>();
-        }
-
-        return Vector256.Create(Simd128<T>.Evens(a.GetLower(), a.GetUpper()), Simd128<T>.Evens(b.GetLower(), b.GetUpper()));
-    }
+    public static Vector256<T> Evens(Vector256<T> a, Vector256<T> b) => Unzip(a, b, 0);
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<T> Odds(Vector256<T> a, Vector256<T> b)
+    public static Vector256<T> Odds(Vector256<T> a, Vector256<T> b) => Unzip(a, b, 1);
+
+    /// <summary>
+    /// Lanes <c>first, first + 2, …</c> of <c>a ‖ b</c>: within each 128-bit half, then the halves' 64-bit pairs put in
+    /// order (<c>[a0 a2 b0 b2 | a4 a6 b4 b6]</c> to <c>[a0 a2 a4 a6 | b0 b2 b4 b6]</c>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<T> Unzip(Vector256<T> a, Vector256<T> b, int first)
     {
         if (Avx2.IsSupported)
         {
             Vector256<double> halves = typeof(T) == typeof(float)
-                ? Avx.Shuffle(a.AsSingle(), b.AsSingle(), 0b11_01_11_01).AsDouble()
-                : Avx.UnpackHigh(a.AsDouble(), b.AsDouble());
+                ? (first == 0 ? Avx.Shuffle(a.AsSingle(), b.AsSingle(), 0b10_00_10_00) : Avx.Shuffle(a.AsSingle(), b.AsSingle(), 0b11_01_11_01)).AsDouble()
+                : first == 0 ? Avx.UnpackLow(a.AsDouble(), b.AsDouble()) : Avx.UnpackHigh(a.AsDouble(), b.AsDouble());
             return Avx2.Permute4x64(halves, 0b11_01_10_00).As<double, T>();
         }
 
-        return Vector256.Create(Simd128<T>.Odds(a.GetLower(), a.GetUpper()), Simd128<T>.Odds(b.GetLower(), b.GetUpper()));
+        return first == 0
+            ? Vector256.Create(Simd128<T>.Evens(a.GetLower(), a.GetUpper()), Simd128<T>.Evens(b.GetLower(), b.GetUpper()))
+            : Vector256.Create(Simd128<T>.Odds(a.GetLower(), a.GetUpper()), Simd128<T>.Odds(b.GetLower(), b.GetUpper()));
     }
 
     /// <inheritdoc/>
