@@ -235,7 +235,9 @@ public static class VectorMath<T, TSimd, TVector>
     {
         // Min takes the lane as its second operand: a NaN passes through. The factor 2 goes into the reduction's constant
         // (u = 2m is ready before the reduction needs it), and in float one constant for ln 2 (as in TanhInline: its
-        // error, n·1.9e−9 with n ≤ 27, is far below E's last bit where E can reach the result's).
+        // error, n·1.9e−9 with n ≤ 27, is far below E's last bit where E can reach the result's). The same five lines as
+        // TanhInline's, not a shared helper: one more inlining step ran the packed layer tile's budget out where it
+        // inlines tanh with 16 registers (vector operations left as calls: the conformance runner's JIT check).
         TVector m = TSimd.Min(Create(9.125f, 19.125), TSimd.Abs(x));
         TVector u = TSimd.Add(m, m);
         TVector t = TSimd.MultiplyAdd(m, Create(2.8853900817779268), Magic);
