@@ -80,10 +80,25 @@ public sealed class DenseKernelTests
         Packed<S9x17>();
         Packed<S17x20>();
         Packed<S64x10>();
+        Packed<S64x48>();
         Packed<S65x33>();
         Packed<S100x19>();
         Packed<S5x300>();
         Packed<S13x70>();
+    }
+
+    /// <summary>
+    /// A packed tile that runs one chain is exactly as wide as the layer's vectors of outputs: 48 outputs at 256 bits in
+    /// float are 6 vectors, one tile of 6 where the width has 8 accumulators (no vectors of zeros to multiply), and of 8 in
+    /// two chains where it has 16; the packed layer is then its weights and bias and nothing more.
+    /// </summary>
+    [Fact]
+    public void A_packed_tile_of_one_chain_is_as_wide_as_the_layer()
+    {
+        bool eight = Lanes<float, Simd256<float>, Vector256<float>>.TileAccumulators == 8;
+        Assert.Equal(eight ? 6 : 8, DensePackedKernels<float, Simd256<float>, Vector256<float>>.TileVectors<S64x48>());
+        Assert.Equal(eight ? 1 : 2, DensePackedKernels<float, Simd256<float>, Vector256<float>>.Chains<S64x48>());
+        Assert.Equal(eight ? 65 * 48 : 65 * 64, DensePackedKernels<float, Simd256<float>, Vector256<float>>.Length<S64x48>());
     }
 
     private static void Packed<TShape>()
@@ -428,6 +443,8 @@ public sealed class DenseKernelTests
     private readonly struct S33x7 : ILayerShape { public static int In => 33; public static int Out => 7; }
 
     private readonly struct S64x10 : ILayerShape { public static int In => 64; public static int Out => 10; }
+
+    private readonly struct S64x48 : ILayerShape { public static int In => 64; public static int Out => 48; }
 
     private readonly struct S65x33 : ILayerShape { public static int In => 65; public static int Out => 33; }
 

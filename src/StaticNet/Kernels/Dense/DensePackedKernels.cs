@@ -31,8 +31,10 @@ internal static class DensePackedKernels<T, TSimd, TVector>
         where TShape : ILayerShape => (TShape.Out + TSimd.Count - 1) / TSimd.Count;
 
     /// <summary>
-    /// Vectors of outputs per tile: a power of two (so that the chains add pairwise), as few tiles as the accumulators
-    /// allow, each as narrow as covers the layer's vectors.
+    /// Vectors of outputs per tile: as few tiles as the accumulators allow, each as narrow as covers the layer's vectors.
+    /// A tile of more than half the accumulators runs one chain and takes exactly that width (48 outputs at 256 bits: 6
+    /// vectors, not 8 of which 2 are zeros); a narrower one is rounded up to a power of two, so that its chains add
+    /// pairwise.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static int TileVectors<TShape>()
@@ -40,7 +42,8 @@ internal static class DensePackedKernels<T, TSimd, TVector>
     {
         int accumulators = Lanes<T, TSimd, TVector>.TileAccumulators;
         int tiles = (OutputVectors<TShape>() + accumulators - 1) / accumulators;
-        return PowerOfTwoAtLeast((OutputVectors<TShape>() + tiles - 1) / tiles);
+        int even = (OutputVectors<TShape>() + tiles - 1) / tiles;
+        return even > accumulators / 2 ? even : PowerOfTwoAtLeast(even);
     }
 
     /// <summary>The number of tiles.</summary>
@@ -51,7 +54,11 @@ internal static class DensePackedKernels<T, TSimd, TVector>
     /// <summary>Independent accumulator chains per output vector: a power of two, at most the inputs.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static int Chains<TShape>()
-        where TShape : ILayerShape => PowerOfTwoAtMost(Math.Min(Lanes<T, TSimd, TVector>.TileAccumulators / TileVectors<TShape>(), TShape.In));
+        where TShape : ILayerShape => ChainsOf(TileVectors<TShape>(), TShape.In);
+
+    /// <summary>The chains of a tile of <paramref name="vectors"/> vectors over <paramref name="inputs"/> inputs.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int ChainsOf(int vectors, int inputs) => PowerOfTwoAtMost(Math.Min(Lanes<T, TSimd, TVector>.TileAccumulators / vectors, inputs));
 
     /// <summary>Elements of one tile row (one input's weights for the tile's outputs).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -156,33 +163,37 @@ internal static class DensePackedKernels<T, TSimd, TVector>
     {
         // The sizes once, as locals: the JIT propagates them as constants into the inlined steps, which stay small enough
         // that the method's inlining budget covers every vector operation.
+        // TileVectors once, the rest from it (each inlined call of it counts against that budget).
         int tb = TileVectors<TShape>();
         nuint width = (nuint)(tb * TSimd.Count);
-        int chains = Chains<TShape>();
+        int chains = ChainsOf(tb, TShape.In);
         int active = chains * tb;
-        int lastStart = (Tiles<TShape>() - 1) * tb * TSimd.Count;
-        ref T tile = ref Unsafe.Add(ref q, t * (nuint)TileLength<TShape>());
+        int lastStart = ((OutputVectors<TShape>() - 1) / tb) * tb * TSimd.Count;
+        ref T tile = ref Unsafe.Add(ref q, t * ((nuint)TShape.In + 1) * width);
         TVector a0 = TSimd.Zero, a1 = TSimd.Zero, a2 = TSimd.Zero, a3 = TSimd.Zero, a4 = TSimd.Zero, a5 = TSimd.Zero, a6 = TSimd.Zero, a7 = TSimd.Zero;
         TVector a8 = TSimd.Zero, a9 = TSimd.Zero, a10 = TSimd.Zero, a11 = TSimd.Zero, a12 = TSimd.Zero, a13 = TSimd.Zero, a14 = TSimd.Zero, a15 = TSimd.Zero;
         nuint i = 0;
         for (nuint whole = (nuint)(TShape.In / chains * chains); i < whole; i += (nuint)chains)
         {
-            a0 = Step(a0, ref tile, ref x, i, 0, tb, width);
-            if (active > 1) { a1 = Step(a1, ref tile, ref x, i, 1, tb, width); }
-            if (active > 2) { a2 = Step(a2, ref tile, ref x, i, 2, tb, width); }
-            if (active > 3) { a3 = Step(a3, ref tile, ref x, i, 3, tb, width); }
-            if (active > 4) { a4 = Step(a4, ref tile, ref x, i, 4, tb, width); }
-            if (active > 5) { a5 = Step(a5, ref tile, ref x, i, 5, tb, width); }
-            if (active > 6) { a6 = Step(a6, ref tile, ref x, i, 6, tb, width); }
-            if (active > 7) { a7 = Step(a7, ref tile, ref x, i, 7, tb, width); }
-            if (active > 8) { a8 = Step(a8, ref tile, ref x, i, 8, tb, width); }
-            if (active > 9) { a9 = Step(a9, ref tile, ref x, i, 9, tb, width); }
-            if (active > 10) { a10 = Step(a10, ref tile, ref x, i, 10, tb, width); }
-            if (active > 11) { a11 = Step(a11, ref tile, ref x, i, 11, tb, width); }
-            if (active > 12) { a12 = Step(a12, ref tile, ref x, i, 12, tb, width); }
-            if (active > 13) { a13 = Step(a13, ref tile, ref x, i, 13, tb, width); }
-            if (active > 14) { a14 = Step(a14, ref tile, ref x, i, 14, tb, width); }
-            if (active > 15) { a15 = Step(a15, ref tile, ref x, i, 15, tb, width); }
+            // The step's rows and inputs from one address each, so that every load in it is that address plus a constant.
+            ref T rows = ref Unsafe.Add(ref tile, i * width);
+            ref T xs = ref Unsafe.Add(ref x, i);
+            a0 = Step(a0, ref rows, ref xs, 0, 0, tb, width);
+            if (active > 1) { a1 = Step(a1, ref rows, ref xs, 0, 1, tb, width); }
+            if (active > 2) { a2 = Step(a2, ref rows, ref xs, 0, 2, tb, width); }
+            if (active > 3) { a3 = Step(a3, ref rows, ref xs, 0, 3, tb, width); }
+            if (active > 4) { a4 = Step(a4, ref rows, ref xs, 0, 4, tb, width); }
+            if (active > 5) { a5 = Step(a5, ref rows, ref xs, 0, 5, tb, width); }
+            if (active > 6) { a6 = Step(a6, ref rows, ref xs, 0, 6, tb, width); }
+            if (active > 7) { a7 = Step(a7, ref rows, ref xs, 0, 7, tb, width); }
+            if (active > 8) { a8 = Step(a8, ref rows, ref xs, 0, 8, tb, width); }
+            if (active > 9) { a9 = Step(a9, ref rows, ref xs, 0, 9, tb, width); }
+            if (active > 10) { a10 = Step(a10, ref rows, ref xs, 0, 10, tb, width); }
+            if (active > 11) { a11 = Step(a11, ref rows, ref xs, 0, 11, tb, width); }
+            if (active > 12) { a12 = Step(a12, ref rows, ref xs, 0, 12, tb, width); }
+            if (active > 13) { a13 = Step(a13, ref rows, ref xs, 0, 13, tb, width); }
+            if (active > 14) { a14 = Step(a14, ref rows, ref xs, 0, 14, tb, width); }
+            if (active > 15) { a15 = Step(a15, ref rows, ref xs, 0, 15, tb, width); }
         }
 
         // The inputs past the last whole step go to the first chains (accumulator k is chain k / TileVectors).
