@@ -130,33 +130,50 @@ public sealed class DenseKernelTests
 
     private static void Dispatched<TShape, T>(double tolerance)
         where TShape : ILayerShape
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> =>
+        PackedPasses<TShape, T>(
+            $"{typeof(T).Name} {TShape.In}x{TShape.Out} through DensePacked ({DensePacked<T>.Length<TShape>()} elements)",
+            DensePacked<T>.Length<TShape>(),
+            DensePacked<T>.Pack<TShape>,
+            DensePacked<T>.Forward<TShape, ReLU>,
+            DensePacked<T>.ForwardSoftmax<TShape>,
+            Activate<T, ReLU>,
+            tolerance);
+
+    /// <summary>A packed layer's two passes (<paramref name="forward"/>, <paramref name="softmax"/>) against the plain math.</summary>
+    private static void PackedPasses<TShape, T>(string what, int length, PackPass<T> pack, PackedPass<T> forward, PackedPass<T> softmax, Func<double, double> activate, double tolerance)
+        where TShape : ILayerShape
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         int n = TShape.In, m = TShape.Out;
-        string what = $"{typeof(T).Name} {n}x{m} through DensePacked ({DensePacked<T>.Length<TShape>()} elements)";
-        var random = new Random((n * 1000) + m + 11);
+        var random = new Random((n * 1000) + m + 7);
         T[] w = Values<T>(random, n * m, 1 / Math.Sqrt(n));
         T[] b = Values<T>(random, m, 0.5);
         T[] x = Values<T>(random, Samples * n, 1.5);
-        var q = new T[DensePacked<T>.Length<TShape>()];
-        DensePacked<T>.Pack<TShape>(ref W(w), ref W(b), ref W(q));
+        var q = new T[length];
+        pack(ref W(w), ref W(b), ref W(q));
         T sentinel = T.CreateTruncating(12345.0);
         for (int s = 0; s < Samples; s++)
         {
-            double[] pre = Enumerable.Range(0, m).Select(o => D(b[o]) + Enumerable.Range(0, n).Sum(i => D(w[(o * n) + i]) * D(x[(s * n) + i]))).ToArray();
             var y = Enumerable.Repeat(sentinel, m + 16).ToArray();
-            DensePacked<T>.Forward<TShape, ReLU>(ref W(q), ref At(x, s * n), ref W(y));
-            Close(pre.Select(v => Math.Max(v, 0)).ToArray(), y.Take(m), tolerance, what + ", output");
+            forward(ref W(q), ref At(x, s * n), ref W(y));
+            double[] pre = Enumerable.Range(0, m).Select(o => D(b[o]) + Enumerable.Range(0, n).Sum(i => D(w[(o * n) + i]) * D(x[(s * n) + i]))).ToArray();
+            Close(pre.Select(activate).ToArray(), y.Take(m), tolerance, what + ", output");
             Assert.True(y.Skip(m).All(v => v == sentinel), what + ": wrote past the layer's outputs");
 
+            // The output layer's form with the softmax (in registers for one tile of one or two vectors).
             var p = Enumerable.Repeat(sentinel, m + 16).ToArray();
-            DensePacked<T>.ForwardSoftmax<TShape>(ref W(q), ref At(x, s * n), ref W(p));
+            softmax(ref W(q), ref At(x, s * n), ref W(p));
             double largest = pre.Max();
             double total = pre.Sum(v => Math.Exp(v - largest));
             Close(pre.Select(v => Math.Exp(v - largest) / total).ToArray(), p.Take(m), tolerance, what + ", softmax");
             Assert.True(p.Skip(m).All(v => v == sentinel), what + ": the softmax wrote past the layer's outputs");
         }
     }
+
+    private delegate void PackPass<T>(ref T w, ref T b, ref T q);
+
+    private delegate void PackedPass<T>(ref T q, ref T x, ref T y);
 
     private static void Packed<TShape>()
         where TShape : ILayerShape
@@ -189,30 +206,14 @@ public sealed class DenseKernelTests
 
         string what = $"{typeof(T).Name} {n}x{m} packed at {TSimd.Count} lanes ({DensePackedKernels<T, TSimd, TVector>.Tiles<TShape>()} tiles of "
             + $"{DensePackedKernels<T, TSimd, TVector>.TileVectors<TShape>()} vectors, {DensePackedKernels<T, TSimd, TVector>.Chains<TShape>()} chains), {typeof(TActivation).Name}";
-        var random = new Random((n * 1000) + m + 7);
-        T[] w = Values<T>(random, n * m, 1 / Math.Sqrt(n));
-        T[] b = Values<T>(random, m, 0.5);
-        T[] x = Values<T>(random, Samples * n, 1.5);
-        var q = new T[DensePackedKernels<T, TSimd, TVector>.Length<TShape>()];
-        DensePackedKernels<T, TSimd, TVector>.Pack<TShape>(ref W(w), ref W(b), ref W(q));
-        double tolerance = typeof(T) == typeof(float) ? 2e-5 : 1e-12;
-        T sentinel = T.CreateTruncating(12345.0);
-        for (int s = 0; s < Samples; s++)
-        {
-            var y = Enumerable.Repeat(sentinel, m + 16).ToArray();
-            DensePackedKernels<T, TSimd, TVector>.Forward<TShape, TActivation>(ref W(q), ref At(x, s * n), ref W(y));
-            double[] pre = Enumerable.Range(0, m).Select(o => D(b[o]) + Enumerable.Range(0, n).Sum(i => D(w[(o * n) + i]) * D(x[(s * n) + i]))).ToArray();
-            Close(pre.Select(v => Activate<T, TActivation>(v)).ToArray(), y.Take(m), tolerance, what + ", output");
-            Assert.True(y.Skip(m).All(v => v == sentinel), what + ": wrote past the layer's outputs");
-
-            // The output layer's form with the softmax (in registers for one tile of one or two vectors).
-            var p = Enumerable.Repeat(sentinel, m + 16).ToArray();
-            DensePackedKernels<T, TSimd, TVector>.ForwardSoftmax<TShape>(ref W(q), ref At(x, s * n), ref W(p));
-            double largest = pre.Max();
-            double total = pre.Sum(v => Math.Exp(v - largest));
-            Close(pre.Select(v => Math.Exp(v - largest) / total).ToArray(), p.Take(m), tolerance, what + ", softmax");
-            Assert.True(p.Skip(m).All(v => v == sentinel), what + ": the softmax wrote past the layer's outputs");
-        }
+        PackedPasses<TShape, T>(
+            what,
+            DensePackedKernels<T, TSimd, TVector>.Length<TShape>(),
+            DensePackedKernels<T, TSimd, TVector>.Pack<TShape>,
+            DensePackedKernels<T, TSimd, TVector>.Forward<TShape, TActivation>,
+            DensePackedKernels<T, TSimd, TVector>.ForwardSoftmax<TShape>,
+            Activate<T, TActivation>,
+            typeof(T) == typeof(float) ? 2e-5 : 1e-12);
     }
 
     private static void Columns<TShape>()
