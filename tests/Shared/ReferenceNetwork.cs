@@ -157,6 +157,8 @@ public sealed class ReferenceNetwork
         return (gradient, inputGradient);
     }
 
+    private static double Sigmoid(double v) => 1 / (1 + Math.Exp(-v));
+
     private static double Clamp(double probability) => Math.Clamp(probability, ClampLow, 1 - ClampLow);
 
     internal static double[] Activate(Activation activation, double[] z)
@@ -175,7 +177,9 @@ public sealed class ReferenceNetwork
             Activation.LeakyReLU => v > 0 ? v : LeakySlope * v,
             Activation.Sigmoid => 1 / (1 + Math.Exp(-v)),
             Activation.Tanh => Math.Tanh(v),
-            _ => v,
+            Activation.Silu => v / (1 + Math.Exp(-v)),
+            Activation.Identity => v,
+            _ => throw new NotSupportedException($"The reference network has no {activation}."),
         }).ToArray();
     }
 
@@ -202,7 +206,9 @@ public sealed class ReferenceNetwork
                 Activation.LeakyReLU => z[k] > 0 ? 1 : LeakySlope,
                 Activation.Sigmoid => a[k] * (1 - a[k]),
                 Activation.Tanh => 1 - (a[k] * a[k]),
-                _ => 1,
+                Activation.Silu => Sigmoid(z[k]) * (1 + (z[k] * (1 - Sigmoid(z[k])))),
+                Activation.Identity => 1,
+                _ => throw new NotSupportedException($"The reference network has no {activation}."),
             };
             dz[k] = da[k] * derivative;
         }

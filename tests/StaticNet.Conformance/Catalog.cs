@@ -53,6 +53,7 @@ internal sealed class Case : ICase
         Of<BinaryMulti, float>(),
         Of<PerLayer, float>(),
         Of<TwoInputs, float>(),
+        Of<NarrowInlined, float>(),
         Of<Wide, float>(),
         Of<DoubleBinary, double>(),
         Of<DoubleCrossEntropy, double>(),

@@ -73,6 +73,13 @@ public partial class PerLayer;
 [Network(Layers = [2, 8, 8, 3], Activation = Activation.Sigmoid, Output = Activation.Tanh)]
 public partial class TwoInputs;
 
+/// <summary>
+/// Layers of one or two vectors of outputs whose groups of rows are one vector each (16 outputs at 256 and 512 bits, 24 at
+/// 512) take the activation's inlined form: SiLU's and the sigmoid's, the largest such bodies.
+/// </summary>
+[Network(Layers = [16, 16, 24, 3], Activations = [Activation.Silu, Activation.Sigmoid, Activation.Identity])]
+public partial class NarrowInlined;
+
 /// <summary>Wider layers whose sizes are multiples of none of 4, 8 and 16.</summary>
 [Network(Layers = [101, 70, 30], Activation = Activation.Tanh, Output = Activation.Identity)]
 public partial class Wide;
