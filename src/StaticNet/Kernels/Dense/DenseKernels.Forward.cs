@@ -303,7 +303,18 @@ internal static partial class DenseKernels<T, TSimd, TVector>
     private static void FinishOutputs<TActivation>(TVector sums, ref T b, ref T y, ref T z, nuint o, int count)
         where TActivation : IActivation
     {
-        TVector pre = TSimd.Add(sums, Lanes<T, TSimd, TVector>.LoadFirst(ref b, o, count));
+        // A whole vector of biases is loaded here, not through LoadFirst, whose inlined result the JIT kept in a stack
+        // temporary (a store and a reload on the way to the add) even where the count folded to a whole vector.
+        TVector pre;
+        if (count >= TSimd.Count)
+        {
+            pre = TSimd.Add(sums, TSimd.Load(ref b, o));
+        }
+        else
+        {
+            pre = TSimd.Add(sums, Lanes<T, TSimd, TVector>.LoadFirst(ref b, o, count));
+        }
+
         if (!Unsafe.IsNullRef(ref z))
         {
             Lanes<T, TSimd, TVector>.StoreFirst(pre, ref z, o, count);
