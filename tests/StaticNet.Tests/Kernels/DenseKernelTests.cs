@@ -369,6 +369,11 @@ public sealed class DenseKernelTests
         Same(y, yBatch, what + ", ForwardBatch against Forward");
         Same(z, zBatch, what + ", ForwardBatch's pre-activations against Forward's");
 
+        // One sample fewer: a block of three-sample tiles (16 vector registers) ends in one sample, not two.
+        var yShort = new T[Samples * m];
+        DenseKernels<T, TSimd, TVector>.ForwardBatch<TShape, TActivation>(ref W(w), ref W(b), ref W(x), (nuint)n, ref W(yShort), ref Unsafe.NullRef<T>(), (nuint)m, Samples - 1);
+        Same(y.AsSpan(0, (Samples - 1) * m).ToArray(), yShort.AsSpan(0, (Samples - 1) * m).ToArray(), what + ", ForwardBatch of one sample fewer, without pre-activations, against Forward");
+
         // Backward adds into the gradients that are there and writes the gradient below through TBelow.
         T[] gw0 = Values<T>(random, n * m, 1), gb0 = Values<T>(random, m, 1);
         T[] a = Enumerable.Range(0, Samples * n).Select(i => T.CreateTruncating(Activate<T, TBelow>(D(zBelow[i])))).ToArray();
