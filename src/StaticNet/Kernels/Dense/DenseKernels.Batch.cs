@@ -40,6 +40,7 @@ internal static partial class DenseKernels<T, TSimd, TVector>
         where TActivation : IActivation
     {
         int rows = TileRows;
+        nuint done = 0;
         if (rows == 4 && TSimd.Registers < 32 && TSimd.IsFused && TShape.Out >= rows && count >= 3)
         {
             // Three samples by four rows where the machine has 16 vector registers: twelve accumulators, the three input
@@ -47,68 +48,78 @@ internal static partial class DenseKernels<T, TSimd, TVector>
             // two samples' 8 chains wait 4, the latency itself. T3 ForwardBatch(256) at 256 bits on Zen 4 (AVX-512 off,
             // the probe, three interleaved pairs of processes): 608-614 to 546-551 µs, 76 to 85 % of the core's ceiling.
             // (Without hardware FMA, a multiply and an add need a thirteenth temporary and the loop spilled: 1.22 to
-            // 1.91 ms at 128 bits.)
-            nuint triples = (nuint)(count / 3);
-            nuint o3 = 0;
-            for (; o3 + (nuint)rows <= (nuint)TShape.Out; o3 += (nuint)rows)
-            {
-                for (nuint t = 0; t < triples; t++)
-                {
-                    ForwardTriple<TShape, TActivation>(ref w, ref b, ref x, xStride, ref y, ref z, yStride, 3 * t, o3);
-                }
-            }
-
-            if (TShape.Out % rows != 0)
-            {
-                for (nuint t = 0; t < triples; t++)
-                {
-                    ForwardTriple<TShape, TActivation>(ref w, ref b, ref x, xStride, ref y, ref z, yStride, 3 * t, (nuint)(TShape.Out - rows));
-                }
-            }
-
-            int done = 3 * (int)triples;
-            if (done < count)
-            {
-                ForwardBatch<TShape, TActivation>(ref w, ref b, ref Unsafe.Add(ref x, (nuint)done * xStride), xStride, ref Unsafe.Add(ref y, (nuint)done * yStride),
-                    ref Unsafe.IsNullRef(ref z) ? ref z : ref Unsafe.Add(ref z, (nuint)done * yStride), yStride, count - done);
-            }
-
-            return;
+            // 1.91 ms at 128 bits.) One or two samples left over take the tiles of two below.
+            done = ForwardTriples<TShape, TActivation>(ref w, ref b, ref x, xStride, ref y, ref z, yStride, count);
         }
 
-        nuint pairs = (nuint)(count / 2);
+        ref T xRest = ref Unsafe.Add(ref x, done * xStride);
+        ref T yRest = ref Unsafe.Add(ref y, done * yStride);
+        ref T zRest = ref Unsafe.IsNullRef(ref z) ? ref z : ref Unsafe.Add(ref z, done * yStride);
+        nuint pairs = ((nuint)count - done) / 2;
         if (TShape.Out < rows)
         {
             for (nuint s = 0; s < pairs; s++)
             {
-                ForwardTile<TShape, TActivation, Yes>(ref w, ref b, ref x, xStride, ref y, ref z, yStride, 2 * s, 0);
+                ForwardTile<TShape, TActivation, Yes, No>(ref w, ref b, ref xRest, xStride, ref yRest, ref zRest, yStride, 2 * s, 0);
             }
         }
         else
         {
-            nuint o = 0;
-            for (; o + (nuint)rows <= (nuint)TShape.Out; o += (nuint)rows)
-            {
-                for (nuint s = 0; s < pairs; s++)
-                {
-                    ForwardTile<TShape, TActivation, No>(ref w, ref b, ref x, xStride, ref y, ref z, yStride, 2 * s, o);
-                }
-            }
-
-            if (TShape.Out % rows != 0)
-            {
-                for (nuint s = 0; s < pairs; s++)
-                {
-                    ForwardTile<TShape, TActivation, No>(ref w, ref b, ref x, xStride, ref y, ref z, yStride, 2 * s, (nuint)(TShape.Out - rows));
-                }
-            }
+            RowTiles<TShape, TActivation, No>(ref w, ref b, ref xRest, xStride, ref yRest, ref zRest, yStride, pairs);
         }
 
-        if (count % 2 != 0)
+        if (((nuint)count - done) % 2 != 0)
         {
             nuint s = (nuint)(count - 1);
             Forward<TShape, TActivation>(ref w, ref b, ref Unsafe.Add(ref x, s * xStride), ref Unsafe.Add(ref y, s * yStride),
                 ref Unsafe.IsNullRef(ref z) ? ref z : ref Unsafe.Add(ref z, s * yStride));
+        }
+    }
+
+    /// <summary>
+    /// <see cref="ForwardBatch"/>'s tiles of three samples over the first <c>count / 3 · 3</c> samples, which it returns. A
+    /// method of its own, compiled fully optimised at its first call: inlined, its body came out of the inlining budget of
+    /// the dispatcher in <see cref="Dense{T}"/> even at the widths where it is never called (the scalar path's ISimd
+    /// operations were left as calls: the conformance runner's JIT check).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
+    private static nuint ForwardTriples<TShape, TActivation>(ref T w, ref T b, ref T x, nuint xStride, ref T y, ref T z, nuint yStride, int count)
+        where TShape : ILayerShape
+        where TActivation : IActivation
+    {
+        nuint triples = (nuint)(count / 3);
+        RowTiles<TShape, TActivation, Yes>(ref w, ref b, ref x, xStride, ref y, ref z, yStride, triples);
+        return 3 * triples;
+    }
+
+    /// <summary>
+    /// The whole row tiles, then the overlapping last one, each over <paramref name="tiles"/> tiles of two samples (three
+    /// where <typeparamref name="TThree"/> is set): the row tiles are the outer loop, so a tile's rows stay in the L1 cache
+    /// while the samples pass.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void RowTiles<TShape, TActivation, TThree>(ref T w, ref T b, ref T x, nuint xStride, ref T y, ref T z, nuint yStride, nuint tiles)
+        where TShape : ILayerShape
+        where TActivation : IActivation
+        where TThree : IFlag
+    {
+        nuint rows = (nuint)(TThree.Value ? 4 : TileRows);
+        nuint samples = TThree.Value ? 3u : 2u;
+        nuint o = 0;
+        for (; o + rows <= (nuint)TShape.Out; o += rows)
+        {
+            for (nuint t = 0; t < tiles; t++)
+            {
+                ForwardTile<TShape, TActivation, No, TThree>(ref w, ref b, ref x, xStride, ref y, ref z, yStride, samples * t, o);
+            }
+        }
+
+        if ((nuint)TShape.Out % rows != 0)
+        {
+            for (nuint t = 0; t < tiles; t++)
+            {
+                ForwardTile<TShape, TActivation, No, TThree>(ref w, ref b, ref x, xStride, ref y, ref z, yStride, samples * t, (nuint)TShape.Out - rows);
+            }
         }
     }
 
@@ -146,133 +157,43 @@ internal static partial class DenseKernels<T, TSimd, TVector>
     }
 
     /// <summary>
-    /// Samples <c>s</c>, <c>s + 1</c> and <c>s + 2</c>, the four outputs from <c>o</c>. A method of its own, compiled fully
-    /// optimised at its first call.
+    /// Samples <c>s</c> and <c>s + 1</c>, and <c>s + 2</c> where <typeparamref name="TThree"/> is set (then four rows); outputs
+    /// from <c>o</c>: <see cref="TileRows"/> of them, or all of a layer that has fewer (<typeparamref name="TFew"/>). A
+    /// method of its own, compiled fully optimised at its first call.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ForwardTriple<TShape, TActivation>(ref T w, ref T b, ref T x, nuint xStride, ref T y, ref T z, nuint yStride, nuint s, nuint o)
+    private static void ForwardTile<TShape, TActivation, TFew, TThree>(ref T w, ref T b, ref T x, nuint xStride, ref T y, ref T z, nuint yStride, nuint s, nuint o)
         where TShape : ILayerShape
         where TActivation : IActivation
+        where TFew : IFlag
+        where TThree : IFlag
     {
+        int active = TFew.Value ? TShape.Out : TThree.Value ? 4 : TileRows;
         nuint n = (nuint)TShape.In;
         int lanes = TSimd.Count;
         ref T row = ref Unsafe.Add(ref w, o * n);
         ref T xa = ref Unsafe.Add(ref x, s * xStride);
         ref T xb = ref Unsafe.Add(ref xa, xStride);
-        ref T xc = ref Unsafe.Add(ref xb, xStride);
-        TVector a0 = TSimd.Zero, a1 = TSimd.Zero, a2 = TSimd.Zero, a3 = TSimd.Zero;
-        TVector b0 = TSimd.Zero, b1 = TSimd.Zero, b2 = TSimd.Zero, b3 = TSimd.Zero;
+        ref T xc = ref Unsafe.Add(ref xb, TThree.Value ? xStride : 0);
+        TVector a0 = TSimd.Zero, a1 = TSimd.Zero, a2 = TSimd.Zero, a3 = TSimd.Zero, a4 = TSimd.Zero, a5 = TSimd.Zero, a6 = TSimd.Zero, a7 = TSimd.Zero;
+        TVector b0 = TSimd.Zero, b1 = TSimd.Zero, b2 = TSimd.Zero, b3 = TSimd.Zero, b4 = TSimd.Zero, b5 = TSimd.Zero, b6 = TSimd.Zero, b7 = TSimd.Zero;
         TVector c0 = TSimd.Zero, c1 = TSimd.Zero, c2 = TSimd.Zero, c3 = TSimd.Zero;
         nuint i = 0;
         for (nuint whole = (nuint)(TShape.In / lanes * lanes); i < whole; i += (nuint)lanes)
         {
             TVector va = TSimd.Load(ref xa, i);
             TVector vb = TSimd.Load(ref xb, i);
-            TVector vc = TSimd.Load(ref xc, i);
+            TVector vc = TThree.Value ? TSimd.Load(ref xc, i) : va;
             TVector wv = TSimd.Load(ref row, i);
             a0 = TSimd.MultiplyAdd(wv, va, a0);
             b0 = TSimd.MultiplyAdd(wv, vb, b0);
-            c0 = TSimd.MultiplyAdd(wv, vc, c0);
-            wv = TSimd.Load(ref row, n + i);
-            a1 = TSimd.MultiplyAdd(wv, va, a1);
-            b1 = TSimd.MultiplyAdd(wv, vb, b1);
-            c1 = TSimd.MultiplyAdd(wv, vc, c1);
-            wv = TSimd.Load(ref row, (2 * n) + i);
-            a2 = TSimd.MultiplyAdd(wv, va, a2);
-            b2 = TSimd.MultiplyAdd(wv, vb, b2);
-            c2 = TSimd.MultiplyAdd(wv, vc, c2);
-            wv = TSimd.Load(ref row, (3 * n) + i);
-            a3 = TSimd.MultiplyAdd(wv, va, a3);
-            b3 = TSimd.MultiplyAdd(wv, vb, b3);
-            c3 = TSimd.MultiplyAdd(wv, vc, c3);
-        }
-
-        if (TShape.In % lanes != 0)
-        {
-            i = n - (nuint)lanes;
-            TVector mask = TSimd.LastLanes(TShape.In % lanes);
-            TVector va = TSimd.And(TSimd.Load(ref xa, i), mask);
-            TVector vb = TSimd.And(TSimd.Load(ref xb, i), mask);
-            TVector vc = TSimd.And(TSimd.Load(ref xc, i), mask);
-            TVector wv = TSimd.And(TSimd.Load(ref row, i), mask);
-            a0 = TSimd.MultiplyAdd(wv, va, a0);
-            b0 = TSimd.MultiplyAdd(wv, vb, b0);
-            c0 = TSimd.MultiplyAdd(wv, vc, c0);
-            wv = TSimd.And(TSimd.Load(ref row, n + i), mask);
-            a1 = TSimd.MultiplyAdd(wv, va, a1);
-            b1 = TSimd.MultiplyAdd(wv, vb, b1);
-            c1 = TSimd.MultiplyAdd(wv, vc, c1);
-            wv = TSimd.And(TSimd.Load(ref row, (2 * n) + i), mask);
-            a2 = TSimd.MultiplyAdd(wv, va, a2);
-            b2 = TSimd.MultiplyAdd(wv, vb, b2);
-            c2 = TSimd.MultiplyAdd(wv, vc, c2);
-            wv = TSimd.And(TSimd.Load(ref row, (3 * n) + i), mask);
-            a3 = TSimd.MultiplyAdd(wv, va, a3);
-            b3 = TSimd.MultiplyAdd(wv, vb, b3);
-            c3 = TSimd.MultiplyAdd(wv, vc, c3);
-        }
-
-        TVector zero = TSimd.Zero;
-        nuint ya = s * yStride;
-        nuint yb = ya + yStride;
-        nuint yc = yb + yStride;
-        if (lanes == 8)
-        {
-            // Two samples' four rows fill one vector, as in ForwardTile; the third's fill both halves of another, stored
-            // twice over the same four outputs.
-            TVector sums = TSimd.Sums(a0, a1, a2, a3, b0, b1, b2, b3, zero, zero, zero, zero, zero, zero, zero, zero);
-            TVector third = TSimd.Sums(c0, c1, c2, c3, c0, c1, c2, c3, zero, zero, zero, zero, zero, zero, zero, zero);
-            TVector bias = TSimd.LoadHalves(ref b, o);
-            TVector pre = TSimd.Add(sums, bias);
-            TVector preThird = TSimd.Add(third, bias);
-            if (!Unsafe.IsNullRef(ref z))
-            {
-                TSimd.StoreHalves(pre, ref Unsafe.Add(ref z, ya), ref Unsafe.Add(ref z, yb), o);
-                TSimd.StoreHalves(preThird, ref Unsafe.Add(ref z, yc), ref Unsafe.Add(ref z, yc), o);
-            }
-
-            TSimd.StoreHalves(TActivation.Apply<T, TSimd, TVector>(pre), ref Unsafe.Add(ref y, ya), ref Unsafe.Add(ref y, yb), o);
-            TSimd.StoreHalves(TActivation.Apply<T, TSimd, TVector>(preThird), ref Unsafe.Add(ref y, yc), ref Unsafe.Add(ref y, yc), o);
-            return;
-        }
-
-        TVector first = TSimd.Sums(a0, a1, a2, a3, zero, zero, zero, zero, zero, zero, zero, zero, zero, zero, zero, zero);
-        TVector second = TSimd.Sums(b0, b1, b2, b3, zero, zero, zero, zero, zero, zero, zero, zero, zero, zero, zero, zero);
-        TVector last = TSimd.Sums(c0, c1, c2, c3, zero, zero, zero, zero, zero, zero, zero, zero, zero, zero, zero, zero);
-        FinishOutputs<TActivation>(first, ref b, ref Unsafe.Add(ref y, ya), ref Unsafe.IsNullRef(ref z) ? ref z : ref Unsafe.Add(ref z, ya), o, 4);
-        FinishOutputs<TActivation>(second, ref b, ref Unsafe.Add(ref y, yb), ref Unsafe.IsNullRef(ref z) ? ref z : ref Unsafe.Add(ref z, yb), o, 4);
-        FinishOutputs<TActivation>(last, ref b, ref Unsafe.Add(ref y, yc), ref Unsafe.IsNullRef(ref z) ? ref z : ref Unsafe.Add(ref z, yc), o, 4);
-    }
-
-    /// <summary>
-    /// Samples <c>s</c> and <c>s + 1</c>, outputs from <c>o</c>: <see cref="TileRows"/> of them, or all of a layer that has
-    /// fewer (<typeparamref name="TFew"/>). A method of its own, compiled fully optimised at its first call.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ForwardTile<TShape, TActivation, TFew>(ref T w, ref T b, ref T x, nuint xStride, ref T y, ref T z, nuint yStride, nuint s, nuint o)
-        where TShape : ILayerShape
-        where TActivation : IActivation
-        where TFew : IFlag
-    {
-        int active = TFew.Value ? TShape.Out : TileRows;
-        nuint n = (nuint)TShape.In;
-        int lanes = TSimd.Count;
-        ref T row = ref Unsafe.Add(ref w, o * n);
-        ref T xa = ref Unsafe.Add(ref x, s * xStride);
-        ref T xb = ref Unsafe.Add(ref xa, xStride);
-        TVector a0 = TSimd.Zero, a1 = TSimd.Zero, a2 = TSimd.Zero, a3 = TSimd.Zero, a4 = TSimd.Zero, a5 = TSimd.Zero, a6 = TSimd.Zero, a7 = TSimd.Zero;
-        TVector b0 = TSimd.Zero, b1 = TSimd.Zero, b2 = TSimd.Zero, b3 = TSimd.Zero, b4 = TSimd.Zero, b5 = TSimd.Zero, b6 = TSimd.Zero, b7 = TSimd.Zero;
-        nuint i = 0;
-        for (nuint whole = (nuint)(TShape.In / lanes * lanes); i < whole; i += (nuint)lanes)
-        {
-            TVector va = TSimd.Load(ref xa, i);
-            TVector vb = TSimd.Load(ref xb, i);
-            TVector wv = TSimd.Load(ref row, i);
-            a0 = TSimd.MultiplyAdd(wv, va, a0);
-            b0 = TSimd.MultiplyAdd(wv, vb, b0);
+            if (TThree.Value) { c0 = TSimd.MultiplyAdd(wv, vc, c0); }
             if (active > 1) { wv = TSimd.Load(ref row, n + i); a1 = TSimd.MultiplyAdd(wv, va, a1); b1 = TSimd.MultiplyAdd(wv, vb, b1); }
+            if (TThree.Value) { c1 = TSimd.MultiplyAdd(wv, vc, c1); }
             if (active > 2) { wv = TSimd.Load(ref row, (2 * n) + i); a2 = TSimd.MultiplyAdd(wv, va, a2); b2 = TSimd.MultiplyAdd(wv, vb, b2); }
+            if (TThree.Value) { c2 = TSimd.MultiplyAdd(wv, vc, c2); }
             if (active > 3) { wv = TSimd.Load(ref row, (3 * n) + i); a3 = TSimd.MultiplyAdd(wv, va, a3); b3 = TSimd.MultiplyAdd(wv, vb, b3); }
+            if (TThree.Value) { c3 = TSimd.MultiplyAdd(wv, vc, c3); }
             if (active > 4) { wv = TSimd.Load(ref row, (4 * n) + i); a4 = TSimd.MultiplyAdd(wv, va, a4); b4 = TSimd.MultiplyAdd(wv, vb, b4); }
             if (active > 5) { wv = TSimd.Load(ref row, (5 * n) + i); a5 = TSimd.MultiplyAdd(wv, va, a5); b5 = TSimd.MultiplyAdd(wv, vb, b5); }
             if (active > 6) { wv = TSimd.Load(ref row, (6 * n) + i); a6 = TSimd.MultiplyAdd(wv, va, a6); b6 = TSimd.MultiplyAdd(wv, vb, b6); }
@@ -285,12 +206,17 @@ internal static partial class DenseKernels<T, TSimd, TVector>
             TVector mask = TSimd.LastLanes(TShape.In % lanes);
             TVector va = TSimd.And(TSimd.Load(ref xa, i), mask);
             TVector vb = TSimd.And(TSimd.Load(ref xb, i), mask);
+            TVector vc = TThree.Value ? TSimd.And(TSimd.Load(ref xc, i), mask) : va;
             TVector wv = TSimd.And(TSimd.Load(ref row, i), mask);
             a0 = TSimd.MultiplyAdd(wv, va, a0);
             b0 = TSimd.MultiplyAdd(wv, vb, b0);
+            if (TThree.Value) { c0 = TSimd.MultiplyAdd(wv, vc, c0); }
             if (active > 1) { wv = TSimd.And(TSimd.Load(ref row, n + i), mask); a1 = TSimd.MultiplyAdd(wv, va, a1); b1 = TSimd.MultiplyAdd(wv, vb, b1); }
+            if (TThree.Value) { c1 = TSimd.MultiplyAdd(wv, vc, c1); }
             if (active > 2) { wv = TSimd.And(TSimd.Load(ref row, (2 * n) + i), mask); a2 = TSimd.MultiplyAdd(wv, va, a2); b2 = TSimd.MultiplyAdd(wv, vb, b2); }
+            if (TThree.Value) { c2 = TSimd.MultiplyAdd(wv, vc, c2); }
             if (active > 3) { wv = TSimd.And(TSimd.Load(ref row, (3 * n) + i), mask); a3 = TSimd.MultiplyAdd(wv, va, a3); b3 = TSimd.MultiplyAdd(wv, vb, b3); }
+            if (TThree.Value) { c3 = TSimd.MultiplyAdd(wv, vc, c3); }
             if (active > 4) { wv = TSimd.And(TSimd.Load(ref row, (4 * n) + i), mask); a4 = TSimd.MultiplyAdd(wv, va, a4); b4 = TSimd.MultiplyAdd(wv, vb, b4); }
             if (active > 5) { wv = TSimd.And(TSimd.Load(ref row, (5 * n) + i), mask); a5 = TSimd.MultiplyAdd(wv, va, a5); b5 = TSimd.MultiplyAdd(wv, vb, b5); }
             if (active > 6) { wv = TSimd.And(TSimd.Load(ref row, (6 * n) + i), mask); a6 = TSimd.MultiplyAdd(wv, va, a6); b6 = TSimd.MultiplyAdd(wv, vb, b6); }
@@ -300,28 +226,40 @@ internal static partial class DenseKernels<T, TSimd, TVector>
         TVector zero = TSimd.Zero;
         nuint ya = s * yStride;
         nuint yb = ya + yStride;
+        nuint yc = yb + yStride;
+        ref T z0 = ref Unsafe.IsNullRef(ref z) ? ref z : ref Unsafe.Add(ref z, ya);
+        ref T z1 = ref Unsafe.IsNullRef(ref z) ? ref z : ref Unsafe.Add(ref z, yb);
+        ref T z2 = ref Unsafe.IsNullRef(ref z) ? ref z : ref Unsafe.Add(ref z, yc);
         if (!TFew.Value && 2 * TileRows == lanes)
         {
             // The two samples' rows fill one vector: one tree, lanes [0, rows) the first sample's outputs and [rows, 2 rows)
-            // the second's, and whole-half stores instead of partial ones (which go through memory lane by lane).
+            // the second's, and whole-half stores instead of partial ones (which go through memory lane by lane). A third
+            // sample's four rows fill both halves of another vector, stored twice over the same outputs.
             TVector sums = TileRows == 4
                 ? TSimd.Sums(a0, a1, a2, a3, b0, b1, b2, b3, zero, zero, zero, zero, zero, zero, zero, zero)
                 : TSimd.Sums(a0, a1, a2, a3, a4, a5, a6, a7, b0, b1, b2, b3, b4, b5, b6, b7);
-            TVector pre = TSimd.Add(sums, TSimd.LoadHalves(ref b, o));
+            TVector third = TThree.Value ? TSimd.Sums(c0, c1, c2, c3, c0, c1, c2, c3, zero, zero, zero, zero, zero, zero, zero, zero) : zero;
+            TVector bias = TSimd.LoadHalves(ref b, o);
+            TVector pre = TSimd.Add(sums, bias);
+            TVector preThird = TSimd.Add(third, bias);
             if (!Unsafe.IsNullRef(ref z))
             {
-                TSimd.StoreHalves(pre, ref Unsafe.Add(ref z, ya), ref Unsafe.Add(ref z, yb), o);
+                TSimd.StoreHalves(pre, ref z0, ref z1, o);
+                if (TThree.Value) { TSimd.StoreHalves(preThird, ref z2, ref z2, o); }
             }
 
             TSimd.StoreHalves(TActivation.Apply<T, TSimd, TVector>(pre), ref Unsafe.Add(ref y, ya), ref Unsafe.Add(ref y, yb), o);
+            if (TThree.Value) { TSimd.StoreHalves(TActivation.Apply<T, TSimd, TVector>(preThird), ref Unsafe.Add(ref y, yc), ref Unsafe.Add(ref y, yc), o); }
             return;
         }
 
-        // Both trees before the first output is finished (see ForwardGroup): no accumulator lives across an activation's call.
+        // Every tree before the first output is finished (see ForwardGroup): no accumulator lives across an activation's call.
         TVector first = TSimd.Sums(a0, a1, a2, a3, a4, a5, a6, a7, zero, zero, zero, zero, zero, zero, zero, zero);
         TVector second = TSimd.Sums(b0, b1, b2, b3, b4, b5, b6, b7, zero, zero, zero, zero, zero, zero, zero, zero);
-        FinishOutputs<TActivation>(first, ref b, ref Unsafe.Add(ref y, ya), ref Unsafe.IsNullRef(ref z) ? ref z : ref Unsafe.Add(ref z, ya), o, active);
-        FinishOutputs<TActivation>(second, ref b, ref Unsafe.Add(ref y, yb), ref Unsafe.IsNullRef(ref z) ? ref z : ref Unsafe.Add(ref z, yb), o, active);
+        TVector last = TThree.Value ? TSimd.Sums(c0, c1, c2, c3, zero, zero, zero, zero, zero, zero, zero, zero, zero, zero, zero, zero) : zero;
+        FinishOutputs<TActivation>(first, ref b, ref Unsafe.Add(ref y, ya), ref z0, o, active);
+        FinishOutputs<TActivation>(second, ref b, ref Unsafe.Add(ref y, yb), ref z1, o, active);
+        if (TThree.Value) { FinishOutputs<TActivation>(last, ref b, ref Unsafe.Add(ref y, yc), ref z2, o, active); }
     }
 
     /// <summary>
