@@ -175,9 +175,9 @@ public sealed class ReferenceNetwork
         {
             Activation.ReLU => Math.Max(v, 0),
             Activation.LeakyReLU => v > 0 ? v : LeakySlope * v,
-            Activation.Sigmoid => 1 / (1 + Math.Exp(-v)),
+            Activation.Sigmoid => Sigmoid(v),
             Activation.Tanh => Math.Tanh(v),
-            Activation.Silu => v / (1 + Math.Exp(-v)),
+            Activation.Silu => v * Sigmoid(v),
             Activation.Identity => v,
             _ => throw new NotSupportedException($"The reference network has no {activation}."),
         }).ToArray();

@@ -5,11 +5,12 @@ namespace StaticNet.Kernels;
 
 /// <summary>
 /// The kernels of a block of samples, stored row by row with a stride. Forward: tiles of two samples by a few rows (three
-/// samples by four rows where the machine has 16 vector registers) share every load of a weight chunk; the row tiles are the outer loop, so a tile's rows stay in the L1 cache while the
-/// block's samples pass. Each accumulator sees the same multiply-adds in the same order as in <see cref="Forward"/>, and
-/// the tree adds each accumulator's lanes the same way in any slot, so a batch gives, to the bit, what one sample at a
-/// time gives. Backward: the weight gradient in register tiles of rows by chunks while the block's samples pass, so that
-/// each gradient element is read and written once per block.
+/// samples by four rows where the machine has 16 vector registers) share every load of a weight chunk; the row tiles are
+/// the outer loop, so a tile's rows stay in the L1 cache while the block's samples pass. Each accumulator sees the same
+/// multiply-adds in the same order as in <see cref="Forward"/>, and the tree adds each accumulator's lanes the same way in
+/// any slot, so a batch gives, to the bit, what one sample at a time gives. Backward: the weight gradient in register
+/// tiles of rows by chunks while the block's samples pass, so that each gradient element is read and written once per
+/// block.
 /// </summary>
 internal static partial class DenseKernels<T, TSimd, TVector>
 {

@@ -12,8 +12,9 @@ namespace StaticNet.Kernels;
 /// the JIT's disassembly of the GRU and LSTM kernels, float and double, at 128 and 256 bits). The scalar form keeps the
 /// call: five bodies in an LSTM's sequence loop use up the budget there. Every width computes the gate forms
 /// (<c>VectorMath.SigmoidGate</c> and <c>TanhGate</c>: one exp or expm1 and one division each, no second branch to select
-/// from), so that every width computes the same formula. A dense layer's activation keeps its own formula, and
-/// the call except in a layer of at most two vectors of outputs, whose groups and tile inline it at two sites at most (<c>DenseKernels.Forward</c>, <c>DensePackedKernels.Forward</c>).
+/// from), so that every width computes the same formula. A dense layer's activation keeps its own formula, and the call
+/// except in a layer of at most two vectors of outputs, whose groups and tile inline it at two sites at most
+/// (<c>DenseKernels.Forward</c>, <c>DensePackedKernels.Forward</c>).
 /// </summary>
 /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
 /// <typeparam name="TSimd">The vector width.</typeparam>
