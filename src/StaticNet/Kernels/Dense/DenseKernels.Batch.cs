@@ -104,7 +104,7 @@ internal static partial class DenseKernels<T, TSimd, TVector>
         where TActivation : IActivation
         where TThree : IFlag
     {
-        nuint rows = (nuint)(TThree.Value ? 4 : TileRows);
+        nuint rows = (nuint)TileRows;
         nuint samples = TThree.Value ? 3u : 2u;
         nuint o = 0;
         for (; o + rows <= (nuint)TShape.Out; o += rows)
@@ -158,7 +158,8 @@ internal static partial class DenseKernels<T, TSimd, TVector>
     }
 
     /// <summary>
-    /// Samples <c>s</c> and <c>s + 1</c>, and <c>s + 2</c> where <typeparamref name="TThree"/> is set (then four rows); outputs
+    /// Samples <c>s</c> and <c>s + 1</c>, and <c>s + 2</c> where <typeparamref name="TThree"/> is set (only where
+    /// <see cref="TileRows"/> is 4: the third sample has accumulators for four rows); outputs
     /// from <c>o</c>: <see cref="TileRows"/> of them, or all of a layer that has fewer (<typeparamref name="TFew"/>). A
     /// method of its own, compiled fully optimised at its first call.
     /// </summary>
@@ -169,7 +170,7 @@ internal static partial class DenseKernels<T, TSimd, TVector>
         where TFew : IFlag
         where TThree : IFlag
     {
-        int active = TFew.Value ? TShape.Out : TThree.Value ? 4 : TileRows;
+        int active = TFew.Value ? TShape.Out : TileRows;
         nuint n = (nuint)TShape.In;
         int lanes = TSimd.Count;
         ref T row = ref Unsafe.Add(ref w, o * n);
