@@ -34,7 +34,9 @@ public sealed class DenseKernelTests
         Run<S7x9>();
         Run<S8x8>();
         Run<S9x17>();
+        Run<S11x16>();
         Run<S16x1>();
+        Run<S16x16>();
         Run<S17x20>();
         Run<S31x2>();
         Run<S33x7>();
@@ -497,7 +499,11 @@ public sealed class DenseKernelTests
 
     private readonly struct S9x17 : ILayerShape { public static int In => 9; public static int Out => 17; }
 
+    private readonly struct S11x16 : ILayerShape { public static int In => 11; public static int Out => 16; }
+
     private readonly struct S16x1 : ILayerShape { public static int In => 16; public static int Out => 1; }
+
+    private readonly struct S16x16 : ILayerShape { public static int In => 16; public static int Out => 16; }
 
     private readonly struct S17x20 : ILayerShape { public static int In => 17; public static int Out => 20; }
 
