@@ -54,12 +54,14 @@ internal sealed class Case : ICase
         Of<PerLayer, float>(),
         Of<TwoInputs, float>(),
         Of<NarrowInlined, float>(),
+        Of<Halved, float>(),
         Of<Wide, float>(),
         Of<DoubleBinary, double>(),
         Of<DoubleCrossEntropy, double>(),
         Of<DoubleRegression, double>(),
         Of<DoubleTanh, double>(),
         Of<DoubleT2, double>(),
+        Of<DoubleHalved, double>(),
         Of<DoubleTwoInputs, double>(),
     ];
 

@@ -80,6 +80,13 @@ public partial class TwoInputs;
 [Network(Layers = [16, 16, 24, 3], Activations = [Activation.Silu, Activation.Sigmoid, Activation.Identity])]
 public partial class NarrowInlined;
 
+/// <summary>
+/// Layers of 16 outputs at 8 lanes (256 bits) are one group in two halves of 8 rows, the activation inlined in both:
+/// SiLU's, the largest such body, after 11 inputs (a whole vector and a partial one).
+/// </summary>
+[Network(Layers = [11, 16, 16, 3], Activations = [Activation.Silu, Activation.Silu, Activation.Identity])]
+public partial class Halved;
+
 /// <summary>Wider layers whose sizes are multiples of none of 4, 8 and 16.</summary>
 [Network(Layers = [101, 70, 30], Activation = Activation.Tanh, Output = Activation.Identity)]
 public partial class Wide;
@@ -103,6 +110,10 @@ public partial class DoubleTanh;
 /// <summary>Double: T2's topology.</summary>
 [Network(Layers = [64, 64, 64, 10], Activation = Activation.ReLU, Output = Activation.Softmax, Loss = Loss.CrossEntropy, Precision = Precision.Double)]
 public partial class DoubleT2;
+
+/// <summary>Double: <see cref="Halved"/>'s layer at 512 bits (8 lanes of double).</summary>
+[Network(Layers = [11, 16, 3], Activation = Activation.Silu, Output = Activation.Identity, Precision = Precision.Double)]
+public partial class DoubleHalved;
 
 /// <summary>Double: <see cref="TwoInputs"/>, two vectors of 4 at 256 bits, one of 8 at 512.</summary>
 [Network(Layers = [2, 8, 8, 3], Activation = Activation.Sigmoid, Output = Activation.Tanh, Precision = Precision.Double)]

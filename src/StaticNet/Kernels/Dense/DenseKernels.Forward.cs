@@ -40,22 +40,25 @@ internal static partial class DenseKernels<T, TSimd, TVector>
         (TSimd.Count >= 16 || TSimd.Registers >= 32) && TShape.In <= LongRow ? 16 : 8;
 
     /// <summary>
-    /// Whether a layer of 16 outputs at 8 lanes with 16 registers (AVX2) is one group of 16 rows taken in two halves of 8
-    /// (<see cref="ForwardHalves"/>): 16 accumulators and an input chunk would not fit the registers, and two groups of 8
-    /// were two calls, each with its own activation. T1's hidden layer, the whole <c>Forward</c> with AVX-512 off on Zen 4
-    /// (the minimum of 7 rounds in each of 5 processes, interleaved with the old code's): 55.4-57.3 to 48.9-49.7 ns.
-    /// Wider layers measured no faster so (T2 at 256 bits: 307-313 ns before, 316-343 with groups of 16 in halves).
+    /// Whether a layer of 16 outputs at 8 lanes (256 bits in float) is one group of 16 rows taken in two halves of 8
+    /// (<see cref="ForwardHalves"/>), the activation inlined for both. With 16 registers (AVX2), 16 accumulators and an
+    /// input chunk would not fit, and the layer was two groups of 8, two calls, each with its own activation; with 32
+    /// (AVX-512VL), one group of 16 whose activation was a call. T1's hidden layer, the whole <c>Forward</c> on Zen 4 (the
+    /// minimum of 7 rounds in each of 4-5 processes, interleaved with the old code's): with AVX-512 off 55.4-57.3 to
+    /// 48.9-49.7 ns, at 256 bits with AVX-512VL 56.8-58.1 to 50.3-51.1. Wider layers measured no faster in halves (T2
+    /// with AVX-512 off: 307-313 ns before, 316-343 with groups of 16 in halves).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool HalvedGroup<TShape>()
         where TShape : ILayerShape =>
-        TSimd.Count == 8 && TSimd.Registers < 32 && TShape.Out == 16;
+        TSimd.Count == 8 && TShape.Out == 16;
 
     /// <summary>
     /// <see cref="Forward"/> for a <see cref="HalvedGroup"/>: the sums of the first 8 rows, then of the last 8, then the bias
-    /// and the activation of both. A method of its own, compiled fully optimised at its first call: written in
-    /// <see cref="ForwardGroup"/>, the branch took that method's inlining budget even where it folded away (the activation
-    /// of a 65 → 9 tanh layer left as calls at 256 bits: the conformance runner's JIT check).
+    /// and the activation of both. A method of its own, compiled fully optimised at its first call, and taken by one test
+    /// in <see cref="Forward"/>: written in <see cref="ForwardGroup"/>, the branch took that method's inlining budget even
+    /// where it folded away (a 65 → 9 tanh layer's activation left as calls at 256 bits), and each more call site in the
+    /// inlined dispatchers took the scalar batch's (a store left as a call: the conformance runner's JIT check).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
     private static void ForwardHalves<TShape, TActivation>(ref T w, ref T b, ref T x, ref T y, ref T z)
@@ -131,7 +134,11 @@ internal static partial class DenseKernels<T, TSimd, TVector>
         where TShape : ILayerShape
         where TActivation : IActivation
     {
-        if (GroupRows<TShape>() == TSimd.Count && TShape.Out >= TSimd.Count && TShape.Out <= 2 * TSimd.Count)
+        if (HalvedGroup<TShape>())
+        {
+            ForwardHalves<TShape, Inlined<TActivation>>(ref w, ref b, ref x, ref y, ref z);
+        }
+        else if (GroupRows<TShape>() == TSimd.Count && TShape.Out >= TSimd.Count && TShape.Out <= 2 * TSimd.Count)
         {
             ForwardGroups<TShape, Inlined<TActivation>>(ref w, ref b, ref x, ref y, ref z);
         }
@@ -147,12 +154,6 @@ internal static partial class DenseKernels<T, TSimd, TVector>
         where TShape : ILayerShape
         where TActivation : IActivation
     {
-        if (HalvedGroup<TShape>())
-        {
-            ForwardHalves<TShape, TActivation>(ref w, ref b, ref x, ref y, ref z);
-            return;
-        }
-
         int rows = GroupRows<TShape>();
         if (TShape.Out < rows)
         {
