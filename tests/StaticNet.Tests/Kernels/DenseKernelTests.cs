@@ -65,6 +65,27 @@ public sealed class DenseKernelTests
     }
 
     /// <summary>
+    /// A layer of at most one 512-bit vector of inputs and one of outputs runs at 256 bits where 512 are accelerated (its
+    /// chain is latency, shorter in two 256-bit vectors side by side); a layer with one more input or output runs at 512.
+    /// Where 512 bits are not accelerated, no layer runs at 512. (The batch and one-sample forms of each layer take the
+    /// same test: the network tests hold them to the bit.)
+    /// </summary>
+    [Fact]
+    public void Layers_of_one_512_bit_vector_of_inputs_and_outputs_run_at_256_bits()
+    {
+        bool wide = Vector512.IsHardwareAccelerated;
+        Assert.False(Dense<float>.Wide<S16x16>());
+        Assert.False(Dense<float>.Wide<S16x1>());
+        Assert.False(Dense<float>.Wide<S9x17>());
+        Assert.Equal(wide, Dense<float>.Wide<S16x17>());
+        Assert.Equal(wide, Dense<float>.Wide<S17x20>());
+        Assert.Equal(wide, Dense<float>.Wide<S31x2>());
+        Assert.False(Dense<double>.Wide<S8x8>());
+        Assert.Equal(wide, Dense<double>.Wide<S9x17>());
+        Assert.Equal(wide, Dense<double>.Wide<S11x16>());
+    }
+
+    /// <summary>
     /// The inference snapshot's kernel (<see cref="DensePackedKernels{T, TSimd, TVector}"/>) at 128, 256 and 512 bits,
     /// float and double, wherever the layer's outputs fill a vector: one tile and several (300 and 70 outputs), the last
     /// vector full and partial, inputs split among chains with and without a remainder; with its activation and as an
@@ -504,6 +525,8 @@ public sealed class DenseKernelTests
     private readonly struct S16x1 : ILayerShape { public static int In => 16; public static int Out => 1; }
 
     private readonly struct S16x16 : ILayerShape { public static int In => 16; public static int Out => 16; }
+
+    private readonly struct S16x17 : ILayerShape { public static int In => 16; public static int Out => 17; }
 
     private readonly struct S17x20 : ILayerShape { public static int In => 17; public static int Out => 20; }
 
