@@ -57,8 +57,9 @@ public sealed class CompiledNetworks : IDisposable
     }
 
     /// <summary>
-    /// Per network, the kernel shape of each layer: the widest vector its inputs fill, which is the widest width its kernels
-    /// run at (<c>scalar</c>: fewer inputs than a 128-bit vector holds; <c>128</c>, <c>256</c>, <c>512</c>).
+    /// Per network, the kernel shape of each layer: the widest width its kernels run at, the widest vector its inputs fill
+    /// but for the smallest 512-bit layers (<see cref="KernelShape"/>; <c>scalar</c>: fewer inputs than a 128-bit vector
+    /// holds; <c>128</c>, <c>256</c>, <c>512</c>).
     /// </summary>
     public IReadOnlyDictionary<string, string[]> KernelShapes { get; }
 
@@ -83,7 +84,7 @@ public sealed class CompiledNetworks : IDisposable
         var kernelShapes = run.TrackedSteps[TrackingNames.Plan]
             .SelectMany(step => step.Outputs)
             .Select(step => (NetworkPlan)step.Value)
-            .ToDictionary(plan => plan.Type.Target.Name, plan => plan.Layers.Select(layer => KernelShape(layer.Inputs, plan.Precision == StaticNet.Generator.Shared.Precision.Double)).ToArray(), StringComparer.Ordinal);
+            .ToDictionary(plan => plan.Type.Target.Name, plan => plan.Layers.Select(layer => KernelShape(layer.Inputs, layer.Outputs, plan.Precision == StaticNet.Generator.Shared.Precision.Double)).ToArray(), StringComparer.Ordinal);
 
         using var image = new MemoryStream();
         Microsoft.CodeAnalysis.Emit.EmitResult emitted = output.Emit(image);
@@ -163,11 +164,15 @@ public sealed class CompiledNetworks : IDisposable
 
     public void Dispose() => _context.Unload();
 
-    /// <summary>The widest vector a layer's inputs fill (the dense kernels' width, as Dense&lt;T&gt; picks it on a machine that has it).</summary>
-    public static string KernelShape(int inputs, bool isDouble)
+    /// <summary>
+    /// The widest vector a layer's inputs fill (the dense kernels' width, as Dense&lt;T&gt; picks it on a machine that has
+    /// it), but 256 bits for a layer of one 512-bit vector of inputs and at most one of outputs (Dense&lt;T&gt;.Wide).
+    /// </summary>
+    public static string KernelShape(int inputs, int outputs, bool isDouble)
     {
         int floats = isDouble ? 2 * inputs : inputs;
-        return floats >= 16 ? "512" : floats >= 8 ? "256" : floats >= 4 ? "128" : "scalar";
+        int outputFloats = isDouble ? 2 * outputs : outputs;
+        return floats > 16 || (floats == 16 && outputFloats > 16) ? "512" : floats >= 8 ? "256" : floats >= 4 ? "128" : "scalar";
     }
 
     /// <summary>Loads the compiled networks; the runtime library resolves to the copy the tests already use.</summary>
