@@ -250,14 +250,15 @@ public static class Dense<T>
     }
 
     /// <summary>
-    /// Whether a layer runs at 512 bits: where they are accelerated and the layer's inputs fill a vector, except a layer of
-    /// at most one vector of inputs and one of outputs (T1's 16 → 16 and 16 → 1 in float), which runs at 256 bits, as does
-    /// a layer of one to three inputs whose outputs fit one 512-bit vector (T1's 2 → 16). Such a layer is all latency: one
-    /// chunk per row, the tree and the activation of one vector on the network's dependency chain; at 512 bits on Zen 4
-    /// every operation of that chain is two 256-bit halves in turn and the tree has a fourth level, where at 256 bits two
-    /// vectors' chains run side by side. T1 on Zen 4 (the probe, the minimum of 7 rounds in each of 3 processes,
-    /// interleaved with the old code's): <c>Forward</c> 57-70 to 49.5-52 ns, with ReLU instead of tanh 36.6-36.9 to
-    /// 25.6-26.3. Every dispatcher here takes the same test, so a layer's batch gives the bits of its one sample.
+    /// Whether a layer runs at 512 bits: where they are accelerated and the layer's inputs fill a vector, except a
+    /// layer of at most one vector of inputs and one of outputs (T1's 16 → 16 and 16 → 1 in float), which runs at 256
+    /// bits (as the columns' form of a layer of fewer inputs than a vector takes 512 bits only for more outputs than
+    /// one 512-bit vector holds: T1's 2 → 16 runs at 256 too). Such a layer is all latency: one chunk per row, the tree
+    /// and the activation of one vector on the network's dependency chain; at 512 bits on Zen 4 every operation of that
+    /// chain is two 256-bit halves in turn and the tree has a fourth level, where at 256 bits two vectors' chains run
+    /// side by side. T1 on Zen 4 (the probe, the minimum of 7 rounds in each of 3 processes, interleaved with the old
+    /// code's): <c>Forward</c> 57-70 to 49.5-52 ns, with ReLU instead of tanh 36.6-36.9 to 25.6-26.3. Every dispatcher
+    /// here takes the same test, so a layer's batch gives the bits of its one sample.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static bool Wide<TShape>()

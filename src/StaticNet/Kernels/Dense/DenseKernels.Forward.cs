@@ -124,10 +124,10 @@ internal static partial class DenseKernels<T, TSimd, TVector>
     /// groups are whole vectors of rows (one activation site each), they take the activation's inlined form
     /// (<see cref="Inlined{TActivation}"/>, the same values without a call), as the packed kernels' single tile does. (A
     /// group of fewer rows, or of two vectors, ran out of the JIT's inlining budget with it: the conformance runner's JIT
-    /// check found ISimd operations left as calls, in double at 256 bits and in float at 128; a group of two halves,
-    /// <see cref="HalvedGroup"/>, two sites, fits.) T1's 16-output hidden layer
-    /// at 256 bits on Zen 4, the whole <c>Forward</c> with AVX-512 off (the minimum of 7 rounds in each of 6 processes,
-    /// interleaved with the old code's): 63-64 to 56-60 ns.
+    /// check found ISimd operations left as calls, in double at 256 bits and in float at 128; the two halves of a
+    /// <see cref="HalvedGroup"/>, a method of their own, fit.) T1's 16-output hidden layer at 256 bits on Zen 4, the whole
+    /// <c>Forward</c> with AVX-512 off (the minimum of 7 rounds in each of 6 processes, interleaved with the old code's):
+    /// 63-64 to 56-60 ns, in two groups of 8 rows, before the halves.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Forward<TShape, TActivation>(ref T w, ref T b, ref T x, ref T y, ref T z)
