@@ -40,8 +40,8 @@ internal static partial class DenseKernels<T, TSimd, TVector>
         (TSimd.Count >= 16 || TSimd.Registers >= 32) && TShape.In <= LongRow ? 16 : 8;
 
     /// <summary>
-    /// Whether a layer of 16 outputs at 8 lanes (256 bits in float) is one group of 16 rows taken in two halves of 8
-    /// (<see cref="ForwardHalves"/>), the activation inlined for both. With 16 registers (AVX2), 16 accumulators and an
+    /// Whether a layer of 16 outputs at 8 lanes (float at 256 bits, double at 512) is one group of 16 rows taken in two
+    /// halves of 8 (<see cref="ForwardHalves"/>), the activation inlined for both. With 16 registers (AVX2), 16 accumulators and an
     /// input chunk would not fit, and the layer was two groups of 8, two calls, each with its own activation; with 32
     /// (AVX-512VL), one group of 16 whose activation was a call. T1's hidden layer, the whole <c>Forward</c> on Zen 4 (the
     /// minimum of 7 rounds in each of 4-5 processes, interleaved with the old code's): with AVX-512 off 55.4-57.3 to
