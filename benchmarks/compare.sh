@@ -87,7 +87,7 @@ elif grep -qw avx2 <<<"$flags"; then
 else
     echo "128 bdn" > "$out/widths.txt"; narrower=()
 fi
-own=('*NetworkBenchmarks*.Forward' '*NetworkBenchmarks*.ForwardFrozen' '*NetworkBenchmarks*.TrainStep' '*NetworkBenchmarks*.TrainBatch' '*NetworkBenchmarks*.ForwardBatch' '*SequenceBenchmarks*' '*ActivationBenchmarks*')
+own=('*NetworkBenchmarks*.Forward' '*NetworkBenchmarks*.ForwardFrozen' '*NetworkBenchmarks*.TrainStep' '*NetworkBenchmarks*.TrainBatch' '*NetworkBenchmarks*.ForwardBatch' '*NetworkBenchmarks*.ForwardBatchFrozen' '*SequenceBenchmarks*' '*ActivationBenchmarks*')
 for width in "${narrower[@]}"; do
     echo "== StaticNet at $width bits (BenchmarkDotNet)"
     if [ "$width" = 256 ]; then setting=DOTNET_PreferredVectorBitWidth=256; else setting=DOTNET_EnableAVX=0; fi

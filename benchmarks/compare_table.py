@@ -182,10 +182,11 @@ def widths_table(out, by_width):
         ratios = [f"{t / times[0]:.2f}×" if t and times[0] else "-" for t in times[1:]]
         print(f"| {topology} | {case} | " + " | ".join(fmt(t, case) for t in times) + " | " + " | ".join(ratios) + " |")
     for topology in TOPOLOGIES + ACTIVATION_TOPOLOGIES:
-        times = [by_width[b].get(("StaticNet Freeze()", topology, "fwd_1"), (None, None))[0] for b in bits]
-        if any(t is not None for t in times):
-            ratios = [f"{t / times[0]:.2f}×" if t and times[0] else "-" for t in times[1:]]
-            print(f"| {topology} | fwd_1, Freeze() | " + " | ".join(fmt(t, "fwd_1") for t in times) + " | " + " | ".join(ratios) + " |")
+        for case in ("fwd_1", "fwd_256"):
+            times = [by_width[b].get(("StaticNet Freeze()", topology, case), (None, None))[0] for b in bits]
+            if any(t is not None for t in times):
+                ratios = [f"{t / times[0]:.2f}×" if t and times[0] else "-" for t in times[1:]]
+                print(f"| {topology} | {case}, Freeze() | " + " | ".join(fmt(t, case) for t in times) + " | " + " | ".join(ratios) + " |")
 
 
 def frozen_table(out, nat, by_width):

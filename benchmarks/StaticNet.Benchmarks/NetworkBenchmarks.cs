@@ -287,7 +287,16 @@ public class NetworkBenchmarks<TNet>
         return _outputs[^1];
     }
 
-    /// <summary>Scalar C#: 256 samples one after another.</summary>
+    /// <summary>StaticNet: ForwardBatch of 256 samples on the network's inference snapshot (<c>Freeze()</c>, packed weights).</summary>
+    [Benchmark(Description = "StaticNet Freeze()")]
+    [BenchmarkCategory("fwd_256")]
+    public float ForwardBatchFrozen()
+    {
+        _frozen.ForwardBatch(_inputs.AsSpan(0, 256 * TNet.InputSize), _outputs);
+        return _outputs[^1];
+    }
+
+        /// <summary>Scalar C#: 256 samples one after another.</summary>
     [Benchmark(Description = "Scalar C#")]
     [BenchmarkCategory("fwd_256")]
     public float ForwardBatchScalar()

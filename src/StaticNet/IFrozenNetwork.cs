@@ -24,7 +24,10 @@ public interface IFrozenNetwork<T>
     /// <param name="output">Receives the output, of the network's output size.</param>
     void Forward(ReadOnlySpan<T> input, Span<T> output);
 
-    /// <summary>Computes the outputs of several samples stored row by row, one sample at a time.</summary>
+    /// <summary>
+    /// Computes the outputs of several samples stored row by row, each to the bit what <see cref="Forward"/> gives it; the
+    /// samples share each load of the packed weights.
+    /// </summary>
     /// <param name="inputs">The samples, one after another; the length must be a multiple of the input size.</param>
     /// <param name="outputs">Receives the outputs, one after another; the length must be the sample count times the output size.</param>
     void ForwardBatch(ReadOnlySpan<T> inputs, Span<T> outputs);

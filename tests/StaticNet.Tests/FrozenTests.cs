@@ -32,6 +32,10 @@ public sealed class FrozenTests
         }
     }
 
+    /// <summary>
+    /// The snapshot's batch, whose samples share each load of the packed weights, against its Forward sample by sample: 5
+    /// samples (a tile of three, one of two, or one left over), and 37 (a whole block of 32 and a part of one).
+    /// </summary>
     [Theory]
     [MemberData(nameof(NetworkCase.Names), MemberType = typeof(NetworkCase))]
     public void Frozen_ForwardBatch_is_its_Forward_sample_by_sample_to_the_bit(string name)
@@ -41,11 +45,14 @@ public sealed class FrozenTests
         NetworkAdapter generated = network.Create(seed: 0);
         network.RandomizeParameters(generated, random);
         FrozenAdapter frozen = generated.Freeze();
-        double[][] inputs = Enumerable.Range(0, 5).Select(_ => network.Random(random, network.InputSize)).ToArray();
+        foreach (int count in new[] { 5, 37 })
+        {
+            double[][] inputs = Enumerable.Range(0, count).Select(_ => network.Random(random, network.InputSize)).ToArray();
 
-        double[] batch = frozen.ForwardBatch(inputs.SelectMany(x => x).ToArray(), 5 * network.OutputSize);
+            double[] batch = frozen.ForwardBatch(inputs.SelectMany(x => x).ToArray(), count * network.OutputSize);
 
-        Assert.Equal(inputs.SelectMany(frozen.Forward).ToArray(), batch);
+            Assert.Equal(inputs.SelectMany(frozen.Forward).ToArray(), batch);
+        }
     }
 
     [Fact]

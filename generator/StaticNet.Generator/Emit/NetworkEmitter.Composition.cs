@@ -201,6 +201,23 @@ internal sealed partial class NetworkEmitter
             $"public static void ForwardPacked(ref {T} q, ref {T} x, ref {T} y, ref {T} s)",
             packedReferences.Concat(ScratchReferences(1)).ToList(),
             forward);
+
+        // The block's layers in turn, as ForwardBatch runs them, then the block's softmax: the same values as the output
+        // layer's packed call with its softmax (which computes the softmax's operations in the same order).
+        var batch = new List<string>();
+        foreach (LayerPlan layer in _plan.Layers)
+        {
+            (string input, string stride) = BlockInputOf(layer);
+            string output = layer == _plan.OutputLayer ? "ref y" : Outputs(layer);
+            batch.Add(layer.ForwardPackedBatch(_context, $"ref q{layer.Number}", input, stride, output, Number(layer.Outputs)));
+        }
+
+        AddBlockSoftmax(batch, "y");
+        WriteMethod(
+            "<see cref=\"ForwardBatch\"/> from the packed copy <paramref name=\"q\"/> of the parameters.",
+            $"public static void ForwardPackedBatch(ref {T} q, ref {T} x, ref {T} y, int count, ref {T} s)",
+            packedReferences.Concat(ScratchReferences(_plan.BatchBlock)).ToList(),
+            batch);
     }
 
     /// <summary>

@@ -301,9 +301,8 @@ internal sealed partial class NetworkEmitter
                     {{Runner}}.ForwardPacked(Packed, input, output);
 
                 /// <summary>
-                /// Computes the outputs of several samples stored row by row, one sample at a time as <see cref="Forward"/> does.
-                /// For many samples through large layers the network's own <c>ForwardBatch</c>, whose tiles share each weight load
-                /// among samples, is faster (T3's 256 samples: about half the time).
+                /// Computes the outputs of several samples stored row by row, each to the bit what <see cref="Forward"/> gives it.
+                /// The samples share each load of the packed weights, in blocks of a few samples layer by layer.
                 /// </summary>
                 /// <param name="inputs">The samples, row by row; the length must be a multiple of <see cref="InputSize"/>.</param>
                 /// <param name="outputs">Receives the outputs, row by row.</param>

@@ -67,6 +67,12 @@ internal abstract record LayerPlan(int Number, LayerSpec Spec, EquatableArray<Pa
     /// </summary>
     public virtual string ForwardPacked(EmitContext context, string q, string x, string y, bool softmax) => throw new NotSupportedException();
 
+    /// <summary>
+    /// The forward call of a block of <c>count</c> samples stored with strides from the layer's part <paramref name="q"/> of
+    /// the packed copy, without a softmax (the block's softmax follows the output layer).
+    /// </summary>
+    public virtual string ForwardPackedBatch(EmitContext context, string q, string x, string xStride, string y, string yStride) => throw new NotSupportedException();
+
     /// <summary>The backward call of a block of <c>count</c> samples stored with strides.</summary>
     public virtual string BackwardBatch(EmitContext context, string x, string xStride, string dz, string dzStride, string dx, string dxStride, string zBelow, LayerPlan? below) => throw new NotSupportedException();
 

@@ -63,4 +63,11 @@ public interface INetworkKernels<T>
 
     /// <summary><see cref="Forward"/> from the packed copy <paramref name="q"/> of the parameters.</summary>
     static abstract void ForwardPacked(ref T q, ref T x, ref T y, ref T scratch);
+
+    /// <summary>
+    /// <see cref="ForwardBatch"/> from the packed copy <paramref name="q"/> of the parameters: the outputs of
+    /// <paramref name="count"/> (at most <see cref="BatchBlock"/>) samples stored row by row, each to the bit what
+    /// <see cref="ForwardPacked"/> gives it; the scratch is <see cref="ForwardBatch"/>'s.
+    /// </summary>
+    static abstract void ForwardPackedBatch(ref T q, ref T x, ref T y, int count, ref T scratch);
 }

@@ -217,7 +217,10 @@ public static class NetworkRunner<TKernels, T>
         Return(rented);
     }
 
-    /// <summary>The outputs of several samples stored row by row, from a packed copy of the parameters, one sample at a time.</summary>
+    /// <summary>
+    /// The outputs of several samples stored row by row, from a packed copy of the parameters: blocks of samples layer by
+    /// layer, as <see cref="ForwardBatch"/>, each sample's outputs to the bit those of <see cref="ForwardPacked"/>.
+    /// </summary>
     /// <param name="packed">The packed copy.</param>
     /// <param name="inputs">The samples.</param>
     /// <param name="outputs">Receives the outputs.</param>
@@ -228,15 +231,16 @@ public static class NetworkRunner<TKernels, T>
         int count = SampleCount(inputs.Length, nameof(inputs));
         CheckLength(outputs.Length, (long)count * TKernels.OutputSize, nameof(outputs));
         GeneratedCodeHelpers.ThrowIfOverlapping(outputs, nameof(outputs), inputs, nameof(inputs), default);
-        int length = TKernels.ForwardScratchLength;
+        int length = TKernels.BatchScratchLength;
         T[]? rented = null;
         Span<T> scratch = OnStack(length) ? stackalloc T[length] : (rented = ScratchBuffers<T>.Rent(length));
         ref T q = ref MemoryMarshal.GetReference(packed);
         ref T x = ref MemoryMarshal.GetReference(inputs);
         ref T y = ref MemoryMarshal.GetReference(outputs);
-        for (int sample = 0; sample < count; sample++)
+        for (int start = 0; start < count; start += TKernels.BatchBlock)
         {
-            TKernels.ForwardPacked(ref q, ref Unsafe.Add(ref x, (nint)sample * TKernels.InputSize), ref Unsafe.Add(ref y, (nint)sample * TKernels.OutputSize), ref MemoryMarshal.GetReference(scratch));
+            int block = Math.Min(TKernels.BatchBlock, count - start);
+            TKernels.ForwardPackedBatch(ref q, ref Unsafe.Add(ref x, (nint)start * TKernels.InputSize), ref Unsafe.Add(ref y, (nint)start * TKernels.OutputSize), block, ref MemoryMarshal.GetReference(scratch));
         }
 
         Return(rented);

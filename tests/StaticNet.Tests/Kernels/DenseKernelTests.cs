@@ -159,12 +159,18 @@ public sealed class DenseKernelTests
             DensePacked<T>.Length<TShape>(),
             DensePacked<T>.Pack<TShape>,
             DensePacked<T>.Forward<TShape, ReLU>,
+            DensePacked<T>.ForwardBatch<TShape, ReLU>,
             DensePacked<T>.ForwardSoftmax<TShape>,
             Activate<T, ReLU>,
             tolerance);
 
-    /// <summary>A packed layer's two passes (<paramref name="forward"/>, <paramref name="softmax"/>) against the plain math.</summary>
-    private static void PackedPasses<TShape, T>(string what, int length, PackPass<T> pack, PackedPass<T> forward, PackedPass<T> softmax, Func<double, double> activate, double tolerance)
+    /// <summary>
+    /// A packed layer's two passes (<paramref name="forward"/>, <paramref name="softmax"/>) against the plain math, and its
+    /// batch (<paramref name="batch"/>) to the bit against <paramref name="forward"/>: every count of samples from 1 to 8
+    /// (whole tiles of two and three samples, and the ones left over), with strides wider than a sample, nothing written
+    /// between the samples' outputs.
+    /// </summary>
+    private static void PackedPasses<TShape, T>(string what, int length, PackPass<T> pack, PackedPass<T> forward, PackedBatchPass<T> batch, PackedPass<T> softmax, Func<double, double> activate, double tolerance)
         where TShape : ILayerShape
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
@@ -192,11 +198,29 @@ public sealed class DenseKernelTests
             Close(pre.Select(v => Math.Exp(v - largest) / total).ToArray(), p.Take(m), tolerance, what + ", softmax");
             Assert.True(p.Skip(m).All(v => v == sentinel), what + ": the softmax wrote past the layer's outputs");
         }
+
+        int xStride = n + 3, yStride = m + 5;
+        T[] inputs = Values<T>(random, 8 * xStride, 1.5);
+        for (int count = 1; count <= 8; count++)
+        {
+            var expected = Enumerable.Repeat(sentinel, count * yStride).ToArray();
+            for (int s = 0; s < count; s++)
+            {
+                forward(ref W(q), ref At(inputs, s * xStride), ref At(expected, s * yStride));
+                Array.Fill(expected, sentinel, (s * yStride) + m, yStride - m);
+            }
+
+            var actual = Enumerable.Repeat(sentinel, count * yStride).ToArray();
+            batch(ref W(q), ref W(inputs), (nuint)xStride, ref W(actual), (nuint)yStride, count);
+            Same(expected, actual, $"{what}, a batch of {count} against one sample at a time (and nothing written between the samples)");
+        }
     }
 
     private delegate void PackPass<T>(ref T w, ref T b, ref T q);
 
     private delegate void PackedPass<T>(ref T q, ref T x, ref T y);
+
+    private delegate void PackedBatchPass<T>(ref T q, ref T x, nuint xStride, ref T y, nuint yStride, int count);
 
     private static void Packed<TShape>()
         where TShape : ILayerShape
@@ -234,6 +258,7 @@ public sealed class DenseKernelTests
             DensePackedKernels<T, TSimd, TVector>.Length<TShape>(),
             DensePackedKernels<T, TSimd, TVector>.Pack<TShape>,
             DensePackedKernels<T, TSimd, TVector>.Forward<TShape, TActivation>,
+            DensePackedKernels<T, TSimd, TVector>.ForwardBatch<TShape, TActivation>,
             DensePackedKernels<T, TSimd, TVector>.ForwardSoftmax<TShape>,
             Activate<T, TActivation>,
             typeof(T) == typeof(float) ? 2e-5 : 1e-12);

@@ -64,6 +64,9 @@ internal sealed record DenseLayerPlan(int Number, LayerSpec Spec, EquatableArray
         ? $"{context.Name("DensePacked")}<{context.Scalar}>.ForwardSoftmax<{ShapeName}>({q}, {x}, {y});"
         : $"{context.Name("DensePacked")}<{context.Scalar}>.Forward<{ShapeName}, {context.KernelActivation(Activation)}>({q}, {x}, {y});";
 
+    public override string ForwardPackedBatch(EmitContext context, string q, string x, string xStride, string y, string yStride) =>
+        $"{context.Name("DensePacked")}<{context.Scalar}>.ForwardBatch<{ShapeName}, {context.KernelActivation(Activation)}>({q}, {x}, {xStride}, {y}, {yStride}, count);";
+
     public override string Step(EmitContext context, string state, string x, string y, string scratch) =>
         Forward(context, x, y, context.Null);
 

@@ -91,6 +91,34 @@ public static class DensePacked<T>
     }
 
     /// <summary>
+    /// <see cref="Forward{TShape, TActivation}"/> for <paramref name="count"/> samples, to the bit what it gives one sample at a time: sample
+    /// <c>s</c> reads <c>x[s · xStride..]</c> and writes <c>y[s · yStride..]</c>. The samples share each load of the packed
+    /// weights (<see cref="DensePackedKernels{T, TSimd, TVector}.ForwardBatch"/>); a layer kept in rows runs
+    /// <see cref="Dense{T}.ForwardBatch"/>.
+    /// </summary>
+    /// <typeparam name="TShape">The layer's sizes.</typeparam>
+    /// <typeparam name="TActivation">The layer's activation.</typeparam>
+    /// <param name="q">The packed layer (<see cref="Pack{TShape}"/>).</param>
+    /// <param name="x">The first sample's input.</param>
+    /// <param name="xStride">Elements from one sample's input to the next.</param>
+    /// <param name="y">Receives the first sample's output.</param>
+    /// <param name="yStride">Elements from one sample's output to the next.</param>
+    /// <param name="count">The number of samples.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void ForwardBatch<TShape, TActivation>(ref T q, ref T x, nuint xStride, ref T y, nuint yStride, int count)
+        where TShape : ILayerShape
+        where TActivation : IActivation
+    {
+        switch (Width<TShape>())
+        {
+            case 512: DensePackedKernels<T, Simd512<T>, Vector512<T>>.ForwardBatch<TShape, TActivation>(ref q, ref x, xStride, ref y, yStride, count); break;
+            case 256: DensePackedKernels<T, Simd256<T>, Vector256<T>>.ForwardBatch<TShape, TActivation>(ref q, ref x, xStride, ref y, yStride, count); break;
+            case 128: DensePackedKernels<T, Simd128<T>, Vector128<T>>.ForwardBatch<TShape, TActivation>(ref q, ref x, xStride, ref y, yStride, count); break;
+            default: Dense<T>.ForwardBatch<TShape, TActivation>(ref q, ref Unsafe.Add(ref q, TShape.In * TShape.Out), ref x, xStride, ref y, ref Unsafe.NullRef<T>(), yStride, count); break;
+        }
+    }
+
+    /// <summary>
     /// <c>y = softmax(W x + b)</c> for one sample, from the packed layer (a classifier's output layer): the softmax on the
     /// sums in registers where the layer is one tile of at most two vectors, else the layer and then
     /// <see cref="Output{T}.Softmax"/>.

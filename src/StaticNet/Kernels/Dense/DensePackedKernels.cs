@@ -20,7 +20,7 @@ namespace StaticNet.Kernels;
 /// <typeparam name="TSimd">The vector width.</typeparam>
 /// <typeparam name="TVector">The vector type of the width.</typeparam>
 [SkipLocalsInit]
-internal static class DensePackedKernels<T, TSimd, TVector>
+internal static partial class DensePackedKernels<T, TSimd, TVector>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
     where TSimd : ISimd<T, TVector>
     where TVector : struct
