@@ -46,27 +46,8 @@ public static class NetworkRunner<TKernels, T>
     /// <param name="parameters">The network's parameters.</param>
     /// <param name="inputs">The samples.</param>
     /// <param name="outputs">Receives the outputs.</param>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    [SkipLocalsInit]
-    public static void ForwardBatch(Span<T> parameters, ReadOnlySpan<T> inputs, Span<T> outputs)
-    {
-        int count = SampleCount(inputs.Length, nameof(inputs));
-        CheckLength(outputs.Length, (long)count * TKernels.OutputSize, nameof(outputs));
-        GeneratedCodeHelpers.ThrowIfOverlapping(outputs, nameof(outputs), inputs, nameof(inputs), parameters);
-        int length = TKernels.BatchScratchLength;
-        T[]? rented = null;
-        Span<T> scratch = OnStack(length) ? stackalloc T[length] : (rented = ScratchBuffers<T>.Rent(length));
-        ref T p = ref MemoryMarshal.GetReference(parameters);
-        ref T x = ref MemoryMarshal.GetReference(inputs);
-        ref T y = ref MemoryMarshal.GetReference(outputs);
-        for (int start = 0; start < count; start += TKernels.BatchBlock)
-        {
-            int block = Math.Min(TKernels.BatchBlock, count - start);
-            TKernels.ForwardBatch(ref p, ref Unsafe.Add(ref x, (nint)start * TKernels.InputSize), ref Unsafe.Add(ref y, (nint)start * TKernels.OutputSize), block, ref MemoryMarshal.GetReference(scratch));
-        }
-
-        Return(rented);
-    }
+    public static void ForwardBatch(Span<T> parameters, ReadOnlySpan<T> inputs, Span<T> outputs) =>
+        ForwardBatch<No>(parameters, parameters, inputs, outputs);
 
     /// <summary>The loss of one sample.</summary>
     /// <param name="parameters">The network's parameters.</param>
@@ -218,29 +199,46 @@ public static class NetworkRunner<TKernels, T>
     }
 
     /// <summary>
-    /// The outputs of several samples stored row by row, from a packed copy of the parameters: blocks of samples layer by
-    /// layer, as <see cref="ForwardBatch"/>, each sample's outputs to the bit those of <see cref="ForwardPacked"/>.
+    /// The outputs of several samples stored row by row, from a packed copy of the parameters: each sample's outputs to the
+    /// bit those of <see cref="ForwardPacked"/>.
     /// </summary>
     /// <param name="packed">The packed copy.</param>
     /// <param name="inputs">The samples.</param>
     /// <param name="outputs">Receives the outputs.</param>
+    public static void ForwardPackedBatch(ReadOnlySpan<T> packed, ReadOnlySpan<T> inputs, Span<T> outputs) =>
+        ForwardBatch<Yes>(packed, default, inputs, outputs);
+
+    /// <summary>
+    /// The samples in blocks of <see cref="INetworkKernels{T}.BatchBlock"/>, each block layer by layer, from the
+    /// parameters or (<typeparamref name="TPacked"/>) a packed copy, whose array no span of the caller's can overlap.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     [SkipLocalsInit]
-    public static void ForwardPackedBatch(ReadOnlySpan<T> packed, ReadOnlySpan<T> inputs, Span<T> outputs)
+    private static void ForwardBatch<TPacked>(ReadOnlySpan<T> weights, Span<T> parameters, ReadOnlySpan<T> inputs, Span<T> outputs)
+        where TPacked : IFlag
     {
         int count = SampleCount(inputs.Length, nameof(inputs));
         CheckLength(outputs.Length, (long)count * TKernels.OutputSize, nameof(outputs));
-        GeneratedCodeHelpers.ThrowIfOverlapping(outputs, nameof(outputs), inputs, nameof(inputs), default);
+        GeneratedCodeHelpers.ThrowIfOverlapping(outputs, nameof(outputs), inputs, nameof(inputs), parameters);
         int length = TKernels.BatchScratchLength;
         T[]? rented = null;
         Span<T> scratch = OnStack(length) ? stackalloc T[length] : (rented = ScratchBuffers<T>.Rent(length));
-        ref T q = ref MemoryMarshal.GetReference(packed);
+        ref T p = ref MemoryMarshal.GetReference(weights);
         ref T x = ref MemoryMarshal.GetReference(inputs);
         ref T y = ref MemoryMarshal.GetReference(outputs);
         for (int start = 0; start < count; start += TKernels.BatchBlock)
         {
             int block = Math.Min(TKernels.BatchBlock, count - start);
-            TKernels.ForwardPackedBatch(ref q, ref Unsafe.Add(ref x, (nint)start * TKernels.InputSize), ref Unsafe.Add(ref y, (nint)start * TKernels.OutputSize), block, ref MemoryMarshal.GetReference(scratch));
+            ref T xBlock = ref Unsafe.Add(ref x, (nint)start * TKernels.InputSize);
+            ref T yBlock = ref Unsafe.Add(ref y, (nint)start * TKernels.OutputSize);
+            if (TPacked.Value)
+            {
+                TKernels.ForwardPackedBatch(ref p, ref xBlock, ref yBlock, block, ref MemoryMarshal.GetReference(scratch));
+            }
+            else
+            {
+                TKernels.ForwardBatch(ref p, ref xBlock, ref yBlock, block, ref MemoryMarshal.GetReference(scratch));
+            }
         }
 
         Return(rented);
