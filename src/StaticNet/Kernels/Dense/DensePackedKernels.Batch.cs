@@ -224,57 +224,14 @@ internal static partial class DensePackedKernels<T, TSimd, TVector>
         ref T ya = ref Unsafe.Add(ref y, s * yStride);
         ref T yb = ref Unsafe.Add(ref ya, yStride);
         ref T yc = ref Unsafe.Add(ref yb, yStride);
-        Finish<TActivation, TLast>(a0, ref ya, o, first, lastOutputs);
-        Finish<TActivation, TLast>(b0, ref yb, o, first, lastOutputs);
-        if (TThree.Value) { Finish<TActivation, TLast>(c0, ref yc, o, first, lastOutputs); }
-        if (part > 1)
-        {
-            Finish<TActivation, TLast>(a1, ref ya, o, first + 1, lastOutputs);
-            Finish<TActivation, TLast>(b1, ref yb, o, first + 1, lastOutputs);
-            if (TThree.Value) { Finish<TActivation, TLast>(c1, ref yc, o, first + 1, lastOutputs); }
-        }
-
-        if (part > 2)
-        {
-            Finish<TActivation, TLast>(a2, ref ya, o, first + 2, lastOutputs);
-            Finish<TActivation, TLast>(b2, ref yb, o, first + 2, lastOutputs);
-            if (TThree.Value) { Finish<TActivation, TLast>(c2, ref yc, o, first + 2, lastOutputs); }
-        }
-
-        if (part > 3)
-        {
-            Finish<TActivation, TLast>(a3, ref ya, o, first + 3, lastOutputs);
-            Finish<TActivation, TLast>(b3, ref yb, o, first + 3, lastOutputs);
-            if (TThree.Value) { Finish<TActivation, TLast>(c3, ref yc, o, first + 3, lastOutputs); }
-        }
-
-        if (part > 4)
-        {
-            Finish<TActivation, TLast>(a4, ref ya, o, first + 4, lastOutputs);
-            Finish<TActivation, TLast>(b4, ref yb, o, first + 4, lastOutputs);
-            if (TThree.Value) { Finish<TActivation, TLast>(c4, ref yc, o, first + 4, lastOutputs); }
-        }
-
-        if (part > 5)
-        {
-            Finish<TActivation, TLast>(a5, ref ya, o, first + 5, lastOutputs);
-            Finish<TActivation, TLast>(b5, ref yb, o, first + 5, lastOutputs);
-            if (TThree.Value) { Finish<TActivation, TLast>(c5, ref yc, o, first + 5, lastOutputs); }
-        }
-
-        if (part > 6)
-        {
-            Finish<TActivation, TLast>(a6, ref ya, o, first + 6, lastOutputs);
-            Finish<TActivation, TLast>(b6, ref yb, o, first + 6, lastOutputs);
-            if (TThree.Value) { Finish<TActivation, TLast>(c6, ref yc, o, first + 6, lastOutputs); }
-        }
-
-        if (part > 7)
-        {
-            Finish<TActivation, TLast>(a7, ref ya, o, first + 7, lastOutputs);
-            Finish<TActivation, TLast>(b7, ref yb, o, first + 7, lastOutputs);
-            if (TThree.Value) { Finish<TActivation, TLast>(c7, ref yc, o, first + 7, lastOutputs); }
-        }
+        FinishSamples<TActivation, TLast, TThree>(a0, b0, c0, ref ya, ref yb, ref yc, o, first, lastOutputs);
+        if (part > 1) { FinishSamples<TActivation, TLast, TThree>(a1, b1, c1, ref ya, ref yb, ref yc, o, first + 1, lastOutputs); }
+        if (part > 2) { FinishSamples<TActivation, TLast, TThree>(a2, b2, c2, ref ya, ref yb, ref yc, o, first + 2, lastOutputs); }
+        if (part > 3) { FinishSamples<TActivation, TLast, TThree>(a3, b3, c3, ref ya, ref yb, ref yc, o, first + 3, lastOutputs); }
+        if (part > 4) { FinishSamples<TActivation, TLast, TThree>(a4, b4, c4, ref ya, ref yb, ref yc, o, first + 4, lastOutputs); }
+        if (part > 5) { FinishSamples<TActivation, TLast, TThree>(a5, b5, c5, ref ya, ref yb, ref yc, o, first + 5, lastOutputs); }
+        if (part > 6) { FinishSamples<TActivation, TLast, TThree>(a6, b6, c6, ref ya, ref yb, ref yc, o, first + 6, lastOutputs); }
+        if (part > 7) { FinishSamples<TActivation, TLast, TThree>(a7, b7, c7, ref ya, ref yb, ref yc, o, first + 7, lastOutputs); }
     }
 
     /// <summary>
@@ -292,6 +249,21 @@ internal static partial class DensePackedKernels<T, TSimd, TVector>
         if (TThree.Value)
         {
             c = TSimd.MultiplyAdd(w, TSimd.Create(Unsafe.Add(ref xc, input)), c);
+        }
+    }
+
+    /// <summary>The tile's vector <paramref name="j"/> of each sample: activation and store (<see cref="Finish"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void FinishSamples<TActivation, TLast, TThree>(TVector a, TVector b, TVector c, ref T ya, ref T yb, ref T yc, nuint o, int j, int lastOutputs)
+        where TActivation : IActivation
+        where TLast : IFlag
+        where TThree : IFlag
+    {
+        Finish<TActivation, TLast>(a, ref ya, o, j, lastOutputs);
+        Finish<TActivation, TLast>(b, ref yb, o, j, lastOutputs);
+        if (TThree.Value)
+        {
+            Finish<TActivation, TLast>(c, ref yc, o, j, lastOutputs);
         }
     }
 
