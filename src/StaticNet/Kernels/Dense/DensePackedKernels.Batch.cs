@@ -38,9 +38,10 @@ internal static partial class DensePackedKernels<T, TSimd, TVector>
         where TActivation : IActivation
     {
         nuint done = 0;
-        if (Chains<TShape>() <= BatchSlots && count >= 2)
+        bool three = TSimd.IsFused || TSimd.Registers >= 32;
+        if (Chains<TShape>() <= BatchSlots && count >= (three ? 3 : 2))
         {
-            done = (TSimd.IsFused || TSimd.Registers >= 32)
+            done = three
                 ? ForwardTiles<TShape, TActivation, Yes>(ref q, ref x, xStride, ref y, yStride, count)
                 : ForwardTiles<TShape, TActivation, No>(ref q, ref x, xStride, ref y, yStride, count);
         }
