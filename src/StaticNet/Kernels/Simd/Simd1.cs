@@ -29,7 +29,11 @@ public readonly struct Simd1<T> : ISimd<T, T>
     public static int Registers => 16;
 
     /// <inheritdoc/>
-    public static bool IsFused => Fma.IsSupported || AdvSimd.Arm64.IsSupported;
+    public static bool IsFused
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Fma.IsSupported || AdvSimd.Arm64.IsSupported;
+    }
 
     /// <inheritdoc/>
     public static T Zero => T.Zero;

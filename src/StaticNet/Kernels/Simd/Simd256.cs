@@ -16,14 +16,26 @@ public readonly struct Simd256<T> : ISimd<T, Vector256<T>>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
     /// <inheritdoc/>
-    public static bool HasMaskedLoad => MaskedMoves || Avx.IsSupported;
+    public static bool HasMaskedLoad
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => MaskedMoves || Avx.IsSupported;
+    }
 
     /// <inheritdoc/>
-    public static bool HasMaskedStore => MaskedMoves;
+    public static bool HasMaskedStore
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => MaskedMoves;
+    }
 
     /// <summary>AVX-512's masked moves at this width (their API is .NET 9's: on .NET 8 only AVX's masked load is used).</summary>
 #if NET9_0_OR_GREATER
-    private static bool MaskedMoves => Avx512F.VL.IsSupported;
+    private static bool MaskedMoves
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Avx512F.VL.IsSupported;
+    }
 #else
     private static bool MaskedMoves => false;
 #endif
@@ -32,10 +44,18 @@ public readonly struct Simd256<T> : ISimd<T, Vector256<T>>
     public static int Count => Vector256<T>.Count;
 
     /// <inheritdoc/>
-    public static int Registers => Avx512F.VL.IsSupported ? 32 : 16;
+    public static int Registers
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Avx512F.VL.IsSupported ? 32 : 16;
+    }
 
     /// <inheritdoc/>
-    public static bool IsFused => Fma.IsSupported;
+    public static bool IsFused
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Fma.IsSupported;
+    }
 
     /// <inheritdoc/>
     public static Vector256<T> Zero

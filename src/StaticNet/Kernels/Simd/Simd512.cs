@@ -16,14 +16,26 @@ public readonly struct Simd512<T> : ISimd<T, Vector512<T>>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
     /// <inheritdoc/>
-    public static bool HasMaskedLoad => MaskedMoves;
+    public static bool HasMaskedLoad
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => MaskedMoves;
+    }
 
     /// <inheritdoc/>
-    public static bool HasMaskedStore => MaskedMoves;
+    public static bool HasMaskedStore
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => MaskedMoves;
+    }
 
     /// <summary>AVX-512's masked moves (their API is .NET 9's: on .NET 8 partial vectors go through memory).</summary>
 #if NET9_0_OR_GREATER
-    private static bool MaskedMoves => Avx512F.IsSupported;
+    private static bool MaskedMoves
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Avx512F.IsSupported;
+    }
 #else
     private static bool MaskedMoves => false;
 #endif
@@ -35,7 +47,11 @@ public readonly struct Simd512<T> : ISimd<T, Vector512<T>>
     public static int Registers => 32;
 
     /// <inheritdoc/>
-    public static bool IsFused => Avx512F.IsSupported;
+    public static bool IsFused
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Avx512F.IsSupported;
+    }
 
     /// <inheritdoc/>
     public static Vector512<T> Zero
