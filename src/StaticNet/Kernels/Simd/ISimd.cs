@@ -23,7 +23,7 @@ namespace StaticNet.Kernels;
 /// instruction set outside its target: published at its default target (the 128-bit path), the kernels called the getters
 /// of <see cref="Registers"/> and <see cref="HasMaskedLoad"/>, so the sizes derived from them were run-time values and the
 /// paths of the missing instruction sets were compiled in (T2's first-layer kernel 2,204 bytes with 21 calls, 373 bytes
-/// and none with the attribute; T2 <c>Forward</c> 1,824 → 680 ns, T3 <c>ForwardBatch(256)</c> 3.6 → 1.7 ms on an
+/// and none with the attribute; T2 <c>Forward</c> 1,824 → 685 ns, T3 <c>ForwardBatch(256)</c> 3.6 → 1.7 ms on an
 /// Emerald Rapids Xeon, the JIT's own 128-bit figures). The JIT inlines them either way.
 /// </para>
 /// </remarks>
