@@ -1,4 +1,6 @@
 using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using BenchmarkDotNet.Attributes;
 
 namespace StaticNet.Benchmarks;
@@ -8,10 +10,11 @@ namespace StaticNet.Benchmarks;
 /// Conv1D(16, k=3, d=2)→GRU(16)→Dense(1), of the trainable network and of its inference snapshot (<c>Freeze()</c>, the
 /// counterpart of RTNeural's inference-only model), the cases that docs/benchmarks.md compares with RTNeural's compile-time
 /// <c>ModelT</c>. The state is kept across calls (a stream, as RTNeural's <c>forward</c> keeps its own); the input cycles
-/// through a signal of 8,192 random frames in [-1, 1); every output feeds the return value. The weights are the
-/// networks' own initialisation: GRU and LSTM tensors uniform in ±1/√H, as PyTorch's and the RTNeural benchmark's;
-/// convolution and dense weights Glorot-uniform with zero biases, where the RTNeural benchmark draws them in ±1/√fan_in
-/// with biases (the kernels have no branch on the values, so the time does not depend on them). Run it with
+/// through a signal of 8,192 random frames in [-1, 1); every output is added into a sum kept across frames (as RTNeural's
+/// benchmark does), which is the return value. The weights are the networks' own initialisation: GRU and LSTM tensors
+/// uniform in ±1/√H, as PyTorch's and the RTNeural benchmark's; convolution and dense weights Glorot-uniform with zero
+/// biases, where the RTNeural benchmark draws them in ±1/√fan_in with biases (the kernels have no branch on the values, so
+/// the time does not depend on them). Run it with
 /// <c>--filter '*SequenceBenchmarks*' --launchCount 1 --warmupCount 6 --iterationCount 15</c> (the job of
 /// benchmarks/compare.sh).
 /// </summary>
@@ -32,6 +35,7 @@ public class SequenceBenchmarks
     private float[] _state = null!;
     private float[] _output = null!;
     private int _next;
+    private float _sum;
 
     /// <summary>The networks, a state and an output buffer large enough for each, and the input signal.</summary>
     [GlobalSetup]
@@ -116,15 +120,44 @@ public class SequenceBenchmarks
 
     private int Next() => _next++ & (Signal - 1);
 
-    // As the RTNeural benchmark does, every output of the frame is added up.
+    // As the RTNeural benchmark does, every output of the frame is added, in order, into one sum kept across frames. g++
+    // compiles that loop of a constant count to one add with a memory operand per output, the loop unrolled; the JIT keeps
+    // the loop (a counter, a compare and a branch per output besides the add), and on LSTM(32)'s step at 512 bits those
+    // instructions cost about 40 ns a frame more than the adds themselves, as many as the core must hold while the next
+    // frame starts (docs/benchmarks.md, "The sitting of 2026-12-04 (late night)"). So the adds are written out: the same
+    // chain of dependent adds, in the same order, as the C++ harness.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private float Sum(int count)
     {
-        float sum = 0;
-        foreach (float y in _output.AsSpan(0, count))
+        ref float y = ref MemoryMarshal.GetArrayDataReference(_output);
+        float sum = _sum;
+        switch (count)
         {
-            sum += y;
+            case 1:
+                sum += y;
+                break;
+            case 8:
+                sum = AddEight(sum, ref y);
+                break;
+            case 32:
+                sum = AddEight(AddEight(AddEight(AddEight(sum, ref y), ref Unsafe.Add(ref y, 8)), ref Unsafe.Add(ref y, 16)), ref Unsafe.Add(ref y, 24));
+                break;
+            default:
+                foreach (float value in _output.AsSpan(0, count))
+                {
+                    sum += value;
+                }
+
+                break;
         }
 
+        _sum = sum;
         return sum;
     }
+
+    // sum + y[0] + y[1] + … + y[7], added left to right.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float AddEight(float sum, ref float y) =>
+        sum + y + Unsafe.Add(ref y, 1) + Unsafe.Add(ref y, 2) + Unsafe.Add(ref y, 3)
+        + Unsafe.Add(ref y, 4) + Unsafe.Add(ref y, 5) + Unsafe.Add(ref y, 6) + Unsafe.Add(ref y, 7);
 }
