@@ -10,8 +10,9 @@ namespace StaticNet.Kernels;
 /// <summary>
 /// The public methods of every generated sequence network, written once: each checks its arguments (a wrong length is an
 /// <see cref="ArgumentException"/> naming the parameter, the expected and the actual length; so is a span the method writes
-/// that overlaps one it reads or the parameters), takes its scratch from the stack (or, above
-/// <see cref="StackScratchLimitBytes"/>, from the thread's <see cref="ScratchBuffers{T}"/>) and runs the network's composition
+/// that overlaps one it reads or the parameters), takes its scratch from the stack at a 64-byte boundary
+/// (<see cref="StackScratch{T}"/>; or, above <see cref="StackScratchLimitBytes"/>, from the thread's
+/// <see cref="ScratchBuffers{T}"/>) and runs the network's composition
 /// <typeparamref name="TKernels"/>. Compiled once per network, with every size a constant.
 /// </summary>
 /// <typeparam name="TKernels">The network's composition.</typeparam>
@@ -206,7 +207,7 @@ public static class SequenceRunner<TKernels, T>
         GeneratedCodeHelpers.ThrowIfOverlapping(state, nameof(state), input, nameof(input), parameters);
         int length = TPacked.Value ? TKernels.PackedStepScratchLength : TKernels.StepScratchLength;
         T[]? rented = null;
-        Span<T> scratch = OnStack(length) ? stackalloc T[length] : (rented = ScratchBuffers<T>.Rent(length));
+        Span<T> scratch = OnStack(length) ? StackScratch<T>.Align(stackalloc T[length + StackScratch<T>.Pad], length) : (rented = ScratchBuffers<T>.Rent(length));
         Step<TPacked>(
             ref MemoryMarshal.GetReference(weights),
             ref MemoryMarshal.GetReference(state),
@@ -244,7 +245,7 @@ public static class SequenceRunner<TKernels, T>
     {
         int length = TKernels.StateSize + (TPacked.Value ? TKernels.PackedStepScratchLength : TKernels.StepScratchLength);
         T[]? rented = null;
-        Span<T> scratch = OnStack(length) ? stackalloc T[length] : (rented = ScratchBuffers<T>.Rent(length));
+        Span<T> scratch = OnStack(length) ? StackScratch<T>.Align(stackalloc T[length + StackScratch<T>.Pad], length) : (rented = ScratchBuffers<T>.Rent(length));
         scratch.Slice(0, TKernels.StateSize).Clear();
         ref T p = ref MemoryMarshal.GetReference(weights);
         ref T state = ref MemoryMarshal.GetReference(scratch);
@@ -289,7 +290,7 @@ public static class SequenceRunner<TKernels, T>
 
         int length = (int)needed;
         T[]? rented = null;
-        Span<T> scratch = OnStack(length) ? stackalloc T[length] : (rented = ScratchBuffers<T>.Rent(length));
+        Span<T> scratch = OnStack(length) ? StackScratch<T>.Align(stackalloc T[length + StackScratch<T>.Pad], length) : (rented = ScratchBuffers<T>.Rent(length));
         T loss = TKernels.Backward(
             ref MemoryMarshal.GetReference(parameters),
             ref gradients,
