@@ -64,6 +64,16 @@ public partial class DoubleRegression;
 [Network(Layers = [8, 20000, 3], Activation = Activation.ReLU, Output = Activation.Softmax, Loss = Loss.CrossEntropy)]
 public partial class HeapScratch;
 
+// A first layer whose packed weights stream from beyond the L1 cache (DensePackedKernels.Streams): with 16 registers one
+// tile of eight vectors at 256 bits (75 KB), two at 128 bits (38 KB each, the last one 29 outputs); 300 inputs are not a
+// multiple of the eight an iteration takes, 61 outputs not a multiple of any vector.
+[Network(Layers = [300, 61, 3], Activation = Activation.Tanh, Output = Activation.Softmax, Loss = Loss.CrossEntropy)]
+public partial class Streaming;
+
+// The same in double: two tiles at 256 bits, four at 128.
+[Network(Layers = [300, 61, 3], Activation = Activation.ReLU, Output = Activation.Identity, Precision = Precision.Double)]
+public partial class DoubleStreaming;
+
 // A small classifier for the trainer's tests.
 [Network(Layers = [4, 16, 3], Activation = Activation.Tanh, Output = Activation.Softmax, Loss = Loss.CrossEntropy)]
 public partial class Blobs;

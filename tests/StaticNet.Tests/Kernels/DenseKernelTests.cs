@@ -108,6 +108,27 @@ public sealed class DenseKernelTests
         Packed<S100x19>();
         Packed<S5x300>();
         Packed<S13x70>();
+        Packed<S300x61>();
+    }
+
+    /// <summary>
+    /// A packed tile of one chain of eight vectors whose weights pass 32 KiB streams them, eight inputs an iteration
+    /// (<see cref="DensePackedKernels{T, TSimd, TVector}.Streams"/>): 300 → 61 where the width has 8 accumulators (16
+    /// registers: an AVX2 machine, or AVX-512 turned off), at 256 bits one tile of 75 KB and at 128 bits two of 38 KB;
+    /// with 16 accumulators its tile runs two chains and does not stream. Layers whose weights fit the L1 cache never
+    /// stream. <see cref="The_packed_forward_pass_at_every_width_matches_the_plain_math"/> runs 300 → 61 at every width.
+    /// </summary>
+    [Fact]
+    public void A_packed_layer_streams_where_one_chain_of_eight_vectors_passes_the_L1_cache()
+    {
+        bool eight256 = Lanes<float, Simd256<float>, Vector256<float>>.TileAccumulators == 8;
+        bool eight128 = Lanes<float, Simd128<float>, Vector128<float>>.TileAccumulators == 8;
+        Assert.Equal(eight256, DensePackedKernels<float, Simd256<float>, Vector256<float>>.Streams<S300x61>());
+        Assert.Equal(eight128, DensePackedKernels<float, Simd128<float>, Vector128<float>>.Streams<S300x61>());
+        Assert.Equal(eight256, DensePackedKernels<double, Simd256<double>, Vector256<double>>.Streams<S300x61>());
+        Assert.False(DensePackedKernels<float, Simd256<float>, Vector256<float>>.Streams<S100x19>());
+        Assert.False(DensePackedKernels<float, Simd256<float>, Vector256<float>>.Streams<S64x48>());
+        Assert.False(DensePackedKernels<float, Simd512<float>, Vector512<float>>.Streams<S300x61>());
     }
 
     /// <summary>
@@ -570,4 +591,6 @@ public sealed class DenseKernelTests
     private readonly struct S5x300 : ILayerShape { public static int In => 5; public static int Out => 300; }
 
     private readonly struct S13x70 : ILayerShape { public static int In => 13; public static int Out => 70; }
+
+    private readonly struct S300x61 : ILayerShape { public static int In => 300; public static int Out => 61; }
 }

@@ -118,6 +118,17 @@ internal static partial class DensePackedKernels<T, TSimd, TVector>
             return;
         }
 
+        if (Streams<TShape>())
+        {
+            for (nuint t = 0; t + 1 < (nuint)Tiles<TShape>(); t++)
+            {
+                ForwardStreamTile<TShape, TActivation, No>(ref q, ref x, ref y, t);
+            }
+
+            ForwardStreamTile<TShape, TActivation, Yes>(ref q, ref x, ref y, (nuint)Tiles<TShape>() - 1);
+            return;
+        }
+
         for (nuint t = 0; t + 1 < (nuint)Tiles<TShape>(); t++)
         {
             ForwardTile<TShape, TActivation, No, No>(ref q, ref x, ref y, t);
@@ -125,6 +136,26 @@ internal static partial class DensePackedKernels<T, TSimd, TVector>
 
         ForwardTile<TShape, TActivation, Yes, No>(ref q, ref x, ref y, (nuint)Tiles<TShape>() - 1);
     }
+
+    /// <summary>
+    /// Whether the layer's tiles stream their weights from beyond the L1 cache, one chain of eight vectors each (T3's
+    /// 784 → 128 layer with 16 registers, at 256 or 128 bits): <see cref="ForwardStreamTile"/> then takes eight inputs an
+    /// iteration, so that each of its load instructions strides eight rows (2 KiB at 256 bits) through the stream, and
+    /// the core's prefetcher, which follows each load instruction's stride, runs that far ahead of it. One input an
+    /// iteration read the layer at 102 bytes a nanosecond from the L2 cache, eight at 110, where the hand-written AVX2
+    /// C++, which its compiler unrolls by eight, reads 112 (docs/benchmarks.md, "The snapshot's streaming layer").
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static bool Streams<TShape>()
+        where TShape : ILayerShape =>
+        Chains<TShape>() == 1 && TileVectors<TShape>() == StreamVectors && TShape.In >= StreamVectors
+        && (long)TShape.In * TileWidth<TShape>() * Unsafe.SizeOf<T>() > StreamBytes;
+
+    /// <summary>The vectors of a streaming tile, and its inputs per iteration (<see cref="Streams"/>).</summary>
+    private const int StreamVectors = 8;
+
+    /// <summary>Bytes of a tile's weights above which they stream from beyond the L1 cache (32 KiB, the smallest L1 measured).</summary>
+    private const int StreamBytes = 32 * 1024;
 
     /// <summary>
     /// <c>y = softmax(W x + b)</c> for one sample, from the packed layout: where the layer is one tile of at most two
@@ -286,6 +317,70 @@ internal static partial class DensePackedKernels<T, TSimd, TVector>
         if (tb > 13) { Finish<TActivation, TLast>(a13, ref y, o, 13, TShape.Out - lastStart); }
         if (tb > 14) { Finish<TActivation, TLast>(a14, ref y, o, 14, TShape.Out - lastStart); }
         if (tb > 15) { Finish<TActivation, TLast>(a15, ref y, o, 15, TShape.Out - lastStart); }
+    }
+
+    /// <summary>
+    /// <see cref="ForwardTile"/> for a tile that streams its weights (<see cref="Streams"/>): one chain of eight vectors,
+    /// eight inputs an iteration, the same operations in the same order (so the same bits). A method of its own: the
+    /// unrolled steps in <see cref="ForwardTile"/> would take its inlining budget in every instantiation, where they
+    /// are not used too.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ForwardStreamTile<TShape, TActivation, TLast>(ref T q, ref T x, ref T y, nuint t)
+        where TShape : ILayerShape
+        where TActivation : IActivation
+        where TLast : IFlag
+    {
+        nuint width = StreamVectors * (nuint)TSimd.Count;
+        ref T tile = ref Unsafe.Add(ref q, t * ((nuint)TShape.In + 1) * width);
+        TVector a0 = TSimd.Zero, a1 = TSimd.Zero, a2 = TSimd.Zero, a3 = TSimd.Zero, a4 = TSimd.Zero, a5 = TSimd.Zero, a6 = TSimd.Zero, a7 = TSimd.Zero;
+        nuint i = 0;
+        for (nuint whole = (nuint)(TShape.In / StreamVectors * StreamVectors); i < whole; i += StreamVectors)
+        {
+            ref T rows = ref Unsafe.Add(ref tile, i * width);
+            ref T xs = ref Unsafe.Add(ref x, i);
+            StreamInput(ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7, ref rows, ref xs, 0, width);
+            StreamInput(ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7, ref rows, ref xs, 1, width);
+            StreamInput(ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7, ref rows, ref xs, 2, width);
+            StreamInput(ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7, ref rows, ref xs, 3, width);
+            StreamInput(ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7, ref rows, ref xs, 4, width);
+            StreamInput(ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7, ref rows, ref xs, 5, width);
+            StreamInput(ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7, ref rows, ref xs, 6, width);
+            StreamInput(ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7, ref rows, ref xs, 7, width);
+        }
+
+        for (; i < (nuint)TShape.In; i++)
+        {
+            StreamInput(ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7, ref Unsafe.Add(ref tile, i * width), ref Unsafe.Add(ref x, i), 0, width);
+        }
+
+        nuint o = t * width;
+        int lastOutputs = TShape.Out - (int)((nuint)(Tiles<TShape>() - 1) * width);
+        ref T bias = ref Unsafe.Add(ref tile, (nuint)TShape.In * width);
+        Finish<TActivation, TLast>(TSimd.Add(a0, TSimd.Load(ref bias, 0)), ref y, o, 0, lastOutputs);
+        Finish<TActivation, TLast>(TSimd.Add(a1, TSimd.Load(ref bias, (nuint)(1 * TSimd.Count))), ref y, o, 1, lastOutputs);
+        Finish<TActivation, TLast>(TSimd.Add(a2, TSimd.Load(ref bias, (nuint)(2 * TSimd.Count))), ref y, o, 2, lastOutputs);
+        Finish<TActivation, TLast>(TSimd.Add(a3, TSimd.Load(ref bias, (nuint)(3 * TSimd.Count))), ref y, o, 3, lastOutputs);
+        Finish<TActivation, TLast>(TSimd.Add(a4, TSimd.Load(ref bias, (nuint)(4 * TSimd.Count))), ref y, o, 4, lastOutputs);
+        Finish<TActivation, TLast>(TSimd.Add(a5, TSimd.Load(ref bias, (nuint)(5 * TSimd.Count))), ref y, o, 5, lastOutputs);
+        Finish<TActivation, TLast>(TSimd.Add(a6, TSimd.Load(ref bias, (nuint)(6 * TSimd.Count))), ref y, o, 6, lastOutputs);
+        Finish<TActivation, TLast>(TSimd.Add(a7, TSimd.Load(ref bias, (nuint)(7 * TSimd.Count))), ref y, o, 7, lastOutputs);
+    }
+
+    /// <summary>Input <paramref name="u"/> of a streaming tile's iteration (<see cref="Streams"/>): its eight fused multiply-adds.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StreamInput(
+        ref TVector a0, ref TVector a1, ref TVector a2, ref TVector a3, ref TVector a4, ref TVector a5, ref TVector a6, ref TVector a7,
+        ref T rows, ref T xs, nuint u, nuint width)
+    {
+        a0 = Step(a0, ref rows, ref xs, u, 0, StreamVectors, width);
+        a1 = Step(a1, ref rows, ref xs, u, 1, StreamVectors, width);
+        a2 = Step(a2, ref rows, ref xs, u, 2, StreamVectors, width);
+        a3 = Step(a3, ref rows, ref xs, u, 3, StreamVectors, width);
+        a4 = Step(a4, ref rows, ref xs, u, 4, StreamVectors, width);
+        a5 = Step(a5, ref rows, ref xs, u, 5, StreamVectors, width);
+        a6 = Step(a6, ref rows, ref xs, u, 6, StreamVectors, width);
+        a7 = Step(a7, ref rows, ref xs, u, 7, StreamVectors, width);
     }
 
     /// <summary>
