@@ -143,12 +143,12 @@ internal static partial class DensePackedKernels<T, TSimd, TVector>
     /// iteration, so that each of its load instructions strides eight rows (2 KiB at 256 bits) through the stream, and
     /// the core's prefetcher, which follows each load instruction's stride, runs that far ahead of it. One input an
     /// iteration read the layer at 102 bytes a nanosecond from the L2 cache, eight at 110, where the hand-written AVX2
-    /// C++, which its compiler unrolls by eight, reads 112 (docs/benchmarks.md, "The snapshot's streaming layer").
+    /// C++, which its compiler unrolls by eight, reads 112 (docs/benchmarks.md, the sitting of 2026-12-04, late evening).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static bool Streams<TShape>()
         where TShape : ILayerShape =>
-        Chains<TShape>() == 1 && TileVectors<TShape>() == StreamVectors && TShape.In >= StreamVectors
+        Chains<TShape>() == 1 && TileVectors<TShape>() == StreamVectors
         && (long)TShape.In * TileWidth<TShape>() * Unsafe.SizeOf<T>() > StreamBytes;
 
     /// <summary>The vectors of a streaming tile, and its inputs per iteration (<see cref="Streams"/>).</summary>
