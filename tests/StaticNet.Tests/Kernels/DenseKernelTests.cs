@@ -115,8 +115,8 @@ public sealed class DenseKernelTests
     /// A packed tile of one chain of eight vectors whose weights pass 32 KiB streams them, eight inputs an iteration
     /// (<see cref="DensePackedKernels{T, TSimd, TVector}.Streams"/>): 300 → 61 where the width has 8 accumulators (16
     /// registers: an AVX2 machine, or AVX-512 turned off), at 256 bits one tile of 75 KB and at 128 bits two of 38 KB;
-    /// with 16 accumulators its tile runs two chains and does not stream. Layers whose weights fit the L1 cache never
-    /// stream. <see cref="The_packed_forward_pass_at_every_width_matches_the_plain_math"/> runs 300 → 61 at every width.
+    /// with 16 accumulators (32 registers) its tiles are two chains of eight vectors at 256 bits, one chain of sixteen at
+    /// 128, and do not stream. Layers whose weights fit the L1 cache never stream. <see cref="The_packed_forward_pass_at_every_width_matches_the_plain_math"/> runs 300 → 61 at every width.
     /// </summary>
     [Fact]
     public void A_packed_layer_streams_where_one_chain_of_eight_vectors_passes_the_L1_cache()
