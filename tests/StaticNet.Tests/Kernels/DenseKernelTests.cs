@@ -200,8 +200,9 @@ public sealed class DenseKernelTests
         T[] w = Values<T>(random, n * m, 1 / Math.Sqrt(n));
         T[] b = Values<T>(random, m, 0.5);
         T[] x = Values<T>(random, Samples * n, 1.5);
-        var q = new T[length];
+        var q = Enumerable.Repeat(T.NaN, length).ToArray();
         pack(ref W(w), ref W(b), ref W(q));
+        Assert.True(q.All(T.IsFinite), what + ": the packing left an element of the packed layer (a weight, a bias or a padding zero) unwritten");
         T sentinel = T.CreateTruncating(12345.0);
         for (int s = 0; s < Samples; s++)
         {

@@ -28,13 +28,17 @@ public static class DensePacked<T>
 
     /// <summary>What <see cref="Length{TShape}"/> returns, computed (once per shape: see <see cref="DensePackedLength{T, TShape}"/>).</summary>
     internal static int ComputeLength<TShape>()
-        where TShape : ILayerShape => Aligned(Width<TShape>() switch
+        where TShape : ILayerShape => Aligned(Written<TShape>());
+
+    /// <summary>The elements the layer's packed form itself takes, before <see cref="Length{TShape}"/> rounds them up.</summary>
+    private static int Written<TShape>()
+        where TShape : ILayerShape => Width<TShape>() switch
         {
             512 => DensePackedKernels<T, Simd512<T>, Vector512<T>>.Length<TShape>(),
             256 => DensePackedKernels<T, Simd256<T>, Vector256<T>>.Length<TShape>(),
             128 => DensePackedKernels<T, Simd128<T>, Vector128<T>>.Length<TShape>(),
             _ => (TShape.In * TShape.Out) + TShape.Out,
-        });
+        };
 
     /// <summary>
     /// <paramref name="length"/> rounded up to whole 64-byte lines: a layer's part of a packed copy ends there (the rest
@@ -53,7 +57,7 @@ public static class DensePacked<T>
     /// <typeparam name="TShape">The layer's sizes.</typeparam>
     /// <param name="w">The weights, <c>[Out][In]</c>.</param>
     /// <param name="b">The bias, <c>[Out]</c>.</param>
-    /// <param name="q">Receives the packed layer, <see cref="Length{TShape}"/> elements.</param>
+    /// <param name="q">Receives the packed layer, <see cref="Length{TShape}"/> elements (the last line's rest zeros).</param>
     public static void Pack<TShape>(ref T w, ref T b, ref T q)
         where TShape : ILayerShape
     {
@@ -68,6 +72,8 @@ public static class DensePacked<T>
                 MemoryMarshal.CreateReadOnlySpan(ref b, TShape.Out).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref q, weights), TShape.Out));
                 break;
         }
+
+        MemoryMarshal.CreateSpan(ref Unsafe.Add(ref q, Written<TShape>()), Length<TShape>() - Written<TShape>()).Clear();
     }
 
     /// <summary><c>y = f(W x + b)</c> for one sample, from the packed layer.</summary>
