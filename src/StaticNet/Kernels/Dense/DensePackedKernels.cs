@@ -84,8 +84,8 @@ internal static partial class DensePackedKernels<T, TSimd, TVector>
     /// <summary>
     /// Writes the packed layout of <c>W [Out][In]</c> and <c>b [Out]</c> to <paramref name="q"/>. Tile by tile, input by
     /// input: each tile row is written in order from one column of the tile's rows of <c>W</c>, whose cache lines serve
-    /// the next inputs too (written column by column instead, each write landed on a line of its own: T3's copy took
-    /// 310 µs).
+    /// the next inputs too (written column by column instead, each write landed on a line of its own: T3's packing took
+    /// 210–220 µs against 72 with AVX-512 off; docs/benchmarks.md, the sitting of 2026-12-04, midnight).
     /// </summary>
     public static void Pack<TShape>(ref T w, ref T b, ref T q)
         where TShape : ILayerShape
