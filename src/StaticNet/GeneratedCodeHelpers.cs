@@ -309,10 +309,28 @@ public static class GeneratedCodeHelpers
         }
     }
 
+    /// <summary>
+    /// Decodes the generator's literal: base64 in lines (each a whole number of four-character groups, ended by a line
+    /// feed, a carriage return before it allowed), each decoded on its own.
+    /// </summary>
     private static void Decode(ReadOnlySpan<byte> base64, Span<byte> destination)
     {
-        OperationStatus status = Base64.DecodeFromUtf8(base64, destination, out int consumed, out int written);
-        if (status != OperationStatus.Done || consumed != base64.Length || written != destination.Length)
+        int written = 0;
+        OperationStatus status = OperationStatus.Done;
+        while (!base64.IsEmpty && status == OperationStatus.Done)
+        {
+            int end = base64.IndexOf((byte)'\n');
+            ReadOnlySpan<byte> line = (end < 0 ? base64 : base64[..end]).TrimEnd((byte)'\r');
+            base64 = end < 0 ? default : base64[(end + 1)..];
+            status = Base64.DecodeFromUtf8(line, destination[written..], out int consumed, out int count);
+            written += count;
+            if (status == OperationStatus.Done && consumed != line.Length)
+            {
+                status = OperationStatus.InvalidData;
+            }
+        }
+
+        if (status != OperationStatus.Done || written != destination.Length)
         {
             throw new InvalidOperationException($"The baked-in parameters decode to {written} bytes ({status}), not the {destination.Length} the network needs; rebuild the project.");
         }

@@ -66,6 +66,9 @@ public sealed class WeightsTests(ITestOutputHelper output)
     private static string Generated(GeneratorResult result, string hintName) =>
         result.Sources.Single(s => s.HintName == hintName).SourceText.ToString();
 
+    /// <summary>The bytes a generated weights file bakes in: the base64 lines of its raw string literal.</summary>
+    private static byte[] BakedBytes(string weightsFile) => Convert.FromBase64String(weightsFile.Split("\"\"\"")[1]);
+
     [Fact]
     public void A_baked_network_gets_its_values_in_a_file_of_their_own_and_a_constructor_that_decodes_them()
     {
@@ -87,8 +90,7 @@ public sealed class WeightsTests(ITestOutputHelper output)
     {
         GeneratorResult result = Run(Network(precision: precision), InMemoryAdditionalText.Weights(Path, TinyFile(dtype)));
         CompileTests.AssertNoWarnings(result.Output.GetDiagnostics());
-        string literal = Generated(result, "Samples.Tiny.Weights.g.cs").Split('"')[1];
-        byte[] values = Convert.FromBase64String(literal);
+        byte[] values = BakedBytes(Generated(result, "Samples.Tiny.Weights.g.cs"));
         double[] decoded = precision == "Double"
             ? Enumerable.Range(0, values.Length / 8).Select(i => BinaryPrimitives.ReadDoubleLittleEndian(values.AsSpan(8 * i))).ToArray()
             : Enumerable.Range(0, values.Length / 4).Select(i => (double)BinaryPrimitives.ReadSingleLittleEndian(values.AsSpan(4 * i))).ToArray();
@@ -207,7 +209,7 @@ public sealed class WeightsTests(ITestOutputHelper output)
         string code = Generated(result, "Samples.Amp.g.cs");
         Assert.Contains("DecodeBakedParameters(StaticNetBakedParameters, Parameters);", code, StringComparison.Ordinal);
         Assert.Contains($"with the parameters read from <c>{Path}</c> at build time", code, StringComparison.Ordinal);
-        byte[] values = Convert.FromBase64String(Generated(result, "Samples.Amp.Weights.g.cs").Split('"')[1]);
+        byte[] values = BakedBytes(Generated(result, "Samples.Amp.Weights.g.cs"));
         Assert.Equal(SequenceValues, Enumerable.Range(0, values.Length / 4).Select(i => BinaryPrimitives.ReadSingleLittleEndian(values.AsSpan(4 * i))));
 
         // Without Weights, the same declaration starts from its seed: baking changes only the parameterless constructor.
@@ -222,7 +224,7 @@ public sealed class WeightsTests(ITestOutputHelper output)
         byte[] file = SequenceFile(module => module switch { "conv" => "0", "rnn" => "3", _ => "10" });
         GeneratorResult result = Run(SequenceNetwork($"Weights = \"{Path}\""), InMemoryAdditionalText.Weights(Path, file));
         Assert.Empty(result.AllDiagnostics.Where(d => d.Severity > DiagnosticSeverity.Hidden));
-        byte[] values = Convert.FromBase64String(Generated(result, "Samples.Amp.Weights.g.cs").Split('"')[1]);
+        byte[] values = BakedBytes(Generated(result, "Samples.Amp.Weights.g.cs"));
         Assert.Equal(SequenceValues, Enumerable.Range(0, values.Length / 4).Select(i => BinaryPrimitives.ReadSingleLittleEndian(values.AsSpan(4 * i))));
     }
 

@@ -1,5 +1,7 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
 using StaticNet.Generator.Emit;
 using StaticNet.Generator.Layers;
 using StaticNet.Generator.Model;
@@ -36,8 +38,21 @@ internal abstract record LayerPlan(int Number, LayerSpec Spec, EquatableArray<Pa
     /// <summary>The layer as comments name it: <c>Dense 64 -> 10, Softmax</c>.</summary>
     public abstract string Title { get; }
 
-    /// <summary>Writes the declaration of the struct that carries the layer's sizes.</summary>
-    public abstract void WriteShape(EmitContext context);
+    /// <summary>The interface of the struct that carries the layer's sizes (a simple name of <see cref="EmitContext.Imports"/>).</summary>
+    protected virtual string ShapeInterface => "ILayerShape";
+
+    /// <summary>The sizes the layer's struct carries, as its static properties: <c>In</c> and <c>Out</c>, and what the kind adds.</summary>
+    protected virtual IEnumerable<(string Name, int Value)> ShapeMembers()
+    {
+        yield return ("In", Inputs);
+        yield return ("Out", Outputs);
+    }
+
+    /// <summary>Writes the declaration of the struct that carries the layer's sizes: on one line, or a block if it is long.</summary>
+    public void WriteShape(EmitContext context) =>
+        context.Writer.WriteCompact(
+            $"private readonly struct {ShapeName} : {context.Name(ShapeInterface)}",
+            [.. ShapeMembers().Select(member => $"public static int {member.Name} => {member.Value.ToString(CultureInfo.InvariantCulture)};")]);
 
     /// <summary>The forward call of one sample: input at <paramref name="x"/>, output to <paramref name="y"/>, pre-activation to <paramref name="z"/> (ref expressions).</summary>
     public virtual string Forward(EmitContext context, string x, string y, string z) => throw new NotSupportedException();

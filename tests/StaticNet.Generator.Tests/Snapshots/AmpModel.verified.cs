@@ -2,7 +2,8 @@
 // StaticNet network Samples.AmpModel: 1 -> 4 -> 8 -> 8 -> 1, float, loss MeanSquaredError, 937 parameters.
 //   Layer 1: Conv1D 1 -> 4, kernel 3, dilation 2, Tanh; weight [4 x 1 x 3] at [0, 12), bias [4] at [12, 16).
 //   Layer 2: Gru 4 -> 8; weight_ih_l0 [24 x 4] at [16, 112), weight_hh_l0 [24 x 8] at [112, 304), bias_ih_l0 [24] at [304, 328), bias_hh_l0 [24] at [328, 352).
-//   Layer 3: Lstm 8 -> 8; weight_ih_l0 [32 x 8] at [352, 608), weight_hh_l0 [32 x 8] at [608, 864), bias_ih_l0 [32] at [864, 896), bias_hh_l0 [32] at [896, 928).
+//   Layer 3: Lstm 8 -> 8; weight_ih_l0 [32 x 8] at [352, 608), weight_hh_l0 [32 x 8] at [608, 864), bias_ih_l0 [32] at
+//     [864, 896), bias_hh_l0 [32] at [896, 928).
 //   Layer 4: Dense 8 -> 1, Identity; weight [1 x 8] at [928, 936), bias [1] at [936, 937).
 #nullable enable
 
@@ -30,7 +31,8 @@ namespace Samples
         /// The values of streaming state that <see cref="Step"/> reads and advances: 28. All zeros is the start of a stream.
         /// </summary>
         /// <remarks>
-        /// Layout, layer by layer: layer 1 (Conv1D): its last 4 input frames, oldest first, [0, 4); layer 2 (Gru): its hidden state, [4, 12); layer 3 (Lstm): its hidden state, then its cell state, [12, 28).
+        /// Layout, layer by layer: layer 1 (Conv1D): its last 4 input frames, oldest first, [0, 4); layer 2 (Gru): its
+        /// hidden state, [4, 12); layer 3 (Lstm): its hidden state, then its cell state, [12, 28).
         /// </remarks>
         public const int StateSize = 28;
 
@@ -61,7 +63,8 @@ namespace Samples
             AmpModelKernels.Initialize(Parameters, seed);
         }
 
-        /// <summary>The declaration as data: 1 -> Conv1D 1 -> 4, kernel 3, dilation 2, Tanh -> Gru 4 -> 8 -> Lstm 8 -> 8 -> Dense 8 -> 1, Identity, MeanSquaredError, Single.</summary>
+        /// <summary>The declaration as data: 1 -> Conv1D 1 -> 4, kernel 3, dilation 2, Tanh -> Gru 4 -> 8 -> Lstm 8
+        /// -> 8 -> Dense 8 -> 1, Identity, MeanSquaredError, Single.</summary>
         public static NetworkTopology Topology { get; } = new NetworkTopology(
             1,
             new NetworkLayer[]
@@ -84,8 +87,10 @@ namespace Samples
         /// and i, f, g, o):
         /// <list type="bullet">
         /// <item><description>Layer 1 (Conv1D 1 -> 4, kernel 3, dilation 2, Tanh): weight [4 x 1 x 3] at [0, 12), bias [4] at [12, 16).</description></item>
-        /// <item><description>Layer 2 (Gru 4 -> 8): weight_ih_l0 [24 x 4] at [16, 112), weight_hh_l0 [24 x 8] at [112, 304), bias_ih_l0 [24] at [304, 328), bias_hh_l0 [24] at [328, 352).</description></item>
-        /// <item><description>Layer 3 (Lstm 8 -> 8): weight_ih_l0 [32 x 8] at [352, 608), weight_hh_l0 [32 x 8] at [608, 864), bias_ih_l0 [32] at [864, 896), bias_hh_l0 [32] at [896, 928).</description></item>
+        /// <item><description>Layer 2 (Gru 4 -> 8): weight_ih_l0 [24 x 4] at [16, 112), weight_hh_l0 [24 x 8] at
+        /// [112, 304), bias_ih_l0 [24] at [304, 328), bias_hh_l0 [24] at [328, 352).</description></item>
+        /// <item><description>Layer 3 (Lstm 8 -> 8): weight_ih_l0 [32 x 8] at [352, 608), weight_hh_l0 [32 x 8] at
+        /// [608, 864), bias_ih_l0 [32] at [864, 896), bias_hh_l0 [32] at [896, 928).</description></item>
         /// <item><description>Layer 4 (Dense 8 -> 1, Identity): weight [1 x 8] at [928, 936), bias [1] at [936, 937).</description></item>
         /// </list>
         /// </remarks>
@@ -163,7 +168,8 @@ namespace Samples
             SequenceRunner<AmpModelKernels, float>.Backward(Parameters, inputs, targets, gradients);
 
         /// <summary>
-        /// As <see cref="Backward(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/>, and writes dLoss/dInputs into <paramref name="inputGradients"/> (overwritten).
+        /// As <see cref="Backward(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/>, and writes dLoss/dInputs
+        /// into <paramref name="inputGradients"/> (overwritten).
         /// </summary>
         /// <param name="inputs">The frames, one after another: a positive multiple of <see cref="InputSize"/> values.</param>
         /// <param name="targets">The target of every frame: <see cref="OutputSize"/> values per frame.</param>
@@ -257,14 +263,16 @@ namespace Samples
             /// <param name="state">The stream's state: <see cref="StateSize"/> values, all zeros at the start of a stream.</param>
             /// <param name="input">One frame: <see cref="InputSize"/> values.</param>
             /// <param name="output">Receives the output frame: <see cref="OutputSize"/> values.</param>
-            /// <exception cref="ArgumentException">A span does not have the length given above, or a span this method writes overlaps a span it reads.</exception>
+            /// <exception cref="ArgumentException">A span does not have the length given above, or a span this method
+            /// writes overlaps a span it reads.</exception>
             public void Step(Span<float> state, ReadOnlySpan<float> input, Span<float> output) =>
                 SequenceRunner<AmpModelKernels, float>.StepPacked(Packed, state, input, output);
 
             /// <summary>Runs a whole sequence from the zero state: the outputs of one <see cref="Step"/> per frame.</summary>
             /// <param name="inputs">The frames, one after another: a positive multiple of <see cref="InputSize"/> values.</param>
             /// <param name="outputs">Receives the output of every frame: <see cref="OutputSize"/> values per frame.</param>
-            /// <exception cref="ArgumentException">A span does not have the length given above, or a span this method writes overlaps a span it reads.</exception>
+            /// <exception cref="ArgumentException">A span does not have the length given above, or a span this method
+            /// writes overlaps a span it reads.</exception>
             public void Forward(ReadOnlySpan<float> inputs, Span<float> outputs) =>
                 SequenceRunner<AmpModelKernels, float>.ForwardPacked(Packed, inputs, outputs);
 
@@ -272,7 +280,8 @@ namespace Samples
             /// <param name="inputs">The sequences: a multiple of <paramref name="sequenceLength"/> frames.</param>
             /// <param name="outputs">Receives the output of every frame.</param>
             /// <param name="sequenceLength">The frames of each sequence, at least 1.</param>
-            /// <exception cref="ArgumentException">A span does not have the length given above, or a span this method writes overlaps a span it reads.</exception>
+            /// <exception cref="ArgumentException">A span does not have the length given above, or a span this method
+            /// writes overlaps a span it reads.</exception>
             public void ForwardBatch(ReadOnlySpan<float> inputs, Span<float> outputs, int sequenceLength) =>
                 SequenceRunner<AmpModelKernels, float>.ForwardPackedBatch(Packed, inputs, outputs, sequenceLength);
         }
@@ -283,7 +292,13 @@ namespace Samples
     file readonly struct AmpModelKernels : ISequenceKernels<float>
     {
         // Layer 1: Conv1D 1 -> 4, kernel 3, dilation 2, Tanh.
-        private readonly struct Layer1 : IConv1DShape { public static int In => 1; public static int Out => 4; public static int KernelSize => 3; public static int Dilation => 2; }
+        private readonly struct Layer1 : IConv1DShape
+        {
+            public static int In => 1;
+            public static int Out => 4;
+            public static int KernelSize => 3;
+            public static int Dilation => 2;
+        }
         // Layer 2: Gru 4 -> 8.
         private readonly struct Layer2 : ILayerShape { public static int In => 4; public static int Out => 8; }
         // Layer 3: Lstm 8 -> 8.

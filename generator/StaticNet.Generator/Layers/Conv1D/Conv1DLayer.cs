@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using StaticNet.Generator.Emit;
 using StaticNet.Generator.Model;
 using StaticNet.Generator.Planning;
@@ -55,8 +56,10 @@ internal sealed record Conv1DLayerPlan(int Number, LayerSpec Spec, EquatableArra
 
     public override int StepScratch => Windows ? WindowLength : 0;
 
-    public override void WriteShape(EmitContext context) =>
-        context.Writer.WriteLine($"private readonly struct {ShapeName} : {context.Name("IConv1DShape")} {{ public static int In => {Inputs}; public static int Out => {Outputs}; public static int KernelSize => {Conv.KernelSize}; public static int Dilation => {Conv.Dilation}; }}");
+    protected override string ShapeInterface => "IConv1DShape";
+
+    protected override IEnumerable<(string Name, int Value)> ShapeMembers() =>
+        base.ShapeMembers().Concat([("KernelSize", Conv.KernelSize), ("Dilation", Conv.Dilation)]);
 
     public override IEnumerable<SequenceRegion> SequenceRegions()
     {

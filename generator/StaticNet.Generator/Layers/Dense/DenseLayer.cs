@@ -36,9 +36,6 @@ internal sealed record DenseLayerPlan(int Number, LayerSpec Spec, EquatableArray
 
     public override string Title => string.Format(CultureInfo.InvariantCulture, "Dense {0} -> {1}, {2}", Inputs, Outputs, Activation);
 
-    public override void WriteShape(EmitContext context) =>
-        context.Writer.WriteLine($"private readonly struct {ShapeName} : {context.Name("ILayerShape")} {{ public static int In => {Inputs}; public static int Out => {Outputs}; }}");
-
     public override string Forward(EmitContext context, string x, string y, string z) =>
         $"{Kernels(context)}.Forward<{ShapeName}, {context.KernelActivation(Activation)}>({context.P(Weight)}, {context.P(Bias)}, {x}, {y}, {z});";
 

@@ -62,9 +62,6 @@ internal abstract record RecurrentLayerPlan(int Number, LayerSpec Spec, Equatabl
     /// <summary>The scratch of the sequence passes: the hidden projection of a frame forward, the carried gradients backward.</summary>
     protected abstract int SequenceScratch { get; }
 
-    public override void WriteShape(EmitContext context) =>
-        context.Writer.WriteLine($"private readonly struct {ShapeName} : {context.Name("ILayerShape")} {{ public static int In => {Inputs}; public static int Out => {Outputs}; }}");
-
     public override IEnumerable<SequenceRegion> SequenceRegions()
     {
         yield return new SequenceRegion("h" + Number, Outputs, Outputs);
