@@ -1,4 +1,7 @@
 using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text.RegularExpressions;
 using Xunit;
 
 namespace StaticNet.Generator.Tests;
@@ -20,6 +23,17 @@ public sealed class SnapshotTests
 
     [Fact]
     public void Invalid_declaration_gets_members_that_throw() => Snapshot.Verify(GeneratorHarness.Run(Sources.Invalid).Source, "Broken");
+
+    /// <summary>docs/generated-code.md quotes the XorNet snapshot's length: it follows the snapshot.</summary>
+    [Fact]
+    public void The_walkthrough_quotes_the_snapshots_length()
+    {
+        string docs = File.ReadAllText(Repository.PathOf("docs", "generated-code.md"));
+        Match quoted = Regex.Match(docs, @"XorNet\.verified\.cs\)\s*\((\d+) lines");
+        Assert.True(quoted.Success, "docs/generated-code.md no longer quotes the length of XorNet.verified.cs");
+        int lines = File.ReadAllText(Repository.PathOf("tests", "StaticNet.Generator.Tests", "Snapshots", "XorNet.verified.cs")).Count(c => c == '\n');
+        Assert.Equal(lines, int.Parse(quoted.Groups[1].Value, CultureInfo.InvariantCulture));
+    }
 
     [Fact]
     public void The_generated_text_does_not_depend_on_the_culture()
