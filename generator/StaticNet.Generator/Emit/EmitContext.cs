@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using StaticNet.Generator.Planning;
 
@@ -10,8 +11,11 @@ namespace StaticNet.Generator.Emit;
 /// </summary>
 internal sealed class EmitContext
 {
-    /// <summary>The types the generated code names, by simple name, with the namespace each comes from.</summary>
-    public static readonly IReadOnlyDictionary<string, string> Imports = new Dictionary<string, string>
+    /// <summary>
+    /// The types the generated code names, by simple name, with the namespace each comes from: the library's types, and
+    /// the kernel struct of every elementwise activation, named as the activation (so a new activation needs no entry).
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> Imports = WithActivations(new Dictionary<string, string>
     {
         ["Span"] = "System",
         ["ArgumentException"] = "System",
@@ -47,16 +51,20 @@ internal sealed class EmitContext
         ["NetworkRunner"] = "StaticNet.Kernels",
         ["INetworkKernels"] = "StaticNet.Kernels",
         ["ILayerShape"] = "StaticNet.Kernels",
-        ["Identity"] = "StaticNet.Kernels.Activations",
-        ["ReLU"] = "StaticNet.Kernels.Activations",
-        ["LeakyReLU"] = "StaticNet.Kernels.Activations",
-        ["Sigmoid"] = "StaticNet.Kernels.Activations",
-        ["Tanh"] = "StaticNet.Kernels.Activations",
-        ["Gelu"] = "StaticNet.Kernels.Activations",
-        ["Silu"] = "StaticNet.Kernels.Activations",
-        ["Elu"] = "StaticNet.Kernels.Activations",
-        ["Softplus"] = "StaticNet.Kernels.Activations",
-    };
+    });
+
+    private static Dictionary<string, string> WithActivations(Dictionary<string, string> imports)
+    {
+        foreach (Activation activation in Enum.GetValues(typeof(Activation)))
+        {
+            if (ActivationFacts.IsElementwise(activation))
+            {
+                imports.Add(activation.ToString(), "StaticNet.Kernels.Activations");
+            }
+        }
+
+        return imports;
+    }
 
     public EmitContext(SourceWriter writer, string scalar, bool shortNames)
     {
