@@ -21,7 +21,7 @@ namespace StaticNet.Generator.Tests.Fuzz;
 /// <summary>
 /// A generator that never breaks a build: over ten thousand random and extreme declarations it never throws, every
 /// invalid declaration gets an SNET error (or, when C# itself rejects it, a compiler error), and the code generated for
-/// every valid one compiles without a warning.
+/// every valid one compiles without a warning and has no line over 160 characters.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -189,6 +189,11 @@ public sealed partial class FuzzTests(ITestOutputHelper output)
                         problems.Add($"a valid declaration got {generated.Length} generated files, not one with the network's members");
                     }
 
+                    problems.AddRange(generated.SelectMany(g => g.SourceText.Lines)
+                        .Select(line => line.ToString())
+                        .Where(line => line.Length > SourceWriterLimit)
+                        .Select(line => $"a generated line of {line.Length} characters: {line}"));
+
                     break;
                 case Verdict.Invalid:
                     if (ourErrors.Length == 0)
@@ -213,6 +218,9 @@ public sealed partial class FuzzTests(ITestOutputHelper output)
             }
         }
     }
+
+    /// <summary>The longest generated line (the fuzzer's names are short, so no name of the user's can pass it).</summary>
+    private const int SourceWriterLimit = 160;
 
     private static bool IsOurs(Diagnostic diagnostic) => diagnostic.Id.StartsWith("SNET", StringComparison.Ordinal);
 
