@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Threading;
@@ -166,8 +167,11 @@ internal sealed partial class NetworkEmitter
         }
     }
 
-    private string SizesText(string separator) =>
-        string.Join(separator, new[] { _plan.InputSize }.Concat(_plan.Layers.Select(layer => layer.Outputs)).Select(size => size.ToString(CultureInfo.InvariantCulture)));
+    private string SizesText(string separator) => string.Join(separator, SizeItems());
+
+    /// <summary>The layer sizes from input to output, as the generated code writes them.</summary>
+    private IEnumerable<string> SizeItems() =>
+        new[] { _plan.InputSize }.Concat(_plan.Layers.Select(layer => layer.Outputs)).Select(size => size.ToString(CultureInfo.InvariantCulture));
 
     /// <summary>A layer's parameter tensors as the comments list them: <c>weight [10 x 64] at [0, 640), bias [10] at [640, 650)</c>.</summary>
     private static string BlocksText(LayerPlan layer) =>
@@ -176,7 +180,6 @@ internal sealed partial class NetworkEmitter
     private void WriteMembers()
     {
         string sizes = SizesText(", ");
-        string[] sizeItems = sizes.Split([", "], StringSplitOptions.None);
         string layerSizes = $"public static {N("ReadOnlySpan")}<int> LayerSizes => new int[] {{ ";
         string activations = $"new {N("Activation")}[] {{ ";
         _w.WriteLines($$"""
@@ -213,11 +216,11 @@ internal sealed partial class NetworkEmitter
             }
 
             /// <summary>The layer sizes from input to output: {{sizes}}.</summary>
-            {{layerSizes}}{{_w.JoinList(sizeItems, layerSizes.Length)}} };
+            {{layerSizes}}{{_w.JoinList(SizeItems(), layerSizes.Length)}} };
 
             /// <summary>The declaration as data: {{TopologyText()}}.</summary>
             public static {{N("NetworkTopology")}} Topology { get; } = new {{N("NetworkTopology")}}(
-                new int[] { {{_w.JoinList(sizeItems, 16, 8)}} },
+                new int[] { {{_w.JoinList(SizeItems(), 16, 8)}} },
                 {{activations}}{{_w.JoinList(_plan.Layers.Select(layer => $"{N("Activation")}.{layer.Activation}"), 4 + activations.Length, 8)}} },
                 {{N("Loss")}}.{{_plan.Loss}},
                 {{N("Precision")}}.{{_plan.Precision}});
