@@ -310,27 +310,38 @@ public static class GeneratedCodeHelpers
     }
 
     /// <summary>
-    /// Decodes the generator's literal: base64 in lines (each a whole number of four-character groups, ended by a line
-    /// feed, a carriage return before it allowed), each decoded on its own.
+    /// Decodes the generator's literal: base64 in lines, each a whole number of four-character groups but the last, ended
+    /// by a line feed (a carriage return before it allowed). The lines are joined without their ends in a pooled buffer
+    /// and decoded in one call. T3's 437 KB from the second construction on (the first, 4-6 ms, is the JIT's): 0.37-0.38
+    /// ms, against 0.97-1.12 in calls of a line or of 4 KiB (the decoder's loop reaches optimised code only in a long
+    /// call), 1.0 in one call that skips the line ends itself, and 0.18-0.21 for the single line the generator wrote
+    /// before (no copy). Compiled optimised at its first call: at tier 0 the loop over T3's 6,079 lines took 4 ms.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Decode(ReadOnlySpan<byte> base64, Span<byte> destination)
     {
-        int written = 0;
-        OperationStatus status = OperationStatus.Done;
-        while (!base64.IsEmpty && status == OperationStatus.Done)
+        byte[] rented = ArrayPool<byte>.Shared.Rent(base64.Length);
+        Span<byte> joined = rented;
+        int length = 0;
+        bool whole = true;
+        while (true)
         {
             int end = base64.IndexOf((byte)'\n');
             ReadOnlySpan<byte> line = (end < 0 ? base64 : base64[..end]).TrimEnd((byte)'\r');
-            base64 = end < 0 ? default : base64[(end + 1)..];
-            status = Base64.DecodeFromUtf8(line, destination[written..], out int consumed, out int count);
-            written += count;
-            if (status == OperationStatus.Done && consumed != line.Length)
+            line.CopyTo(joined[length..]);
+            length += line.Length;
+            if (end < 0)
             {
-                status = OperationStatus.InvalidData;
+                break;
             }
+
+            whole &= line.Length % 4 == 0;
+            base64 = base64[(end + 1)..];
         }
 
-        if (status != OperationStatus.Done || written != destination.Length)
+        OperationStatus status = Base64.DecodeFromUtf8(joined[..length], destination, out int consumed, out int written);
+        ArrayPool<byte>.Shared.Return(rented);
+        if (!whole || status != OperationStatus.Done || consumed != length || written != destination.Length)
         {
             throw new InvalidOperationException($"The baked-in parameters decode to {written} bytes ({status}), not the {destination.Length} the network needs; rebuild the project.");
         }
