@@ -109,7 +109,7 @@ internal sealed class SourceWriter
         for (int i = open + 1; i < line.Length && close < 0; i++)
         {
             char c = line[i];
-            if (c == '"' && (i == 0 || line[i - 1] != '\\'))
+            if (c == '"' && line[i - 1] != '\\')
             {
                 quoted = !quoted;
             }
